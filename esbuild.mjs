@@ -1,0 +1,52 @@
+// Bundles src/extension.ts into dist/extension.js. Type-checking is separate (`npm run check-types`).
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Prints errors in the form VS Code's problem matchers understand. */
+const problemMatcherPlugin = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) {
+          console.error(`    ${location.file}:${location.line}:${location.column}:`);
+        }
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const context = await esbuild.context({
+  entryPoints: ['src/extension.ts'],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: 'dist/extension.js',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  metafile: production,
+  logLevel: watch ? 'silent' : 'warning',
+  plugins: watch ? [problemMatcherPlugin] : [],
+});
+
+if (watch) {
+  await context.watch();
+} else {
+  const result = await context.rebuild();
+  await context.dispose();
+  if (result.errors.length) {
+    process.exit(1);
+  }
+  if (production && result.metafile) {
+    const bytes = result.metafile.outputs['dist/extension.js'].bytes;
+    console.log(`dist/extension.js: ${(bytes / 1024).toFixed(1)} KB (production)`);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * What the rest of the extension knows of a signed-in account. `src/auth/`
+ * implements it; the API client, the tree and the file system use it.
+ * This module imports no `vscode` at run time.
+ */
+
+/** Hands out access tokens for one account; implemented by src/auth/. */
+export interface TokenSource {
+  /** A current access token, refreshed first when it is about to expire. */
+  getAccessToken(): Promise<string>;
+  /**
+   * Called once after a 401 `invalid_token` with the token that failed. Refreshes
+   * (one refresh at a time per account, shared by every caller) and returns the
+   * new token. Throws a GitShareError of kind `signInRequired` when the grant is gone.
+   */
+  refreshAfterUnauthorized(failedToken: string): Promise<string>;
+}
+
+export interface GitShareAccount {
+  /** The AuthenticationSession id. */
+  readonly id: string;
+  /** The username, as shown in the Accounts menu. */
+  readonly label: string;
+  /** The server's origin, e.g. `http://127.0.0.2:8765`. */
+  readonly serverUrl: string;
+  /**
+   * The authority of this account's `gitshare:` URIs: `<username>@<host[:port]>`,
+   * with the username percent-encoded. Unique per account and server.
+   */
+  readonly authority: string;
+  readonly tokens: TokenSource;
+}
+
+/** Minimal event shape, compatible with vscode.Event, so this module stays vscode-free. */
+export type Listener<T> = (value: T) => unknown;
+export interface EventLike<T> {
+  (listener: Listener<T>): { dispose(): unknown };
+}
+
+export interface AccountDirectory {
+  /** The accounts signed in now, in a stable order. */
+  readonly accounts: readonly GitShareAccount[];
+  readonly onDidChangeAccounts: EventLike<void>;
+  findByAuthority(authority: string): GitShareAccount | undefined;
+}
+
+export function accountAuthority(username: string, serverUrl: string): string {
+  return `${encodeURIComponent(username)}@${new URL(serverUrl).host}`;
+}

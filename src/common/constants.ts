@@ -1,0 +1,43 @@
+/**
+ * Every identifier that package.json and the code must agree on lives here:
+ * command ids, view ids, setting keys and context keys. A unit test checks
+ * that the ids in package.json and these constants match.
+ */
+
+export const EXTENSION_ID = 'gitshare.gitshare-vscode';
+
+/** The id of our AuthenticationProvider, and its label in the Accounts menu. */
+export const AUTH_PROVIDER_ID = 'gitshare';
+export const AUTH_PROVIDER_LABEL = 'GitShare';
+
+/** The scheme of the remote file system: gitshare://<account authority>/<path>. */
+export const FS_SCHEME = 'gitshare';
+
+/** The path the UriHandler receives the OAuth callback on. */
+export const AUTH_CALLBACK_PATH = '/did-authenticate';
+
+export const ViewContainerIds = {
+  gitshare: 'gitshare',
+} as const;
+
+export const ViewIds = {
+  files: 'gitshare.files',
+} as const;
+
+export const SETTINGS_SECTION = 'gitshare';
+
+/** Setting keys, relative to the `gitshare` section. */
+export const Settings = {
+  serverUrl: 'serverUrl',
+  clientId: 'clientId',
+  transfersConcurrency: 'transfers.concurrency',
+} as const;
+
+/** Context keys set with `setContext`, used in package.json `when` clauses. */
+export const ContextKeys = {
+  signedIn: 'gitshare.signedIn',
+} as const;
+
+export const Commands = {
+  showLog: 'gitshare.showLog',
+} as const;

@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import { Commands } from './constants';
+import { isCancellation, toGitShareError } from './errors';
+import { Logger } from './logger';
+
+const SHOW_LOG = 'Show Log';
+
+/**
+ * The one place an error reaches the person: the details go to the log, a
+ * short message goes on screen with "Show Log", and a cancellation shows
+ * nothing. Every command goes through here.
+ */
+export class ErrorHandler {
+  constructor(private readonly logger: Logger) {}
+
+  /** Logs and shows the error. Resolves when the message is dismissed. */
+  async handle(error: unknown, action?: string): Promise<void> {
+    if (isCancellation(error)) {
+      this.logger.debug(`${action ?? 'Action'} cancelled`);
+      return;
+    }
+    const gitShareError = toGitShareError(error);
+    this.logger.error(`${action ? action + ' failed' : 'Failed'}:`, gitShareError);
+    const text = action ? `${action}: ${gitShareError.message}` : gitShareError.message;
+    const choice = await vscode.window.showErrorMessage(text, SHOW_LOG);
+    if (choice === SHOW_LOG) {
+      await vscode.commands.executeCommand(Commands.showLog);
+    }
+  }
+
+  /** Wraps a command callback so that whatever it throws goes through `handle`. */
+  wrap<A extends unknown[]>(action: string, callback: (...args: A) => unknown): (...args: A) => Promise<void> {
+    return async (...args: A) => {
+      try {
+        await callback(...args);
+      } catch (error) {
+        // Not awaited: a command should finish even while the message is shown.
+        void this.handle(error, action);
+      }
+    };
+  }
+}

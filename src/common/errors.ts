@@ -1,0 +1,87 @@
+/**
+ * Typed errors. Each carries a short message written for the person at the
+ * keyboard (`message`) and, separately, details for the log (`detail`, `cause`).
+ * Never put a token, code, verifier or secret in either.
+ *
+ * This module imports no `vscode`, so protocol code can throw these in plain Node.
+ */
+
+export type ErrorKind =
+  /** The person cancelled; nothing is shown. */
+  | 'cancelled'
+  /** The server could not be reached, or the connection broke. */
+  | 'network'
+  /** No answer in time. */
+  | 'timeout'
+  /** The session is gone: the person must sign in again. */
+  | 'signInRequired'
+  /** 403 */
+  | 'forbidden'
+  /** 404 */
+  | 'notFound'
+  /** 409 */
+  | 'conflict'
+  /** 412: the remote file changed since it was read. */
+  | 'preconditionFailed'
+  /** 413 */
+  | 'tooLarge'
+  /** 429 after retries. */
+  | 'rateLimited'
+  /** 5xx after retries, or an answer that breaks the contract. */
+  | 'server'
+  /** The server answered something the client cannot use. */
+  | 'protocol'
+  /** Input from the person or from the server that we refuse. */
+  | 'invalidInput'
+  /** Anything else. */
+  | 'unexpected';
+
+export interface GitShareErrorOptions {
+  /** Details for the log only. */
+  readonly detail?: string;
+  readonly cause?: unknown;
+  /** The HTTP status, when the error came from a response. */
+  readonly status?: number;
+  /** The `error` field of the server's JSON body, when there was one. */
+  readonly code?: string;
+}
+
+export class GitShareError extends Error {
+  override readonly name: string = 'GitShareError';
+  readonly detail?: string;
+  readonly status?: number;
+  readonly code?: string;
+
+  constructor(readonly kind: ErrorKind, message: string, options: GitShareErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.detail = options.detail;
+    this.status = options.status;
+    this.code = options.code;
+  }
+}
+
+export class CancelledError extends GitShareError {
+  override readonly name = 'CancelledError';
+  constructor(message = 'Cancelled') {
+    super('cancelled', message);
+  }
+}
+
+export function isCancellation(error: unknown): boolean {
+  if (error instanceof GitShareError) {
+    return error.kind === 'cancelled';
+  }
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'Canceled');
+}
+
+/** Wraps anything thrown into a GitShareError without losing the original. */
+export function toGitShareError(error: unknown): GitShareError {
+  if (error instanceof GitShareError) {
+    return error;
+  }
+  if (isCancellation(error)) {
+    return new CancelledError();
+  }
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new GitShareError('unexpected', 'Something went wrong.', { detail, cause: error });
+}
