@@ -40,4 +40,24 @@ export const ContextKeys = {
 
 export const Commands = {
   showLog: 'gitshare.showLog',
+  // Authentication (src/auth/)
+  signIn: 'gitshare.signIn',
+  signInWithCode: 'gitshare.signInWithCode',
+  setClientSecret: 'gitshare.setClientSecret',
+  /** "Having trouble?" in the sign-in notification; hidden from the palette. */
+  authUseCode: 'gitshare.auth.useCode',
+  // Remote files (src/commands/, src/views/, src/fs/)
+  refresh: 'gitshare.files.refresh',
+  upload: 'gitshare.files.upload',
+  uploadHere: 'gitshare.files.uploadHere',
+  uploadFromExplorer: 'gitshare.files.uploadFromExplorer',
+  download: 'gitshare.files.download',
+  newFolder: 'gitshare.files.newFolder',
+  newFile: 'gitshare.files.newFile',
+  open: 'gitshare.files.open',
+  rename: 'gitshare.files.rename',
+  delete: 'gitshare.files.delete',
+  copyPath: 'gitshare.files.copyPath',
+  loadMore: 'gitshare.files.loadMore',
+  addFolderToWorkspace: 'gitshare.files.addFolderToWorkspace',
 } as const;

@@ -1,0 +1,318 @@
+/**
+ * The "GitShare" entry of VS Code's Accounts menu: a vscode.AuthenticationProvider
+ * over the session manager and the sign-in flow. Everything that talks to the
+ * person lives here — the server prompt, the "Signing in to GitShare…"
+ * notification with Cancel and "Having trouble?", the code prompt, the
+ * "sign in again" question — and nothing of the protocol.
+ */
+import * as vscode from 'vscode';
+import { AUTH_CALLBACK_PATH, Commands, ContextKeys, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../common/constants';
+import { CancelledError, GitShareError, isCancellation } from '../common/errors';
+import { ErrorHandler } from '../common/errorHandler';
+import { Logger } from '../common/logger';
+import { ClientCredentials, DEFAULT_SCOPES, OOB_REDIRECT_URI } from './oauthClient';
+import { normalizeServerUrl, validateServerUrl } from './serverUrl';
+import { SessionManager } from './sessionManager';
+import { SignInFlow } from './signInFlow';
+import { StoredSession, TokenStore } from './tokenStore';
+
+export const ACCESS_DENIED_MESSAGE = 'Sign-in was cancelled on GitShare.';
+
+/**
+ * Seams for the integration tests, returned by `activate` as `api.auth`. A test
+ * in the extension host cannot click through a browser, so it replaces the
+ * step that shows the sign-in page (and the code prompt) with code that plays
+ * the browser against the server's real pages. Unset, they do nothing.
+ */
+export interface GitShareAuthTestHooks {
+  /** Replaces `vscode.env.openExternal` for the authorize URL; `undefined` restores it. */
+  setBrowserOpener(opener: ((url: string) => Promise<void>) | undefined): void;
+  /** Replaces the input box of the no-callback mode; `undefined` restores it. */
+  setCodePrompt(prompt: (() => Promise<string | undefined>) | undefined): void;
+}
+
+export class GitShareAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
+  private readonly _onDidChangeSessions = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+  readonly onDidChangeSessions = this._onDidChangeSessions.event;
+  private readonly disposables: vscode.Disposable[] = [this._onDidChangeSessions];
+  private browserOpener: ((url: string) => Promise<void>) | undefined;
+  private codePrompt: (() => Promise<string | undefined>) | undefined;
+  /** Set while a callback-mode sign-in waits: switches it to the no-callback mode. */
+  private switchToCode: (() => void) | undefined;
+
+  readonly testHooks: GitShareAuthTestHooks = {
+    setBrowserOpener: (opener) => (this.browserOpener = opener),
+    setCodePrompt: (prompt) => (this.codePrompt = prompt),
+  };
+
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly flow: SignInFlow,
+    private readonly store: TokenStore,
+    private readonly errors: ErrorHandler,
+    private readonly logger: Logger,
+  ) {
+    this.disposables.push(
+      toDisposable(sessions.onDidChangeSessions((change) => {
+        this._onDidChangeSessions.fire({
+          added: change.added.map((s) => this.toAuthSession(s)),
+          removed: change.removed.map((s) => this.toAuthSession(s)),
+          changed: change.changed.map((s) => this.toAuthSession(s)),
+        });
+        void this.updateContext();
+      })),
+      toDisposable(sessions.onDidLoseSession((session) => void this.offerSignInAgain(session))),
+    );
+    void this.updateContext();
+  }
+
+  async getSessions(scopes: readonly string[] | undefined, options?: vscode.AuthenticationProviderSessionOptions): Promise<vscode.AuthenticationSession[]> {
+    await this.sessions.initialize().catch(() => undefined);
+    const wanted = scopes ?? [];
+    const matching = this.sessions
+      .getSessions()
+      .filter((s) => wanted.every((scope) => s.scopes.includes(scope)))
+      .filter((s) => !options?.account || options.account.id === accountId(s));
+    return Promise.all(
+      matching.map(async (s) => {
+        // Hand out a token that works: refresh first when it is about to expire.
+        const accessToken = await this.sessions.getAccessToken(s.id).catch(() => s.accessToken);
+        return this.toAuthSession(this.sessions.getSession(s.id) ?? s, accessToken);
+      }),
+    );
+  }
+
+  async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
+    try {
+      const serverUrl = await this.resolveServerUrl();
+      const client = await this.configuredClient();
+      const session = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Signing in to GitShare…', cancellable: true },
+        (progress, token) => this.signIn(serverUrl, scopes.length ? scopes : DEFAULT_SCOPES, client, progress, token),
+      );
+      return this.toAuthSession(session);
+    } catch (error) {
+      if (error instanceof CancelledError && error.message === ACCESS_DENIED_MESSAGE) {
+        void vscode.window.showInformationMessage(ACCESS_DENIED_MESSAGE);
+      } else if (!isCancellation(error)) {
+        void this.errors.handle(error, 'Sign in to GitShare');
+      }
+      throw error;
+    }
+  }
+
+  async removeSession(sessionId: string): Promise<void> {
+    await this.sessions.signOut(sessionId);
+  }
+
+  /** "Having trouble?": the waiting sign-in continues in the no-callback mode. */
+  useCodeInstead(): void {
+    if (this.switchToCode) {
+      this.switchToCode();
+    } else {
+      this.logger.debug('"Having trouble?" chosen while no sign-in was waiting');
+    }
+  }
+
+  /** Sign-in in the no-callback mode from the start. */
+  async signInWithCode(scopes: readonly string[] = DEFAULT_SCOPES): Promise<void> {
+    const serverUrl = await this.resolveServerUrl();
+    const client = await this.configuredClient();
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Signing in to GitShare…', cancellable: true },
+      (_progress, token) => this.flow.signIn({
+        serverUrl,
+        scopes,
+        redirectUri: OOB_REDIRECT_URI,
+        client,
+        openBrowser: (url) => this.openBrowser(url),
+        promptForCode: () => this.promptForCode(),
+        signal: toAbortSignal(token),
+      }),
+    );
+  }
+
+  /** GitShare: Set Client Secret… */
+  async setClientSecret(): Promise<void> {
+    const clientId = applicationSetting(Settings.clientId);
+    if (!clientId) {
+      throw new GitShareError('invalidInput', `Set "${SETTINGS_SECTION}.${Settings.clientId}" in your user settings first.`);
+    }
+    const secret = await vscode.window.showInputBox({
+      title: 'GitShare Client Secret',
+      prompt: `The client secret of the GitShare application ${clientId}. Leave empty to remove it.`,
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (secret === undefined) {
+      return;
+    }
+    await this.store.saveClientSecret(clientId, secret.trim() || undefined);
+    this.logger.info(`Client secret for ${clientId} ${secret.trim() ? 'saved' : 'removed'}`);
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  private async signIn(
+    serverUrl: string,
+    scopes: readonly string[],
+    client: ClientCredentials | undefined,
+    progress: vscode.Progress<{ message?: string }>,
+    token: vscode.CancellationToken,
+  ): Promise<StoredSession> {
+    const cancelled = toAbortSignal(token);
+    const wantsCode = new AbortController();
+    const common = {
+      serverUrl,
+      scopes,
+      client,
+      openBrowser: (url: string) => this.openBrowser(url),
+      promptForCode: () => this.promptForCode(),
+    };
+    const redirectUri = await this.callbackRedirectUri();
+    this.switchToCode = () => wantsCode.abort();
+    progress.report({ message: `Continue in your browser. [Having trouble?](command:${Commands.authUseCode})` });
+    try {
+      return await this.flow.signIn({ ...common, redirectUri, signal: AbortSignal.any([cancelled, wantsCode.signal]) });
+    } catch (error) {
+      if (!wantsCode.signal.aborted || cancelled.aborted) {
+        throw error;
+      }
+      this.logger.info('Switching to the no-callback sign-in');
+      progress.report({ message: 'Paste the code GitShare shows.' });
+      return await this.flow.signIn({ ...common, redirectUri: OOB_REDIRECT_URI, signal: cancelled });
+    } finally {
+      this.switchToCode = undefined;
+    }
+  }
+
+  /**
+   * `asExternalUri` of the extension's callback URI, stringified once: this
+   * exact string is registered, sent to the authorize endpoint and sent again
+   * in the token request.
+   */
+  private async callbackRedirectUri(): Promise<string> {
+    const callback = vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}${AUTH_CALLBACK_PATH}`);
+    const external = await vscode.env.asExternalUri(callback);
+    return external.toString();
+  }
+
+  private async openBrowser(url: string): Promise<void> {
+    if (this.browserOpener) {
+      await this.browserOpener(url);
+      return;
+    }
+    // The string, not Uri.parse(url): parsing re-encodes the nested redirect_uri
+    // and the server would see a different value (the workbench accepts a string).
+    const opened = await vscode.env.openExternal(url as unknown as vscode.Uri);
+    if (!opened) {
+      throw new CancelledError();
+    }
+  }
+
+  private async promptForCode(): Promise<string | undefined> {
+    if (this.codePrompt) {
+      return this.codePrompt();
+    }
+    return vscode.window.showInputBox({
+      title: 'Sign in to GitShare',
+      prompt: 'After you allow access, GitShare shows a code. Paste it here.',
+      placeHolder: 'Code from GitShare',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'Paste the code GitShare shows.'),
+    });
+  }
+
+  /** The setting, or else an input box; the answer is saved to the user settings. */
+  private async resolveServerUrl(): Promise<string> {
+    const configured = applicationSetting(Settings.serverUrl);
+    if (configured) {
+      return normalizeServerUrl(configured);
+    }
+    const typed = await vscode.window.showInputBox({
+      title: 'Sign in to GitShare',
+      prompt: 'The address of your GitShare server',
+      placeHolder: 'https://gitshare.example',
+      ignoreFocusOut: true,
+      validateInput: validateServerUrl,
+    });
+    if (typed === undefined) {
+      throw new CancelledError();
+    }
+    const serverUrl = normalizeServerUrl(typed);
+    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, serverUrl, vscode.ConfigurationTarget.Global);
+    return serverUrl;
+  }
+
+  /** `gitshare.clientId` with the secret from "Set Client Secret…", when configured. */
+  private async configuredClient(): Promise<ClientCredentials | undefined> {
+    const clientId = applicationSetting(Settings.clientId);
+    if (!clientId) {
+      return undefined;
+    }
+    const clientSecret = await this.store.readClientSecret(clientId);
+    this.logger.info(`Using the configured client ${clientId}${clientSecret ? '' : ' as a public client (no secret set)'}`);
+    return { clientId, clientSecret };
+  }
+
+  private async offerSignInAgain(session: StoredSession): Promise<void> {
+    const signIn = 'Sign In';
+    const choice = await vscode.window.showWarningMessage(
+      `Your GitShare session for ${session.user.username} has ended. Sign in again to keep using your files.`,
+      signIn,
+    );
+    if (choice === signIn) {
+      await vscode.commands.executeCommand(Commands.signIn);
+    }
+  }
+
+  private async updateContext(): Promise<void> {
+    await vscode.commands.executeCommand('setContext', ContextKeys.signedIn, this.sessions.getSessions().length > 0);
+  }
+
+  private toAuthSession(session: StoredSession, accessToken = session.accessToken): vscode.AuthenticationSession {
+    // The same user name on two servers would look alike in the Accounts menu.
+    const ambiguous = this.sessions.getSessions().some((other) => other.serverUrl !== session.serverUrl && other.user.username === session.user.username);
+    return {
+      id: session.id,
+      accessToken,
+      account: {
+        id: accountId(session),
+        label: ambiguous ? `${session.user.username} (${new URL(session.serverUrl).host})` : session.user.username,
+      },
+      scopes: session.scopes,
+    };
+  }
+}
+
+function accountId(session: StoredSession): string {
+  return `${session.serverUrl}#${session.user.id}`;
+}
+
+/**
+ * Reads a setting that only the user may set: application scope and listed in
+ * `restrictedConfigurations`, and here read from the user settings alone, so a
+ * workspace cannot point the tokens elsewhere.
+ */
+function applicationSetting(key: string): string | undefined {
+  const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<string>(key);
+  const value = inspected?.globalValue ?? inspected?.defaultValue;
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
+function toAbortSignal(token: vscode.CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) {
+    controller.abort();
+  } else {
+    token.onCancellationRequested(() => controller.abort());
+  }
+  return controller.signal;
+}
+
+function toDisposable(disposable: { dispose(): unknown }): vscode.Disposable {
+  return new vscode.Disposable(() => disposable.dispose());
+}

@@ -1,0 +1,109 @@
+/**
+ * The sign-ins waiting for the browser to come back. Each is keyed by its
+ * `state`, which is single use and lives only as long as its attempt: a
+ * callback with a missing, unknown or already used state, or one that arrives
+ * when nothing is pending, is logged and ignored, so it never leads to a token
+ * request. Imports no `vscode`.
+ */
+import { CancelledError, GitShareError } from '../common/errors';
+import { Logger } from '../common/logger';
+
+export interface PendingSignIn {
+  readonly state: string;
+  /** Resolves with the callback's query parameters; rejects on timeout or cancel. */
+  readonly callback: Promise<URLSearchParams>;
+  /** Ends the wait; the state stops being accepted. */
+  cancel(error?: Error): void;
+}
+
+interface Entry {
+  readonly resolve: (parameters: URLSearchParams) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** How many finished states to remember, to tell "reused" from "unknown" in the log. */
+const REMEMBERED_STATES = 32;
+
+export class PendingSignIns {
+  private readonly pending = new Map<string, Entry>();
+  private readonly finished: string[] = [];
+
+  constructor(private readonly logger: Logger) {}
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  begin(state: string, timeoutMs: number): PendingSignIn {
+    if (this.pending.has(state)) {
+      throw new Error('state already pending');
+    }
+    this.logger.redact(state);
+    let entry!: Entry;
+    const callback = new Promise<URLSearchParams>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.finish(state);
+        reject(new GitShareError('timeout', 'GitShare did not answer within 5 minutes, so the sign-in was stopped. Please try again.', {
+          detail: `no callback within ${Math.round(timeoutMs / 1000)} s`,
+        }));
+      }, timeoutMs);
+      timer.unref?.();
+      entry = { resolve, reject, timer };
+    });
+    // A rejection nobody awaits (the attempt moved on) must not surface as unhandled.
+    callback.catch(() => undefined);
+    this.pending.set(state, entry);
+    return {
+      state,
+      callback,
+      cancel: (error?: Error) => {
+        if (this.finish(state)) {
+          entry.reject(error ?? new CancelledError());
+        }
+      },
+    };
+  }
+
+  /**
+   * Hands a callback to the attempt its state names. Returns false, and makes
+   * no request of any kind, when the state does not match a pending attempt.
+   */
+  handleCallback(query: URLSearchParams): boolean {
+    const state = query.get('state');
+    if (!state) {
+      this.logger.warn(`Ignored a sign-in callback without state (${this.pending.size} sign-in(s) pending)`);
+      return false;
+    }
+    const entry = this.pending.get(state);
+    if (!entry) {
+      const why = this.finished.includes(state) ? 'an already used' : this.pending.size ? 'an unknown' : 'a state while no sign-in is pending, with an unknown';
+      this.logger.warn(`Ignored a sign-in callback with ${why} state`);
+      return false;
+    }
+    this.finish(state);
+    entry.resolve(query);
+    return true;
+  }
+
+  dispose(): void {
+    for (const [state, entry] of [...this.pending]) {
+      this.finish(state);
+      entry.reject(new CancelledError());
+    }
+  }
+
+  private finish(state: string): boolean {
+    const entry = this.pending.get(state);
+    if (!entry) {
+      return false;
+    }
+    clearTimeout(entry.timer);
+    this.pending.delete(state);
+    this.finished.push(state);
+    if (this.finished.length > REMEMBERED_STATES) {
+      this.finished.shift();
+    }
+    return true;
+  }
+}

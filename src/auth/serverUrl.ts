@@ -1,0 +1,57 @@
+/**
+ * Rules for the GitShare origin the extension talks to: https anywhere, plain
+ * http only on a loopback address. Imports no `vscode`.
+ */
+import { GitShareError } from '../common/errors';
+
+/** True for `localhost`, the whole of 127.0.0.0/8 and `::1`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host === '::1') {
+    return true;
+  }
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** True when a request to this URL may go out: https, or http to a loopback address. */
+export function isAllowedTransport(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
+/**
+ * Turns what a person typed (or a setting) into an origin such as
+ * `https://gitshare.example` or `http://127.0.0.2:8765`. Throws `invalidInput`
+ * with a message meant for the person.
+ */
+export function normalizeServerUrl(input: string): string {
+  const text = input.trim();
+  if (!text) {
+    throw new GitShareError('invalidInput', 'Enter the address of your GitShare server.');
+  }
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+  } catch {
+    throw new GitShareError('invalidInput', `"${text}" is not a valid address.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new GitShareError('invalidInput', 'The GitShare address must start with https://.');
+  }
+  if (url.username || url.password) {
+    throw new GitShareError('invalidInput', 'The GitShare address must not contain a user name or password.');
+  }
+  if (!isAllowedTransport(url)) {
+    throw new GitShareError('invalidInput', 'Use https:// for GitShare; plain http:// is allowed only for loopback addresses.');
+  }
+  return url.origin;
+}
+
+/** A validation function for an input box: undefined when valid, else the message. */
+export function validateServerUrl(input: string): string | undefined {
+  try {
+    normalizeServerUrl(input);
+    return undefined;
+  } catch (error) {
+    return error instanceof GitShareError ? error.message : 'Invalid address.';
+  }
+}

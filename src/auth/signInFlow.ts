@@ -1,0 +1,126 @@
+/**
+ * One sign-in, from discovery to a saved session, in either mode:
+ * - callback: the browser comes back to the extension's redirect URI and the
+ *   callback is matched to this attempt by its single-use `state`;
+ * - no callback (`urn:ietf:wg:oauth:2.0:oob`): GitShare shows the code and the
+ *   person pastes it.
+ * How the URL reaches a browser and how the code is asked for are passed in,
+ * so this runs in plain Node (tests play the browser) and in VS Code alike.
+ * Imports no `vscode`.
+ */
+import { CancelledError, GitShareError } from '../common/errors';
+import { Logger } from '../common/logger';
+import { ClientRegistry } from './clientRegistry';
+import { ClientCredentials, OAuthClient, OOB_REDIRECT_URI } from './oauthClient';
+import { PendingSignIns } from './pendingSignIns';
+import { SessionManager } from './sessionManager';
+import { StoredSession } from './tokenStore';
+
+export const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
+
+export interface SignInOptions {
+  readonly serverUrl: string;
+  readonly scopes: readonly string[];
+  /** The callback URI exactly as registered and sent, or OOB_REDIRECT_URI. */
+  readonly redirectUri: string;
+  /** Shows the authorize URL in a browser. */
+  readonly openBrowser: (url: string) => Promise<void>;
+  /** No-callback mode: asks the person for the code; undefined means they cancelled. */
+  readonly promptForCode?: () => Promise<string | undefined>;
+  /** A client configured by hand; otherwise the extension registers itself. */
+  readonly client?: ClientCredentials;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+}
+
+export class SignInFlow {
+  constructor(
+    private readonly oauth: OAuthClient,
+    private readonly sessions: SessionManager,
+    private readonly clients: ClientRegistry,
+    private readonly pending: PendingSignIns,
+    private readonly logger: Logger,
+  ) {}
+
+  async signIn(options: SignInOptions): Promise<StoredSession> {
+    const { serverUrl, redirectUri, signal } = options;
+    const oob = redirectUri === OOB_REDIRECT_URI;
+    this.logger.info(`Signing in to ${serverUrl} (${oob ? 'no-callback mode' : 'callback mode'})`);
+    const as = await this.sessions.metadata(serverUrl, signal);
+    try {
+      throwIfAborted(signal);
+      const client = options.client ?? (await this.clients.clientFor(serverUrl, as, redirectUri, signal));
+      this.logger.redact(client.clientSecret);
+      const request = await this.oauth.createAuthorization(as, client, redirectUri, options.scopes);
+      const timeoutMs = options.timeoutMs ?? SIGN_IN_TIMEOUT_MS;
+
+      let parameters: URLSearchParams;
+      if (oob) {
+        if (!options.promptForCode) {
+          throw new Error('promptForCode is required in no-callback mode');
+        }
+        await options.openBrowser(request.url);
+        const code = await withTimeout(options.promptForCode(), timeoutMs, signal);
+        if (!code?.trim()) {
+          throw new CancelledError();
+        }
+        this.logger.redact(code.trim());
+        parameters = this.oauth.pastedCode(as, client, code);
+      } else {
+        const attempt = this.pending.begin(request.state, timeoutMs);
+        const onAbort = () => attempt.cancel();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          await options.openBrowser(request.url);
+          const query = await attempt.callback;
+          parameters = this.oauth.validateCallback(as, client, query, request.state);
+        } finally {
+          attempt.cancel();
+          signal?.removeEventListener('abort', onAbort);
+        }
+      }
+
+      throwIfAborted(signal);
+      // From here on the code has been used: whatever happens, it is never sent again.
+      const tokens = await this.oauth.exchangeCode(as, client, parameters, request, signal);
+      let user;
+      try {
+        user = await this.oauth.fetchUser(serverUrl, tokens.accessToken, signal);
+      } catch (error) {
+        await this.oauth.revoke(as, client, tokens.refreshToken ?? tokens.accessToken).catch(() => undefined);
+        throw error;
+      }
+      return await this.sessions.addSession({
+        serverUrl,
+        user,
+        scopes: tokens.scopes?.length ? tokens.scopes : options.scopes,
+        client,
+        tokens,
+      });
+    } finally {
+      if (!options.client) {
+        await this.clients.prune(serverUrl, as).catch((error) => this.logger.warn('Could not tidy up client registrations:', error));
+      }
+    }
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new CancelledError();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new GitShareError('timeout', 'GitShare did not answer within 5 minutes, so the sign-in was stopped. Please try again.'));
+    }, timeoutMs);
+    const onAbort = () => reject(new CancelledError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    });
+  });
+}

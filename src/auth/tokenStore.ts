@@ -1,0 +1,201 @@
+/**
+ * Everything secret the extension keeps — sessions with their tokens, the
+ * clients it registered, a client secret set by hand — lives here, over an
+ * abstract secret storage: `context.secrets` in VS Code, a map in plain-Node
+ * tests. Nothing secret goes to settings, globalState or the log.
+ *
+ * Layout: one key per session (so a window refreshing one account never
+ * overwrites another account's rotated token), plus an index of session ids.
+ * Imports no `vscode`.
+ */
+import { EventLike } from '../common/accounts';
+import { Logger } from '../common/logger';
+import { Emitter } from './emitter';
+import { ClientCredentials, RegisteredClient } from './oauthClient';
+
+/** The part of `vscode.SecretStorage` this store needs. */
+export interface SecretStorageLike {
+  get(key: string): PromiseLike<string | undefined>;
+  store(key: string, value: string): PromiseLike<void>;
+  delete(key: string): PromiseLike<void>;
+  readonly onDidChange: EventLike<{ readonly key: string }>;
+}
+
+export interface StoredUser {
+  readonly id: string;
+  readonly username: string;
+  readonly name?: string;
+}
+
+export interface StoredSession {
+  readonly id: string;
+  /** The server's origin. */
+  readonly serverUrl: string;
+  readonly user: StoredUser;
+  readonly scopes: readonly string[];
+  /** The client the grant was issued to; refresh and revoke must use it. */
+  readonly client: ClientCredentials;
+  readonly accessToken: string;
+  readonly refreshToken?: string;
+  /** Absolute, ms since the epoch. */
+  readonly expiresAt?: number;
+}
+
+export type TokenStoreChange =
+  | { readonly kind: 'sessions' }
+  | { readonly kind: 'session'; readonly id: string }
+  | { readonly kind: 'clients'; readonly serverUrl: string };
+
+const PREFIX = 'gitshare.auth.';
+const INDEX_KEY = `${PREFIX}sessions`;
+const SESSION_PREFIX = `${PREFIX}session.`;
+const CLIENTS_PREFIX = `${PREFIX}clients.`;
+const CLIENT_SECRET_PREFIX = `${PREFIX}clientSecret.`;
+
+export class TokenStore {
+  private readonly _onDidChange = new Emitter<TokenStoreChange>();
+  /** Fires when any window (this one included) changed a stored value. */
+  readonly onDidChange = this._onDidChange.event;
+  private readonly subscription: { dispose(): unknown };
+  /** Serialises read-modify-write of the index and client lists within this window. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly secrets: SecretStorageLike, private readonly logger: Logger) {
+    this.subscription = secrets.onDidChange(({ key }) => {
+      if (key === INDEX_KEY) {
+        this._onDidChange.fire({ kind: 'sessions' });
+      } else if (key.startsWith(SESSION_PREFIX)) {
+        this._onDidChange.fire({ kind: 'session', id: key.slice(SESSION_PREFIX.length) });
+      } else if (key.startsWith(CLIENTS_PREFIX)) {
+        this._onDidChange.fire({ kind: 'clients', serverUrl: key.slice(CLIENTS_PREFIX.length) });
+      }
+    });
+  }
+
+  async readSessionIds(): Promise<string[]> {
+    const ids = await this.readJson<unknown>(INDEX_KEY);
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  }
+
+  async readSession(id: string): Promise<StoredSession | undefined> {
+    const value = await this.readJson<StoredSession>(SESSION_PREFIX + id);
+    if (!value || !isStoredSession(value) || value.id !== id) {
+      return undefined;
+    }
+    this.redactSession(value);
+    return value;
+  }
+
+  async readSessions(): Promise<StoredSession[]> {
+    const ids = await this.readSessionIds();
+    const sessions = await Promise.all(ids.map((id) => this.readSession(id)));
+    return sessions.filter((session): session is StoredSession => session !== undefined);
+  }
+
+  /** Writes the session (tokens first), then lists it in the index. */
+  async saveSession(session: StoredSession): Promise<void> {
+    this.redactSession(session);
+    await this.secrets.store(SESSION_PREFIX + session.id, JSON.stringify(session));
+    await this.updateIndex((ids) => (ids.includes(session.id) ? ids : [...ids, session.id]));
+  }
+
+  /** Unlists the session, then deletes its tokens. */
+  async removeSession(id: string): Promise<void> {
+    await this.updateIndex((ids) => ids.filter((other) => other !== id));
+    await this.secrets.delete(SESSION_PREFIX + id);
+  }
+
+  async readClients(serverUrl: string): Promise<RegisteredClient[]> {
+    const clients = await this.readJson<unknown>(CLIENTS_PREFIX + serverUrl);
+    if (!Array.isArray(clients)) {
+      return [];
+    }
+    const valid = clients.filter((client): client is RegisteredClient => typeof client?.clientId === 'string' && Array.isArray(client.redirectUris));
+    for (const client of valid) {
+      this.logger.redact(client.clientSecret);
+      this.logger.redact(client.registrationAccessToken);
+    }
+    return valid;
+  }
+
+  /** Read-modify-write of one server's registered clients. */
+  updateClients(serverUrl: string, update: (clients: RegisteredClient[]) => RegisteredClient[]): Promise<RegisteredClient[]> {
+    return this.serialise(async () => {
+      const next = update(await this.readClients(serverUrl));
+      if (next.length) {
+        await this.secrets.store(CLIENTS_PREFIX + serverUrl, JSON.stringify(next));
+      } else {
+        await this.secrets.delete(CLIENTS_PREFIX + serverUrl);
+      }
+      return next;
+    });
+  }
+
+  /** The secret of a client configured by hand (`gitshare.clientId`). */
+  async readClientSecret(clientId: string): Promise<string | undefined> {
+    const secret = await this.secrets.get(CLIENT_SECRET_PREFIX + clientId);
+    this.logger.redact(secret);
+    return secret || undefined;
+  }
+
+  async saveClientSecret(clientId: string, secret: string | undefined): Promise<void> {
+    this.logger.redact(secret);
+    if (secret) {
+      await this.secrets.store(CLIENT_SECRET_PREFIX + clientId, secret);
+    } else {
+      await this.secrets.delete(CLIENT_SECRET_PREFIX + clientId);
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this._onDidChange.dispose();
+  }
+
+  private updateIndex(update: (ids: string[]) => string[]): Promise<void> {
+    return this.serialise(async () => {
+      const ids = await this.readSessionIds();
+      const next = update(ids);
+      if (next.length !== ids.length || next.some((id, i) => id !== ids[i])) {
+        await this.secrets.store(INDEX_KEY, JSON.stringify(next));
+      }
+    });
+  }
+
+  private serialise<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async readJson<T>(key: string): Promise<T | undefined> {
+    const text = await this.secrets.get(key);
+    if (text === undefined || text === '') {
+      return undefined;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      this.logger.warn(`Ignored an unreadable stored value (${key.startsWith(SESSION_PREFIX) ? 'a session' : key})`);
+      return undefined;
+    }
+  }
+
+  private redactSession(session: StoredSession): void {
+    this.logger.redact(session.accessToken);
+    this.logger.redact(session.refreshToken);
+    this.logger.redact(session.client.clientSecret);
+  }
+}
+
+function isStoredSession(value: StoredSession): boolean {
+  return (
+    typeof value === 'object' &&
+    typeof value.id === 'string' &&
+    typeof value.serverUrl === 'string' &&
+    typeof value.accessToken === 'string' &&
+    typeof value.user?.username === 'string' &&
+    typeof value.client?.clientId === 'string' &&
+    Array.isArray(value.scopes)
+  );
+}
