@@ -1,0 +1,30 @@
+import * as fs from 'node:fs';
+import { Browser, chromium } from 'playwright-core';
+
+/** Where Debian's chromium lives; CHROMIUM_PATH overrides. */
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) {
+    throw new Error(`No Chromium found (looked in ${candidates.join(', ')}). Install Debian's chromium package or set CHROMIUM_PATH.`);
+  }
+  return found;
+}
+
+/** Headless Chromium with the flags this machine's closed network needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}

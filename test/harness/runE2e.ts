@@ -1,0 +1,103 @@
+/**
+ * Runs test/e2e/: installs the packaged .vsix into code-server, starts the
+ * local GitShare server, opens the workbench in headless Chromium and drives
+ * it with playwright-core. Screenshots go to .test-output/e2e/; a failing
+ * test's screenshot path is printed with its error.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import { openPages, screenshot, setEnvironment } from '../e2e/workbench';
+import { launchChromium } from './browser';
+import { ensureCodeServer, installExtension, makeSandbox, RunningCodeServer, startCodeServer } from './codeServer';
+import { LocalServer, startLocalServer } from './localServer';
+import { outputDir, repoRoot } from './paths';
+import { clearLayerResult, writeLayerResult } from './results';
+
+function packageExtension(): string {
+  execFileSync(process.execPath, [path.join(repoRoot, 'esbuild.mjs'), '--production'], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(repoRoot, 'test', 'harness', 'package.mjs')], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  return path.join(repoRoot, `${name}-${version}.vsix`);
+}
+
+function findTests(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.js'))
+    .sort()
+    .map((file) => path.join(dir, file));
+}
+
+async function main(): Promise<number> {
+  clearLayerResult('e2e');
+  fs.rmSync(path.join(outputDir, 'e2e'), { recursive: true, force: true });
+  const install = await ensureCodeServer();
+  const vsix = packageExtension();
+  const sandbox = makeSandbox('e2e');
+  const workspaceDir = path.join(sandbox, 'workspace');
+  fs.mkdirSync(workspaceDir, { recursive: true });
+  fs.writeFileSync(path.join(workspaceDir, 'notes.md'), '# Local notes\n\nA file to upload to GitShare.\n');
+  fs.mkdirSync(outputDir, { recursive: true });
+  const codeServerLog = fs.createWriteStream(path.join(outputDir, 'e2e-code-server.log'));
+
+  let server: LocalServer | undefined;
+  let codeServer: RunningCodeServer | undefined;
+  const browser = await launchChromium();
+  try {
+    server = await startLocalServer(path.join(sandbox, 'gitshare-data'));
+    await installExtension(install, sandbox, vsix);
+    codeServer = await startCodeServer(install, {
+      sandbox,
+      settings: { 'gitshare.serverUrl': server.url },
+      log: (line) => codeServerLog.write(line + '\n'),
+    });
+    console.log(`Local GitShare server: ${server.url}; code-server: ${codeServer.url}`);
+    await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    setEnvironment({ browser, vscodeUrl: codeServer.url, serverUrl: server.url, serverDataDir: server.dataDir, workspaceDir });
+
+    const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: 'spec', grep: process.env.GITSHARE_TEST_GREP || undefined });
+    mocha.rootHooks({
+      async afterEach(this: Mocha.Context) {
+        if (this.currentTest?.state !== 'failed') {
+          return;
+        }
+        for (const page of openPages) {
+          const file = await screenshot(page, `FAILED-${this.currentTest.fullTitle()}`).catch(() => undefined);
+          if (file) {
+            console.log(`      screenshot of the failure: ${file}`);
+          }
+        }
+      },
+    });
+    for (const file of findTests(path.join(repoRoot, 'out', 'test', 'e2e'))) {
+      mocha.addFile(file);
+    }
+    const stats = await new Promise<Mocha.Stats>((resolve) => {
+      const runner = mocha.run(() => resolve(runner.stats!));
+    });
+    writeLayerResult('e2e', { passes: stats.passes, failures: stats.failures, pending: stats.pending });
+    console.log(`e2e: ${stats.passes} passed, ${stats.failures} failed, ${stats.pending} pending`);
+    if (stats.passes === 0) {
+      console.error('No e2e test ran.');
+      return 1;
+    }
+    return stats.failures === 0 ? 0 : 1;
+  } finally {
+    setEnvironment(undefined);
+    await browser.close().catch(() => undefined);
+    await codeServer?.stop();
+    await server?.close();
+    codeServerLog.end();
+    fs.rmSync(sandbox, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error('The e2e harness could not run:', error);
+    process.exit(1);
+  },
+);

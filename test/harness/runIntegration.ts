@@ -1,0 +1,119 @@
+/**
+ * Runs test/integration/ inside a real VS Code extension host: code-server
+ * started with the smoke-test driver, opened in headless Chromium with a
+ * payload naming our extension and the test module. The workbench calls
+ * codeAutomationExit(code) when the module's run() settles and forwards the
+ * extension host's output through codeAutomationLog.
+ *
+ * Exit code 0 only when tests ran and all passed. A harness that cannot start
+ * VS Code is a failure, not a skip.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { format } from 'node:util';
+import { launchChromium } from './browser';
+import { ensureCodeServer, makeSandbox, RunningCodeServer, startCodeServer } from './codeServer';
+import { LocalServer, startLocalServer } from './localServer';
+import { outputDir, repoRoot } from './paths';
+import { BEGIN_MARKER, clearLayerResult, LayerResult, RESULT_MARKER, writeLayerResult } from './results';
+
+const TIMEOUT_MS = Number(process.env.GITSHARE_INTEGRATION_TIMEOUT_MS ?? 15 * 60_000);
+
+async function main(): Promise<number> {
+  clearLayerResult('integration');
+  const install = await ensureCodeServer();
+  const sandbox = makeSandbox('integration');
+  const workspace = path.join(sandbox, 'workspace');
+  fs.mkdirSync(workspace, { recursive: true });
+  fs.writeFileSync(path.join(workspace, 'hello.txt'), 'Hello from the test workspace\n');
+  fs.mkdirSync(outputDir, { recursive: true });
+  const serverLog = fs.createWriteStream(path.join(outputDir, 'integration-code-server.log'));
+  const workbenchLog = fs.createWriteStream(path.join(outputDir, 'integration-workbench.log'));
+
+  let server: LocalServer | undefined;
+  let codeServer: RunningCodeServer | undefined;
+  const browser = await launchChromium();
+  try {
+    server = await startLocalServer(path.join(sandbox, 'gitshare-data'));
+    console.log(`Local GitShare server: ${server.url}`);
+    codeServer = await startCodeServer(install, {
+      sandbox,
+      smokeTestDriver: true,
+      env: {
+        GITSHARE_TEST_SERVER_URL: server.url,
+        GITSHARE_TEST_SERVER_DATA: server.dataDir,
+        GITSHARE_TEST_GREP: process.env.GITSHARE_TEST_GREP ?? '',
+      },
+      log: (line) => serverLog.write(line + '\n'),
+    });
+    console.log(`code-server (VS Code 1.139.1): ${codeServer.url}`);
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    let result: LayerResult | undefined;
+    const exited = new Promise<number>((resolve) => {
+      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+    });
+    // The workbench forwards everything the window logs; the tests' own output starts at BEGIN_MARKER.
+    let testsStarted = false;
+    await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
+      const text = format(...(Array.isArray(args) ? args : [args]));
+      workbenchLog.write(text + '\n');
+      for (const line of text.split('\n')) {
+        if (line.startsWith(RESULT_MARKER)) {
+          result = JSON.parse(line.slice(RESULT_MARKER.length)) as LayerResult;
+        } else if (line.startsWith(BEGIN_MARKER)) {
+          testsStarted = true;
+        } else if (testsStarted) {
+          console.log(line);
+        }
+      }
+    });
+    const remote = (p: string) => `vscode-remote://${codeServer!.authority}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(repoRoot)],
+      ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'test', 'integration', 'index.js'))],
+    ];
+    const url = `${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url);
+
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS)));
+    const outcome = await Promise.race([exited, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout' || outcome !== 0) {
+      const shot = path.join(outputDir, 'integration-failure.png');
+      await page.screenshot({ path: shot }).catch(() => undefined);
+      console.error(`Screenshot of the workbench: ${shot}; its log: ${path.join(outputDir, 'integration-workbench.log')}`);
+    }
+    if (outcome === 'timeout') {
+      console.error(`Integration tests did not finish within ${TIMEOUT_MS / 1000} s.`);
+      return 1;
+    }
+    if (!result) {
+      console.error('The extension host did not report a result: the tests did not run.');
+      return 1;
+    }
+    writeLayerResult('integration', result);
+    console.log(`integration: ${result.passes} passed, ${result.failures} failed, ${result.pending} pending`);
+    if (result.passes === 0) {
+      console.error('No integration test ran.');
+      return 1;
+    }
+    return outcome === 0 && result.failures === 0 ? 0 : 1;
+  } finally {
+    await browser.close().catch(() => undefined);
+    await codeServer?.stop();
+    await server?.close();
+    serverLog.end();
+    workbenchLog.end();
+    fs.rmSync(sandbox, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error('The integration harness could not run:', error);
+    process.exit(1);
+  },
+);

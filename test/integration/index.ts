@@ -1,0 +1,42 @@
+/**
+ * Loaded by VS Code as `extensionTestsPath`: runs every test/integration/**\/*.test.js
+ * with mocha inside the extension host. Used by both runners: code-server
+ * (test/harness/runIntegration.ts) and desktop VS Code (test/harness/runDesktop.ts).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import { BEGIN_MARKER, RESULT_MARKER } from '../harness/results';
+
+function findTests(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.js'))
+    .sort()
+    .map((file) => path.join(dir, file));
+}
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({
+    ui: 'bdd',
+    timeout: 60_000,
+    color: false,
+    reporter: 'spec',
+    grep: process.env.GITSHARE_TEST_GREP || undefined,
+  });
+  for (const file of findTests(__dirname)) {
+    mocha.addFile(file);
+  }
+  console.log(BEGIN_MARKER);
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const stats = runner.stats ?? { passes: 0, failures, pending: 0 };
+      console.log(RESULT_MARKER + JSON.stringify({ passes: stats.passes, failures: stats.failures, pending: stats.pending }));
+      if (failures > 0) {
+        reject(new Error(`${failures} integration test(s) failed.`));
+      } else {
+        resolve();
+      }
+    });
+  });
+}
