@@ -1,0 +1,22 @@
+import type { FaultInjector, ServerStats } from './faults';
+import type { SessionStore } from './pages';
+import type { Store } from './store';
+
+export const SUPPORTED_SCOPES = ['files:read', 'files:write'] as const;
+export const CODE_LIFETIME_SECONDS = 10 * 60;
+export const REFRESH_TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
+
+/** What the route modules share. One per running server; nothing module-global. */
+export interface ServerContext {
+	readonly store: Store;
+	readonly sessions: SessionStore;
+	readonly faults: FaultInjector | undefined;
+	readonly dataDir: string;
+	readonly filesRoot: string;
+	readonly maxUploadBytes: number;
+	/** The origin, known once the socket listens; also the OAuth issuer. */
+	issuer: string;
+	/** Lifetime of access tokens issued from now on. */
+	tokenTtlSeconds: number;
+	stats: ServerStats;
+}
