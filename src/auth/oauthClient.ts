@@ -265,7 +265,9 @@ export class OAuthClient {
 
   /** Parameters for a code the person pasted (the no-callback mode has no state to check). */
   pastedCode(as: oauth.AuthorizationServer, client: ClientCredentials, code: string): URLSearchParams {
-    return this.validateCallback(as, client, new URLSearchParams({ code: code.trim() }), undefined);
+    // A pasted code comes without `iss` (or state): the page showed only the code.
+    const withoutIss: oauth.AuthorizationServer = { ...as, authorization_response_iss_parameter_supported: false };
+    return this.validateCallback(withoutIss, client, new URLSearchParams({ code: code.trim() }), undefined);
   }
 
   /** The documented token request; sends the code once, never retried. */

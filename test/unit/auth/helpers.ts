@@ -1,0 +1,140 @@
+/**
+ * Shared set-up for the auth unit tests: an in-memory secret storage shaped
+ * like `vscode.SecretStorage`, the auth stack wired as the extension wires it,
+ * a fetch that records what went over the wire, and the local server.
+ */
+import assert from 'node:assert/strict';
+import { Listener } from '../../../src/common/accounts';
+import { Logger, MemoryLogSink } from '../../../src/common/logger';
+import { ClientRegistry } from '../../../src/auth/clientRegistry';
+import { Emitter } from '../../../src/auth/emitter';
+import { FetchInit, FetchLike, OAuthClient } from '../../../src/auth/oauthClient';
+import { PendingSignIns } from '../../../src/auth/pendingSignIns';
+import { SessionManager, SessionManagerOptions } from '../../../src/auth/sessionManager';
+import { SignInFlow } from '../../../src/auth/signInFlow';
+import { SecretStorageLike, TokenStore } from '../../../src/auth/tokenStore';
+import { authorizeAsUser, RunningServer, startServer } from '../../server/index';
+
+/** Like VS Code's SecretStorage: every write fires onDidChange, in every "window" sharing it. */
+export class MemorySecretStorage implements SecretStorageLike {
+  readonly values = new Map<string, string>();
+  private readonly emitter = new Emitter<{ key: string }>();
+  readonly onDidChange = (listener: Listener<{ readonly key: string }>) => this.emitter.event(listener);
+
+  async get(key: string): Promise<string | undefined> {
+    return this.values.get(key);
+  }
+  async store(key: string, value: string): Promise<void> {
+    this.values.set(key, value);
+    this.emitter.fire({ key });
+  }
+  async delete(key: string): Promise<void> {
+    if (this.values.delete(key)) {
+      this.emitter.fire({ key });
+    }
+  }
+}
+
+export interface RecordedRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body: string | undefined;
+}
+
+/** node-fetch's replacement for tests: the global fetch, recording each request, with an optional interceptor. */
+export class RecordingFetch {
+  readonly requests: RecordedRequest[] = [];
+  intercept: ((url: string, init: FetchInit) => Promise<Response> | undefined) | undefined;
+
+  readonly fetch: FetchLike = async (url, init) => {
+    this.requests.push({ url, method: init.method, headers: { ...init.headers }, body: typeof init.body === 'string' ? init.body : init.body?.toString() });
+    const intercepted = this.intercept?.(url, init);
+    if (intercepted) {
+      return intercepted;
+    }
+    return fetch(url, { method: init.method, headers: init.headers, body: init.body as string | undefined, redirect: 'manual', signal: init.signal });
+  };
+
+  tokenRequests(): URLSearchParams[] {
+    return this.requests.filter((r) => r.url.endsWith('/oauth2/token/')).map((r) => new URLSearchParams(r.body));
+  }
+}
+
+/** A redirect URI shaped like the one code-server hands out (see vscode-testing.md). */
+export function codeServerRedirectUri(reqId = 1): string {
+  return `http://127.0.0.1:9/stable-0123abcd/callback?vscode-reqid=${reqId}&vscode-scheme=code-oss&vscode-authority=gitshare.gitshare-vscode&vscode-path=%2Fdid-authenticate`;
+}
+
+export interface AuthStackOptions {
+  readonly secrets?: MemorySecretStorage;
+  readonly sessions?: SessionManagerOptions;
+  readonly sink?: MemoryLogSink;
+}
+
+/** The auth stack as `GitShareAuthentication` wires it, minus VS Code. */
+export class AuthStack {
+  readonly sink: MemoryLogSink;
+  readonly logger: Logger;
+  readonly secrets: MemorySecretStorage;
+  readonly http = new RecordingFetch();
+  readonly store: TokenStore;
+  readonly oauth: OAuthClient;
+  readonly sessions: SessionManager;
+  readonly pending: PendingSignIns;
+  readonly clients: ClientRegistry;
+  readonly flow: SignInFlow;
+
+  constructor(options: AuthStackOptions = {}) {
+    this.sink = options.sink ?? new MemoryLogSink();
+    this.logger = Logger.create(this.sink).child('auth');
+    this.secrets = options.secrets ?? new MemorySecretStorage();
+    this.store = new TokenStore(this.secrets, this.logger);
+    this.oauth = new OAuthClient(this.logger, { fetch: this.http.fetch, timeoutMs: 5_000, now: options.sessions?.now });
+    this.sessions = new SessionManager(this.store, this.oauth, this.logger, { rereadDelaysMs: [20, 50], ...options.sessions });
+    this.pending = new PendingSignIns(this.logger);
+    this.clients = new ClientRegistry(this.store, this.oauth, this.logger, async (serverUrl) => {
+      const stored = await this.store.readSessions();
+      return new Set(stored.filter((s) => s.serverUrl === serverUrl).map((s) => s.client.clientId));
+    });
+    this.flow = new SignInFlow(this.oauth, this.sessions, this.clients, this.pending, this.logger);
+  }
+
+  /** A complete callback-mode sign-in, playing the browser as `demo`. */
+  async signIn(server: RunningServer, redirectUri = codeServerRedirectUri(), username = 'demo', password = 'demo') {
+    return this.flow.signIn({
+      serverUrl: server.url,
+      scopes: ['files:read', 'files:write'],
+      redirectUri,
+      openBrowser: async (url) => {
+        const location = await authorizeAsUser(url, { username, password, decision: 'allow' });
+        assert.ok(location.startsWith(redirectUri + '&'), 'the browser came back to the redirect URI');
+        assert.ok(this.pending.handleCallback(new URL(location).searchParams));
+      },
+    });
+  }
+
+  dispose(): void {
+    this.pending.dispose();
+    this.sessions.dispose();
+    this.store.dispose();
+  }
+}
+
+export async function startTestServer(options: { tokenTtlSeconds?: number; users?: { username: string; password: string }[] } = {}): Promise<RunningServer> {
+  return startServer({ port: 0, host: '127.0.0.1', faults: true, seed: false, ...options });
+}
+
+/** Counts token requests at the server, by grant type. */
+export function tokenRequestCount(server: RunningServer, grant: 'authorization_code' | 'refresh_token'): number {
+  return server.control!.stats().tokenRequests[grant] ?? 0;
+}
+
+/** Compares secrets without ever printing them in a failure message. */
+export function assertSameSecret(actual: string | undefined, expected: string | undefined, message: string): void {
+  assert.ok(actual !== undefined && actual === expected, message);
+}
+
+export function assertDifferentSecret(actual: string | undefined, other: string | undefined, message: string): void {
+  assert.ok(actual !== undefined && actual !== other, message);
+}
