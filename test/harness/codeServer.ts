@@ -91,6 +91,8 @@ export interface CodeServerOptions {
   readonly smokeTestDriver?: boolean;
   /** User settings written before start. */
   readonly settings?: Record<string, unknown>;
+  /** The port to listen on (127.0.0.1); default a free one. */
+  readonly port?: number;
   /** Where output goes; each line is prefixed. Default: dropped, but kept for errors. */
   readonly log?: (line: string) => void;
 }
@@ -150,7 +152,7 @@ export async function startCodeServer(install: CodeServerInstall, options: CodeS
   const args = [
     install.entry,
     '--auth', 'none',
-    '--bind-addr', '127.0.0.1:0',
+    '--bind-addr', `127.0.0.1:${options.port ?? 0}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
