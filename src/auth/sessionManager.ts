@@ -31,6 +31,10 @@ export interface SessionManagerOptions {
   readonly refreshMarginMs?: number;
   /** Waits between re-reads of storage after a refresh failed with invalid_grant. */
   readonly rereadDelaysMs?: readonly number[];
+  /** How long a window may hold the refresh lease of a session; default 15 s. */
+  readonly leaseMs?: number;
+  /** How long to wait before checking a lease write won; default 100 ms. */
+  readonly leaseSettleMs?: number;
   readonly now?: () => number;
 }
 
@@ -61,6 +65,10 @@ export class SessionManager implements AccountDirectory {
   private readonly refreshMarginMs: number;
   private readonly rereadDelaysMs: readonly number[];
   private readonly now: () => number;
+  private readonly leaseMs: number;
+  private readonly leaseSettleMs: number;
+  /** Tells this window's refresh leases from other windows'. */
+  private readonly windowId = randomUUID();
 
   constructor(
     private readonly store: TokenStore,
@@ -71,6 +79,8 @@ export class SessionManager implements AccountDirectory {
     this.refreshMarginMs = options.refreshMarginMs ?? 60_000;
     this.rereadDelaysMs = options.rereadDelaysMs ?? [250, 750, 1500];
     this.now = options.now ?? Date.now;
+    this.leaseMs = options.leaseMs ?? 15_000;
+    this.leaseSettleMs = options.leaseSettleMs ?? 100;
     this.subscription = store.onDidChange((change) => {
       this.exclusive(() => this.sync(change)).catch((error) => this.logger.warn('Could not follow a change of the stored sessions:', error));
     });
@@ -225,6 +235,35 @@ export class SessionManager implements AccountDirectory {
       await this.loseSession(latest, 'no refresh token');
       throw signInRequired();
     }
+    // One window at a time: the server revokes the whole grant when a rotated
+    // refresh token is used again, so two windows must never both send it.
+    if (!(await this.acquireLease(id))) {
+      const refreshed = await this.waitForOtherWindow(latest);
+      if (refreshed) {
+        this.adopt(refreshed);
+        return refreshed.accessToken;
+      }
+      this.logger.debug(`Session ${id}: the other window did not finish refreshing; trying here`);
+      await this.acquireLease(id, true);
+    }
+    try {
+      return await this.refreshWithLease(id, latest, rejected);
+    } finally {
+      await this.store.deleteLease(id).catch(() => undefined);
+    }
+  }
+
+  private async refreshWithLease(id: string, stored: StoredSession, rejected: boolean): Promise<string> {
+    // Re-read once more under the lease: the previous holder may just have saved.
+    const latest = (await this.store.readSession(id)) ?? stored;
+    if (latest.refreshToken !== stored.refreshToken && !this.isExpiring(latest)) {
+      this.adopt(latest);
+      return latest.accessToken;
+    }
+    if (!latest.refreshToken) {
+      await this.loseSession(latest, 'no refresh token');
+      throw signInRequired();
+    }
     let tokens: TokenSet;
     try {
       const as = await this.metadata(latest.serverUrl);
@@ -260,14 +299,66 @@ export class SessionManager implements AccountDirectory {
     return next.accessToken;
   }
 
+  /** Writes this window's lease unless another window holds a live one, then checks it stuck. */
+  private async acquireLease(id: string, force = false): Promise<boolean> {
+    const current = await this.store.readLease(id);
+    if (!force && current && current.owner !== this.windowId && current.until > Date.now()) {
+      return false;
+    }
+    await this.store.writeLease(id, { owner: this.windowId, until: Date.now() + this.leaseMs });
+    if (force) {
+      return true;
+    }
+    // Two windows may write at once; the last write wins and both read it back.
+    await delay(this.leaseSettleMs);
+    return (await this.store.readLease(id))?.owner === this.windowId;
+  }
+
+  /** Waits (on storage change events, with a bound) for the window holding the lease to save new tokens. */
+  private async waitForOtherWindow(stale: StoredSession): Promise<StoredSession | undefined> {
+    const deadline = Date.now() + this.leaseMs;
+    while (Date.now() < deadline) {
+      const current = await this.store.readSession(stale.id);
+      if (!current) {
+        return undefined;
+      }
+      if (current.refreshToken !== stale.refreshToken || current.accessToken !== stale.accessToken) {
+        this.logger.debug(`Session ${stale.id}: another window refreshed it`);
+        return current;
+      }
+      const lease = await this.store.readLease(stale.id);
+      if (!lease || lease.until <= Date.now()) {
+        return undefined;
+      }
+      await this.nextStoreChange(stale.id, 500);
+    }
+    return undefined;
+  }
+
+  private nextStoreChange(id: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const subscription = this.store.onDidChange((change) => {
+        if ((change.kind === 'session' || change.kind === 'lease') && change.id === id) {
+          done();
+        }
+      });
+      function done() {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve();
+      }
+    });
+  }
+
   /**
    * After invalid_grant: did another window rotate the refresh token meanwhile?
    * Re-reads storage a few times, because its save may land a moment later.
    */
   private async rotatedElsewhere(failed: StoredSession): Promise<StoredSession | undefined> {
-    for (const delay of [0, ...this.rereadDelaysMs]) {
-      if (delay) {
-        await new Promise((resolve) => setTimeout(resolve, delay));
+    for (const ms of [0, ...this.rereadDelaysMs]) {
+      if (ms) {
+        await delay(ms);
       }
       const again = await this.store.readSession(failed.id);
       if (!again) {
@@ -405,6 +496,10 @@ export class SessionManager implements AccountDirectory {
       this.fire({ added, removed, changed: [] });
     }
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function signInRequired(): GitShareError {

@@ -44,13 +44,22 @@ export interface StoredSession {
 export type TokenStoreChange =
   | { readonly kind: 'sessions' }
   | { readonly kind: 'session'; readonly id: string }
-  | { readonly kind: 'clients'; readonly serverUrl: string };
+  | { readonly kind: 'clients'; readonly serverUrl: string }
+  | { readonly kind: 'lease'; readonly id: string };
+
+/** Which window refreshes a session right now (see SessionManager). Not secret, but shared like the tokens. */
+export interface RefreshLease {
+  readonly owner: string;
+  /** ms since the epoch */
+  readonly until: number;
+}
 
 const PREFIX = 'gitshare.auth.';
 const INDEX_KEY = `${PREFIX}sessions`;
 const SESSION_PREFIX = `${PREFIX}session.`;
 const CLIENTS_PREFIX = `${PREFIX}clients.`;
 const CLIENT_SECRET_PREFIX = `${PREFIX}clientSecret.`;
+const LEASE_PREFIX = `${PREFIX}refreshLease.`;
 
 export class TokenStore {
   private readonly _onDidChange = new Emitter<TokenStoreChange>();
@@ -66,6 +75,8 @@ export class TokenStore {
         this._onDidChange.fire({ kind: 'sessions' });
       } else if (key.startsWith(SESSION_PREFIX)) {
         this._onDidChange.fire({ kind: 'session', id: key.slice(SESSION_PREFIX.length) });
+      } else if (key.startsWith(LEASE_PREFIX)) {
+        this._onDidChange.fire({ kind: 'lease', id: key.slice(LEASE_PREFIX.length) });
       } else if (key.startsWith(CLIENTS_PREFIX)) {
         this._onDidChange.fire({ kind: 'clients', serverUrl: key.slice(CLIENTS_PREFIX.length) });
       }
@@ -145,6 +156,19 @@ export class TokenStore {
     } else {
       await this.secrets.delete(CLIENT_SECRET_PREFIX + clientId);
     }
+  }
+
+  async readLease(id: string): Promise<RefreshLease | undefined> {
+    const lease = await this.readJson<RefreshLease>(LEASE_PREFIX + id);
+    return lease && typeof lease.owner === 'string' && typeof lease.until === 'number' ? lease : undefined;
+  }
+
+  async writeLease(id: string, lease: RefreshLease): Promise<void> {
+    await this.secrets.store(LEASE_PREFIX + id, JSON.stringify(lease));
+  }
+
+  async deleteLease(id: string): Promise<void> {
+    await this.secrets.delete(LEASE_PREFIX + id);
   }
 
   dispose(): void {
