@@ -46,11 +46,11 @@ async function main(): Promise<void> {
   const workspace = path.join(profile, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
 
-  let codeServer: RunningCodeServer | undefined;
-  let code: ChildProcess | undefined;
+  // What is running now, for Ctrl-C.
+  const started: { code?: ChildProcess; codeServer?: RunningCodeServer } = {};
   const stop = async () => {
-    code?.kill('SIGTERM');
-    await codeServer?.stop();
+    started.code?.kill('SIGTERM');
+    await started.codeServer?.stop();
     await server.close();
     process.exit(0);
   };
@@ -61,15 +61,17 @@ async function main(): Promise<void> {
   if (desktop) {
     const { userDataDir, extensionsDir } = sandboxDirs(profile);
     writeUserSettings(userDataDir, server.url);
-    code = spawn('code', ['--wait', '--new-window', `--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`, `--extensionDevelopmentPath=${repoRoot}`, workspace], {
+    const code = spawn('code', ['--wait', '--new-window', `--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`, `--extensionDevelopmentPath=${repoRoot}`, workspace], {
       stdio: 'inherit',
     });
+    started.code = code;
     console.log('VS Code is open with the extension loaded. Ctrl-C here stops the server.');
     code.on('exit', () => void stop());
     return;
   }
   const install = await ensureCodeServer();
-  codeServer = await startCodeServer(install, { sandbox: profile, settings: { 'gitshare.serverUrl': server.url }, port: Number(option('--vscode-port', '8080')) });
+  const codeServer = await startCodeServer(install, { sandbox: profile, settings: { 'gitshare.serverUrl': server.url }, port: Number(option('--vscode-port', '8080')) });
+  started.codeServer = codeServer;
   const payload = [['extensionDevelopmentPath', `vscode-remote://${codeServer.authority}${repoRoot}`]];
   console.log('No `code` on PATH: VS Code runs as code-server. Open this URL in a browser:\n');
   console.log(`  ${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}\n`);
