@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { CancelledError, GitShareError } from '../../../src/common/errors';
+import { Logger, MemoryLogSink } from '../../../src/common/logger';
+import { PendingSignIns } from '../../../src/auth/pendingSignIns';
+
+describe('auth: pending sign-ins', () => {
+  let sink: MemoryLogSink;
+  let pending: PendingSignIns;
+  beforeEach(() => {
+    sink = new MemoryLogSink();
+    pending = new PendingSignIns(Logger.create(sink));
+  });
+  afterEach(() => pending.dispose());
+
+  it('hands a callback to the attempt its state names, once', async () => {
+    const attempt = pending.begin('state-aaaaaaaaaaaaaaaa', 60_000);
+    const query = new URLSearchParams({ code: 'the-code-123456', state: 'state-aaaaaaaaaaaaaaaa' });
+    assert.equal(pending.handleCallback(query), true);
+    assert.equal((await attempt.callback).get('code'), 'the-code-123456');
+    assert.equal(pending.handleCallback(query), false);
+    assert.ok(sink.lines.some((l) => l.includes('already used state')));
+    assert.equal(pending.size, 0);
+  });
+
+  const ignored: [string, URLSearchParams][] = [
+    ['a missing state', new URLSearchParams({ code: 'c0de-c0de-c0de' })],
+    ['an empty state', new URLSearchParams({ code: 'c0de-c0de-c0de', state: '' })],
+    ['an unknown state', new URLSearchParams({ code: 'c0de-c0de-c0de', state: 'forged-state-value' })],
+  ];
+  for (const [what, query] of ignored) {
+    it(`ignores and logs a callback with ${what}; the attempt keeps waiting`, async () => {
+      const attempt = pending.begin('state-bbbbbbbbbbbbbbbb', 60_000);
+      assert.equal(pending.handleCallback(query), false);
+      assert.equal(pending.size, 1);
+      assert.ok(sink.lines.some((l) => l.startsWith('warn') && l.includes('Ignored a sign-in callback')));
+      attempt.cancel();
+      await assert.rejects(attempt.callback, CancelledError);
+    });
+  }
+
+  it('ignores a callback when nothing is pending', () => {
+    assert.equal(pending.handleCallback(new URLSearchParams({ code: 'c0de-c0de-c0de', state: 'whatever-state-1' })), false);
+    assert.ok(sink.lines.some((l) => l.includes('no sign-in is pending')));
+  });
+
+  it('expires with the attempt: a timeout rejects and the state stops working', async () => {
+    const attempt = pending.begin('state-cccccccccccccccc', 20);
+    await assert.rejects(attempt.callback, (e: unknown) => e instanceof GitShareError && e.kind === 'timeout');
+    assert.equal(pending.handleCallback(new URLSearchParams({ code: 'c0de-c0de-c0de', state: 'state-cccccccccccccccc' })), false);
+  });
+
+  it('keeps several attempts apart', async () => {
+    const one = pending.begin('state-1111111111111111', 60_000);
+    const two = pending.begin('state-2222222222222222', 60_000);
+    pending.handleCallback(new URLSearchParams({ code: 'code-two-22222', state: 'state-2222222222222222' }));
+    assert.equal((await two.callback).get('code'), 'code-two-22222');
+    assert.equal(pending.size, 1);
+    one.cancel();
+  });
+
+  it('never logs a state or code', () => {
+    pending.begin('state-dddddddddddddddd', 60_000);
+    pending.handleCallback(new URLSearchParams({ code: 'code-secret-4444', state: 'state-eeeeeeeeeeeeeeee' }));
+    pending.handleCallback(new URLSearchParams({ code: 'code-secret-5555', state: 'state-dddddddddddddddd' }));
+    const log = sink.lines.join('\n');
+    for (const secret of ['state-dddddddddddddddd', 'state-eeeeeeeeeeeeeeee', 'code-secret-4444', 'code-secret-5555']) {
+      assert.ok(!log.includes(secret), 'a secret value reached the log');
+    }
+  });
+});
