@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
+import { createWriteStream, type BigIntStats } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -269,14 +269,9 @@ export class AccountFiles {
 			throw fsError(err, apiPath);
 		}
 		const temp = path.join(parent, TEMP_PREFIX + randomBytes(12).toString('hex'));
-		let handle: fsp.FileHandle | undefined;
 		let renamed = false;
 		try {
-			handle = await fsp.open(temp, 'wx', 0o644);
-			await receiveBody(req, handle, maxBytes);
-			await handle.sync();
-			await handle.close();
-			handle = undefined;
+			await receiveBody(req, temp, maxBytes);
 			// Check again just before the swap: another writer may have won meanwhile.
 			const now = await this.lookup(segments);
 			this.checkWritable(segments, now, req);
@@ -289,7 +284,6 @@ export class AccountFiles {
 			}
 			throw fsError(err, apiPath);
 		} finally {
-			await handle?.close().catch(() => undefined);
 			if (!renamed) {
 				await fsp.rm(temp, { force: true }).catch(() => undefined);
 			}
@@ -445,8 +439,11 @@ export function parseRange(header: string | undefined, size: number): { start: n
 	return { start, end };
 }
 
-/** Streams the request body into the handle with backpressure, enforcing the size limit as bytes arrive. */
-function receiveBody(req: Request, handle: fsp.FileHandle, maxBytes: number): Promise<void> {
+/**
+ * Streams the request body into a new file (`wx`: never an existing one) with backpressure,
+ * enforcing the size limit as bytes arrive; resolves once the data is fsynced (`flush`) and closed.
+ */
+function receiveBody(req: Request, file: string, maxBytes: number): Promise<void> {
 	return new Promise<void>((resolve, reject) => {
 		let received = 0;
 		let settled = false;
@@ -460,7 +457,7 @@ function receiveBody(req: Request, handle: fsp.FileHandle, maxBytes: number): Pr
 				callback(null, chunk);
 			},
 		});
-		const out = handle.createWriteStream({ autoClose: false, emitClose: false });
+		const out = createWriteStream(file, { flags: 'wx', mode: 0o644, flush: true });
 		const fail = (err: unknown): void => {
 			if (settled) {
 				return;
@@ -469,7 +466,13 @@ function receiveBody(req: Request, handle: fsp.FileHandle, maxBytes: number): Pr
 			req.unpipe(counter);
 			counter.destroy();
 			out.destroy();
-			reject(err instanceof Error ? err : new Error(String(err)));
+			// Reject once the descriptor is closed, so the caller can remove the file.
+			const error = err instanceof Error ? err : new Error(String(err));
+			if (out.closed) {
+				reject(error);
+			} else {
+				out.once('close', () => reject(error));
+			}
 		};
 		req.on('error', fail);
 		req.on('close', () => {
@@ -479,7 +482,7 @@ function receiveBody(req: Request, handle: fsp.FileHandle, maxBytes: number): Pr
 		});
 		counter.on('error', fail);
 		out.on('error', fail);
-		out.on('finish', () => {
+		out.on('close', () => {
 			if (!settled) {
 				settled = true;
 				resolve();

@@ -145,7 +145,8 @@ export async function snapshot(dir: string): Promise<string[]> {
 		for (const e of await fsp.readdir(d, { withFileTypes: true })) {
 			const p = path.join(d, e.name);
 			const st = await fsp.lstat(p);
-			out.push(`${path.relative(dir, p)} ${e.isDirectory() ? 'dir' : st.size} ${st.mtimeMs}`);
+			// Folders are listed without mtime: a rejected upload's temp file touches its folder.
+			out.push(e.isDirectory() ? `${path.relative(dir, p)}/` : `${path.relative(dir, p)} ${st.size} ${st.mtimeMs}`);
 			if (e.isDirectory()) {
 				await walk(p);
 			}
