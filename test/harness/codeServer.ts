@@ -144,6 +144,7 @@ export async function startCodeServer(install: CodeServerInstall, options: CodeS
     'extensions.autoCheckUpdates': false,
     'security.workspace.trust.enabled': false,
     'chat.disableAIFeatures': true,
+    'git.openRepositoryInParentFolders': 'never',
     'workbench.welcomePage.walkthroughs.openOnInstall': false,
     ...options.settings,
   };

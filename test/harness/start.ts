@@ -70,7 +70,13 @@ async function main(): Promise<void> {
     return;
   }
   const install = await ensureCodeServer();
-  const codeServer = await startCodeServer(install, { sandbox: profile, settings: { 'gitshare.serverUrl': server.url }, port: Number(option('--vscode-port', '8080')) });
+  // code-server honours the extensionDevelopmentPath payload only with the smoke-test driver on.
+  const codeServer = await startCodeServer(install, {
+    sandbox: profile,
+    smokeTestDriver: true,
+    settings: { 'gitshare.serverUrl': server.url },
+    port: Number(option('--vscode-port', '8080')),
+  });
   started.codeServer = codeServer;
   const payload = [['extensionDevelopmentPath', `vscode-remote://${codeServer.authority}${repoRoot}`]];
   console.log('No `code` on PATH: VS Code runs as code-server. Open this URL in a browser:\n');
