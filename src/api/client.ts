@@ -10,6 +10,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
@@ -321,6 +322,7 @@ export class GitShareClient {
         }
         etag = response.headers.get('etag') ?? undefined;
         options.onProgress?.(written, total);
+        const sink = fs.createWriteStream(temp, { flags: response.status === 206 ? 'a' : 'w' });
         try {
           await pipeline(
             response.body,
@@ -328,11 +330,16 @@ export class GitShareClient {
               written += chunk.length;
               options.onProgress?.(written, total);
             }),
-            fs.createWriteStream(temp, { flags: response.status === 206 ? 'a' : 'w' }),
+            sink,
             { signal: options.signal },
           );
           break;
         } catch (error) {
+          // Resume from what reached the disk, not from what passed by.
+          if (!sink.closed) {
+            await once(sink, 'close').catch(() => undefined);
+          }
+          written = (await fsp.stat(temp).catch(() => undefined))?.size ?? 0;
           const mapped = this.mapStreamError(error, `GET ${apiPath}`, options.signal);
           if (mapped.kind === 'cancelled' || retry >= this.policy.maxRetries || !(mapped.kind === 'network' || mapped.kind === 'timeout')) {
             throw mapped;

@@ -1,0 +1,248 @@
+/**
+ * The `gitshare:` file system: `gitshare://<account authority>/<path>`.
+ * Editors open, edit and save remote files through it. HTTP outcomes map to
+ * FileSystemErrors; create/overwrite are honoured exactly; saves send
+ * `If-Match` with the ETag last read, and a file that changed on GitShare
+ * meanwhile is never overwritten without asking.
+ */
+
+import * as vscode from 'vscode';
+import type { GitShareClient, WritePrecondition } from '../api/client';
+import type { GitShareClients } from '../api/clients';
+import { baseName, parentPath, isValidName } from '../api/paths';
+import type { Entry } from '../api/types';
+import { GitShareError, toGitShareError } from '../common/errors';
+import type { Logger } from '../common/logger';
+import { parseRemoteUri } from './uris';
+
+/** What the person chose when a save met a file that changed on GitShare. */
+export type SaveConflictChoice = 'overwrite' | 'compare' | 'cancel';
+
+export interface SaveConflictResolver {
+  resolve(uri: vscode.Uri): Promise<SaveConflictChoice>;
+}
+
+const CHANGED_REMOTELY = 'The file changed on GitShare since you opened it.';
+
+export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
+  private readonly _onDidChangeFile = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this._onDidChangeFile.event;
+
+  /** The ETag of the bytes last read or written, per URI: what a save may replace. */
+  private readonly etags = new Map<string, string>();
+  private buffered: vscode.FileChangeEvent[] = [];
+  private fireTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly clients: GitShareClients,
+    private readonly logger: Logger,
+    private readonly conflicts: SaveConflictResolver,
+  ) {}
+
+  watch(): vscode.Disposable {
+    // The server has no change feed; our own changes are reported as they happen.
+    return new vscode.Disposable(() => undefined);
+  }
+
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    return this.run(uri, async (client, path) => toFileStat(await client.metadata(path)));
+  }
+
+  async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
+    return this.run(uri, async (client, path) => {
+      const result: [string, vscode.FileType][] = [];
+      for await (const entry of client.iterateFolder(path, { pageSize: 1000 })) {
+        // A name the contract forbids would make a URI that points elsewhere.
+        if (!isValidName(entry.name)) {
+          this.logger.warn(`Skipping an entry with an invalid name in ${path}: ${JSON.stringify(entry.name)}`);
+          continue;
+        }
+        result.push([entry.name, entry.type === 'dir' ? vscode.FileType.Directory : vscode.FileType.File]);
+      }
+      return result;
+    });
+  }
+
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    return this.run(uri, async (client, path) => {
+      const { data, etag } = await client.readFile(path);
+      this.rememberEtag(uri, etag);
+      return data;
+    });
+  }
+
+  async writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {
+    return this.run(uri, async (client, path) => {
+      const known = this.etags.get(uri.toString());
+      let precondition: WritePrecondition;
+      if (!options.overwrite && !options.create) {
+        // Neither may happen: the only answers are "exists" and "not found".
+        throw (await client.tryMetadata(path)) ? vscode.FileSystemError.FileExists(uri) : vscode.FileSystemError.FileNotFound(uri);
+      } else if (!options.overwrite) {
+        // Create only: never replace, decided by the server atomically.
+        precondition = { ifNoneMatch: '*' };
+      } else if (known) {
+        precondition = { ifMatch: known };
+      } else {
+        const existing = await client.tryMetadata(path);
+        if (!existing && !options.create) {
+          throw vscode.FileSystemError.FileNotFound(uri);
+        }
+        if (existing?.type === 'dir') {
+          throw vscode.FileSystemError.FileIsADirectory(uri);
+        }
+        precondition = existing ? { ifMatch: existing.etag } : { ifNoneMatch: '*' };
+      }
+      let entry: Entry;
+      try {
+        entry = await client.writeFile(path, content, precondition);
+      } catch (error) {
+        if (!(error instanceof GitShareError && error.kind === 'preconditionFailed') || !precondition || !('ifMatch' in precondition)) {
+          throw error;
+        }
+        entry = await this.resolveSaveConflict(uri, client, path, content);
+      }
+      this.rememberEtag(uri, entry.etag);
+      this.fireSoon({ type: precondition && 'ifNoneMatch' in precondition ? vscode.FileChangeType.Created : vscode.FileChangeType.Changed, uri });
+    });
+  }
+
+  async createDirectory(uri: vscode.Uri): Promise<void> {
+    return this.run(uri, async (client, path) => {
+      await client.createFolder(path);
+      this.fireSoon({ type: vscode.FileChangeType.Created, uri }, { type: vscode.FileChangeType.Changed, uri: parentUri(uri) });
+    });
+  }
+
+  async delete(uri: vscode.Uri, options: { readonly recursive: boolean }): Promise<void> {
+    return this.run(uri, async (client, path) => {
+      await client.delete(path, { recursive: options.recursive });
+      this.forget(uri);
+      this.fireSoon({ type: vscode.FileChangeType.Deleted, uri }, { type: vscode.FileChangeType.Changed, uri: parentUri(uri) });
+    });
+  }
+
+  async rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { readonly overwrite: boolean }): Promise<void> {
+    if (oldUri.authority !== newUri.authority) {
+      throw vscode.FileSystemError.NoPermissions('Moving between GitShare accounts is not supported.');
+    }
+    return this.run(oldUri, async (client, from) => {
+      const to = parseRemoteUri(newUri).path;
+      const entry = await client.move(from, to, { overwrite: options.overwrite });
+      this.forget(oldUri);
+      this.rememberEtag(newUri, entry.type === 'file' ? entry.etag : undefined);
+      this.fireSoon({ type: vscode.FileChangeType.Deleted, uri: oldUri }, { type: vscode.FileChangeType.Created, uri: newUri });
+    });
+  }
+
+  /** Tells editors and the tree that something changed outside this provider (an upload, say). */
+  notifyChanged(uri: vscode.Uri, type: vscode.FileChangeType = vscode.FileChangeType.Changed): void {
+    if (type === vscode.FileChangeType.Deleted) {
+      this.forget(uri);
+    }
+    this.fireSoon({ type, uri });
+  }
+
+  private async resolveSaveConflict(uri: vscode.Uri, client: GitShareClient, path: string, content: Uint8Array): Promise<Entry> {
+    this.logger.info(`Save of ${path} met a newer version on GitShare; asking`);
+    const choice = await this.conflicts.resolve(uri);
+    if (choice === 'overwrite') {
+      this.logger.info(`Overwriting ${path} on GitShare at the person's request`);
+      return client.writeFile(path, content, undefined);
+    }
+    // Compare and Cancel both leave the editor dirty; the next save asks again.
+    throw vscode.FileSystemError.FileExists(`${baseName(path)}: ${CHANGED_REMOTELY}`);
+  }
+
+  private async run<T>(uri: vscode.Uri, action: (client: GitShareClient, path: string) => Promise<T>): Promise<T> {
+    try {
+      const { path } = parseRemoteUri(uri);
+      const { client } = this.clients.forAuthority(uri.authority);
+      return await action(client, path);
+    } catch (error) {
+      if (error instanceof vscode.FileSystemError) {
+        throw error;
+      }
+      throw toFileSystemError(error, uri, this.logger);
+    }
+  }
+
+  private rememberEtag(uri: vscode.Uri, etag: string | undefined): void {
+    if (etag) {
+      this.etags.set(uri.toString(), etag);
+    } else {
+      this.etags.delete(uri.toString());
+    }
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const prefix = uri.toString();
+    for (const key of [...this.etags.keys()]) {
+      if (key === prefix || key.startsWith(prefix + '/')) {
+        this.etags.delete(key);
+      }
+    }
+  }
+
+  /** Batches events: a folder upload fires one event per tick, not one per file. */
+  private fireSoon(...events: vscode.FileChangeEvent[]): void {
+    this.buffered.push(...events);
+    clearTimeout(this.fireTimer);
+    this.fireTimer = setTimeout(() => {
+      const batch = this.buffered;
+      this.buffered = [];
+      this._onDidChangeFile.fire(batch);
+    }, 5);
+  }
+
+  dispose(): void {
+    clearTimeout(this.fireTimer);
+    this._onDidChangeFile.dispose();
+  }
+}
+
+function toFileStat(entry: Entry): vscode.FileStat {
+  return {
+    type: entry.type === 'dir' ? vscode.FileType.Directory : vscode.FileType.File,
+    ctime: entry.mtime,
+    mtime: entry.mtime,
+    size: entry.size,
+  };
+}
+
+function parentUri(uri: vscode.Uri): vscode.Uri {
+  return uri.with({ path: parentPath(uri.path) });
+}
+
+/** The contract's outcomes as the editor understands them. */
+export function toFileSystemError(error: unknown, uri: vscode.Uri, logger?: Logger): vscode.FileSystemError {
+  const e = toGitShareError(error);
+  logger?.debug(`${uri.toString()}: ${e.kind}`, e);
+  switch (e.kind) {
+    case 'notFound':
+      return vscode.FileSystemError.FileNotFound(uri);
+    case 'forbidden':
+      return vscode.FileSystemError.NoPermissions(uri);
+    case 'conflict':
+      if (e.code === 'not_a_file') {
+        return vscode.FileSystemError.FileIsADirectory(uri);
+      }
+      if (e.code === 'not_a_folder') {
+        return vscode.FileSystemError.FileNotADirectory(uri);
+      }
+      return vscode.FileSystemError.FileExists(uri);
+    case 'preconditionFailed':
+      return vscode.FileSystemError.FileExists(uri);
+    case 'network':
+    case 'timeout':
+    case 'rateLimited':
+    case 'server':
+      return vscode.FileSystemError.Unavailable(uri);
+    case 'invalidInput':
+      return vscode.FileSystemError.NoPermissions(e.message);
+    case 'signInRequired':
+      return vscode.FileSystemError.Unavailable(e.message);
+    default:
+      return vscode.FileSystemError.Unavailable(e.message);
+  }
+}
