@@ -276,7 +276,7 @@ export function oauthRouter(ctx: ServerContext, server: OAuth2Server): Router {
 	router.delete('/oauth2/register/:clientId', (req, res) => {
 		const clientId = req.params.clientId!;
 		const header = req.headers.authorization ?? '';
-		let allowed = false;
+		let allowed: boolean;
 		let basic = false;
 		if (/^bearer /i.test(header)) {
 			allowed = ctx.store.registrationTokenMatches(clientId, header.slice(7).trim());

@@ -130,7 +130,7 @@ export function sendPage(res: Response, status: number, html: string): void {
 		.set('Content-Type', 'text/html; charset=utf-8')
 		.set('Cache-Control', 'no-store')
 		.set('X-Frame-Options', 'DENY')
-		.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+		.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
 		.set('Referrer-Policy', 'no-referrer')
 		.send(html);
 }
