@@ -27,6 +27,11 @@ async function authenticate(ctx: ServerContext, server: OAuth2Server, req: Reque
 	});
 	const response = new OAuth2Server.Response({ headers: {} });
 	const bearer = (error: string, extra = ''): Record<string, string> => ({ 'WWW-Authenticate': `Bearer realm="GitShare", error="${error}"${extra}` });
+	const queryToken = (req.query as Record<string, unknown>).access_token;
+	const bodyToken = (req.body as Record<string, unknown> | undefined)?.access_token;
+	if ((queryToken !== undefined && typeof queryToken !== 'string') || (bodyToken !== undefined && typeof bodyToken !== 'string')) {
+		throw new HttpError(400, 'invalid_request', 'access_token appears more than once.', bearer('invalid_request'));
+	}
 	let token: OAuth2Server.Token;
 	try {
 		token = await server.authenticate(request, response, scope === undefined ? {} : { scope: [scope], addAcceptedScopesHeader: true, addAuthorizedScopesHeader: true });

@@ -92,6 +92,9 @@ function createModel(ctx: ServerContext): OAuth2Server.AuthorizationCodeModel & 
 			return { ...token, client, user };
 		},
 		async getAccessToken(accessToken) {
+			if (typeof accessToken !== 'string') {
+				return false;
+			}
 			const row = ctx.store.tokenByAccess(accessToken);
 			if (!row || row.accessRevoked) {
 				return false;
