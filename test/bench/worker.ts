@@ -1,0 +1,296 @@
+/**
+ * One measured job in a process of its own, driving the extension's own
+ * vscode-free modules exactly as the extension does: GitShareClient for the
+ * HTTP, TransferQueue with uploadJob/downloadJob for transfers, FolderCache and
+ * the tree's node classes for listings. Reads its request as JSON on stdin,
+ * prints one JSON line with the result. The access token comes in
+ * GITSHARE_BENCH_TOKEN (never argv, so it stays out of `ps`).
+ *
+ * Memory is sampled every 10 ms (process.memoryUsage) and checked against the
+ * kernel's high-water mark (VmHWM), relative to the process just before the job.
+ */
+import * as http from 'node:http';
+import { GitShareClient } from '../../src/api/client';
+import type { Entry } from '../../src/api/types';
+import type { GitShareAccount, TokenSource } from '../../src/common/accounts';
+import { GitShareError } from '../../src/common/errors';
+import { Logger } from '../../src/common/logger';
+import { ConflictDecider } from '../../src/commands/conflicts';
+import { TransferQueue, type TransferSummary } from '../../src/commands/transferQueue';
+import { createRemoteFolders, downloadJob, planUpload, uploadJob } from '../../src/commands/transfers';
+import { FolderCache } from '../../src/views/folderCache';
+import { EntryNode, LoadMoreNode, type FilesNode } from '../../src/views/nodes';
+import { procStatus } from './common';
+
+export type WorkerRequest =
+  | { readonly mode: 'download'; readonly serverUrl: string; readonly remote: string; readonly local: string; readonly size: number }
+  | { readonly mode: 'upload'; readonly serverUrl: string; readonly remote: string; readonly local: string; readonly size: number }
+  | { readonly mode: 'many'; readonly serverUrl: string; readonly localDir: string; readonly remoteFolder: string; readonly concurrency: number }
+  | ListingRequest;
+
+interface ListingRequest {
+  readonly mode: 'listing' | 'plainListing';
+  readonly serverUrl: string;
+  readonly folder: string;
+  readonly pageSize: number;
+  readonly passes: number;
+}
+
+export interface MemoryDelta {
+  /** Peak resident set above the process before the job (sampled, or VmHWM when higher). */
+  readonly rss: number;
+  readonly heapUsed: number;
+  /** external (includes arrayBuffers): Buffers live outside the JS heap. */
+  readonly external: number;
+  readonly baseline: { readonly rss: number; readonly heapUsed: number; readonly external: number };
+}
+
+export interface WorkerResult {
+  readonly seconds: number;
+  /** Per pass, for listings (the first pass is the cold one). */
+  readonly passSeconds?: readonly number[];
+  readonly bytes?: number;
+  readonly items?: number;
+  readonly memory: MemoryDelta;
+  readonly requests?: number;
+}
+
+const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+class StaticTokens implements TokenSource {
+  constructor(private readonly token: string) {}
+  async getAccessToken(): Promise<string> {
+    return this.token;
+  }
+  async refreshAfterUnauthorized(): Promise<string> {
+    throw new GitShareError('signInRequired', 'The bench token expired.');
+  }
+}
+
+function makeClient(serverUrl: string): { client: GitShareClient; tokens: TokenSource } {
+  const token = process.env.GITSHARE_BENCH_TOKEN;
+  if (!token) {
+    throw new Error('GITSHARE_BENCH_TOKEN is not set');
+  }
+  const tokens = new StaticTokens(token);
+  return { client: new GitShareClient({ serverUrl, tokens, logger: Logger.create(silent).child('api') }), tokens };
+}
+
+class MemoryWatch {
+  private readonly timer: NodeJS.Timeout;
+  private readonly base: NodeJS.MemoryUsage;
+  private readonly hwmBefore: number;
+  private peak = { rss: 0, heapUsed: 0, external: 0 };
+
+  constructor() {
+    (globalThis as { gc?: () => void }).gc?.();
+    this.base = process.memoryUsage();
+    this.hwmBefore = procStatus().hwm;
+    this.peak = { rss: this.base.rss, heapUsed: this.base.heapUsed, external: this.base.external };
+    this.timer = setInterval(() => this.sample(), 10);
+  }
+
+  private sample(): void {
+    const m = process.memoryUsage();
+    this.peak.rss = Math.max(this.peak.rss, m.rss);
+    this.peak.heapUsed = Math.max(this.peak.heapUsed, m.heapUsed);
+    this.peak.external = Math.max(this.peak.external, m.external);
+  }
+
+  stop(): MemoryDelta {
+    this.sample();
+    clearInterval(this.timer);
+    // VmHWM only tells about the job when it rose during it.
+    const hwm = procStatus().hwm;
+    const peakRss = hwm > this.hwmBefore ? Math.max(this.peak.rss, hwm) : this.peak.rss;
+    return {
+      rss: peakRss - this.base.rss,
+      heapUsed: this.peak.heapUsed - this.base.heapUsed,
+      external: this.peak.external - this.base.external,
+      baseline: { rss: this.base.rss, heapUsed: this.base.heapUsed, external: this.base.external },
+    };
+  }
+}
+
+/** The person's answer to a conflict is never needed here: targets are fresh. */
+const neverAsked = new ConflictDecider(async () => {
+  throw new Error('the bench met a conflict');
+});
+
+function checkSummary(summary: TransferSummary, expected: number): void {
+  if (summary.done !== expected) {
+    const first = summary.outcomes.find((o) => o.status !== 'done');
+    throw new Error(`${summary.done} of ${expected} done; first problem: ${first?.status} ${first?.label} ${first?.reason ?? ''}`);
+  }
+}
+
+async function transfer(request: Extract<WorkerRequest, { mode: 'download' | 'upload' }>): Promise<WorkerResult> {
+  const { client } = makeClient(request.serverUrl);
+  // Load and warm the code paths on a tiny request, so the baseline is the ready extension.
+  await client.user();
+  const queue = new TransferQueue(1);
+  const job =
+    request.mode === 'download'
+      ? downloadJob(client, { remote: request.remote, local: request.local, size: request.size, label: 'bench' }, neverAsked)
+      : uploadJob(client, { local: request.local, remote: request.remote, size: request.size, label: 'bench' }, neverAsked);
+  const watch = new MemoryWatch();
+  const started = performance.now();
+  const summary = await queue.run([job], new AbortController().signal);
+  const seconds = (performance.now() - started) / 1000;
+  const memory = watch.stop();
+  checkSummary(summary, 1);
+  return { seconds, bytes: request.size, memory };
+}
+
+async function many(request: Extract<WorkerRequest, { mode: 'many' }>): Promise<WorkerResult> {
+  const { client } = makeClient(request.serverUrl);
+  await client.user();
+  const watch = new MemoryWatch();
+  const started = performance.now();
+  // What the upload command does for a chosen folder: plan, create the folders, run the queue.
+  const signal = new AbortController().signal;
+  const plan = await planUpload([request.localDir], request.remoteFolder, signal);
+  const failures = await createRemoteFolders(client, plan.folders, signal);
+  if (failures.length) {
+    throw new Error(`folders: ${failures[0].reason}`);
+  }
+  const queue = new TransferQueue(request.concurrency);
+  const summary = await queue.run(
+    plan.files.map((item) => uploadJob(client, item, neverAsked)),
+    signal,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const memory = watch.stop();
+  checkSummary(summary, plan.files.length);
+  return { seconds, items: plan.files.length, memory };
+}
+
+/**
+ * Listing a folder into the tree's nodes, as RemoteFilesTreeProvider does: the
+ * first page through FolderCache.get, the rest through FolderCache.loadMore
+ * ("Load more…"), and after each page the provider's children (an EntryNode
+ * per entry, plus a LoadMoreNode). The TreeItem itself needs `vscode`, so it is
+ * not built here.
+ */
+async function listing(request: ListingRequest): Promise<WorkerResult> {
+  const { client, tokens } = makeClient(request.serverUrl);
+  await client.user();
+  const account: GitShareAccount = {
+    id: 'bench',
+    label: 'demo',
+    serverUrl: request.serverUrl,
+    authority: `demo@${new URL(request.serverUrl).host}`,
+    tokens,
+  };
+  const children = (entries: readonly Entry[], more: boolean): FilesNode[] => {
+    const nodes: FilesNode[] = entries.map((entry) => new EntryNode(account, entry, undefined));
+    if (more) {
+      nodes.push(new LoadMoreNode(account, request.folder, undefined));
+    }
+    return nodes;
+  };
+  const passSeconds: number[] = [];
+  let items = 0;
+  let requests = 0;
+  let memory: MemoryDelta | undefined;
+  for (let pass = 0; pass < request.passes; pass++) {
+    const cache = new FolderCache(request.pageSize);
+    const watch = pass === request.passes - 1 ? new MemoryWatch() : undefined;
+    const started = performance.now();
+    let state = await cache.get(client, account.id, request.folder);
+    requests = 1;
+    let shown = children(state.entries, !!state.nextCursor);
+    while (state.nextCursor) {
+      state = await cache.loadMore(client, account.id, request.folder);
+      requests++;
+      shown = children(state.entries, !!state.nextCursor);
+    }
+    passSeconds.push((performance.now() - started) / 1000);
+    memory = watch?.stop();
+    items = shown.length;
+  }
+  return { seconds: passSeconds[passSeconds.length - 1], passSeconds, items, requests, memory: memory! };
+}
+
+/** The same pages with plain node:http (keep-alive) and JSON.parse: the floor for any client. */
+async function plainListing(request: ListingRequest): Promise<WorkerResult> {
+  const token = process.env.GITSHARE_BENCH_TOKEN!;
+  const agent = new http.Agent({ keepAlive: true });
+  const get = (url: string) =>
+    new Promise<unknown>((resolve, reject) => {
+      http
+        .get(url, { agent, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            if (res.statusCode !== 200) {
+              reject(new Error(`HTTP ${res.statusCode}`));
+              return;
+            }
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          });
+          res.on('error', reject);
+        })
+        .on('error', reject);
+    });
+  const base = `${request.serverUrl}/api/v1/folders${request.folder.split('/').map(encodeURIComponent).join('/')}`;
+  await get(`${request.serverUrl}/api/v1/user`);
+  const passSeconds: number[] = [];
+  let items = 0;
+  let requests = 0;
+  let memory: MemoryDelta | undefined;
+  for (let pass = 0; pass < request.passes; pass++) {
+    const watch = pass === request.passes - 1 ? new MemoryWatch() : undefined;
+    const started = performance.now();
+    const entries: unknown[] = [];
+    let cursor: string | null = null;
+    requests = 0;
+    do {
+      const page = (await get(`${base}?limit=${request.pageSize}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)) as {
+        entries: unknown[];
+        next_cursor: string | null;
+      };
+      requests++;
+      entries.push(...page.entries);
+      cursor = page.next_cursor;
+    } while (cursor);
+    passSeconds.push((performance.now() - started) / 1000);
+    memory = watch?.stop();
+    items = entries.length;
+  }
+  agent.destroy();
+  return { seconds: passSeconds[passSeconds.length - 1], passSeconds, items, requests, memory: memory! };
+}
+
+async function main(): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+  }
+  const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as WorkerRequest;
+  let result: WorkerResult;
+  switch (request.mode) {
+    case 'download':
+    case 'upload':
+      result = await transfer(request);
+      break;
+    case 'many':
+      result = await many(request);
+      break;
+    case 'listing':
+      result = await listing(request);
+      break;
+    case 'plainListing':
+      result = await plainListing(request);
+      break;
+  }
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);
