@@ -24,10 +24,13 @@ export function localNameProblem(name: string, platform: NodeJS.Platform = proce
   if (name.includes('/') || name.includes('\\')) {
     return 'contains a path separator';
   }
-  if (nodePath.isAbsolute(name) || nodePath.win32.isAbsolute(name) || /^[a-zA-Z]:/.test(name)) {
+  if (nodePath.isAbsolute(name) || nodePath.win32.isAbsolute(name)) {
     return 'is an absolute path';
   }
   if (platform === 'win32') {
+    if (/^[a-zA-Z]:/.test(name)) {
+      return 'names a drive';
+    }
     // eslint-disable-next-line no-control-regex -- control characters are exactly what Windows refuses
     if (/[<>:"|?*\u0000-\u001f]/.test(name)) {
       return 'contains a character Windows does not allow';

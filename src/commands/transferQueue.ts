@@ -68,7 +68,8 @@ export class TransferQueue {
     let next = 0;
     let cancelled = false;
     const worker = async () => {
-      while (next < jobs.length) {
+      // A cancellation from a job (the person dismissed a question) stops new starts too.
+      while (next < jobs.length && !cancelled) {
         if (signal.aborted) {
           cancelled = true;
           return;

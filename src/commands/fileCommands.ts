@@ -1,0 +1,290 @@
+/**
+ * The file commands: the Files tree's title bar and context menu, the
+ * palette's Upload… / Download…, the Explorer's "Upload to GitShare…", and
+ * "Add GitShare Folder to Workspace…". Every command goes through the one
+ * ErrorHandler.
+ */
+
+import * as vscode from 'vscode';
+import type { GitShareClients } from '../api/clients';
+import { baseName, joinPath, nameProblem, parentPath } from '../api/paths';
+import type { Entry } from '../api/types';
+import type { GitShareAccount } from '../common/accounts';
+import { Commands } from '../common/constants';
+import type { ErrorHandler } from '../common/errorHandler';
+import { GitShareError } from '../common/errors';
+import type { GitShareFileSystemProvider } from '../fs/gitshareFileSystem';
+import { isRemoteUri, parseRemoteUri, remoteUri } from '../fs/uris';
+import type { RemoteFilesTreeProvider } from '../views/filesTree';
+import { AccountNode, EntryNode, folderOf, LoadMoreNode, type FilesNode } from '../views/nodes';
+import { pickRemote } from './remotePicker';
+import type { TransferService } from './transferService';
+
+export class FileCommands implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly clients: GitShareClients,
+    private readonly tree: RemoteFilesTreeProvider,
+    private readonly fileSystem: GitShareFileSystemProvider,
+    private readonly transfers: TransferService,
+    errors: ErrorHandler,
+  ) {
+    const register = <A extends unknown[]>(id: string, action: string, callback: (...args: A) => unknown) =>
+      this.disposables.push(vscode.commands.registerCommand(id, errors.wrap(action, callback)));
+
+    register(Commands.refresh, 'Refresh', (node?: FilesNode) => this.tree.refresh(node));
+    register(Commands.upload, 'Upload', (target?: unknown, sources?: vscode.Uri[]) => this.upload(target, sources));
+    register(Commands.uploadHere, 'Upload', (target?: FilesNode) => this.upload(target));
+    register(Commands.uploadFromExplorer, 'Upload', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
+      this.upload(undefined, uris?.length ? uris : uri ? [uri] : undefined),
+    );
+    register(Commands.download, 'Download', (target?: unknown, selection?: unknown[], destination?: vscode.Uri) =>
+      this.download(target, selection, destination),
+    );
+    register(Commands.newFolder, 'New folder', (target?: unknown, name?: string) => this.newFolder(target, name));
+    register(Commands.newFile, 'New file', (target?: unknown, name?: string) => this.newFile(target, name));
+    register(Commands.open, 'Open', (node?: FilesNode) => this.open(node));
+    register(Commands.rename, 'Rename', (node?: FilesNode, newName?: string) => this.rename(node, newName));
+    register(Commands.delete, 'Delete', (node?: FilesNode, selection?: FilesNode[], confirmed?: boolean) =>
+      this.delete(node, selection, confirmed),
+    );
+    register(Commands.copyPath, 'Copy path', (node?: FilesNode) => this.copyPath(node));
+    register(Commands.loadMore, 'Load more', (node?: FilesNode) => (node instanceof LoadMoreNode ? this.tree.loadMore(node) : undefined));
+    register(Commands.addFolderToWorkspace, 'Add folder to workspace', (target?: unknown) => this.addFolderToWorkspace(target));
+  }
+
+  // ---- transfers
+
+  private async upload(target: unknown, sources?: readonly vscode.Uri[]): Promise<void> {
+    const chosen = sources ?? (await this.askLocalSources());
+    if (!chosen?.length) {
+      return;
+    }
+    const foreign = chosen.find((uri) => uri.scheme !== 'file');
+    if (foreign) {
+      throw new GitShareError('invalidInput', 'Only files on this computer can be uploaded.', {
+        detail: `not a file: URI: ${foreign.scheme}`,
+      });
+    }
+    const folder = (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title: 'Upload to GitShare' }));
+    if (!folder) {
+      return;
+    }
+    await this.transfers.upload(folder.account, folder.path, chosen.map((uri) => uri.fsPath));
+  }
+
+  private async askLocalSources(): Promise<vscode.Uri[] | undefined> {
+    // Desktop dialogs on Windows and Linux cannot offer files and folders at once.
+    const both = process.platform === 'darwin' || vscode.env.uiKind === vscode.UIKind.Web;
+    let folders = both;
+    let files = true;
+    if (!both) {
+      const kind = await vscode.window.showQuickPick(
+        [
+          { label: '$(file) Files…', folders: false },
+          { label: '$(folder) Folders…', folders: true },
+        ],
+        { placeHolder: 'Upload files or folders?' },
+      );
+      if (!kind) {
+        return undefined;
+      }
+      folders = kind.folders;
+      files = !kind.folders;
+    }
+    return vscode.window.showOpenDialog({
+      canSelectMany: true,
+      canSelectFiles: files,
+      canSelectFolders: folders,
+      openLabel: 'Upload',
+      title: 'Upload to GitShare',
+    });
+  }
+
+  private async download(target: unknown, selection: readonly unknown[] | undefined, destination?: vscode.Uri): Promise<void> {
+    const groups = await this.entriesToDownload(target, selection);
+    if (!groups) {
+      return;
+    }
+    const folder =
+      destination ??
+      (
+        await vscode.window.showOpenDialog({
+          canSelectFiles: false,
+          canSelectFolders: true,
+          canSelectMany: false,
+          openLabel: 'Download Here',
+          title: 'Download from GitShare',
+        })
+      )?.[0];
+    if (!folder) {
+      return;
+    }
+    if (folder.scheme !== 'file') {
+      throw new GitShareError('invalidInput', 'Choose a folder on this computer.', { detail: `destination scheme ${folder.scheme}` });
+    }
+    for (const [account, entries] of groups) {
+      await this.transfers.download(account, entries, folder.fsPath);
+    }
+  }
+
+  /** What to download: the tree's selection, a gitshare: URI, or what the person picks. */
+  private async entriesToDownload(target: unknown, selection: readonly unknown[] | undefined): Promise<Map<GitShareAccount, Entry[]> | undefined> {
+    const groups = new Map<GitShareAccount, Entry[]>();
+    const nodes = (selection?.length ? selection : target ? [target] : []).filter((n): n is EntryNode => n instanceof EntryNode);
+    for (const node of nodes) {
+      groups.set(node.account, [...(groups.get(node.account) ?? []), node.entry]);
+    }
+    if (groups.size) {
+      return groups;
+    }
+    if (isRemoteUri(target)) {
+      const { account, client } = this.clients.forAuthority(target.authority);
+      groups.set(account, [await client.metadata(parseRemoteUri(target).path)]);
+      return groups;
+    }
+    const choice = await pickRemote(this.clients, { mode: 'fileOrFolder', title: 'Download from GitShare' });
+    if (!choice) {
+      return undefined;
+    }
+    const entry = choice.entry ?? (await this.clients.forAccount(choice.account).metadata(choice.path));
+    groups.set(choice.account, [entry]);
+    return groups;
+  }
+
+  // ---- tree item commands
+
+  private async newFolder(target: unknown, presetName?: string): Promise<void> {
+    const folder = (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title: 'New Folder on GitShare' }));
+    if (!folder) {
+      return;
+    }
+    const name = presetName ?? (await askName('New folder name', ''));
+    if (!name) {
+      return;
+    }
+    const path = joinPath(folder.path, name);
+    await this.clients.forAccount(folder.account).createFolder(path);
+    this.tree.refreshFolder(folder.account, folder.path);
+    this.fileSystem.notifyChanged(remoteUri(folder.account, path), vscode.FileChangeType.Created);
+  }
+
+  private async newFile(target: unknown, presetName?: string): Promise<void> {
+    const folder = (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title: 'New File on GitShare' }));
+    if (!folder) {
+      return;
+    }
+    const name = presetName ?? (await askName('New file name', ''));
+    if (!name) {
+      return;
+    }
+    const path = joinPath(folder.path, name);
+    await this.clients.forAccount(folder.account).writeFile(path, new Uint8Array(), { ifNoneMatch: '*' });
+    this.tree.refreshFolder(folder.account, folder.path);
+    const uri = remoteUri(folder.account, path);
+    this.fileSystem.notifyChanged(uri, vscode.FileChangeType.Created);
+    await vscode.commands.executeCommand('vscode.open', uri);
+  }
+
+  private async open(node?: FilesNode): Promise<void> {
+    if (node instanceof EntryNode && !node.isFolder) {
+      await vscode.commands.executeCommand('vscode.open', remoteUri(node.account, node.entry.path));
+    }
+  }
+
+  private async rename(node?: FilesNode, presetName?: string): Promise<void> {
+    if (!(node instanceof EntryNode)) {
+      return;
+    }
+    const old = node.entry;
+    const name = presetName ?? (await askName('New name', old.name, old.type === 'file'));
+    if (!name || name === old.name) {
+      return;
+    }
+    const to = joinPath(parentPath(old.path), name);
+    await this.clients.forAccount(node.account).move(old.path, to);
+    this.tree.refreshParents(node.account, [old.path]);
+    this.fileSystem.notifyChanged(remoteUri(node.account, old.path), vscode.FileChangeType.Deleted);
+    this.fileSystem.notifyChanged(remoteUri(node.account, to), vscode.FileChangeType.Created);
+  }
+
+  private async delete(node: FilesNode | undefined, selection: readonly FilesNode[] | undefined, confirmed = false): Promise<void> {
+    const targets = (selection?.length ? selection : node ? [node] : []).filter((n): n is EntryNode => n instanceof EntryNode);
+    if (!targets.length) {
+      return;
+    }
+    if (!confirmed) {
+      const folders = targets.filter((t) => t.isFolder).length;
+      const message = targets.length === 1 ? `Delete "${targets[0].entry.name}" from GitShare?` : `Delete ${targets.length} items from GitShare?`;
+      const detail = `${folders ? 'Folders are deleted with everything in them. ' : ''}This cannot be undone.`;
+      const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Delete');
+      if (answer !== 'Delete') {
+        return;
+      }
+    }
+    const failures: unknown[] = [];
+    await Promise.all(
+      targets.map(async (target) => {
+        try {
+          await this.clients.forAccount(target.account).delete(target.entry.path, { recursive: target.isFolder });
+          this.fileSystem.notifyChanged(remoteUri(target.account, target.entry.path), vscode.FileChangeType.Deleted);
+        } catch (error) {
+          failures.push(error);
+        }
+      }),
+    );
+    for (const target of targets) {
+      this.tree.refreshParents(target.account, [target.entry.path]);
+    }
+    if (failures.length) {
+      throw failures[0];
+    }
+  }
+
+  private async copyPath(node?: FilesNode): Promise<void> {
+    if (node instanceof EntryNode) {
+      await vscode.env.clipboard.writeText(node.entry.path);
+    }
+  }
+
+  private async addFolderToWorkspace(target: unknown): Promise<void> {
+    const folder =
+      (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title: 'Add GitShare Folder to Workspace' }));
+    if (!folder) {
+      return;
+    }
+    const uri = remoteUri(folder.account, folder.path);
+    const count = vscode.workspace.workspaceFolders?.length ?? 0;
+    const name = folder.path === '/' ? `GitShare (${folder.account.label})` : `${baseName(folder.path)} (GitShare)`;
+    vscode.workspace.updateWorkspaceFolders(count, 0, { uri, name });
+  }
+
+  /** The folder a command argument stands for: a tree node or a gitshare: URI of a folder. */
+  private async folderTarget(target: unknown): Promise<{ account: GitShareAccount; path: string } | undefined> {
+    if (target instanceof EntryNode || target instanceof AccountNode) {
+      return folderOf(target);
+    }
+    if (isRemoteUri(target)) {
+      const { account, client } = this.clients.forAuthority(target.authority);
+      const { path } = parseRemoteUri(target);
+      const entry = path === '/' ? undefined : await client.tryMetadata(path);
+      return { account, path: entry && entry.type === 'file' ? parentPath(path) : path };
+    }
+    return undefined;
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}
+
+async function askName(prompt: string, value: string, selectStem = false): Promise<string | undefined> {
+  const dot = value.lastIndexOf('.');
+  return vscode.window.showInputBox({
+    prompt,
+    value,
+    valueSelection: selectStem && dot > 0 ? [0, dot] : undefined,
+    validateInput: (input) => nameProblem(input.trim()) ?? null,
+  }).then((name) => name?.trim());
+}

@@ -1,0 +1,150 @@
+/**
+ * Runs uploads and downloads in the window: a progress notification with
+ * bytes and percent and a Cancel that aborts the requests at once, bounded
+ * parallel transfers, the Overwrite / Skip / Keep Both question, and one
+ * summary at the end. The decisions are in transfers.ts (vscode-free).
+ */
+
+import * as fsp from 'node:fs/promises';
+import * as vscode from 'vscode';
+import type { GitShareClients } from '../api/clients';
+import { isEqualOrDescendant } from '../api/paths';
+import type { Entry } from '../api/types';
+import type { GitShareAccount } from '../common/accounts';
+import { Commands, SETTINGS_SECTION, Settings } from '../common/constants';
+import type { Logger } from '../common/logger';
+import type { GitShareFileSystemProvider } from '../fs/gitshareFileSystem';
+import { remoteUri } from '../fs/uris';
+import { ConflictDecider, type AskConflict, type ConflictAnswer } from './conflicts';
+import { createRemoteFolders, downloadJob, planDownload, planUpload, uploadJob } from './transfers';
+import { describeSummary, formatBytes, summaryLines, TransferQueue, type TransferSummary } from './transferQueue';
+
+export interface TransferListener {
+  /** Called after an upload, so the tree can show the new files. */
+  onDidUpload(account: GitShareAccount, remoteFolder: string): void;
+}
+
+export class TransferService {
+  /** A test seam: answers the Overwrite / Skip / Keep Both question instead of the quick pick. */
+  askOverride: AskConflict | undefined;
+
+  constructor(
+    private readonly clients: GitShareClients,
+    private readonly logger: Logger,
+    private readonly fileSystem: GitShareFileSystemProvider,
+    private readonly listener: TransferListener,
+  ) {}
+
+  async upload(account: GitShareAccount, remoteFolder: string, localPaths: readonly string[]): Promise<TransferSummary> {
+    const client = this.clients.forAccount(account);
+    const summary = await this.withProgress('Uploading to GitShare', async (queue, signal) => {
+      const plan = await planUpload(localPaths, remoteFolder, signal);
+      plan.refused.forEach((outcome) => queue.record(outcome));
+      // Parents come with each file; only folders that would stay empty need creating.
+      const empty = plan.folders.filter((folder) => !plan.files.some((file) => isEqualOrDescendant(file.remote, folder)));
+      (await createRemoteFolders(client, empty, signal)).forEach((outcome) => queue.record(outcome));
+      const decider = new ConflictDecider(this.askOverride ?? askConflict('on GitShare'));
+      return queue.run(plan.files.map((item) => uploadJob(client, item, decider)), signal);
+    });
+    this.listener.onDidUpload(account, remoteFolder);
+    this.fileSystem.notifyChanged(remoteUri(account, remoteFolder));
+    await this.report(summary, 'uploaded');
+    return summary;
+  }
+
+  async download(account: GitShareAccount, entries: readonly Entry[], localFolder: string): Promise<TransferSummary> {
+    const client = this.clients.forAccount(account);
+    const summary = await this.withProgress('Downloading from GitShare', async (queue, signal) => {
+      const plan = await planDownload(client, entries, localFolder, signal);
+      plan.refused.forEach((outcome) => queue.record(outcome));
+      for (const folder of plan.folders) {
+        await fsp.mkdir(folder, { recursive: true });
+      }
+      const decider = new ConflictDecider(this.askOverride ?? askConflict('in the destination folder'));
+      return queue.run(plan.files.map((item) => downloadJob(client, item, decider)), signal);
+    });
+    await this.report(summary, 'downloaded');
+    return summary;
+  }
+
+  private concurrency(): number {
+    const value = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>(Settings.transfersConcurrency, 4);
+    return Number.isInteger(value) && value >= 1 ? Math.min(value, 16) : 4;
+  }
+
+  private withProgress(
+    title: string,
+    work: (queue: TransferQueue, signal: AbortSignal) => Promise<TransferSummary>,
+  ): Thenable<TransferSummary> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const cancel = token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        const queue = new TransferQueue(this.concurrency(), (p) => {
+          const percent = p.bytesTotal > 0 ? Math.min(100, Math.floor((p.bytesDone / p.bytesTotal) * 100)) : 0;
+          const message =
+            `${p.filesDone} of ${p.filesTotal} files` +
+            (p.bytesTotal > 0 ? ` — ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)} (${percent}%)` : '');
+          progress.report({ message, increment: Math.max(0, percent - reported) });
+          reported = Math.max(reported, percent);
+        });
+        try {
+          return await work(queue, controller.signal);
+        } catch (error) {
+          if (controller.signal.aborted) {
+            return queue.summary(true);
+          }
+          throw error;
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+  }
+
+  private async report(summary: TransferSummary, verb: string): Promise<void> {
+    const text = describeSummary(summary, verb);
+    this.logger.info(text);
+    for (const line of summaryLines(summary)) {
+      this.logger.info(`  ${line}`);
+    }
+    for (const outcome of summary.outcomes) {
+      if (outcome.status === 'failed' && outcome.error) {
+        this.logger.debug(`  ${outcome.label}`, outcome.error);
+      }
+    }
+    const firstFailure = summary.outcomes.find((o) => o.status === 'failed');
+    const show = firstFailure ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const detail = firstFailure ? ` ${firstFailure.label}: ${firstFailure.reason ?? 'failed'}` : '';
+    // Not awaited: the command is done; the message stays until dismissed.
+    void show(text + detail, 'Show Log').then((choice) => {
+      if (choice === 'Show Log') {
+        void vscode.commands.executeCommand(Commands.showLog);
+      }
+    });
+  }
+}
+
+/** The Overwrite / Skip / Keep Both question, with "for all" answers when more are waiting. */
+function askConflict(where: string): AskConflict {
+  return async (name, remaining) => {
+    type Item = vscode.QuickPickItem & { answer?: ConflictAnswer };
+    const items: Item[] = [
+      { label: '$(replace-all) Overwrite', answer: { choice: 'overwrite', applyToAll: false } },
+      { label: '$(debug-step-over) Skip', answer: { choice: 'skip', applyToAll: false } },
+      { label: '$(files) Keep Both', description: 'adds a number to the new name', answer: { choice: 'keepBoth', applyToAll: false } },
+      { label: 'For this and all other conflicts', kind: vscode.QuickPickItemKind.Separator },
+      { label: '$(replace-all) Overwrite All', answer: { choice: 'overwrite', applyToAll: true } },
+      { label: '$(debug-step-over) Skip All', answer: { choice: 'skip', applyToAll: true } },
+      { label: '$(files) Keep Both for All', answer: { choice: 'keepBoth', applyToAll: true } },
+    ];
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `"${name}" already exists ${where}`,
+      placeHolder: `Overwrite it, skip it, or keep both?${remaining > 0 ? ` (${remaining} more waiting)` : ''}`,
+      ignoreFocusOut: true,
+    });
+    return picked?.answer;
+  };
+}

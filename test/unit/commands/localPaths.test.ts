@@ -1,0 +1,31 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { localNameProblem, safeLocalPath } from '../../../src/commands/localPaths';
+import { GitShareError } from '../../../src/common/errors';
+
+describe('commands/localPaths: names from the server', () => {
+  const hostile = ['', '.', '..', '../etc', 'a/b', 'a\\b', '/etc/passwd', '\\\\server\\share', 'C:\\Windows', 'nul\0byte'];
+  for (const name of hostile) {
+    it(`refuses ${JSON.stringify(name)} on every platform`, () => {
+      assert.ok(localNameProblem(name, 'linux'), 'linux');
+      assert.ok(localNameProblem(name, 'win32'), 'win32');
+      assert.throws(() => safeLocalPath('/dest', ['ok', name]), (e: unknown) => e instanceof GitShareError && e.code === 'unsafe_name');
+    });
+  }
+  const windowsOnly = ['C:evil', 'CON', 'nul.txt', 'a:b', 'what?', 'trailing.', 'trailing ', 'tab\there'];
+  for (const name of windowsOnly) {
+    it(`refuses ${JSON.stringify(name)} on Windows only`, () => {
+      assert.ok(localNameProblem(name, 'win32'));
+      assert.equal(localNameProblem(name, 'linux'), undefined);
+    });
+  }
+  it('accepts ordinary names and joins them below the root', () => {
+    for (const name of ['a.txt', '.hidden', '...', 'with space', 'ü']) {
+      assert.equal(localNameProblem(name, 'linux'), undefined, name);
+    }
+    assert.equal(safeLocalPath('/dest', ['a', 'b.txt'], 'linux'), path.resolve('/dest', 'a', 'b.txt'));
+  });
+  it('refuses an empty path (the root itself)', () => {
+    assert.throws(() => safeLocalPath('/dest', []));
+  });
+});

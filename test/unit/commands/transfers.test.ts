@@ -1,0 +1,116 @@
+import * as assert from 'node:assert/strict';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GitShareClient } from '../../../src/api/client';
+import type { Entry } from '../../../src/api/types';
+import { ConflictDecider, type ConflictChoice } from '../../../src/commands/conflicts';
+import { createRemoteFolders, downloadJob, planDownload, planUpload, uploadJob } from '../../../src/commands/transfers';
+import { TransferQueue } from '../../../src/commands/transferQueue';
+import { Logger, MemoryLogSink } from '../../../src/common/logger';
+import type { RunningServer } from '../../server/index';
+import { startSignedIn } from '../helpers/serverSession';
+
+function always(choice: ConflictChoice): ConflictDecider {
+  return new ConflictDecider(async () => ({ choice, applyToAll: true }));
+}
+
+function entry(name: string, type: 'file' | 'dir', parent = '/evil'): Entry {
+  return { name, path: `${parent}/x`, type, size: 1, modified: '', mtime: 0, etag: 'e' };
+}
+
+describe('commands/transfers', function () {
+  this.timeout(30_000);
+  let server: RunningServer;
+  let client: GitShareClient;
+  let tmp: string;
+  const signal = new AbortController().signal;
+
+  before(async () => {
+    const session = await startSignedIn();
+    server = session.server;
+    client = new GitShareClient({ serverUrl: server.url, tokens: session.tokens, logger: Logger.create(new MemoryLogSink()) });
+    tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-transfers-'));
+  });
+  after(async () => {
+    await server?.close();
+    await fsp.rm(tmp, { recursive: true, force: true });
+  });
+
+  it('uploads a folder tree, empty folders included, then meets conflicts', async () => {
+    const local = path.join(tmp, 'site');
+    await fsp.mkdir(path.join(local, 'css'), { recursive: true });
+    await fsp.mkdir(path.join(local, 'empty'), { recursive: true });
+    await fsp.writeFile(path.join(local, 'index.html'), '<h1>hi</h1>');
+    await fsp.writeFile(path.join(local, 'css', 'a.css'), 'a{}');
+    const plan = await planUpload([local], '/up');
+    assert.deepEqual(plan.files.map((f) => f.remote).sort(), ['/up/site/css/a.css', '/up/site/index.html']);
+    assert.deepEqual(plan.folders, ['/up/site', '/up/site/css', '/up/site/empty']);
+    await createRemoteFolders(client, ['/up/site/empty']);
+    const first = await new TransferQueue(4).run(plan.files.map((f) => uploadJob(client, f, always('skip'))), signal);
+    assert.equal(first.done, 2);
+    assert.equal((await client.metadata('/up/site/empty')).type, 'dir');
+
+    // Again: Skip leaves the remote alone, Keep Both adds "(1)", Overwrite replaces.
+    await fsp.writeFile(path.join(local, 'index.html'), '<h1>new</h1>');
+    const skipped = await new TransferQueue(4).run(plan.files.map((f) => uploadJob(client, f, always('skip'))), signal);
+    assert.equal(skipped.skipped, 2);
+    const kept = await new TransferQueue(4).run(plan.files.map((f) => uploadJob(client, f, always('keepBoth'))), signal);
+    assert.equal(kept.done, 2);
+    assert.equal((await client.readFile('/up/site/index (1).html')).data.toString(), '<h1>new</h1>');
+    assert.equal((await client.readFile('/up/site/index.html')).data.toString(), '<h1>hi</h1>');
+    const replaced = await new TransferQueue(4).run(plan.files.map((f) => uploadJob(client, f, always('overwrite'))), signal);
+    assert.equal(replaced.done, 2);
+    assert.equal((await client.readFile('/up/site/index.html')).data.toString(), '<h1>new</h1>');
+  });
+
+  it('downloads a folder tree and never replaces a local file without asking', async () => {
+    const dest = path.join(tmp, 'down');
+    await fsp.mkdir(dest);
+    const projects = await client.metadata('/projects');
+    const plan = await planDownload(client, [projects], dest);
+    assert.deepEqual(plan.refused, []);
+    for (const folder of plan.folders) {
+      await fsp.mkdir(folder, { recursive: true });
+    }
+    const summary = await new TransferQueue(2).run(plan.files.map((f) => downloadJob(client, f, always('skip'))), signal);
+    assert.equal(summary.done, 2);
+    const index = path.join(dest, 'projects', 'website', 'index.html');
+    assert.match(await fsp.readFile(index, 'utf8'), /Hello from GitShare/);
+
+    await fsp.writeFile(index, 'mine');
+    const again = await new TransferQueue(2).run(plan.files.map((f) => downloadJob(client, f, always('skip'))), signal);
+    assert.equal(again.skipped, 2);
+    assert.equal(await fsp.readFile(index, 'utf8'), 'mine');
+    const both = await new TransferQueue(2).run(plan.files.map((f) => downloadJob(client, f, always('keepBoth'))), signal);
+    assert.equal(both.done, 2);
+    assert.equal(await fsp.readFile(index, 'utf8'), 'mine');
+    assert.match(await fsp.readFile(path.join(dest, 'projects', 'website', 'index (1).html'), 'utf8'), /Hello/);
+  });
+
+  it('refuses hostile names from the server and reports them', async () => {
+    const hostile = ['..', '../../escape.txt', '/etc/passwd', 'a/b', 'a\\b', 'nul\0.txt', ''];
+    const fake = {
+      async *iterateFolder() {
+        for (const name of hostile) {
+          yield entry(name, 'file');
+        }
+        yield entry('fine.txt', 'file');
+      },
+    } as unknown as GitShareClient;
+    const dest = path.join(tmp, 'hostile');
+    await fsp.mkdir(dest);
+    const plan = await planDownload(fake, [entry('evil', 'dir', '')], dest);
+    assert.deepEqual(plan.files.map((f) => path.relative(dest, f.local)), [path.join('evil', 'fine.txt')]);
+    assert.equal(plan.refused.length, hostile.length);
+    for (const outcome of plan.refused) {
+      assert.equal(outcome.status, 'failed');
+      assert.match(outcome.reason ?? '', /Refused the name/);
+    }
+    // A hostile top-level name too.
+    const top = await planDownload(fake, [entry('..', 'dir', '')], dest);
+    assert.equal(top.files.length, 0);
+    assert.equal(top.refused.length, 1);
+    assert.deepEqual(await fsp.readdir(dest), []);
+  });
+});
