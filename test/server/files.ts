@@ -275,8 +275,17 @@ export class AccountFiles {
 			// Check again just before the swap: another writer may have won meanwhile.
 			const now = await this.lookup(segments);
 			this.checkWritable(segments, now, req);
-			await fsp.rename(temp, this.abs(segments));
-			renamed = true;
+			if (req.headers['if-none-match']?.trim() === '*') {
+				// Create-only: link() fails atomically if another writer created the file meanwhile.
+				try {
+					await fsp.link(temp, this.abs(segments));
+				} catch (err) {
+					throw isErrno(err, 'EEXIST') ? new HttpError(412, 'precondition_failed', `${apiPath} already exists.`) : err;
+				}
+			} else {
+				await fsp.rename(temp, this.abs(segments));
+				renamed = true;
+			}
 			await syncDir(parent);
 		} catch (err) {
 			if (err instanceof HttpError && err.status === 413) {

@@ -144,6 +144,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => renderError(err, req, res, options.log));
 
 	const server = http.createServer(app);
+	// `Expect: 100-continue` (curl sends it for large uploads): refuse an oversized declared body
+	// before the client sends it; otherwise let it continue as usual.
+	server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+		const declared = Number(req.headers['content-length'] ?? 0);
+		if (req.method === 'PUT' && declared > ctx.maxUploadBytes) {
+			res.writeHead(413, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close' })
+				.end(JSON.stringify({ error: 'too_large', message: `Files are limited to ${ctx.maxUploadBytes} bytes.` }));
+			return;
+		}
+		res.writeContinue();
+		server.emit('request', req, res);
+	});
 	// Large uploads may take longer than Node's default 5-minute request timeout.
 	server.requestTimeout = 0;
 	await new Promise<void>((resolve, reject) => {

@@ -64,6 +64,14 @@ export class SessionStore {
 			userId,
 			expiresAt: Date.now() + SESSION_LIFETIME_MS,
 		};
+		if (this.sessions.size > 10_000) {
+			const now = Date.now();
+			for (const [id, old] of this.sessions) {
+				if (old.expiresAt < now) {
+					this.sessions.delete(id);
+				}
+			}
+		}
 		this.sessions.set(session.id, session);
 		res.append('Set-Cookie', `${SESSION_COOKIE}=${session.id}; Path=/oauth2/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_LIFETIME_MS / 1000}`);
 		return session;

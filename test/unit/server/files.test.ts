@@ -186,6 +186,28 @@ describe('local server: files API', () => {
 		assert.ok(!after.some(line => line.includes('.gitshare-upload-')));
 	});
 
+	it('PUT If-None-Match: * lets exactly one of several racing creators win', async () => {
+		const results = await Promise.all([1, 2, 3, 4, 5].map(n => put('/race.txt', `writer ${n}`, { 'if-none-match': '*' })));
+		const statuses = results.map(r => r.status).sort();
+		assert.deepEqual(statuses, [201, 412, 412, 412, 412]);
+		const listing = await json<{ entries: Entry[] }>(await api(server, token, '/api/v1/folders/'));
+		assert.ok(!listing.entries.some(e => e.name.startsWith('.gitshare-upload-')));
+	});
+
+	it('PUT with Expect: 100-continue and an oversized Content-Length gets 413 before sending the body', async () => {
+		const status = await new Promise<number>((resolve, reject) => {
+			const req = http.request({ host: server.host, port: server.port, method: 'PUT', path: '/api/v1/files/expect.bin', agent: false,
+				headers: { authorization: `Bearer ${token}`, 'content-length': String(MAX + 1), expect: '100-continue' } }, res => {
+				res.resume();
+				resolve(res.statusCode ?? 0);
+			});
+			req.on('continue', () => reject(new Error('the server asked for the body')));
+			req.on('error', reject);
+			req.flushHeaders();
+		});
+		assert.equal(status, 413);
+	});
+
 	it('PUT: 409 when a parent is a file, 409 not_a_file onto a folder', async () => {
 		const underFile = await put('/README.md/child.txt', 'x');
 		assert.equal(underFile.status, 409);
