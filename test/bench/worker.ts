@@ -9,7 +9,9 @@
  * Memory is sampled every 10 ms (process.memoryUsage) and checked against the
  * kernel's high-water mark (VmHWM), relative to the process just before the job.
  */
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { GitShareClient } from '../../src/api/client';
 import type { Entry } from '../../src/api/types';
 import type { GitShareAccount, TokenSource } from '../../src/common/accounts';
@@ -25,6 +27,7 @@ import { procStatus } from './common';
 export type WorkerRequest =
   | { readonly mode: 'download'; readonly serverUrl: string; readonly remote: string; readonly local: string; readonly size: number }
   | { readonly mode: 'upload'; readonly serverUrl: string; readonly remote: string; readonly local: string; readonly size: number }
+  | { readonly mode: 'plainDownload' | 'plainUpload'; readonly serverUrl: string; readonly remote: string; readonly local: string; readonly size: number }
   | { readonly mode: 'many'; readonly serverUrl: string; readonly localDir: string; readonly remoteFolder: string; readonly concurrency: number }
   | ListingRequest;
 
@@ -139,6 +142,46 @@ async function transfer(request: Extract<WorkerRequest, { mode: 'download' | 'up
   const seconds = (performance.now() - started) / 1000;
   const memory = watch.stop();
   checkSummary(summary, 1);
+  return { seconds, bytes: request.size, memory };
+}
+
+/**
+ * The same transfer with nothing but node:http and fs streams in a fresh Node
+ * process: what Node itself reaches on this machine, to tell the runtime's
+ * share of a gap to curl from the extension's code.
+ */
+async function plainTransfer(request: Extract<WorkerRequest, { mode: 'plainDownload' | 'plainUpload' }>): Promise<WorkerResult> {
+  const headers = { Authorization: `Bearer ${process.env.GITSHARE_BENCH_TOKEN}` };
+  const url = `${request.serverUrl}/api/v1/files${request.remote.split('/').map(encodeURIComponent).join('/')}`;
+  const agent = new http.Agent({ keepAlive: true });
+  await new Promise<void>((resolve, reject) =>
+    http.get(`${request.serverUrl}/api/v1/user`, { agent, headers }, (res) => res.resume().on('end', resolve).on('error', reject)).on('error', reject),
+  );
+  const watch = new MemoryWatch();
+  const started = performance.now();
+  if (request.mode === 'plainDownload') {
+    await new Promise<void>((resolve, reject) =>
+      http
+        .get(url, { agent, headers }, (res) => {
+          if (res.statusCode !== 200) {
+            reject(new Error(`HTTP ${res.statusCode}`));
+          }
+          pipeline(res, fs.createWriteStream(request.local)).then(resolve, reject);
+        })
+        .on('error', reject),
+    );
+  } else {
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request(url, { method: 'PUT', agent, headers: { ...headers, 'Content-Length': request.size, 'If-None-Match': '*' } }, (res) => {
+        res.resume().on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      pipeline(fs.createReadStream(request.local), req).catch(reject);
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const memory = watch.stop();
+  agent.destroy();
   return { seconds, bytes: request.size, memory };
 }
 
@@ -273,6 +316,10 @@ async function main(): Promise<void> {
     case 'download':
     case 'upload':
       result = await transfer(request);
+      break;
+    case 'plainDownload':
+    case 'plainUpload':
+      result = await plainTransfer(request);
       break;
     case 'many':
       result = await many(request);
