@@ -93,20 +93,31 @@ export interface CurlResult {
   readonly seconds: number;
   readonly status: number;
   readonly bytes: number;
+  /** CPU time curl used (user + system, from /usr/bin/time), seconds; NaN where that is missing. */
+  readonly cpuSeconds: number;
 }
 
 /** Runs curl with `-w` so the time is curl's own, not this process's start-up. */
 export async function curl(args: readonly string[], token?: string): Promise<CurlResult> {
   const header = token ? ['-H', `Authorization: Bearer ${token}`] : [];
-  const result = await runChild('curl', ['-sS', '--fail-with-body', '-w', '\n%{http_code} %{time_total} %{size_download} %{size_upload}\n', ...header, ...args], {
-    timeoutMs: 15 * 60_000,
-  });
+  const curlArgs = ['-sS', '--fail-with-body', '-w', '\n%{http_code} %{time_total} %{size_download} %{size_upload}\n', ...header, ...args];
+  const timeFile = path.join(os.tmpdir(), `gitshare-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const timed = fs.existsSync('/usr/bin/time');
+  const result = timed
+    ? await runChild('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, 'curl', ...curlArgs], { timeoutMs: 15 * 60_000 })
+    : await runChild('curl', curlArgs, { timeoutMs: 15 * 60_000 });
+  let cpuSeconds = NaN;
+  if (timed) {
+    const [user, system] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    cpuSeconds = user + system;
+    fs.rmSync(timeFile, { force: true });
+  }
   const last = result.stdout.trim().split('\n').pop() ?? '';
   const [status, seconds, down, up] = last.split(' ').map(Number);
   if (result.code !== 0) {
     throw new Error(`curl ${args.join(' ')} failed (exit ${result.code}, HTTP ${status}): ${result.stderr.trim()} ${result.stdout.slice(0, 300)}`);
   }
-  return { seconds, status, bytes: Math.max(down, up) };
+  return { seconds, status, bytes: Math.max(down, up), cpuSeconds };
 }
 
 /** A file of `bytes` incompressible bytes, written in 1 MiB blocks. */

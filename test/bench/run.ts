@@ -126,6 +126,22 @@ const mibps = (bytes: number, seconds: number) => bytes / MiB / seconds;
 
 // ---- the run
 
+/** CPU time per MiB moved: unlike wall time, it hardly depends on what else the machine runs. */
+function cpuRow(what: string, size: number, ext: readonly WorkerResult[], nodeCpu: readonly number[], curlCpu: readonly number[]): Row {
+  const perMiB = (seconds: number) => (seconds * 1000) / (size / MiB);
+  const extMs = spread(ext.map((r) => perMiB(r.cpuSeconds!)));
+  return {
+    figure: `client CPU per MiB, ${what}`,
+    value: `${fmt(extMs.median, 2)} ms (extension)`,
+    comparison: `plain Node ${fmt(spread(nodeCpu.map(perMiB)).median, 2)} ms; curl ${fmt(spread(curlCpu.map(perMiB)).median, 2)} ms`,
+    ratio: spread(ext.map((r, i) => r.cpuSeconds! / nodeCpu[i])),
+    ratioUnit: '× plain Node',
+    target: '—',
+    pass: undefined,
+    raw: { extensionCpuSeconds: ext.map((r) => r.cpuSeconds), plainNodeCpuSeconds: nodeCpu, curlCpuSeconds: curlCpu },
+  };
+}
+
 /** Says whether a gap to curl is Node's or the extension's, from the plain-Node yardstick of the same run. */
 function nodeNote(what: string, vsCurl: Spread, vsNode: Spread): string | undefined {
   if (vsCurl.median >= 0.9) {
@@ -187,9 +203,14 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
     const viaNode: number[] = [];
     const viaCurl: number[] = [];
     const viaStatic: number[] = [];
+    const curlCpu: number[] = [];
+    const nodeCpu: number[] = [];
     const curlGet = async (url: string, token?: string) => {
       const out = path.join(sink, 'curl.bin');
       const r = await curl(['-o', out, url], token);
+      if (token) {
+        curlCpu.push(r.cpuSeconds);
+      }
       await fsp.rm(out, { force: true });
       if (r.bytes !== size) {
         throw new Error(`curl got ${r.bytes} of ${size} bytes from ${url}`);
@@ -198,6 +219,7 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
     };
     // One untimed round first: page cache and connections warm for everybody.
     await curlGet(apiUrl(ctx, 'files', source.remote), ctx.token);
+    curlCpu.length = 0;
     for (let run = 0; run < options.runs; run++) {
       const steps = [
         async () => viaCurl.push(await curlGet(apiUrl(ctx, 'files', source.remote), ctx.token)),
@@ -210,6 +232,7 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
           const local = path.join(sink, `node-${run}.bin`);
           const r = await worker(ctx, { mode: 'plainDownload', serverUrl: ctx.gitshare.url, remote: source.remote, local, size });
           viaNode.push(mibps(size, r.seconds));
+          nodeCpu.push(r.cpuSeconds!);
           await fsp.rm(local, { force: true });
         },
         async () => {
@@ -240,6 +263,7 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
         note: nodeNote('download', ratios, spread(ext.map((r, i) => mibps(size, r.seconds) / viaNode[i]))),
         raw: { extension: ext, curlMiBps: viaCurl, plainNodeMiBps: viaNode },
       });
+      rows.push(cpuRow('download', size, ext, nodeCpu, curlCpu));
     }
     if (want('static')) {
       const staticRate = spread(viaStatic);
@@ -264,12 +288,15 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
     const viaNode: number[] = [];
     const viaCurl: number[] = [];
     const viaStatic: number[] = [];
+    const curlCpu: number[] = [];
+    const nodeCpu: number[] = [];
     for (let run = 0; run < options.runs; run++) {
       const steps = [
         async () => {
           const remote = `/bench/up/curl-${run}.bin`;
           const r = await curl(['-T', source.local, '-o', '/dev/null', apiUrl(ctx, 'files', remote)], ctx.token);
           viaCurl.push(mibps(size, r.seconds));
+          curlCpu.push(r.cpuSeconds);
           await removeRemote(ctx, remote);
         },
         async () => {
@@ -281,6 +308,7 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
           const remote = `/bench/up/node-${run}.bin`;
           const r = await worker(ctx, { mode: 'plainUpload', serverUrl: ctx.gitshare.url, remote, local: source.local, size });
           viaNode.push(mibps(size, r.seconds));
+          nodeCpu.push(r.cpuSeconds!);
           await removeRemote(ctx, remote);
         },
         async () => {
@@ -312,6 +340,7 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
         note: nodeNote('upload', ratios, spread(ext.map((r, i) => mibps(size, r.seconds) / viaNode[i]))),
         raw: { extension: ext, curlMiBps: viaCurl, plainNodeMiBps: viaNode },
       });
+      rows.push(cpuRow('upload', size, ext, nodeCpu, curlCpu));
     }
     if (want('static')) {
       const staticRate = spread(viaStatic);

@@ -56,6 +56,8 @@ export interface WorkerResult {
   readonly items?: number;
   readonly memory: MemoryDelta;
   readonly requests?: number;
+  /** CPU time of this process during the job (user + system), seconds. */
+  readonly cpuSeconds?: number;
 }
 
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
@@ -115,6 +117,11 @@ class MemoryWatch {
   }
 }
 
+function cpuOf(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1e6;
+}
+
 /** The person's answer to a conflict is never needed here: targets are fresh. */
 const neverAsked = new ConflictDecider(async () => {
   throw new Error('the bench met a conflict');
@@ -137,12 +144,14 @@ async function transfer(request: Extract<WorkerRequest, { mode: 'download' | 'up
       ? downloadJob(client, { remote: request.remote, local: request.local, size: request.size, label: 'bench' }, neverAsked)
       : uploadJob(client, { local: request.local, remote: request.remote, size: request.size, label: 'bench' }, neverAsked);
   const watch = new MemoryWatch();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const summary = await queue.run([job], new AbortController().signal);
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuOf(cpu);
   const memory = watch.stop();
   checkSummary(summary, 1);
-  return { seconds, bytes: request.size, memory };
+  return { seconds, bytes: request.size, memory, cpuSeconds };
 }
 
 /**
@@ -158,6 +167,7 @@ async function plainTransfer(request: Extract<WorkerRequest, { mode: 'plainDownl
     http.get(`${request.serverUrl}/api/v1/user`, { agent, headers }, (res) => res.resume().on('end', resolve).on('error', reject)).on('error', reject),
   );
   const watch = new MemoryWatch();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   if (request.mode === 'plainDownload') {
     await new Promise<void>((resolve, reject) =>
@@ -180,9 +190,10 @@ async function plainTransfer(request: Extract<WorkerRequest, { mode: 'plainDownl
     });
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuOf(cpu);
   const memory = watch.stop();
   agent.destroy();
-  return { seconds, bytes: request.size, memory };
+  return { seconds, bytes: request.size, memory, cpuSeconds };
 }
 
 async function many(request: Extract<WorkerRequest, { mode: 'many' }>): Promise<WorkerResult> {
