@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): GitShareExtensionApi
   const clients = GitShareClients.withDefaults(auth.accounts, logger, { userAgent: `GitShare-VSCode/${version} (${vscode.env.appName})` });
   const saveConflicts = new PromptingSaveConflictResolver();
   const fileSystem = new GitShareFileSystemProvider(clients, logger.child('fs'), saveConflicts);
-  const tree = new RemoteFilesTreeProvider(clients, logger.child('tree'));
+  const tree = new RemoteFilesTreeProvider(clients, logger.child('tree'), fileSystem.onDidChangeFile);
   const transfers = new TransferService(clients, logger.child('transfers'), fileSystem, { onDidUpload: (account, folder) => tree.refreshFolder(account, folder) });
   context.subscriptions.push(
     clients,
@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): GitShareExtensionApi
   );
   void errors;
   logger.info(`GitShare ${context.extension.packageJSON.version} activated`);
-  return { accounts: auth.accounts, auth: auth.testHooks, files: filesTestHooks(saveConflicts, transfers) };
+  return { accounts: auth.accounts, auth: auth.testHooks, files: filesTestHooks(saveConflicts, transfers, tree) };
 }
 
 export function deactivate(): void {

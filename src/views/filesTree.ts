@@ -5,7 +5,7 @@
  */
 
 import * as vscode from 'vscode';
-import { parentPath } from '../api/paths';
+import { isValidPath, parentPath } from '../api/paths';
 import type { GitShareClients } from '../api/clients';
 import type { GitShareAccount } from '../common/accounts';
 import { Commands } from '../common/constants';
@@ -106,9 +106,28 @@ export class RemoteFilesTreeProvider implements vscode.TreeDataProvider<FilesNod
   constructor(
     private readonly clients: GitShareClients,
     private readonly logger: Logger,
+    /** Changes made through the gitshare: file system (editors, the Explorer, our commands). */
+    onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]>,
   ) {
     const accountsChanged = clients.directory.onDidChangeAccounts(() => this.refresh());
-    this.disposables.push(this._onDidChangeTreeData, new vscode.Disposable(() => accountsChanged.dispose()));
+    this.disposables.push(
+      this._onDidChangeTreeData,
+      new vscode.Disposable(() => accountsChanged.dispose()),
+      onDidChangeFile((events) => this.onFilesChanged(events)),
+    );
+  }
+
+  private onFilesChanged(events: readonly vscode.FileChangeEvent[]): void {
+    const byAccount = new Map<GitShareAccount, string[]>();
+    for (const { uri } of events) {
+      const account = this.clients.directory.findByAuthority(uri.authority);
+      if (account && isValidPath(uri.path)) {
+        byAccount.set(account, [...(byAccount.get(account) ?? []), uri.path]);
+      }
+    }
+    for (const [account, paths] of byAccount) {
+      this.refreshParents(account, paths);
+    }
   }
 
   getTreeItem(node: FilesNode): vscode.TreeItem {
