@@ -196,7 +196,9 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
   private async callbackRedirectUri(): Promise<string> {
     const callback = vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}${AUTH_CALLBACK_PATH}`);
     const external = await vscode.env.asExternalUri(callback);
-    return external.toString();
+    // toString(true): the default encoding turns the callback's own query (code-server's
+    // `?vscode-reqid=1&vscode-scheme=…`) into `%3D`/`%26`, and the callback never reaches us.
+    return external.toString(true);
   }
 
   private async openBrowser(url: string): Promise<void> {

@@ -69,3 +69,71 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 
 /** The pages of the current test, so a failure can be photographed. */
 export const openPages = new Set<Page>();
+
+/** Opens the Accounts menu (bottom of the activity bar) and returns its menu locator. */
+export async function openAccountsMenu(page: Page) {
+  // Click the item, not its icon: the "Sign in requested" badge sits on top of the icon.
+  await page.locator('.part.activitybar .action-item:has(a[aria-label^="Accounts"])').first().click();
+  const menu = page.locator('.monaco-menu-container .monaco-menu').last();
+  await menu.waitFor();
+  return menu;
+}
+
+/**
+ * Signs in the way a person does: Accounts menu → "Sign in with GitShare", the
+ * external-site prompt, then the GitShare sign-in and consent pages in the tab
+ * the workbench opens, then back to VS Code. Resolves when the Accounts menu
+ * shows the account.
+ */
+export async function signInThroughUi(page: Page, username = 'demo', password = 'demo'): Promise<void> {
+  const signIn = await findInAccountsMenu(page, /Sign in with GitShare/i);
+  const popupPromise = page.context().waitForEvent('page', { timeout: 60_000 });
+  await signIn.click();
+  // The server is on 127.0.0.2, which the workbench opens as an external site after asking.
+  const openButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
+  await openButton.waitFor({ timeout: 30_000 }).then(() => openButton.click()).catch(() => undefined);
+  const popup = await popupPromise;
+  openPages.add(popup);
+  try {
+    await popup.waitForLoadState();
+    await popup.locator('input[name="username"]').fill(username);
+    await popup.locator('input[name="password"]').fill(password);
+    await popup.locator('button[type="submit"], input[type="submit"]').first().click();
+    await popup.locator('button[name="decision"][value="allow"]').click();
+    // The callback page of code-server hands the code to the extension's UriHandler.
+    await popup.waitForURL(/\/callback\?/, { timeout: 30_000 });
+    await popup.getByText(/close this page/i).waitFor({ timeout: 30_000 });
+  } finally {
+    openPages.delete(popup);
+    await popup.close().catch(() => undefined);
+  }
+  await page.keyboard.press('Escape');
+  await waitForAccount(page, username);
+}
+
+/**
+ * Opens the Accounts menu until it has an entry matching `label` and returns that
+ * entry, the menu left open. The menu fills in as extensions activate (the
+ * GitShare entry appears once the extension has asked for a session at start-up).
+ */
+export async function findInAccountsMenu(page: Page, label: RegExp, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const menu = await openAccountsMenu(page);
+    const text = await menu.innerText();
+    if (label.test(text)) {
+      return menu.locator('.action-menu-item', { hasText: label }).first();
+    }
+    await page.keyboard.press('Escape');
+    if (Date.now() > deadline) {
+      throw new Error(`The Accounts menu has no entry ${label}; it shows:\n${text}`);
+    }
+    await page.waitForTimeout(1000);
+  }
+}
+
+/** Waits until the Accounts menu lists `username` for GitShare. */
+export async function waitForAccount(page: Page, username: string): Promise<void> {
+  await findInAccountsMenu(page, new RegExp(`${username}\\s*\\(GitShare\\)`), 30_000);
+  await page.keyboard.press('Escape');
+}
