@@ -137,3 +137,31 @@ export async function waitForAccount(page: Page, username: string): Promise<void
   await findInAccountsMenu(page, new RegExp(`${username}\\s*\\(GitShare\\)`), 30_000);
   await page.keyboard.press('Escape');
 }
+
+/** Accounts menu → the account → Sign Out, and the confirmation. Resolves when the account is gone from the menu. */
+export async function signOutThroughUi(page: Page, username = 'demo'): Promise<void> {
+  const account = await findInAccountsMenu(page, new RegExp(`${username}\\s*\\(GitShare\\)`), 30_000);
+  await account.hover();
+  await page.locator('.monaco-menu .action-menu-item', { hasText: /^Sign Out$/ }).last().click();
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor();
+  await dialog.locator('.monaco-button', { hasText: /^Sign Out$/ }).click();
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const text = await (await openAccountsMenu(page)).innerText();
+    await page.keyboard.press('Escape');
+    if (!new RegExp(`${username}\\s*\\(GitShare\\)`).test(text)) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${username} (GitShare) is still in the Accounts menu after Sign Out`);
+    }
+    await page.waitForTimeout(500);
+  }
+}
+
+/** The local server's request counters (it runs with --faults in the e2e layer). */
+export async function serverStats(): Promise<{ tokenRequests: Record<string, number>; revocations: number }> {
+  const response = await fetch(`${env().serverUrl}/__test__/stats`);
+  return (await response.json()) as { tokenRequests: Record<string, number>; revocations: number };
+}
