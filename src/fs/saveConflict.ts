@@ -39,12 +39,13 @@ export class PromptingSaveConflictResolver implements SaveConflictResolver {
       return this.override(uri);
     }
     const name = baseName(uri.path) || uri.path;
-    const choice = await vscode.window.showWarningMessage(
+    // A dialog that cannot be shown (no UI) must still end in "not saved", never in an overwrite.
+    const choice = await Promise.resolve(vscode.window.showWarningMessage(
       `"${name}" changed on GitShare since you opened it.`,
       { modal: true, detail: 'Compare your version with the one on GitShare, or overwrite it with yours.' },
       'Compare',
       'Overwrite',
-    );
+    )).catch(() => undefined);
     if (choice === 'Overwrite') {
       return 'overwrite';
     }

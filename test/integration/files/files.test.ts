@@ -12,12 +12,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GitShareAccount } from '../../../src/common/accounts';
-import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
+import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
 import type { GitShareExtensionApi } from '../../../src/extension';
 import { authorizeAsUser } from '../../server/browser';
 
 const serverUrl = process.env.GITSHARE_TEST_SERVER_URL ?? '';
-const SCOPES = ['files:read', 'files:write'];
 
 function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const started = Date.now();
@@ -51,9 +50,7 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
   const uri = (p: string) => vscode.Uri.from({ scheme: FS_SCHEME, authority: account.authority, path: p });
 
   async function token(): Promise<string> {
-    const session = await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true });
-    assert.ok(session, 'signed in');
-    return session.accessToken;
+    return account.tokens.getAccessToken();
   }
 
   /** The server's bytes, read without the code under test. */
@@ -89,16 +86,18 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     api = await vscode.extensions.getExtension<GitShareExtensionApi>(EXTENSION_ID)!.activate();
     await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, serverUrl, vscode.ConfigurationTarget.Global);
     if (!api.accounts.accounts.length) {
+      // "Sign In with a Code": the browser (played by authorizeAsUser) shows the code and
+      // the prompt receives it. No callback URL is needed, so this works in code-server too.
+      let code: Promise<string> | undefined;
       api.auth.setBrowserOpener(async (url) => {
-        const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
-        await (await fetch(location, { redirect: 'follow' })).text();
+        code = authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
+        await code;
       });
-      // The Accounts menu's entry: signs in without the workbench's consent dialog.
-      const pattern = new RegExp(`^${AUTH_PROVIDER_ID}:${EXTENSION_ID.replace(/\./g, '\\.')}:signIn\\d+$`, 'i');
-      const signIn = await until(async () => (await vscode.commands.getCommands(false)).find((id) => pattern.test(id)), 'the Accounts menu entry');
-      await vscode.commands.executeCommand(signIn);
+      api.auth.setCodePrompt(async () => until(() => code, 'the browser to open').then((c) => c));
+      await vscode.commands.executeCommand(Commands.signInWithCode);
       await until(() => api.accounts.accounts.length > 0, 'a signed-in account');
       api.auth.setBrowserOpener(undefined);
+      api.auth.setCodePrompt(undefined);
     }
     account = api.accounts.accounts[0]!;
     tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-files-it-'));
@@ -153,12 +152,22 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
   });
 
   it('opens a file in an editor, edits and saves it, and the server has the new bytes', async () => {
+    const asked: string[] = [];
+    api.files.setSaveConflictAnswer(async (u) => {
+      asked.push(u.path);
+      return 'cancel';
+    });
     const document = await vscode.workspace.openTextDocument(uri('/notes/todo.md'));
     await vscode.window.showTextDocument(document);
     const edit = new vscode.WorkspaceEdit();
     edit.insert(document.uri, new vscode.Position(0, 0), 'Edited in VS Code\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
-    assert.ok(await document.save(), 'saved');
+    const saved = await document.save();
+    if (!saved) {
+      await new Promise((r) => setTimeout(r, 3000));
+      const now = await serverRead('/notes/todo.md');
+      assert.fail(`the save failed (dirty ${document.isDirty}; conflict asked for ${JSON.stringify(asked)}; server has ${JSON.stringify(now.text.slice(0, 30))})`);
+    }
     const remote = await serverRead('/notes/todo.md');
     assert.match(remote.text, /^Edited in VS Code\n# To do/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
