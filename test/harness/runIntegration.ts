@@ -19,6 +19,15 @@ import { BEGIN_MARKER, clearLayerResult, LayerResult, RESULT_MARKER, writeLayerR
 
 const TIMEOUT_MS = Number(process.env.GITSHARE_INTEGRATION_TIMEOUT_MS ?? 15 * 60_000);
 
+/**
+ * The workbench's own complaints that interleave with the tests' output (the
+ * extension gallery is unreachable offline, and their stack frames); they stay
+ * in the workbench log.
+ */
+function isWorkbenchNoise(line: string): boolean {
+  return /^\s+at .*\/static\/out\/vs\//.test(line) || /ENOTFOUND open-vsx\.org/.test(line);
+}
+
 async function main(): Promise<number> {
   clearLayerResult('integration');
   const install = await ensureCodeServer();
@@ -63,7 +72,7 @@ async function main(): Promise<number> {
           result = JSON.parse(line.slice(RESULT_MARKER.length)) as LayerResult;
         } else if (line.startsWith(BEGIN_MARKER)) {
           testsStarted = true;
-        } else if (testsStarted) {
+        } else if (testsStarted && !isWorkbenchNoise(line)) {
           console.log(line);
         }
       }
