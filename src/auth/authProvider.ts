@@ -29,6 +29,11 @@ export interface GitShareAuthTestHooks {
   setBrowserOpener(opener: ((url: string) => Promise<void>) | undefined): void;
   /** Replaces the input box of the no-callback mode; `undefined` restores it. */
   setCodePrompt(prompt: (() => Promise<string | undefined>) | undefined): void;
+  /**
+   * What the Accounts menu's Sign Out ends in (VS Code calls the provider's
+   * removeSession), without the workbench's confirmation dialog.
+   */
+  removeSession(sessionId: string): Promise<void>;
 }
 
 export class GitShareAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
@@ -43,6 +48,7 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
   readonly testHooks: GitShareAuthTestHooks = {
     setBrowserOpener: (opener) => (this.browserOpener = opener),
     setCodePrompt: (prompt) => (this.codePrompt = prompt),
+    removeSession: (sessionId) => this.removeSession(sessionId),
   };
 
   constructor(

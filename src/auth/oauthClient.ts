@@ -48,6 +48,8 @@ export interface TokenSet {
   readonly refreshToken?: string;
   /** Absolute expiry in ms since the epoch, from `expires_in`. */
   readonly expiresAt?: number;
+  /** `expires_in` in ms, as received. */
+  readonly lifetimeMs?: number;
   readonly scopes?: readonly string[];
 }
 
@@ -353,6 +355,7 @@ export class OAuthClient {
       accessToken: body.access_token,
       refreshToken: body.refresh_token,
       expiresAt: expiresIn === undefined ? undefined : this.now() + expiresIn * 1000,
+      lifetimeMs: expiresIn === undefined ? undefined : expiresIn * 1000,
       scopes: typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : undefined,
     };
   }

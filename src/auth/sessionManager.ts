@@ -150,6 +150,7 @@ export class SessionManager implements AccountDirectory {
       accessToken: input.tokens.accessToken,
       refreshToken: input.tokens.refreshToken,
       expiresAt: input.tokens.expiresAt,
+      lifetimeMs: input.tokens.lifetimeMs,
     };
     await this.store.saveSession(session);
     this.put(session);
@@ -290,6 +291,7 @@ export class SessionManager implements AccountDirectory {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken ?? latest.refreshToken,
       expiresAt: tokens.expiresAt,
+      lifetimeMs: tokens.lifetimeMs,
       scopes: tokens.scopes?.length ? [...tokens.scopes].sort() : latest.scopes,
     };
     // Saved before use: if this window dies now, the rotated refresh token is not lost.
@@ -421,7 +423,12 @@ export class SessionManager implements AccountDirectory {
   }
 
   private isExpiring(session: StoredSession): boolean {
-    return session.expiresAt !== undefined && session.expiresAt - this.refreshMarginMs <= this.now();
+    if (session.expiresAt === undefined) {
+      return false;
+    }
+    // Short-lived tokens would otherwise be refreshed on every call.
+    const margin = Math.min(this.refreshMarginMs, (session.lifetimeMs ?? Infinity) / 4);
+    return session.expiresAt - margin <= this.now();
   }
 
   /** Takes a newer stored copy of a session into memory. */

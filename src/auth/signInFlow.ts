@@ -59,6 +59,7 @@ export class SignInFlow {
         if (!options.promptForCode) {
           throw new Error('promptForCode is required in no-callback mode');
         }
+        this.logger.info('Opening the GitShare sign-in page; waiting for the code to be pasted');
         await options.openBrowser(request.url);
         const code = await withTimeout(options.promptForCode(), timeoutMs, signal);
         if (!code?.trim()) {
@@ -71,8 +72,10 @@ export class SignInFlow {
         const onAbort = () => attempt.cancel();
         signal?.addEventListener('abort', onAbort, { once: true });
         try {
+          this.logger.info('Opening the GitShare sign-in page; waiting for the browser to come back');
           await options.openBrowser(request.url);
           const query = await attempt.callback;
+          this.logger.info('The browser came back; exchanging the code');
           parameters = this.oauth.validateCallback(as, client, query, request.state);
         } finally {
           attempt.cancel();

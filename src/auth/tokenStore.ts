@@ -39,6 +39,8 @@ export interface StoredSession {
   readonly refreshToken?: string;
   /** Absolute, ms since the epoch. */
   readonly expiresAt?: number;
+  /** How long the access token was valid when issued, ms; bounds the refresh margin. */
+  readonly lifetimeMs?: number;
 }
 
 export type TokenStoreChange =

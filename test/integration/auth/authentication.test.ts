@@ -1,0 +1,244 @@
+/**
+ * The GitShare AuthenticationProvider inside a real VS Code (code-server's
+ * extension host), against the local server the harness started
+ * (GITSHARE_TEST_SERVER_URL, with --faults).
+ *
+ * The one step a test in the extension host cannot take is the person in the
+ * browser: the extension's test hook replaces "open the browser" with code
+ * that walks the server's real sign-in and consent pages, then follows the
+ * 302 to the real callback URL of this VS Code, so the real UriHandler
+ * receives the code. Everything else is the product's own path: the Accounts
+ * menu's "Sign in with GitShare" command, asExternalUri, registration,
+ * the token request, SecretStorage.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CancelledError } from '../../../src/common/errors';
+import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
+import type { GitShareExtensionApi } from '../../../src/extension';
+import { authorizeAsUser } from '../../server/browser';
+
+const SCOPES = ['files:read', 'files:write'];
+const serverUrl = process.env.GITSHARE_TEST_SERVER_URL ?? '';
+
+async function control(path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${serverUrl}/__test__/${path}`, {
+    method: body === undefined && path === 'stats' ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(response.ok, `control ${path}: HTTP ${response.status}`);
+  return response.status === 204 ? undefined : response.json();
+}
+
+async function stats(): Promise<{ tokenRequests: Record<string, number>; revocations: number }> {
+  return (await control('stats')) as { tokenRequests: Record<string, number>; revocations: number };
+}
+
+function waitForSessionChange(timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error('no session change'));
+    }, timeoutMs);
+    const subscription = vscode.authentication.onDidChangeSessions((e) => {
+      if (e.provider.id === AUTH_PROVIDER_ID) {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
+/** The extension's own log files (tokens never appear in them). */
+function readGitShareLog(): string {
+  const sandbox = process.env.HOME ? path.dirname(process.env.HOME) : '';
+  const logs = path.join(sandbox, 'user-data', 'logs');
+  if (!sandbox || !fs.existsSync(logs)) {
+    return '';
+  }
+  return fs
+    .readdirSync(logs, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('GitShare.log'))
+    .map((file) => fs.readFileSync(path.join(logs, file), 'utf8'))
+    .join('\n');
+}
+
+/** Printed when a test fails. */
+function printGitShareLog(): void {
+  const lines = readGitShareLog().split('\n').filter((l) => l.includes('[auth]'));
+  console.log(`--- GitShare log (auth lines) ---\n${lines.slice(-40).join('\n')}`);
+}
+
+/** The Accounts menu's "Sign in with GitShare to use GitShare" entry, as VS Code registers it. */
+async function accountsMenuSignInCommand(): Promise<string> {
+  const pattern = new RegExp(`^${AUTH_PROVIDER_ID}:${EXTENSION_ID.replace(/\./g, '\\.')}:signIn\\d+$`, 'i');
+  for (let i = 0; i < 50; i++) {
+    const command = (await vscode.commands.getCommands(false)).find((id) => pattern.test(id));
+    if (command) {
+      return command;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('The Accounts menu has no "Sign in with GitShare" entry');
+}
+
+describe('auth: signing in to GitShare in a real VS Code', function () {
+  this.timeout(120_000);
+  let api: GitShareExtensionApi;
+  /** What the "browser" saw, for the byte-exact redirect URI checks. */
+  const seen: { authorizeUrls: string[]; locations: string[] } = { authorizeUrls: [], locations: [] };
+  /** When set, the "browser" delivers only a forged callback, then the person gives up. */
+  let forgeOnly = false;
+
+  before(async function () {
+    if (!serverUrl) {
+      this.skip();
+    }
+    const extension = vscode.extensions.getExtension<GitShareExtensionApi>(EXTENSION_ID)!;
+    api = await extension.activate();
+    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, serverUrl, vscode.ConfigurationTarget.Global);
+    api.auth.setBrowserOpener(async (url) => {
+      seen.authorizeUrls.push(url);
+      console.log('[test browser] signing in on the consent page');
+      const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
+      seen.locations.push(location);
+      console.log(`[test browser] redirected to ${new URL(location).origin}${new URL(location).pathname}`);
+      if (forgeOnly) {
+        // An attacker's page sends the browser to the callback with a state of its own. (In VS Code
+        // for the web each callback URL is delivered once, so the real one cannot follow.)
+        const forged = new URL(location);
+        forged.searchParams.set('state', 'forged-state-0123456789');
+        await vscode.env.openExternal(forged.toString() as unknown as vscode.Uri);
+        for (let i = 0; i < 50 && !readGitShareLog().includes('Ignored a sign-in callback'); i++) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        throw new CancelledError();
+      }
+      // The browser follows the 302 to this VS Code's callback URL: its page hands the URI to
+      // the workbench (in VS Code for the web through localStorage), which calls our UriHandler.
+      const opened = await vscode.env.openExternal(location as unknown as vscode.Uri);
+      console.log(`[test browser] callback page opened: ${opened}`);
+    });
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') {
+      printGitShareLog();
+    }
+  });
+
+  after(async () => {
+    api?.auth.setBrowserOpener(undefined);
+    api?.auth.setCodePrompt(undefined);
+  });
+
+  it('registers the GitShare provider and, signed out, a silent getSession is empty', async () => {
+    const session = await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true });
+    assert.equal(session, undefined);
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of [Commands.signIn, Commands.signInWithCode, Commands.setClientSecret]) {
+      assert.ok(commands.includes(id), id);
+    }
+  });
+
+  it('asks for a session at start, so the Accounts menu offers "Sign in with GitShare"', async () => {
+    await accountsMenuSignInCommand();
+  });
+
+  it('ignores a forged callback while a sign-in waits: it reaches the UriHandler, no token request', async () => {
+    const before = await stats();
+    forgeOnly = true;
+    try {
+      await vscode.commands.executeCommand(await accountsMenuSignInCommand()).then(undefined, () => undefined);
+    } finally {
+      forgeOnly = false;
+    }
+    assert.ok(readGitShareLog().includes('Ignored a sign-in callback with an unknown state'), 'the forged callback reached the UriHandler and was ignored');
+    const after = await stats();
+    assert.equal(after.tokenRequests.authorization_code, before.tokenRequests.authorization_code);
+    assert.equal(api.accounts.accounts.length, 0);
+  });
+
+  it('signs in from the Accounts menu: browser, Allow, callback through the UriHandler, session', async function () {
+    this.timeout(170_000);
+    const before = await stats();
+    const changed = waitForSessionChange(160_000);
+    const started = Date.now();
+    await vscode.commands.executeCommand(await accountsMenuSignInCommand());
+    await changed;
+    console.log(`[test] signed in after ${Date.now() - started} ms`);
+    const session = await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true });
+    assert.ok(session, 'a session');
+    assert.equal(session.account.label, 'demo');
+    assert.deepEqual([...session.scopes].sort(), SCOPES);
+    assert.equal(api.accounts.accounts.length, 1);
+    assert.equal(api.accounts.accounts[0]!.authority, `demo@${new URL(serverUrl).host}`);
+    const after = await stats();
+    assert.equal(after.tokenRequests.authorization_code! - before.tokenRequests.authorization_code!, 1);
+
+    // One redirect URI, byte for byte: authorize, the browser's return, and (server-checked) the token request.
+    const redirectUri = new URL(seen.authorizeUrls.at(-1)!).searchParams.get('redirect_uri')!;
+    assert.ok(seen.locations.at(-1)!.startsWith(redirectUri + (redirectUri.includes('?') ? '&' : '?')), 'the browser came back to the registered redirect URI');
+    const external = (await vscode.env.asExternalUri(vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}/did-authenticate`))).toString();
+    assert.equal(new URL(redirectUri).pathname, new URL(external).pathname);
+
+    // The token works against the API.
+    const response = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${session.accessToken}` } });
+    assert.equal(response.status, 200);
+    await response.body?.cancel();
+  });
+
+  it('refreshes when the access token expires, once, and the new token works', async () => {
+    const account = api.accounts.accounts[0]!;
+    const oldToken = await account.tokens.getAccessToken();
+    await control('expire-access-tokens', {});
+    const before = await stats();
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => account.tokens.refreshAfterUnauthorized(oldToken)));
+    assert.equal(new Set(tokens).size, 1);
+    assert.ok(tokens[0] !== oldToken, 'a new token');
+    const after = await stats();
+    assert.equal(after.tokenRequests.refresh_token! - before.tokenRequests.refresh_token!, 1);
+    const session = await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true });
+    assert.ok(session && session.accessToken === tokens[0], 'VS Code hands out the refreshed token');
+  });
+
+  it('with a short token TTL, refreshes before expiry without waiting for a 401', async () => {
+    const account = api.accounts.accounts[0]!;
+    await control('token-ttl', { seconds: 2 });
+    try {
+      const first = await account.tokens.refreshAfterUnauthorized(await account.tokens.getAccessToken());
+      const before = await stats();
+      assert.ok((await account.tokens.getAccessToken()) === first, 'fresh: no refresh');
+      await new Promise((r) => setTimeout(r, 2100));
+      const second = await account.tokens.getAccessToken();
+      assert.ok(second !== first, 'refreshed before use');
+      const after = await stats();
+      assert.equal(after.tokenRequests.refresh_token! - before.tokenRequests.refresh_token!, 1);
+      const response = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${second}` } });
+      assert.equal(response.status, 200);
+      await response.body?.cancel();
+    } finally {
+      await control('token-ttl', { seconds: 3600 });
+    }
+  });
+
+  it('signs out: revoked at the server, gone from VS Code and the secret storage', async () => {
+    const session = (await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true }))!;
+    const before = await stats();
+    const changed = waitForSessionChange();
+    // What the Accounts menu's Sign Out ends in, minus the workbench's confirmation dialog.
+    await api.auth.removeSession(session.id);
+    await changed;
+    assert.equal(await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true }), undefined);
+    assert.equal(api.accounts.accounts.length, 0);
+    const after = await stats();
+    assert.ok(after.revocations > before.revocations);
+    const response = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${session.accessToken}` } });
+    assert.equal(response.status, 401);
+    await response.body?.cancel();
+  });
+});
