@@ -1,0 +1,67 @@
+/**
+ * "Having trouble?": the sign-in notification switches a waiting sign-in to the
+ * no-callback mode — GitShare shows a code, the person pastes it into VS Code.
+ * Driven through the UI as a person would (the plain Accounts-menu sign-in and
+ * Sign Out are in signIn.test.ts).
+ */
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { findInAccountsMenu, openPages, openWorkbench, screenshot, serverStats, signOutThroughUi, waitForAccount } from './workbench';
+
+describe('Sign in when the browser cannot come back ("Having trouble?")', () => {
+  let page: Page;
+
+  before(async () => {
+    page = await openWorkbench();
+    openPages.add(page);
+  });
+
+  after(async () => {
+    openPages.delete(page);
+    await page.close();
+  });
+
+  it('switches to pasting the code GitShare shows, and signs in', async () => {
+    const before = await serverStats();
+    const signIn = await findInAccountsMenu(page, /Sign in with GitShare/i);
+    const firstTab = page.context().waitForEvent('page', { timeout: 60_000 });
+    await signIn.click();
+    const openButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
+    await openButton.waitFor({ timeout: 15_000 }).then(() => openButton.click()).catch(() => undefined);
+    // The browser opened on the callback-mode sign-in; pretend it can never come back.
+    const callbackTab = await firstTab;
+    await callbackTab.close();
+
+    const trouble = page.locator('.notification-toast a', { hasText: 'Having trouble?' });
+    await trouble.waitFor({ timeout: 30_000 });
+    const codeTab = page.context().waitForEvent('page', { timeout: 60_000 });
+    await trouble.click();
+    await openButton.waitFor({ timeout: 15_000 }).then(() => openButton.click()).catch(() => undefined);
+    const tab = await codeTab;
+    openPages.add(tab);
+    let code: string;
+    try {
+      await tab.waitForLoadState();
+      assert.equal(new URL(tab.url()).searchParams.get('redirect_uri'), 'urn:ietf:wg:oauth:2.0:oob');
+      await tab.locator('input[name="username"]').fill('demo');
+      await tab.locator('input[name="password"]').fill('demo');
+      await tab.locator('button[type="submit"], input[type="submit"]').first().click();
+      await tab.locator('button[name="decision"][value="allow"]').click();
+      code = (await tab.locator('#code').innerText()).trim();
+    } finally {
+      openPages.delete(tab);
+      await tab.close().catch(() => undefined);
+    }
+
+    // Back in VS Code: the input box asks for the code.
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 30_000 });
+    await input.fill(code);
+    await page.keyboard.press('Enter');
+    await waitForAccount(page, 'demo');
+    const after = await serverStats();
+    assert.equal((after.tokenRequests.authorization_code ?? 0) - (before.tokenRequests.authorization_code ?? 0), 1, 'one code exchange');
+    console.log(`      screenshot: ${await screenshot(page, 'signed-in-with-code')}`);
+    await signOutThroughUi(page);
+  });
+});
