@@ -79,13 +79,16 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
       .getSessions()
       .filter((s) => wanted.every((scope) => s.scopes.includes(scope)))
       .filter((s) => !options?.account || options.account.id === accountId(s));
-    return Promise.all(
+    const sessions = await Promise.all(
       matching.map(async (s) => {
         // Hand out a token that works: refresh first when it is about to expire.
         const accessToken = await this.sessions.getAccessToken(s.id).catch(() => s.accessToken);
-        return this.toAuthSession(this.sessions.getSession(s.id) ?? s, accessToken);
+        const current = this.sessions.getSession(s.id);
+        // A refresh refused with invalid_grant has just removed the session.
+        return current ? this.toAuthSession(current, accessToken) : undefined;
       }),
     );
+    return sessions.filter((session): session is vscode.AuthenticationSession => session !== undefined);
   }
 
   async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
