@@ -11,6 +11,7 @@ import { isEqualOrDescendant, joinPath, parentPath } from '../api/paths';
 import { ViewIds } from '../common/constants';
 import type { ErrorHandler } from '../common/errorHandler';
 import { GitShareError } from '../common/errors';
+import { freeRemotePath } from '../commands/transfers';
 import type { TransferService } from '../commands/transferService';
 import type { GitShareFileSystemProvider } from '../fs/gitshareFileSystem';
 import { remoteUri } from '../fs/uris';
@@ -53,10 +54,14 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
         return;
       }
       const local = await this.localUris(dataTransfer);
-      if (token.isCancellationRequested || !local.length) {
+      if (token.isCancellationRequested) {
         return;
       }
-      await this.transfers.upload(folder.account, folder.path, local.map((u) => u.fsPath));
+      if (local.length) {
+        await this.transfers.upload(folder.account, folder.path, local.map((u) => u.fsPath));
+        return;
+      }
+      await this.uploadDroppedBytes(dataTransfer, folder);
     } catch (error) {
       await this.errors.handle(error, 'Drop');
     }
@@ -92,6 +97,33 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
     this.tree.refreshParents(folder.account, changed);
     if (failures.length) {
       throw failures[0];
+    }
+  }
+
+  /**
+   * Files dropped from the OS into a browser (code-server, vscode.dev) come
+   * without a path, only their bytes. They are written under a free name, so a
+   * drop never replaces anything.
+   */
+  private async uploadDroppedBytes(dataTransfer: vscode.DataTransfer, folder: { account: AccountNode['account']; path: string }): Promise<void> {
+    const files: vscode.DataTransferFile[] = [];
+    dataTransfer.forEach((item) => {
+      const file = item.asFile();
+      if (file && !file.uri) {
+        files.push(file);
+      }
+    });
+    const client = this.clients.forAccount(folder.account);
+    for (const file of files) {
+      let target = joinPath(folder.path, file.name);
+      if (await client.tryMetadata(target)) {
+        target = await freeRemotePath(client, target);
+      }
+      await client.writeFile(target, await file.data(), { ifNoneMatch: '*' });
+      this.fileSystem.notifyChanged(remoteUri(folder.account, target), vscode.FileChangeType.Created);
+    }
+    if (files.length) {
+      this.tree.refreshFolder(folder.account, folder.path);
     }
   }
 
