@@ -80,7 +80,7 @@ export function apiRouter(ctx: ServerContext, server: OAuth2Server): Router {
 	const router = express.Router({ caseSensitive: true, strict: true });
 	const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
 	const json = express.json({ limit: '64kb', strict: true });
-	const filesOf = (user: UserRow): AccountFiles => new AccountFiles(path.join(ctx.filesRoot, String(user.id)));
+	const filesOf = (user: UserRow): AccountFiles => new AccountFiles(path.join(ctx.filesRoot, String(user.id)), ctx.uploadLocks);
 
 	/** Express 5 forwards rejected promises to the error handler. */
 	type Handler = (req: Request, res: Response, next: NextFunction) => Promise<void>;
@@ -144,7 +144,7 @@ export function apiRouter(ctx: ServerContext, server: OAuth2Server): Router {
 			// The body is the file: never parsed, so the token comes from the header or query string.
 			const user = await authenticate(ctx, server, req, res, WRITE);
 			const segments = tail(req, '/files');
-			await filesOf(user).upload(segments, req, res, ctx.maxUploadBytes);
+			await filesOf(user).upload(segments, req, res, { maxBytes: ctx.maxUploadBytes, idleTimeoutMs: ctx.uploadIdleTimeoutMs });
 		},
 		DELETE: async (req, res) => {
 			await new Promise<void>((resolve, reject) => form(req, res, err => (err ? reject(err as Error) : resolve())));

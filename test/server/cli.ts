@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PORT, DEFAULT_TOKEN_TTL_SECONDS, startServer, type ServerAccount } from './index';
+import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PORT, DEFAULT_UPLOAD_IDLE_TIMEOUT_MS, DEFAULT_TOKEN_TTL_SECONDS, startServer, type ServerAccount } from './index';
 
 /**
  * `npm run server -- [--port N] [--host H] [--data DIR] [--token-ttl SECONDS] [--user NAME:PASSWORD]…
- *                    [--max-upload-bytes N] [--faults] [--quiet]`
+ *                    [--max-upload-bytes N] [--upload-idle-timeout SECONDS] [--faults] [--quiet]`
  * Options are documented in README.md.
  */
 
@@ -14,6 +14,7 @@ const USAGE = `Usage: node out/test/server/cli.js [options]
   --token-ttl SECONDS      access token lifetime (default ${DEFAULT_TOKEN_TTL_SECONDS})
   --user NAME:PASSWORD     an account; repeatable (default demo:demo)
   --max-upload-bytes N     upload limit (default ${DEFAULT_MAX_UPLOAD_BYTES})
+  --upload-idle-timeout S  fail an upload whose body stalls this long (default ${DEFAULT_UPLOAD_IDLE_TIMEOUT_MS / 1000}; 0 = never)
   --faults                 enable the test-control API under /__test__/
   --quiet                  do not log requests`;
 
@@ -24,6 +25,7 @@ interface CliOptions {
 	tokenTtlSeconds: number;
 	users: ServerAccount[];
 	maxUploadBytes: number;
+	uploadIdleTimeoutMs: number;
 	faults: boolean;
 	quiet: boolean;
 }
@@ -37,6 +39,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
 		tokenTtlSeconds: DEFAULT_TOKEN_TTL_SECONDS,
 		users: [],
 		maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+		uploadIdleTimeoutMs: DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
 		faults: false,
 		quiet: false,
 	};
@@ -56,6 +59,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
 			case '--data': options.dataDir = path.resolve(value() ?? ''); break;
 			case '--token-ttl': options.tokenTtlSeconds = integer(flag, value(), 1); break;
 			case '--max-upload-bytes': options.maxUploadBytes = integer(flag, value(), 0); break;
+			case '--upload-idle-timeout': options.uploadIdleTimeoutMs = integer(flag, value(), 0) * 1000; break;
 			case '--faults': options.faults = true; break;
 			case '--quiet': options.quiet = true; break;
 			case '--user': {
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
 		tokenTtlSeconds: options.tokenTtlSeconds,
 		users: options.users,
 		maxUploadBytes: options.maxUploadBytes,
+		uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
 		faults: options.faults,
 		log: options.quiet ? undefined : line => console.log(line),
 	});

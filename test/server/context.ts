@@ -1,4 +1,5 @@
 import type { FaultInjector, ServerStats } from './faults';
+import type { PathLocks } from './files';
 import type { SessionStore } from './pages';
 import type { Store } from './store';
 
@@ -14,6 +15,10 @@ export interface ServerContext {
 	readonly dataDir: string;
 	readonly filesRoot: string;
 	readonly maxUploadBytes: number;
+	/** A request body that sends nothing for this long fails with 408 (0 = never). */
+	readonly uploadIdleTimeoutMs: number;
+	/** Serializes the commit step of uploads per target path. */
+	readonly uploadLocks: PathLocks;
 	/** The origin, known once the socket listens; also the OAuth issuer. */
 	issuer: string;
 	/** Lifetime of access tokens issued from now on. */

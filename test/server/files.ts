@@ -20,7 +20,56 @@ import { TEMP_PREFIX, toApiPath } from './paths';
  * - Listings sort folders first, then by name in UTF-8 byte order (= Unicode code point order).
  * - Uploads stream into `<dir>/.gitshare-upload-<random>` (same folder, so the rename is atomic),
  *   are fsynced, then renamed over the target; the temp file is removed on every failure path.
+ *   Bodies stream in parallel, each into its own temp file; only the commit step (lookup → If-Match /
+ *   If-None-Match → link/rename → fsync of the folder) is serialized per target path, so of several
+ *   uploads racing with the same ETag exactly one wins.
+ * - A body that stops arriving for `idleTimeoutMs` fails with 408; a connection that ends before the
+ *   body is complete (reset, half-close, broken chunked framing) fails at once.
  */
+
+/** Default for `ServerOptions.uploadIdleTimeoutMs`: a body that sends nothing for this long fails (408). */
+export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs async critical sections one at a time per key (FIFO), without blocking other keys.
+ * Keys here are absolute file paths; the map only holds keys with work queued or running.
+ */
+export class PathLocks {
+	private readonly tails = new Map<string, Promise<void>>();
+
+	async run<T>(key: string, critical: () => Promise<T>): Promise<T> {
+		const previous = this.tails.get(key) ?? Promise.resolve();
+		let release!: () => void;
+		const done = new Promise<void>(resolve => {
+			release = resolve;
+		});
+		const tail = previous.then(() => done);
+		this.tails.set(key, tail);
+		await previous;
+		try {
+			return await critical();
+		} finally {
+			release();
+			if (this.tails.get(key) === tail) {
+				this.tails.delete(key);
+			}
+		}
+	}
+
+	/** Keys with work queued or running (for tests). */
+	get size(): number {
+		return this.tails.size;
+	}
+}
+
+/** Shared by every AccountFiles that is not given its own: the key is an absolute path, so sharing is safe. */
+const processLocks = new PathLocks();
+
+export interface UploadOptions {
+	readonly maxBytes: number;
+	/** Fail with 408 when no body byte arrives for this long (ms). Default DEFAULT_UPLOAD_IDLE_TIMEOUT_MS. */
+	readonly idleTimeoutMs?: number;
+}
 
 export interface Entry {
 	readonly name: string;
@@ -84,7 +133,7 @@ export function fsError(err: unknown, apiPath: string): unknown {
 }
 
 export class AccountFiles {
-	constructor(readonly root: string) {}
+	constructor(readonly root: string, private readonly locks: PathLocks = processLocks) {}
 
 	async ensureRoot(): Promise<void> {
 		await fsp.mkdir(this.root, { recursive: true });
@@ -250,7 +299,8 @@ export class AccountFiles {
 		}
 	}
 
-	async upload(segments: readonly string[], req: Request, res: Response, maxBytes: number): Promise<void> {
+	async upload(segments: readonly string[], req: Request, res: Response, limits: number | UploadOptions): Promise<void> {
+		const { maxBytes, idleTimeoutMs = DEFAULT_UPLOAD_IDLE_TIMEOUT_MS } = typeof limits === 'number' ? { maxBytes: limits } : limits;
 		const apiPath = toApiPath(segments);
 		if (segments.length === 0) {
 			throw conflict('not_a_file', 'The root is a folder.');
@@ -260,45 +310,53 @@ export class AccountFiles {
 			res.set('Connection', 'close');
 			throw new HttpError(413, 'too_large', `Files are limited to ${maxBytes} bytes.`);
 		}
-		const before = await this.lookup(segments);
-		this.checkWritable(segments, before, req);
-		const parent = this.abs(segments.slice(0, -1));
+		// Early refusal, before reading the body; checked again under the lock below.
+		this.checkWritable(segments, await this.lookup(segments), req);
+		const target = this.abs(segments);
+		const parent = path.dirname(target);
 		try {
 			await fsp.mkdir(parent, { recursive: true });
 		} catch (err) {
 			throw fsError(err, apiPath);
 		}
 		const temp = path.join(parent, TEMP_PREFIX + randomBytes(12).toString('hex'));
-		let renamed = false;
+		let committed = false;
+		let result: { created: boolean; entry: Entry };
 		try {
-			await receiveBody(req, temp, maxBytes);
-			// Check again just before the swap: another writer may have won meanwhile.
-			const now = await this.lookup(segments);
-			this.checkWritable(segments, now, req);
-			if (req.headers['if-none-match']?.trim() === '*') {
-				// Create-only: link() fails atomically if another writer created the file meanwhile.
-				try {
-					await fsp.link(temp, this.abs(segments));
-				} catch (err) {
-					throw isErrno(err, 'EEXIST') ? new HttpError(412, 'precondition_failed', `${apiPath} already exists.`) : err;
+			// Outside the lock: racing uploads stream in parallel, each into its own temp file.
+			await receiveBody(req, temp, maxBytes, idleTimeoutMs);
+			// The commit is one step per path: no other upload of this path can run between the
+			// precondition check and the rename, so of several writers holding one ETag one wins.
+			result = await this.locks.run(target, async () => {
+				const now = await this.lookup(segments);
+				this.checkWritable(segments, now, req);
+				if (req.headers['if-none-match']?.trim() === '*') {
+					// Create-only: link() also fails atomically if something outside the lock
+					// (a move) created the file meanwhile.
+					try {
+						await fsp.link(temp, target);
+					} catch (err) {
+						throw isErrno(err, 'EEXIST') ? new HttpError(412, 'precondition_failed', `${apiPath} already exists.`) : err;
+					}
+				} else {
+					await fsp.rename(temp, target);
+					committed = true;
 				}
-			} else {
-				await fsp.rename(temp, this.abs(segments));
-				renamed = true;
-			}
-			await syncDir(parent);
+				await syncDir(parent);
+				// Describe our file while no other upload can replace it.
+				return { created: now.kind !== 'exists', entry: entryOf(segments, await fsp.lstat(target, { bigint: true })) };
+			});
 		} catch (err) {
-			if (err instanceof HttpError && err.status === 413) {
+			if (err instanceof HttpError && (err.status === 413 || err.status === 408)) {
 				res.set('Connection', 'close');
 			}
 			throw fsError(err, apiPath);
 		} finally {
-			if (!renamed) {
+			if (!committed) {
 				await fsp.rm(temp, { force: true }).catch(() => undefined);
 			}
 		}
-		const entry = await this.entry(segments);
-		res.status(before.kind === 'exists' ? 200 : 201).json(entry);
+		res.status(result.created ? 201 : 200).json(result.entry);
 	}
 
 	private checkWritable(segments: readonly string[], found: Lookup, req: Request): void {
@@ -451,14 +509,23 @@ export function parseRange(header: string | undefined, size: number): { start: n
 /**
  * Streams the request body into a new file (`wx`: never an existing one) with backpressure,
  * enforcing the size limit as bytes arrive; resolves once the data is fsynced (`flush`) and closed.
+ * Rejects (after the descriptor is closed, so the caller can remove the file) when the body cannot
+ * be complete: the request was already aborted before we got here (the handler awaits a lookup and
+ * a mkdir first, and Node emits 'aborted'/'error'/'close' only once), or its socket or response
+ * closes before the body ended (a reset, a half-close short of Content-Length, broken chunked
+ * framing: Node answers those 400 itself), or no byte arrives for `idleTimeoutMs`.
  */
-function receiveBody(req: Request, file: string, maxBytes: number): Promise<void> {
+function receiveBody(req: Request, file: string, maxBytes: number, idleTimeoutMs: number): Promise<void> {
 	return new Promise<void>((resolve, reject) => {
 		let received = 0;
 		let settled = false;
+		let idle: NodeJS.Timeout | undefined;
+		const socket = req.socket;
+		const res = req.res;
 		const counter = new Transform({
 			transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback) {
 				received += chunk.length;
+				armIdle();
 				if (received > maxBytes) {
 					callback(new HttpError(413, 'too_large', `Files are limited to ${maxBytes} bytes.`));
 					return;
@@ -467,11 +534,24 @@ function receiveBody(req: Request, file: string, maxBytes: number): Promise<void
 			},
 		});
 		const out = createWriteStream(file, { flags: 'wx', mode: 0o644, flush: true });
+		const interrupted = (): void => {
+			if (!req.readableEnded) {
+				fail(new HttpError(400, 'aborted', 'The upload was interrupted.'));
+			}
+		};
+		const cleanup = (): void => {
+			clearTimeout(idle);
+			req.off('error', fail);
+			req.off('close', interrupted);
+			socket?.off('close', interrupted);
+			res?.off('close', interrupted);
+		};
 		const fail = (err: unknown): void => {
 			if (settled) {
 				return;
 			}
 			settled = true;
+			cleanup();
 			req.unpipe(counter);
 			counter.destroy();
 			out.destroy();
@@ -483,20 +563,46 @@ function receiveBody(req: Request, file: string, maxBytes: number): Promise<void
 				out.once('close', () => reject(error));
 			}
 		};
-		req.on('error', fail);
-		req.on('close', () => {
-			if (!req.complete) {
-				fail(new HttpError(400, 'aborted', 'The upload was interrupted.'));
+		function armIdle(): void {
+			clearTimeout(idle);
+			if (!settled && idleTimeoutMs > 0 && Number.isFinite(idleTimeoutMs)) {
+				idle = setTimeout(onIdle, idleTimeoutMs);
+				idle.unref();
 			}
-		});
+		}
+		function onIdle(): void {
+			if (req.readableEnded) {
+				return; // all bytes are in; only the disk is left (out 'close' settles)
+			}
+			if (out.writableNeedDrain || counter.writableNeedDrain) {
+				armIdle(); // the disk is behind, not the client
+				return;
+			}
+			fail(new HttpError(408, 'timeout', `No upload data arrived for ${idleTimeoutMs} ms.`));
+		}
+		req.on('error', fail);
+		req.on('close', interrupted);
+		socket?.on('close', interrupted);
+		res?.on('close', interrupted);
 		counter.on('error', fail);
 		out.on('error', fail);
 		out.on('close', () => {
 			if (!settled) {
 				settled = true;
+				cleanup();
 				resolve();
 			}
 		});
+		// The events above may have fired while the handler awaited the lookup: look at the state.
+		if (req.destroyed || (socket?.destroyed ?? false) || (res?.closed ?? false)) {
+			interrupted();
+			if (!settled) {
+				// Destroyed after the last byte but before it was read: the buffered bytes are gone.
+				fail(new HttpError(400, 'aborted', 'The upload was interrupted.'));
+			}
+			return;
+		}
+		armIdle();
 		req.pipe(counter).pipe(out);
 	});
 }

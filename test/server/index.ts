@@ -8,6 +8,7 @@ import { apiRouter } from './api';
 import type { ServerContext } from './context';
 import { HttpError, sendJsonError } from './errors';
 import { FaultInjector, emptyStats, routeLabel, validateFault, type FaultSpec, type ServerControl, type ServerStats } from './faults';
+import { DEFAULT_UPLOAD_IDLE_TIMEOUT_MS, PathLocks } from './files';
 import { createOAuthServer, oauthRouter } from './oauth';
 import { SessionStore } from './pages';
 import { seedAccount } from './seed';
@@ -41,6 +42,8 @@ export interface ServerOptions {
 	readonly users?: readonly ServerAccount[];
 	/** Upload limit in bytes (413 beyond). Default 5 GiB. */
 	readonly maxUploadBytes?: number;
+	/** An upload whose body sends nothing for this long fails with 408 and leaves no temp file (ms; 0 = never). Default 30 000. */
+	readonly uploadIdleTimeoutMs?: number;
 	/** Enables the test-control API under /__test__/ and `RunningServer.control`. Default false. */
 	readonly faults?: boolean;
 	/** Give a new account's empty tree the demo files. Default true. */
@@ -64,6 +67,7 @@ export interface RunningServer {
 export const DEFAULT_PORT = 8765;
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
+export { DEFAULT_UPLOAD_IDLE_TIMEOUT_MS };
 export const DEFAULT_USERS: readonly ServerAccount[] = [{ username: 'demo', password: 'demo' }];
 
 function originOf(host: string, port: number): string {
@@ -93,6 +97,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		dataDir,
 		filesRoot,
 		maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+		uploadIdleTimeoutMs: options.uploadIdleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
+		uploadLocks: new PathLocks(),
 		issuer: '',
 		tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
 		stats: emptyStats(),
