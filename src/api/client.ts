@@ -16,7 +16,9 @@ import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import fetch, { type Headers, type RequestInit, type Response } from 'node-fetch';
+import type { Headers, RequestInit, Response } from 'node-fetch';
+import { fetch } from '../common/fetch';
+import { isAllowedTransport } from '../common/transport';
 import type { TokenSource } from '../common/accounts';
 import { CancelledError, GitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
@@ -123,10 +125,13 @@ export class GitShareClient {
   private readonly responseTimeoutMs: number;
   private readonly idleTimeoutMs: number;
   private readonly fetchImpl: FetchLike;
+  private readonly transportAllowed: boolean;
 
   constructor(options: GitShareClientOptions) {
     this.serverUrl = options.serverUrl.replace(/\/+$/, '');
-    this.origin = new URL(this.serverUrl).origin;
+    const url = new URL(this.serverUrl);
+    this.origin = url.origin;
+    this.transportAllowed = isAllowedTransport(url);
     this.tokens = options.tokens;
     this.logger = options.logger;
     this.userAgent = options.userAgent ?? 'GitShare-VSCode';
@@ -364,6 +369,13 @@ export class GitShareClient {
   // ---- the one request function
 
   async request(req: ApiRequest): Promise<ApiResponse> {
+    if (!this.transportAllowed) {
+      // Sign-in refuses such addresses already; this keeps the bearer token off plain http
+      // whatever the address came from (e.g. a stored session edited by hand).
+      throw new GitShareError('invalidInput', 'GitShare must be reached over https:// (plain http:// only on loopback addresses).', {
+        detail: `refused ${this.origin}`,
+      });
+    }
     const describe = `${req.method} ${req.apiPath}`;
     let token = await this.tokens.getAccessToken();
     let refreshed = false;

@@ -8,7 +8,7 @@
  * value is registered with `logger.redact` the moment it is seen.
  */
 import * as oauth from 'oauth4webapi';
-import nodeFetch from 'node-fetch';
+import { fetch as nodeFetch } from '../common/fetch';
 import { CancelledError, GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
 import { isAllowedTransport, isLoopbackHost } from './serverUrl';

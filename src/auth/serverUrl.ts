@@ -3,20 +3,9 @@
  * http only on a loopback address. Imports no `vscode`.
  */
 import { GitShareError } from '../common/errors';
+import { isAllowedTransport } from '../common/transport';
 
-/** True for `localhost`, the whole of 127.0.0.0/8 and `::1`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host === '::1') {
-    return true;
-  }
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-/** True when a request to this URL may go out: https, or http to a loopback address. */
-export function isAllowedTransport(url: URL): boolean {
-  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-}
+export { isAllowedTransport, isLoopbackHost } from '../common/transport';
 
 /**
  * Turns what a person typed (or a setting) into an origin such as
