@@ -115,6 +115,9 @@ export interface ApiResponse {
 
 const MAX_REDIRECTS = 3;
 
+/** Buffer of the local file a download writes. */
+const FILE_BUFFER_BYTES = 1024 * 1024;
+
 export class GitShareClient {
   private readonly serverUrl: string;
   private readonly origin: string;
@@ -327,17 +330,17 @@ export class GitShareClient {
         }
         etag = response.headers.get('etag') ?? undefined;
         options.onProgress?.(written, total);
-        const sink = fs.createWriteStream(temp, { flags: response.status === 206 ? 'a' : 'w' });
+        // A large buffer keeps the body flowing while a write is on disk: fewer pauses, and
+        // the chunks waiting meanwhile go down in one writev.
+        const sink = fs.createWriteStream(temp, { flags: response.status === 206 ? 'a' : 'w', highWaterMark: FILE_BUFFER_BYTES });
+        // Counted as the chunks pass (listener added before the pipe's, so it runs first),
+        // without a stream of its own in between.
+        response.body.on('data', (chunk: Buffer) => {
+          written += chunk.length;
+          options.onProgress?.(written, total);
+        });
         try {
-          await pipeline(
-            response.body,
-            new ActivityStream((chunk) => {
-              written += chunk.length;
-              options.onProgress?.(written, total);
-            }),
-            sink,
-            { signal: options.signal },
-          );
+          await pipeline(response.body, sink, { signal: options.signal });
           break;
         } catch (error) {
           // Resume from what reached the disk, not from what passed by.
@@ -576,7 +579,15 @@ class ActivityStream extends Transform {
 class Attempt {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
+  private timerMs = 0;
+  /** False once cleared: a cleared timer cannot be refreshed, only made anew. */
+  private armed = false;
   private readonly onCallerAbort = () => this.controller.abort();
+  private readonly onTimeout = () => {
+    this.timedOut = true;
+    this.timedOutAfter = this.timerMs;
+    this.controller.abort();
+  };
   timedOut = false;
   timedOutAfter = 0;
 
@@ -589,19 +600,25 @@ class Attempt {
     return this.controller.signal;
   }
 
-  /** Restarts the watchdog. */
+  /**
+   * Restarts the watchdog. Called for every chunk of a body, so the timer is
+   * created once per duration and then only refreshed.
+   */
   touch(ms: number): void {
+    if (this.timer !== undefined && this.armed && ms === this.timerMs) {
+      this.timer.refresh();
+      return;
+    }
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.timedOutAfter = ms;
-      this.controller.abort();
-    }, ms);
+    this.timerMs = ms;
+    this.armed = true;
+    this.timer = setTimeout(this.onTimeout, ms);
     this.timer.unref?.();
   }
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.armed = false;
     this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
   }
 
