@@ -19,6 +19,9 @@ import { ConflictDecider, type AskConflict, type ConflictAnswer } from './confli
 import { createRemoteFolders, downloadJob, planDownload, planUpload, uploadJob } from './transfers';
 import { describeSummary, formatBytes, summaryLines, TransferQueue, type TransferSummary } from './transferQueue';
 
+/** Shortest time between two updates of the progress notification. */
+const PROGRESS_INTERVAL_MS = 100;
+
 export interface TransferListener {
   /** Called after an upload, so the tree can show the new files. */
   onDidUpload(account: GitShareAccount, remoteFolder: string): void;
@@ -82,7 +85,14 @@ export class TransferService {
         const controller = new AbortController();
         const cancel = token.onCancellationRequested(() => controller.abort());
         let reported = 0;
+        let lastReport = -Infinity;
         const queue = new TransferQueue(this.concurrency(), (p) => {
+          // A few updates a second are enough for the notification (each one is a message to the window).
+          const now = performance.now();
+          if (p.filesDone < p.filesTotal && now - lastReport < PROGRESS_INTERVAL_MS) {
+            return;
+          }
+          lastReport = now;
           const percent = p.bytesTotal > 0 ? Math.min(100, Math.floor((p.bytesDone / p.bytesTotal) * 100)) : 0;
           const message =
             `${p.filesDone} of ${p.filesTotal} files` +

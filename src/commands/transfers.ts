@@ -82,6 +82,24 @@ function safeJoin(parent: string, name: string): string {
   return nameProblem(name) ? parent : joinPath(parent, name);
 }
 
+/** Shortest time between two progress reports of one transfer. */
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * The client reports every chunk; the progress bar needs a few updates a second.
+ * A restart from zero and the last byte always pass.
+ */
+function throttled(reportBytes: (bytes: number) => void, size: number): (bytes: number) => void {
+  let last = -Infinity;
+  return (bytes) => {
+    const now = performance.now();
+    if (bytes === 0 || bytes === size || now - last >= PROGRESS_INTERVAL_MS) {
+      last = now;
+      reportBytes(bytes);
+    }
+  };
+}
+
 export function uploadJob(client: GitShareClient, item: UploadItem, decider: ConflictDecider): TransferJob {
   return {
     label: item.label,
@@ -98,7 +116,7 @@ export function uploadJob(client: GitShareClient, item: UploadItem, decider: Con
       }
       for (let asked = 0; ; asked++) {
         try {
-          await client.upload(target, item.local, precondition, { signal, onProgress: (bytes) => reportBytes(bytes) });
+          await client.upload(target, item.local, precondition, { signal, onProgress: throttled(reportBytes, item.size) });
           return 'done';
         } catch (error) {
           // If-None-Match met an existing file: ask (once per file), then try again.
@@ -205,7 +223,7 @@ export function downloadJob(client: GitShareClient, item: DownloadItem, decider:
           ({ target, overwrite } = decision);
         }
         try {
-          await client.download(item.remote, target, { signal, overwrite, onProgress: (bytes) => reportBytes(bytes) });
+          await client.download(item.remote, target, { signal, overwrite, onProgress: throttled(reportBytes, item.size) });
           return 'done';
         } catch (error) {
           // The file appeared while downloading: ask, once.
