@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { findInAccountsMenu, openPages, openWorkbench, screenshot, serverStats, signOutThroughUi, waitForAccount } from './workbench';
+import { ensureSignedOut, findInAccountsMenu, openPages, openWorkbench, screenshot, serverStats, signOutThroughUi, waitForAccount } from './workbench';
 
 describe('Sign in when the browser cannot come back ("Having trouble?")', () => {
   let page: Page;
@@ -17,6 +17,7 @@ describe('Sign in when the browser cannot come back ("Having trouble?")', () => 
   });
 
   after(async () => {
+    await ensureSignedOut(page).catch(() => undefined);
     openPages.delete(page);
     await page.close();
   });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openPages, openWorkbench, screenshot, serverStats, signInThroughUi, signOutThroughUi } from './workbench';
+import { ensureSignedOut, openPages, openWorkbench, screenshot, serverStats, signInThroughUi, signOutThroughUi } from './workbench';
 
 describe('Sign in from the Accounts menu', () => {
   let page: Page;
@@ -11,6 +11,7 @@ describe('Sign in from the Accounts menu', () => {
   });
 
   after(async () => {
+    await ensureSignedOut(page).catch(() => undefined);
     openPages.delete(page);
     await page.close();
   });

@@ -140,17 +140,31 @@ export async function waitForAccount(page: Page, username: string): Promise<void
 
 /** Accounts menu → the account → Sign Out, and the confirmation. Resolves when the account is gone from the menu. */
 export async function signOutThroughUi(page: Page, username = 'demo'): Promise<void> {
-  const account = await findInAccountsMenu(page, new RegExp(`${username}\\s*\\(GitShare\\)`), 30_000);
-  await account.hover();
-  await page.locator('.monaco-menu .action-menu-item', { hasText: /^Sign Out$/ }).last().click();
+  const accountLabel = new RegExp(`${username}\\s*\\(GitShare\\)`);
   const dialog = page.locator('.monaco-dialog-box');
-  await dialog.waitFor();
+  // The submenu is rebuilt while it opens, and a click can land in between; try again then.
+  for (let attempt = 1; ; attempt++) {
+    const account = await findInAccountsMenu(page, accountLabel, 30_000);
+    await account.hover();
+    const signOut = page.locator('.monaco-menu .action-menu-item', { hasText: /^Sign Out$/ }).last();
+    await signOut.waitFor();
+    await signOut.click();
+    try {
+      await dialog.waitFor({ timeout: 5_000 });
+      break;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (attempt === 3) {
+        throw error;
+      }
+    }
+  }
   await dialog.locator('.monaco-button', { hasText: /^Sign Out$/ }).click();
   const deadline = Date.now() + 30_000;
   for (;;) {
     const text = await (await openAccountsMenu(page)).innerText();
     await page.keyboard.press('Escape');
-    if (!new RegExp(`${username}\\s*\\(GitShare\\)`).test(text)) {
+    if (!accountLabel.test(text)) {
       return;
     }
     if (Date.now() > deadline) {
@@ -164,4 +178,13 @@ export async function signOutThroughUi(page: Page, username = 'demo'): Promise<v
 export async function serverStats(): Promise<{ tokenRequests: Record<string, number>; revocations: number }> {
   const response = await fetch(`${env().serverUrl}/__test__/stats`);
   return (await response.json()) as { tokenRequests: Record<string, number>; revocations: number };
+}
+
+/** Leaves the window signed out, so the next suite starts as a new user would. */
+export async function ensureSignedOut(page: Page, username = 'demo'): Promise<void> {
+  const text = await (await openAccountsMenu(page)).innerText();
+  await page.keyboard.press('Escape');
+  if (new RegExp(`${username}\\s*\\(GitShare\\)`).test(text)) {
+    await signOutThroughUi(page, username);
+  }
 }

@@ -162,12 +162,15 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     const edit = new vscode.WorkspaceEdit();
     edit.insert(document.uri, new vscode.Position(0, 0), 'Edited in VS Code\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
-    const saved = await document.save();
-    if (!saved) {
-      await new Promise((r) => setTimeout(r, 3000));
-      const now = await serverRead('/notes/todo.md');
-      assert.fail(`the save failed (dirty ${document.isDirty}; conflict asked for ${JSON.stringify(asked)}; server has ${JSON.stringify(now.text.slice(0, 30))})`);
+    // What a person checks: the editor is no longer dirty, nobody was asked about a conflict, and
+    // GitShare has the new bytes. (Under load, document.save() has been seen to resolve false
+    // although the save completed; the outcome is what counts.)
+    await document.save();
+    for (let waited = 0; document.isDirty && waited < 10_000; waited += 200) {
+      await new Promise((r) => setTimeout(r, 200));
     }
+    assert.equal(document.isDirty, false, 'the editor is saved');
+    assert.deepEqual(asked, [], 'no conflict question for an unchanged remote file');
     const remote = await serverRead('/notes/todo.md');
     assert.match(remote.text, /^Edited in VS Code\n# To do/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
