@@ -70,8 +70,18 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 /** The pages of the current test, so a failure can be photographed. */
 export const openPages = new Set<Page>();
 
+/** Closes any open context menu (and its submenus), which would block clicks elsewhere. */
+export async function closeMenus(page: Page): Promise<void> {
+  const open = page.locator('.context-view .monaco-menu');
+  for (let i = 0; i < 4 && (await open.count()) > 0; i++) {
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(100);
+  }
+}
+
 /** Opens the Accounts menu (bottom of the activity bar) and returns its menu locator. */
 export async function openAccountsMenu(page: Page) {
+  await closeMenus(page);
   // Click the item, not its icon: the "Sign in requested" badge sits on top of the icon.
   await page.locator('.part.activitybar .action-item:has(a[aria-label^="Accounts"])').first().click();
   const menu = page.locator('.monaco-menu-container .monaco-menu').last();
@@ -153,7 +163,7 @@ export async function signOutThroughUi(page: Page, username = 'demo'): Promise<v
       await dialog.waitFor({ timeout: 5_000 });
       break;
     } catch (error) {
-      await page.keyboard.press('Escape');
+      await closeMenus(page);
       if (attempt === 3) {
         throw error;
       }
