@@ -1,0 +1,131 @@
+/**
+ * Issue 6, "keeping the session alive" and "the server restarts while VS Code
+ * stays open", in the real extension host against the harness's local server
+ * (started with --faults on 127.0.0.2).
+ *
+ * The harness owns the server process, so a restart is simulated here with a
+ * fault window: the server answers 503 or resets every connection for a
+ * while, then serves again. A real process restart (killed mid-download,
+ * restarted on the same data while signed in) is covered in plain Node by
+ * test/unit/reliability/transfers.test.ts.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { GitShareAccount } from '../../../src/common/accounts';
+import { Commands } from '../../../src/common/constants';
+import type { GitShareExtensionApi } from '../../../src/extension';
+import {
+  activate,
+  clearFaults,
+  control,
+  fault,
+  gitshareUri,
+  serverUrl,
+  serverWrite,
+  sessionToken,
+  signInWithCode,
+  signOutAll,
+  stats,
+  until,
+} from './helpers';
+
+/** DEFAULT_RETRY_POLICY.maxRetries + 1: the attempts one idempotent request makes. */
+const ATTEMPTS = 5;
+
+describe('reliability: the session and the files recover while VS Code stays open', function () {
+  this.timeout(30_000);
+  let api: GitShareExtensionApi;
+  let account: GitShareAccount;
+  const decoder = new TextDecoder();
+
+  before(async function () {
+    if (!serverUrl) {
+      this.skip();
+    }
+    this.timeout(60_000);
+    api = await activate();
+    account = await signInWithCode(api);
+    await clearFaults();
+  });
+
+  afterEach(async () => {
+    await clearFaults().catch(() => undefined);
+  });
+
+  after(async () => {
+    await clearFaults().catch(() => undefined);
+    await signOutAll(api);
+  });
+
+  it('access token expired while open: 20 concurrent reads through vscode.workspace.fs all succeed after exactly one refresh', async () => {
+    const token = await sessionToken(account);
+    const files = Array.from({ length: 20 }, (_, i) => `/reliability-expiry/file-${String(i).padStart(2, '0')}.txt`);
+    await Promise.all(files.map((p) => serverWrite(token, p, `contents of ${p}`)));
+
+    await control('expire-access-tokens', {});
+    const before = await stats();
+    const texts = await Promise.all(files.map(async (p) => decoder.decode(await vscode.workspace.fs.readFile(gitshareUri(account, p)))));
+    const after = await stats();
+
+    assert.deepEqual(texts, files.map((p) => `contents of ${p}`), 'every read returned the server bytes');
+    assert.equal((after.tokenRequests.refresh_token ?? 0) - (before.tokenRequests.refresh_token ?? 0), 1, 'exactly one refresh_token request at the server');
+    assert.ok((after.requests['GET /api/v1/files'] ?? 0) - (before.requests['GET /api/v1/files'] ?? 0) >= 20, 'the reads reached the server');
+    const fresh = await sessionToken(account);
+    assert.notEqual(fresh, token, 'the extension uses the refreshed token');
+    const check = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${fresh}` } });
+    assert.equal(check.status, 200);
+    await check.body?.cancel();
+    await vscode.workspace.fs.delete(gitshareUri(account, '/reliability-expiry'), { recursive: true });
+  });
+
+  it('server unavailable (503 on every attempt): a read fails with Unavailable, the next read after the window succeeds, signed in throughout', async () => {
+    const target = gitshareUri(account, '/README.md');
+    const before = await stats();
+    await fault({ kind: '503', retryAfter: 0, count: ATTEMPTS, match: 'GET /api/v1/files' });
+    await assert.rejects(
+      Promise.resolve(vscode.workspace.fs.readFile(target)),
+      (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'Unavailable',
+      'a clear "unavailable", not "not found" and not a sign-in prompt',
+    );
+    const during = await stats();
+    assert.equal(during.faultsInjected - before.faultsInjected, ATTEMPTS, 'retried a bounded number of times, then gave up');
+
+    // The window is used up: the server "is back". No clearFaults here.
+    assert.match(decoder.decode(await vscode.workspace.fs.readFile(target)), /Welcome to GitShare/);
+    const after = await stats();
+    assert.equal(after.faultsInjected, during.faultsInjected, 'no fault left');
+    assert.equal(after.tokenRequests.refresh_token ?? 0, before.tokenRequests.refresh_token ?? 0, 'a 503 is no reason to refresh');
+    assert.equal(after.revocations, before.revocations, 'a 503 is no reason to sign out');
+    assert.equal(api.accounts.accounts.length, 1, 'still signed in');
+  });
+
+  it('a short outage (fewer 503s than retries) is invisible: the read succeeds', async () => {
+    const before = await stats();
+    await fault({ kind: '503', retryAfter: 0, count: ATTEMPTS - 2, match: 'GET /api/v1/files' });
+    assert.match(decoder.decode(await vscode.workspace.fs.readFile(gitshareUri(account, '/README.md'))), /Welcome to GitShare/);
+    const after = await stats();
+    assert.equal(after.faultsInjected - before.faultsInjected, ATTEMPTS - 2);
+  });
+
+  it('connections reset (server gone): the Files view says it cannot reach GitShare, then lists again after Refresh', async function () {
+    this.timeout(40_000);
+    assert.ok((await api.files.treeLabels()).includes('README.md'), 'the tree lists before the outage');
+    // Every request is reset before any answer, as while the server process is down. Count
+    // large enough for every attempt of every listing the view makes while it lasts.
+    await fault({ kind: 'cut', afterBytes: 0, count: 1000, match: '/api/v1' });
+    await vscode.commands.executeCommand(Commands.refresh);
+    const down = await api.files.treeLabels();
+    assert.equal(down.length, 1, down.join(' | '));
+    assert.match(down[0]!, /^Could not load: Cannot reach GitShare at 127\.0\.0\.2:\d+\. Check your connection\.$/);
+
+    await clearFaults(); // the server is back
+    await vscode.commands.executeCommand(Commands.refresh);
+    const up = await until(async () => {
+      const labels = await api.files.treeLabels();
+      return labels.includes('README.md') ? labels : undefined;
+    }, 'the tree to list again');
+    assert.deepEqual(up.slice(0, 3), ['notes', 'photos', 'projects']);
+    assert.equal(api.accounts.accounts.length, 1, 'still signed in');
+    assert.match(decoder.decode(await vscode.workspace.fs.readFile(gitshareUri(account, '/notes/todo.md'))), /To do/);
+  });
+});
