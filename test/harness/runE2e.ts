@@ -14,20 +14,13 @@ import { ensureCodeServer, installExtension, makeSandbox, RunningCodeServer, sta
 import { LocalServer, startLocalServer } from './localServer';
 import { outputDir, repoRoot } from './paths';
 import { clearLayerResult, writeLayerResult } from './results';
+import { findTests } from './testFiles';
 
 function packageExtension(): string {
   execFileSync(process.execPath, [path.join(repoRoot, 'esbuild.mjs'), '--production'], { cwd: repoRoot, stdio: 'inherit' });
   execFileSync(process.execPath, [path.join(repoRoot, 'test', 'harness', 'package.mjs')], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   const { name, version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   return path.join(repoRoot, `${name}-${version}.vsix`);
-}
-
-function findTests(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.test.js'))
-    .sort()
-    .map((file) => path.join(dir, file));
 }
 
 async function main(): Promise<number> {

@@ -1,17 +1,9 @@
 /** Runs test/unit/ (mocha in plain Node, no VS Code) and records the counts for `npm test`'s summary. */
 import Mocha from 'mocha';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from './paths';
 import { clearLayerResult, writeLayerResult } from './results';
-
-function findTests(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.test.js'))
-    .sort()
-    .map((file) => path.join(dir, file));
-}
+import { findTests } from './testFiles';
 
 clearLayerResult('unit');
 const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, reporter: 'spec', grep: process.env.GITSHARE_TEST_GREP || undefined });

@@ -3,18 +3,9 @@
  * with mocha inside the extension host. Used by both runners: code-server
  * (test/harness/runIntegration.ts) and desktop VS Code (test/harness/runDesktop.ts).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import Mocha from 'mocha';
 import { BEGIN_MARKER, RESULT_MARKER } from '../harness/results';
-
-function findTests(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.test.js'))
-    .sort()
-    .map((file) => path.join(dir, file));
-}
+import { findTests } from '../harness/testFiles';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({
