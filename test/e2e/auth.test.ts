@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { ensureSignedOut, findInAccountsMenu, openPages, openWorkbench, screenshot, serverStats, signOutThroughUi, waitForAccount } from './workbench';
+import { allowInBrowser, ensureSignedOut, findInAccountsMenu, openPages, openWorkbench, screenshot, serverStats, signOutThroughUi, waitForAccount } from './workbench';
 
 describe('Sign in when the browser cannot come back ("Having trouble?")', () => {
   let page: Page;
@@ -44,10 +44,7 @@ describe('Sign in when the browser cannot come back ("Having trouble?")', () => 
     try {
       await tab.waitForLoadState();
       assert.equal(new URL(tab.url()).searchParams.get('redirect_uri'), 'urn:ietf:wg:oauth:2.0:oob');
-      await tab.locator('input[name="username"]').fill('demo');
-      await tab.locator('input[name="password"]').fill('demo');
-      await tab.locator('button[type="submit"], input[type="submit"]').first().click();
-      await tab.locator('button[name="decision"][value="allow"]').click();
+      await allowInBrowser(tab, 'demo', 'demo');
       code = (await tab.locator('#code').innerText()).trim();
     } finally {
       openPages.delete(tab);

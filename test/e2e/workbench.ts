@@ -106,10 +106,7 @@ export async function signInThroughUi(page: Page, username = 'demo', password = 
   openPages.add(popup);
   try {
     await popup.waitForLoadState();
-    await popup.locator('input[name="username"]').fill(username);
-    await popup.locator('input[name="password"]').fill(password);
-    await popup.locator('button[type="submit"], input[type="submit"]').first().click();
-    await popup.locator('button[name="decision"][value="allow"]').click();
+    await allowInBrowser(popup, username, password);
     // The callback page of code-server hands the code to the extension's UriHandler.
     await popup.waitForURL(/\/callback\?/, { timeout: 30_000 });
     await popup.getByText(/close this page/i).waitFor({ timeout: 30_000 });
@@ -140,6 +137,22 @@ export async function findInAccountsMenu(page: Page, label: RegExp, timeoutMs = 
     }
     await page.waitForTimeout(1000);
   }
+}
+
+/**
+ * On GitShare's pages in the browser tab: sign in (GitShare asks only when this
+ * browser has no GitShare session yet), then Allow on the consent page.
+ */
+export async function allowInBrowser(tab: Page, username: string, password: string): Promise<void> {
+  const allow = tab.locator('button[name="decision"][value="allow"]');
+  const usernameField = tab.locator('input[name="username"]');
+  await usernameField.or(allow).first().waitFor();
+  if (await usernameField.isVisible()) {
+    await usernameField.fill(username);
+    await tab.locator('input[name="password"]').fill(password);
+    await tab.locator('button[type="submit"], input[type="submit"]').first().click();
+  }
+  await allow.click();
 }
 
 /** Waits until the Accounts menu lists `username` for GitShare. */
