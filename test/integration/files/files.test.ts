@@ -15,31 +15,9 @@ import type { GitShareAccount } from '../../../src/common/accounts';
 import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
 import type { GitShareExtensionApi } from '../../../src/extension';
 import { authorizeAsUser } from '../../server/browser';
+import { until } from '../helpers';
 
 const serverUrl = process.env.GITSHARE_TEST_SERVER_URL ?? '';
-
-function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = async () => {
-      try {
-        const value = await probe();
-        if (value) {
-          resolve(value);
-          return;
-        }
-      } catch {
-        // not yet
-      }
-      if (Date.now() - started > timeoutMs) {
-        reject(new Error(`timed out waiting for ${what}`));
-      } else {
-        setTimeout(tick, 100);
-      }
-    };
-    void tick();
-  });
-}
 
 describe('files: the Files view, the gitshare: file system and transfers in a real VS Code', function () {
   this.timeout(120_000);

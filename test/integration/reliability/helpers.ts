@@ -12,6 +12,7 @@ import type { GitShareAccount } from '../../../src/common/accounts';
 import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
 import type { GitShareExtensionApi } from '../../../src/extension';
 import { authorizeAsUser } from '../../server/browser';
+import { until as waitUntil } from '../helpers';
 
 export const serverUrl = process.env.GITSHARE_TEST_SERVER_URL ?? '';
 
@@ -39,27 +40,9 @@ export async function stats(): Promise<ServerStats> {
 export const fault = (spec: object): Promise<unknown> => control('faults', spec);
 export const clearFaults = (): Promise<unknown> => control('faults', undefined, 'DELETE');
 
+/** `until` with this suite's shorter default wait. */
 export function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = async () => {
-      try {
-        const value = await probe();
-        if (value) {
-          resolve(value);
-          return;
-        }
-      } catch {
-        // not yet
-      }
-      if (Date.now() - started > timeoutMs) {
-        reject(new Error(`timed out waiting for ${what}`));
-      } else {
-        setTimeout(tick, 100);
-      }
-    };
-    void tick();
-  });
+  return waitUntil(probe, what, timeoutMs);
 }
 
 export async function activate(): Promise<GitShareExtensionApi> {
