@@ -46,13 +46,17 @@ describe('Files: the sidebar, Upload… and Download… through the UI', () => {
   async function answerFileDialog(target: string, okLabel: string): Promise<void> {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
-    await input.fill(target);
-    await page.waitForTimeout(300);
-    await page.keyboard.press('Enter');
+    // For a folder, a trailing separator makes VS Code's file dialog go into it. Wait until the
+    // dialog shows what was typed (it completes and rewrites the input), then accept it.
+    const wanted = fs.statSync(target).isDirectory() && !target.endsWith(path.sep) ? target + path.sep : target;
+    await input.fill(wanted);
+    await eventually(async () => (await input.inputValue()) === wanted, `the file dialog at ${wanted}`, 10_000);
     await page.waitForTimeout(500);
     const ok = page.locator('.quick-input-widget .monaco-button', { hasText: okLabel });
     if (await ok.isVisible().catch(() => false)) {
       await ok.click();
+    } else {
+      await page.keyboard.press('Enter');
     }
   }
 
