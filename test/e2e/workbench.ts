@@ -171,7 +171,17 @@ export async function signOutThroughUi(page: Page, username = 'demo'): Promise<v
     await account.hover();
     const signOut = page.locator('.monaco-menu .action-menu-item', { hasText: /^Sign Out$/ }).last();
     await signOut.waitFor();
-    await signOut.click();
+    if (attempt === 1) {
+      await signOut.click();
+    } else {
+      // The mouse path to the submenu can close it under the pointer; go by keyboard instead,
+      // as a keyboard user would: into the submenu, down to Sign Out, Enter.
+      await page.keyboard.press('ArrowRight');
+      for (let i = 0; i < 5 && !(await signOut.evaluate((el) => el.closest('.action-item')?.classList.contains('focused') ?? false)); i++) {
+        await page.keyboard.press('ArrowDown');
+      }
+      await page.keyboard.press('Enter');
+    }
     try {
       await dialog.waitFor({ timeout: 5_000 });
       break;
