@@ -32,6 +32,11 @@ const context = await esbuild.context({
   // is missing; every extension host VS Code ^1.138 runs on (Node 20+) has it, so the 59 KB
   // polyfill would be dead weight in the bundle.
   external: ['vscode', 'web-streams-polyfill/*'],
+  // oauth4webapi reads `navigator.userAgent` at load to decide whether to send its own User-Agent.
+  // In Node 21+ `navigator` is a global, and the extension host warns on any read of it
+  // ("PendingMigrationError: navigator is now a global in nodejs"). Node is never a browser here,
+  // so the answer is known at build time: no read happens at run time.
+  define: { navigator: 'undefined' },
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
