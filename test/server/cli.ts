@@ -1,9 +1,13 @@
 import * as path from 'node:path';
-import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PORT, DEFAULT_UPLOAD_IDLE_TIMEOUT_MS, DEFAULT_TOKEN_TTL_SECONDS, startServer, type ServerAccount } from './index';
+import {
+	ALL_EXTRAS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PORT, DEFAULT_UPLOAD_IDLE_TIMEOUT_MS, DEFAULT_TOKEN_TTL_SECONDS, SEED_ONLY, startServer,
+	type HandRegisteredClient, type ServerAccount, type ServerExtras,
+} from './index';
 
 /**
  * `npm run server -- [--port N] [--host H] [--data DIR] [--token-ttl SECONDS] [--user NAME:PASSWORD]…
- *                    [--max-upload-bytes N] [--upload-idle-timeout SECONDS] [--faults] [--quiet]`
+ *                    [--max-upload-bytes N] [--upload-idle-timeout SECONDS] [--client ID:SECRET[:CALLBACK_URL]]…
+ *                    [--seed-only] [--no-registration] [--no-revocation] [--faults] [--quiet]`
  * Options are documented in README.md.
  */
 
@@ -15,6 +19,13 @@ const USAGE = `Usage: node out/test/server/cli.js [options]
   --user NAME:PASSWORD     an account; repeatable (default demo:demo)
   --max-upload-bytes N     upload limit (default ${DEFAULT_MAX_UPLOAD_BYTES})
   --upload-idle-timeout S  fail an upload whose body stalls this long (default ${DEFAULT_UPLOAD_IDLE_TIMEOUT_MS / 1000}; 0 = never)
+  --client ID:SECRET[:CALLBACK_URL]
+                           an application registered by hand; repeatable. Without a callback URL
+                           the consent page shows the code for the person to copy
+  --seed-only              only what GitShare's own page documents: no discovery, registration
+                           or revocation (they answer 404)
+  --no-registration        no RFC 7591 registration (discovery says so)
+  --no-revocation          no RFC 7009 revocation (discovery says so)
   --faults                 enable the test-control API under /__test__/
   --quiet                  do not log requests`;
 
@@ -24,6 +35,8 @@ interface CliOptions {
 	dataDir: string;
 	tokenTtlSeconds: number;
 	users: ServerAccount[];
+	clients: HandRegisteredClient[];
+	extras: ServerExtras;
 	maxUploadBytes: number;
 	uploadIdleTimeoutMs: number;
 	faults: boolean;
@@ -38,6 +51,8 @@ function parseArgs(argv: readonly string[]): CliOptions {
 		dataDir: path.resolve(__dirname, '..', '..', '..', '.gitshare-data'),
 		tokenTtlSeconds: DEFAULT_TOKEN_TTL_SECONDS,
 		users: [],
+		clients: [],
+		extras: { ...ALL_EXTRAS },
 		maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
 		uploadIdleTimeoutMs: DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
 		faults: false,
@@ -61,6 +76,10 @@ function parseArgs(argv: readonly string[]): CliOptions {
 			case '--max-upload-bytes': options.maxUploadBytes = integer(flag, value(), 0); break;
 			case '--upload-idle-timeout': options.uploadIdleTimeoutMs = integer(flag, value(), 0) * 1000; break;
 			case '--faults': options.faults = true; break;
+			case '--seed-only': options.extras = { ...SEED_ONLY }; break;
+			case '--no-registration': options.extras = { ...options.extras, registration: false }; break;
+			case '--no-revocation': options.extras = { ...options.extras, revocation: false }; break;
+			case '--client': options.clients.push(parseClient(value() ?? '')); break;
 			case '--quiet': options.quiet = true; break;
 			case '--user': {
 				const spec = value() ?? '';
@@ -85,6 +104,19 @@ function parseArgs(argv: readonly string[]): CliOptions {
 	return options;
 }
 
+/** `ID:SECRET` or `ID:SECRET:CALLBACK_URL`; the URL keeps its own colons. */
+function parseClient(spec: string): HandRegisteredClient {
+	const first = spec.indexOf(':');
+	const second = first < 0 ? -1 : spec.indexOf(':', first + 1);
+	const clientId = first < 0 ? '' : spec.slice(0, first);
+	const clientSecret = first < 0 ? '' : spec.slice(first + 1, second < 0 ? undefined : second);
+	const callbackUrl = second < 0 ? undefined : spec.slice(second + 1);
+	if (!clientId || !clientSecret || callbackUrl === '') {
+		throw new Error('--client needs ID:SECRET or ID:SECRET:CALLBACK_URL.');
+	}
+	return { clientId, clientSecret, callbackUrl };
+}
+
 async function main(): Promise<void> {
 	let options: CliOptions;
 	try {
@@ -99,6 +131,8 @@ async function main(): Promise<void> {
 		dataDir: options.dataDir,
 		tokenTtlSeconds: options.tokenTtlSeconds,
 		users: options.users,
+		clients: options.clients,
+		extras: options.extras,
 		maxUploadBytes: options.maxUploadBytes,
 		uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
 		faults: options.faults,
@@ -107,6 +141,13 @@ async function main(): Promise<void> {
 	console.log(`GitShare server listening on ${server.url}`);
 	for (const account of server.users) {
 		console.log(`Account: ${account.username} / ${account.password}`);
+	}
+	for (const client of options.clients) {
+		console.log(`Application: ${client.clientId} (${client.callbackUrl ? `callback ${client.callbackUrl}` : 'no callback URL: the code is shown on screen'})`);
+	}
+	const missing = (Object.keys(options.extras) as (keyof ServerExtras)[]).filter(name => !options.extras[name]);
+	if (missing.length) {
+		console.log(`Without: ${missing.join(', ')} (404)`);
 	}
 	console.log(`Data: ${server.dataDir}${options.faults ? '\nTest-control API enabled under /__test__/' : ''}`);
 	let stopping = false;

@@ -5,15 +5,18 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { apiRouter } from './api';
-import type { ServerContext } from './context';
+import { ALL_EXTRAS, type ServerContext, type ServerExtras } from './context';
 import { HttpError, sendJsonError } from './errors';
 import { FaultInjector, emptyStats, routeLabel, validateFault, type FaultSpec, type ServerControl, type ServerStats } from './faults';
 import { DEFAULT_UPLOAD_IDLE_TIMEOUT_MS, PathLocks } from './files';
 import { createOAuthServer, oauthRouter } from './oauth';
+import { redirectUriProblem } from './redirectUris';
 import { SessionStore } from './pages';
 import { seedAccount } from './seed';
-import { Store } from './store';
+import { Store, type HandRegisteredClient } from './store';
 
+export { ALL_EXTRAS, SEED_ONLY, type ServerExtras } from './context';
+export type { HandRegisteredClient } from './store';
 export type { FaultKind, FaultSpec, ServerControl, ServerStats } from './faults';
 export { authorizeAsUser, type AuthorizeAsUserOptions, type AuthorizeResult } from './browser';
 export { spawnServer, type SpawnServerOptions, type SpawnedServer } from './spawn';
@@ -28,6 +31,7 @@ export interface ServerAccount {
 	readonly username: string;
 	readonly password: string;
 }
+
 
 export interface ServerOptions {
 	/** Default 0 (a free port) here; the CLI defaults to 8765. */
@@ -46,6 +50,10 @@ export interface ServerOptions {
 	readonly uploadIdleTimeoutMs?: number;
 	/** Enables the test-control API under /__test__/ and `RunningServer.control`. Default false. */
 	readonly faults?: boolean;
+	/** Applications registered by hand (`--client`); an existing id gets the given secret and callback. */
+	readonly clients?: readonly HandRegisteredClient[];
+	/** Default: all extras (ALL_EXTRAS). */
+	readonly extras?: Partial<ServerExtras>;
 	/** Give a new account's empty tree the demo files. Default true. */
 	readonly seed?: boolean;
 	/** Receives one line per request (method, path without query, status, time). Default: silent. */
@@ -89,6 +97,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		}
 	}
 
+	for (const client of options.clients ?? []) {
+		const problem = client.callbackUrl === undefined ? undefined : redirectUriProblem(client.callbackUrl);
+		if (problem) {
+			store.close();
+			throw new Error(`The callback URL ${client.callbackUrl} ${problem}.`);
+		}
+		store.upsertHandRegisteredClient(client);
+	}
+
 	const faults = options.faults ? new FaultInjector() : undefined;
 	const ctx: ServerContext = {
 		store,
@@ -102,6 +119,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		issuer: '',
 		tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
 		stats: emptyStats(),
+		extras: { ...ALL_EXTRAS, ...options.extras },
 	};
 	const oauth = createOAuthServer(ctx);
 	const control: ServerControl | undefined = faults && {
@@ -144,7 +162,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	app.use(oauthRouter(ctx, oauth));
 	app.use('/api/v1', apiRouter(ctx, oauth));
 	app.get('/', (_req, res) => {
-		res.type('text/plain').send(`GitShare local server. Discovery: ${ctx.issuer}/.well-known/oauth-authorization-server\n`);
+		res.type('text/plain').send(ctx.extras.discovery
+			? `GitShare local server. Discovery: ${ctx.issuer}/.well-known/oauth-authorization-server\n`
+			: `GitShare local server. Authorize: ${ctx.issuer}/oauth2/authorize/ Token: ${ctx.issuer}/oauth2/token/\n`);
 	});
 	app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
 	app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => renderError(err, req, res, options.log));

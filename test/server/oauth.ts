@@ -1,7 +1,7 @@
 import OAuth2Server from '@node-oauth/oauth2-server';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { randomUUID } from 'node:crypto';
-import { CODE_LIFETIME_SECONDS, REFRESH_TOKEN_LIFETIME_SECONDS, SUPPORTED_SCOPES, type ServerContext } from './context';
+import { ALL_EXTRAS, CODE_LIFETIME_SECONDS, REFRESH_TOKEN_LIFETIME_SECONDS, SUPPORTED_SCOPES, type ServerContext, type ServerExtras } from './context';
 import { HttpError } from './errors';
 import { codePage, consentPage, deniedPage, errorPage, sendPage, signInPage } from './pages';
 import { OOB_REDIRECT_URI, appendQuery, redirectUriMatches, redirectUriProblem } from './redirectUris';
@@ -230,20 +230,22 @@ function sendInvalidClient(res: Response, basic: boolean, message = 'Client auth
 	oauthErrorJson(res, 401, 'invalid_client', message, basic ? { 'WWW-Authenticate': 'Basic realm="GitShare"' } : {});
 }
 
-export function discoveryDocument(issuer: string): Record<string, unknown> {
+export function discoveryDocument(issuer: string, extras: ServerExtras = ALL_EXTRAS): Record<string, unknown> {
 	return {
 		issuer,
 		authorization_endpoint: `${issuer}/oauth2/authorize/`,
 		token_endpoint: `${issuer}/oauth2/token/`,
-		registration_endpoint: `${issuer}/oauth2/register/`,
-		revocation_endpoint: `${issuer}/oauth2/revoke_token/`,
+		// RFC 8414 §2: an endpoint the server does not offer is left out.
+		...(extras.registration ? { registration_endpoint: `${issuer}/oauth2/register/` } : {}),
+		...(extras.revocation ? { revocation_endpoint: `${issuer}/oauth2/revoke_token/` } : {}),
 		scopes_supported: [...SUPPORTED_SCOPES],
 		response_types_supported: ['code'],
 		response_modes_supported: ['query'],
 		grant_types_supported: [...GRANT_TYPES],
 		code_challenge_methods_supported: ['S256'],
 		token_endpoint_auth_methods_supported: [...AUTH_METHODS],
-		revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
+		...(extras.revocation ? { revocation_endpoint_auth_methods_supported: [...AUTH_METHODS] } : {}),
+		prompt_values_supported: ['login'],
 		authorization_response_iss_parameter_supported: true,
 		service_documentation: `${issuer}/`,
 	};
@@ -254,13 +256,19 @@ export function oauthRouter(ctx: ServerContext, server: OAuth2Server): Router {
 	const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 });
 	const json = express.json({ limit: '64kb', strict: true, type: () => true });
 
-	router.get('/.well-known/oauth-authorization-server', (_req, res) => {
-		res.json(discoveryDocument(ctx.issuer));
+	// The contract's extras: each is served only when switched on (`--seed-only` turns all off), and
+	// otherwise falls through to the ordinary 404, as on a GitShare that never had it.
+	const extra = (name: keyof ServerExtras) => (_req: Request, _res: Response, next: NextFunction): void => {
+		next(ctx.extras[name] ? undefined : 'route');
+	};
+
+	router.get('/.well-known/oauth-authorization-server', extra('discovery'), (_req, res) => {
+		res.json(discoveryDocument(ctx.issuer, ctx.extras));
 	});
 
 	// --- registration (RFC 7591), and deletion (RFC 7592 §2.3)
 
-	router.post('/oauth2/register/', (req, res, next) => {
+	router.post('/oauth2/register/', extra('registration'), (req, res, next) => {
 		if (!req.is('application/json')) {
 			oauthErrorJson(res, 400, 'invalid_client_metadata', 'The registration request must be application/json.');
 			return;
@@ -276,8 +284,8 @@ export function oauthRouter(ctx: ServerContext, server: OAuth2Server): Router {
 		res.status(201).json(result);
 	});
 
-	router.delete('/oauth2/register/:clientId', (req, res) => {
-		const clientId = req.params.clientId!;
+	router.delete('/oauth2/register/:clientId', extra('registration'), (req, res) => {
+		const clientId = String(req.params.clientId);
 		const header = req.headers.authorization ?? '';
 		let allowed: boolean;
 		let basic = false;
@@ -360,7 +368,7 @@ export function oauthRouter(ctx: ServerContext, server: OAuth2Server): Router {
 
 	// --- revocation (RFC 7009)
 
-	router.post('/oauth2/revoke_token/', form, (req, res) => {
+	router.post('/oauth2/revoke_token/', extra('revocation'), form, (req, res) => {
 		res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
 		if (!isForm(req)) {
 			oauthErrorJson(res, 400, 'invalid_request', 'The revocation request must be application/x-www-form-urlencoded.');
@@ -562,7 +570,9 @@ function handleAuthorize(ctx: ServerContext, req: Request, res: Response): void 
 	if (req.method === 'GET') {
 		const session = ctx.sessions.findOrCreate(req, res);
 		const user = session.userId === undefined ? undefined : ctx.store.userById(session.userId);
-		if (!user) {
+		// OpenID Connect's `prompt=login`, which a client sends to add another account: the sign-in
+		// page even when this browser is signed in, so a person can sign in as someone else.
+		if (!user || parseScope(q.prompt).includes('login')) {
 			sendPage(res, 200, signInPage(action, client.clientName, session.csrf));
 			return;
 		}

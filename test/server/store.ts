@@ -34,6 +34,16 @@ export interface ClientRow {
 	readonly issuedAt: number;
 }
 
+/** An application registered by hand on GitShare's site, as its page describes. */
+export interface HandRegisteredClient {
+	readonly clientId: string;
+	readonly clientSecret: string;
+	/** The callback URL entered at registration; none = the code is shown on screen. */
+	readonly callbackUrl?: string;
+	/** Default "Hand-registered application". */
+	readonly name?: string;
+}
+
 export interface CodeRow {
 	readonly codeHash: string;
 	readonly clientId: string;
@@ -231,6 +241,31 @@ export class Store {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
 			client.clientId, secret === undefined ? null : hashSecret(secret), hashSecret(registrationToken), client.clientName,
 			JSON.stringify(client.redirectUris), JSON.stringify(client.grantTypes), client.scope, client.authMethod, client.issuedAt);
+	}
+
+	/**
+	 * Adds (or updates) an application registered by hand: a confidential client that sends its
+	 * secret in the body or with Basic, with one callback URL or none.
+	 */
+	upsertHandRegisteredClient(client: HandRegisteredClient): void {
+		const row: ClientRow = {
+			clientId: client.clientId,
+			clientName: client.name ?? 'Hand-registered application',
+			redirectUris: client.callbackUrl === undefined ? [] : [client.callbackUrl],
+			grantTypes: ['authorization_code', 'refresh_token'],
+			scope: 'files:read files:write',
+			authMethod: 'client_secret_post',
+			issuedAt: Math.floor(Date.now() / 1000),
+		};
+		this.db.transaction(() => {
+			if (this.client(client.clientId)) {
+				this.db.prepare('UPDATE clients SET secret_hash = ?, redirect_uris = ?, client_name = ? WHERE client_id = ?')
+					.run(hashSecret(client.clientSecret), JSON.stringify(row.redirectUris), row.clientName, client.clientId);
+			} else {
+				// No registration access token: a hand-registered application is managed on the site, not through RFC 7592.
+				this.insertClient(row, client.clientSecret, randomToken(32));
+			}
+		})();
 	}
 
 	client(clientId: string): ClientRow | undefined {
