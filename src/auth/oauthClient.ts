@@ -101,7 +101,8 @@ const defaultFetch: FetchLike = async (url, init) => {
 
 export class OAuthClient {
   private readonly fetch: FetchLike;
-  private readonly timeoutMs: number;
+  /** Per request; the refresh lease of SessionManager must outlast it. */
+  readonly timeoutMs: number;
   private readonly now: () => number;
 
   constructor(private readonly logger: Logger, options: OAuthClientOptions = {}) {

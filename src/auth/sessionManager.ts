@@ -10,6 +10,13 @@
  * concluding a rotated token failed; save the new refresh token before the new
  * access token is handed out. `invalid_grant` removes the session and fires
  * `onDidLoseSession` once; a network failure keeps the session.
+ *
+ * Sign-out rules: the session leaves storage at once; a refresh still in flight
+ * stores its answer only if the session still exists, otherwise revokes the
+ * tokens it got; sign-out waits for it and revokes the newest stored tokens
+ * (another window may have rotated them a moment ago). A revocation that fails
+ * (server unreachable) is kept in SecretStorage and retried later, a bounded
+ * number of times.
  */
 import { randomUUID } from 'node:crypto';
 import type { AuthorizationServer } from 'oauth4webapi';
@@ -31,8 +38,15 @@ export interface SessionManagerOptions {
   readonly refreshMarginMs?: number;
   /** Waits between re-reads of storage after a refresh failed with invalid_grant. */
   readonly rereadDelaysMs?: readonly number[];
-  /** How long a window may hold the refresh lease of a session; default 15 s. */
+  /**
+   * How long a window may hold the refresh lease of a session. Never less than
+   * the OAuth request timeout plus 5 s (default): a lease that ran out while the
+   * refresh request was still open would let another window spend the same
+   * refresh token, and the server would then end the grant everywhere.
+   */
   readonly leaseMs?: number;
+  /** How often a running refresh renews its lease; default a third of the lease. */
+  readonly leaseRenewMs?: number;
   /** How long to wait before checking a lease write won; default 100 ms. */
   readonly leaseSettleMs?: number;
   readonly now?: () => number;
@@ -66,7 +80,11 @@ export class SessionManager implements AccountDirectory {
   private readonly rereadDelaysMs: readonly number[];
   private readonly now: () => number;
   private readonly leaseMs: number;
+  private readonly leaseRenewMs: number;
   private readonly leaseSettleMs: number;
+  /** Sessions being signed out in this window: a refresh finishing now must not store its tokens. */
+  private readonly signingOut = new Set<string>();
+  private retryingRevocations: Promise<void> | undefined;
   /** Tells this window's refresh leases from other windows'. */
   private readonly windowId = randomUUID();
 
@@ -79,7 +97,8 @@ export class SessionManager implements AccountDirectory {
     this.refreshMarginMs = options.refreshMarginMs ?? 60_000;
     this.rereadDelaysMs = options.rereadDelaysMs ?? [250, 750, 1500];
     this.now = options.now ?? Date.now;
-    this.leaseMs = options.leaseMs ?? 15_000;
+    this.leaseMs = Math.max(options.leaseMs ?? 0, oauth.timeoutMs + 5_000);
+    this.leaseRenewMs = options.leaseRenewMs ?? Math.floor(this.leaseMs / 3);
     this.leaseSettleMs = options.leaseSettleMs ?? 100;
     this.subscription = store.onDidChange((change) => {
       this.exclusive(() => this.sync(change)).catch((error) => this.logger.warn('Could not follow a change of the stored sessions:', error));
@@ -90,6 +109,7 @@ export class SessionManager implements AccountDirectory {
   initialize(): Promise<void> {
     this.initialized ??= this.exclusive(() => this.sync({ kind: 'sessions' })).then(() => {
       this.logger.info(`${this.sessions.size} stored session(s)`);
+      void this.retryPendingRevocations();
     });
     return this.initialized;
   }
@@ -159,18 +179,57 @@ export class SessionManager implements AccountDirectory {
     if (existing) {
       void this.revokeBestEffort(existing);
     }
+    void this.retryPendingRevocations();
     return session;
   }
 
-  /** Revokes at the server when it can; always removes the local secrets. */
+  /**
+   * Removes the local secrets at once, then revokes at the server the newest
+   * tokens of the session, including those a refresh in flight gets.
+   */
   async signOut(id: string): Promise<void> {
-    const session = this.sessions.get(id) ?? (await this.store.readSession(id));
-    if (!session) {
-      return;
+    this.signingOut.add(id);
+    try {
+      const removed = await this.exclusive(async () => {
+        // Storage before memory: another window may have rotated the tokens a moment ago.
+        const session = (await this.store.readSession(id)) ?? this.sessions.get(id);
+        if (session) {
+          await this.doRemoveLocal(session);
+        }
+        return session;
+      });
+      if (!removed) {
+        return;
+      }
+      this.logger.info(`Signed out ${removed.user.username} on ${removed.serverUrl} (session ${removed.id})`);
+      // A refresh of this window still in flight finds the session gone and revokes what it got.
+      await this.refreshes.get(id)?.catch(() => undefined);
+      await this.revokeBestEffort(removed);
+      await this.afterOtherWindowsRefresh(id);
+    } finally {
+      this.signingOut.delete(id);
     }
-    await this.removeLocal(session);
-    this.logger.info(`Signed out ${session.user.username} on ${session.serverUrl} (session ${session.id})`);
-    await this.revokeBestEffort(session);
+  }
+
+  /**
+   * Another window refreshing this session right now revokes what it gets once
+   * it sees the session gone; should its save have raced the removal, the
+   * session is back in storage: remove and revoke it again.
+   */
+  private async afterOtherWindowsRefresh(id: string): Promise<void> {
+    const deadline = this.now() + this.leaseMs;
+    for (;;) {
+      const lease = await this.store.readLease(id);
+      if (!lease || lease.owner === this.windowId || lease.until <= this.now() || this.now() > deadline) {
+        break;
+      }
+      await this.nextStoreChange(id, 500);
+    }
+    const back = await this.store.readSession(id);
+    if (back) {
+      await this.removeLocal(back);
+      await this.revokeBestEffort(back);
+    }
   }
 
   /** A current access token for the session, refreshed first when it is about to expire. */
@@ -247,9 +306,15 @@ export class SessionManager implements AccountDirectory {
       this.logger.debug(`Session ${id}: the other window did not finish refreshing; trying here`);
       await this.acquireLease(id, true);
     }
+    // Renewed while the refresh runs: metadata and token request may each take a full timeout.
+    const renewal = setInterval(() => {
+      this.store.writeLease(id, { owner: this.windowId, until: this.now() + this.leaseMs }).catch(() => undefined);
+    }, this.leaseRenewMs);
+    renewal.unref?.();
     try {
       return await this.refreshWithLease(id, latest, rejected);
     } finally {
+      clearInterval(renewal);
       await this.store.deleteLease(id).catch(() => undefined);
     }
   }
@@ -295,19 +360,32 @@ export class SessionManager implements AccountDirectory {
       scopes: tokens.scopes?.length ? [...tokens.scopes].sort() : latest.scopes,
     };
     // Saved before use: if this window dies now, the rotated refresh token is not lost.
-    await this.store.saveSession(next);
-    this.adopt(next);
+    // Saved only if the session still exists: a sign-out meanwhile must not bring it back.
+    const saved = await this.exclusive(async () => {
+      if (!this.sessions.has(id) || this.signingOut.has(id) || !(await this.store.readSessionIds()).includes(id)) {
+        return false;
+      }
+      await this.store.saveSession(next);
+      this.adopt(next);
+      return true;
+    });
+    if (!saved) {
+      this.logger.info(`Session ${id}: signed out while refreshing; revoking the tokens the refresh got`);
+      await this.revokeBestEffort(next);
+      throw signInRequired();
+    }
     this.logger.info(`Session ${id}: access token refreshed`);
+    void this.retryPendingRevocations();
     return next.accessToken;
   }
 
   /** Writes this window's lease unless another window holds a live one, then checks it stuck. */
   private async acquireLease(id: string, force = false): Promise<boolean> {
     const current = await this.store.readLease(id);
-    if (!force && current && current.owner !== this.windowId && current.until > Date.now()) {
+    if (!force && current && current.owner !== this.windowId && current.until > this.now()) {
       return false;
     }
-    await this.store.writeLease(id, { owner: this.windowId, until: Date.now() + this.leaseMs });
+    await this.store.writeLease(id, { owner: this.windowId, until: this.now() + this.leaseMs });
     if (force) {
       return true;
     }
@@ -318,8 +396,9 @@ export class SessionManager implements AccountDirectory {
 
   /** Waits (on storage change events, with a bound) for the window holding the lease to save new tokens. */
   private async waitForOtherWindow(stale: StoredSession): Promise<StoredSession | undefined> {
-    const deadline = Date.now() + this.leaseMs;
-    while (Date.now() < deadline) {
+    // The holder renews its lease while it refreshes; its own requests are bounded by their timeouts.
+    const deadline = this.now() + 3 * this.leaseMs;
+    while (this.now() < deadline) {
       const current = await this.store.readSession(stale.id);
       if (!current) {
         return undefined;
@@ -329,7 +408,7 @@ export class SessionManager implements AccountDirectory {
         return current;
       }
       const lease = await this.store.readLease(stale.id);
-      if (!lease || lease.until <= Date.now()) {
+      if (!lease || lease.until <= this.now()) {
         return undefined;
       }
       await this.nextStoreChange(stale.id, 500);
@@ -408,18 +487,72 @@ export class SessionManager implements AccountDirectory {
     }
   }
 
+  /** Revokes the session's tokens; what fails is kept for a later retry. */
   private async revokeBestEffort(session: StoredSession): Promise<void> {
-    try {
-      const as = await this.metadata(session.serverUrl);
-      // The refresh token first: revoking it ends the whole grant on most servers.
-      if (session.refreshToken) {
-        await this.oauth.revoke(as, session.client, session.refreshToken);
-      }
-      await this.oauth.revoke(as, session.client, session.accessToken);
+    // The refresh token first: revoking it ends the whole grant on most servers.
+    const tokens = session.refreshToken ? [session.refreshToken, session.accessToken] : [session.accessToken];
+    const left = await this.revokeTokens(session.serverUrl, session.client, tokens);
+    if (!left.length) {
       this.logger.info(`Revoked the tokens of session ${session.id} at ${session.serverUrl}`);
-    } catch (error) {
-      this.logger.warn(`Could not revoke the tokens of session ${session.id} at ${session.serverUrl}; they were removed locally:`, error);
+      return;
     }
+    this.logger.warn(`Could not revoke the tokens of session ${session.id} at ${session.serverUrl}; they were removed locally and revocation will be tried again later`);
+    await this.store
+      .updatePendingRevocations((list) => [...list, { serverUrl: session.serverUrl, client: session.client, tokens: left, attempts: 1 }].slice(-MAX_PENDING_REVOCATIONS))
+      .catch((error) => this.logger.warn('Could not keep the failed revocation for later:', error));
+  }
+
+  /** Revokes in order; returns the tokens not revoked (from the first failure on). */
+  private async revokeTokens(serverUrl: string, client: StoredSession['client'], tokens: readonly string[]): Promise<string[]> {
+    for (let i = 0; i < tokens.length; i++) {
+      try {
+        const as = await this.metadata(serverUrl);
+        await this.oauth.revoke(as, client, tokens[i]!);
+      } catch (error) {
+        this.logger.debug(`Revocation at ${serverUrl} failed:`, error);
+        return tokens.slice(i);
+      }
+    }
+    return [];
+  }
+
+  /**
+   * Tries the revocations that failed earlier: at start-up and whenever a server
+   * answered a token request. Each is tried at most MAX_REVOCATION_ATTEMPTS times.
+   */
+  retryPendingRevocations(): Promise<void> {
+    this.retryingRevocations ??= this.doRetryPendingRevocations()
+      .catch((error) => this.logger.warn('Could not retry the pending revocations:', error))
+      .finally(() => (this.retryingRevocations = undefined));
+    return this.retryingRevocations;
+  }
+
+  private async doRetryPendingRevocations(): Promise<void> {
+    const pending = await this.store.readPendingRevocations();
+    if (!pending.length) {
+      return;
+    }
+    const outcome = new Map<string, string[]>();
+    for (const entry of pending) {
+      outcome.set(revocationKey(entry), await this.revokeTokens(entry.serverUrl, entry.client, entry.tokens));
+    }
+    await this.store.updatePendingRevocations((list) =>
+      list.flatMap((entry) => {
+        const left = outcome.get(revocationKey(entry));
+        if (!left) {
+          return [entry]; // added meanwhile
+        }
+        if (!left.length) {
+          this.logger.info(`Revoked tokens at ${entry.serverUrl} that could not be revoked at sign-out`);
+          return [];
+        }
+        if (entry.attempts + 1 >= MAX_REVOCATION_ATTEMPTS) {
+          this.logger.warn(`Gave up revoking tokens at ${entry.serverUrl} after ${entry.attempts + 1} attempts`);
+          return [];
+        }
+        return [{ ...entry, tokens: left, attempts: entry.attempts + 1 }];
+      }),
+    );
   }
 
   private isExpiring(session: StoredSession): boolean {
@@ -503,6 +636,14 @@ export class SessionManager implements AccountDirectory {
       this.fire({ added, removed, changed: [] });
     }
   }
+}
+
+/** How often a failed revocation is tried in all, and how many are kept. */
+export const MAX_REVOCATION_ATTEMPTS = 5;
+const MAX_PENDING_REVOCATIONS = 20;
+
+function revocationKey(entry: { readonly serverUrl: string; readonly tokens: readonly string[] }): string {
+  return `${entry.serverUrl} ${entry.tokens.join(' ')}`;
 }
 
 function delay(ms: number): Promise<void> {

@@ -49,6 +49,16 @@ export type TokenStoreChange =
   | { readonly kind: 'clients'; readonly serverUrl: string }
   | { readonly kind: 'lease'; readonly id: string };
 
+/** Tokens whose revocation failed (server unreachable at sign-out); retried later, a bounded number of times. */
+export interface PendingRevocation {
+  readonly serverUrl: string;
+  readonly client: ClientCredentials;
+  /** The refresh token first: revoking it ends the whole grant on most servers. */
+  readonly tokens: readonly string[];
+  /** Attempts made so far. */
+  readonly attempts: number;
+}
+
 /** Which window refreshes a session right now (see SessionManager). Not secret, but shared like the tokens. */
 export interface RefreshLease {
   readonly owner: string;
@@ -62,6 +72,7 @@ const SESSION_PREFIX = `${PREFIX}session.`;
 const CLIENTS_PREFIX = `${PREFIX}clients.`;
 const CLIENT_SECRET_PREFIX = `${PREFIX}clientSecret.`;
 const LEASE_PREFIX = `${PREFIX}refreshLease.`;
+const PENDING_REVOCATIONS_KEY = `${PREFIX}pendingRevocations`;
 
 export class TokenStore {
   private readonly _onDidChange = new Emitter<TokenStoreChange>();
@@ -158,6 +169,39 @@ export class TokenStore {
     } else {
       await this.secrets.delete(CLIENT_SECRET_PREFIX + clientId);
     }
+  }
+
+  async readPendingRevocations(): Promise<PendingRevocation[]> {
+    const list = await this.readJson<unknown>(PENDING_REVOCATIONS_KEY);
+    if (!Array.isArray(list)) {
+      return [];
+    }
+    const valid = list.filter(
+      (entry): entry is PendingRevocation =>
+        typeof entry?.serverUrl === 'string' &&
+        typeof entry.client?.clientId === 'string' &&
+        Array.isArray(entry.tokens) &&
+        entry.tokens.every((token: unknown) => typeof token === 'string') &&
+        typeof entry.attempts === 'number',
+    );
+    for (const entry of valid) {
+      entry.tokens.forEach((token) => this.logger.redact(token));
+      this.logger.redact(entry.client.clientSecret);
+    }
+    return valid;
+  }
+
+  /** Read-modify-write of the revocations still to do (in SecretStorage: they hold tokens). */
+  updatePendingRevocations(update: (list: PendingRevocation[]) => PendingRevocation[]): Promise<PendingRevocation[]> {
+    return this.serialise(async () => {
+      const next = update(await this.readPendingRevocations());
+      if (next.length) {
+        await this.secrets.store(PENDING_REVOCATIONS_KEY, JSON.stringify(next));
+      } else {
+        await this.secrets.delete(PENDING_REVOCATIONS_KEY);
+      }
+      return next;
+    });
   }
 
   async readLease(id: string): Promise<RefreshLease | undefined> {

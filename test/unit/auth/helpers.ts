@@ -17,7 +17,12 @@ import { authorizeAsUser, RunningServer, startServer } from '../../server/index'
 
 /** Like VS Code's SecretStorage: every write fires onDidChange, in every "window" sharing it. */
 export class MemorySecretStorage implements SecretStorageLike {
-  readonly values = new Map<string, string>();
+  /**
+   * `values` may be shared with another instance: then the two see the same
+   * data but not each other's change events, like two windows a moment before
+   * VS Code delivers the event.
+   */
+  constructor(readonly values = new Map<string, string>()) {}
   private readonly emitter = new Emitter<{ key: string }>();
   readonly onDidChange = (listener: Listener<{ readonly key: string }>) => this.emitter.event(listener);
 
@@ -56,6 +61,39 @@ export class RecordingFetch {
     return fetch(url, { method: init.method, headers: init.headers, body: init.body as string | undefined, redirect: 'manual', signal: init.signal });
   };
 
+  /** Every token sent to the revocation endpoint, in order. */
+  revokedTokens(): string[] {
+    return this.requests.filter((r) => r.url.endsWith('/oauth2/revoke_token/')).map((r) => new URLSearchParams(r.body).get('token') ?? '');
+  }
+
+  /**
+   * Holds the answers of refresh requests: each request reaches the server (which
+   * issues and rotates tokens at once) but its answer is handed over only after
+   * `release()`. `served` resolves with the first answer's tokens as soon as the
+   * server gave them.
+   */
+  holdRefreshAnswers(): { served: Promise<{ access_token: string; refresh_token: string }>; release(): void } {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let served!: (body: { access_token: string; refresh_token: string }) => void;
+    const first = new Promise<{ access_token: string; refresh_token: string }>((resolve) => (served = resolve));
+    this.intercept = (url, init) => {
+      if (!url.endsWith('/oauth2/token/') || !String(init.body).includes('grant_type=refresh_token')) {
+        return undefined;
+      }
+      return (async () => {
+        const response = await fetch(url, { method: init.method, headers: init.headers, body: init.body as string | undefined, redirect: 'manual' });
+        const text = await response.text();
+        if (response.status === 200) {
+          served(JSON.parse(text));
+        }
+        await released;
+        return new Response(text, { status: response.status, headers: response.headers });
+      })();
+    };
+    return { served: first, release };
+  }
+
   tokenRequests(): URLSearchParams[] {
     return this.requests.filter((r) => r.url.endsWith('/oauth2/token/')).map((r) => new URLSearchParams(r.body));
   }
@@ -70,6 +108,8 @@ export interface AuthStackOptions {
   readonly secrets?: MemorySecretStorage;
   readonly sessions?: SessionManagerOptions;
   readonly sink?: MemoryLogSink;
+  /** The OAuth request timeout; 5 s by default here (the extension uses 30 s). */
+  readonly oauthTimeoutMs?: number;
 }
 
 /** The auth stack as `GitShareAuthentication` wires it, minus VS Code. */
@@ -90,7 +130,7 @@ export class AuthStack {
     this.logger = Logger.create(this.sink).child('auth');
     this.secrets = options.secrets ?? new MemorySecretStorage();
     this.store = new TokenStore(this.secrets, this.logger);
-    this.oauth = new OAuthClient(this.logger, { fetch: this.http.fetch, timeoutMs: 5_000, now: options.sessions?.now });
+    this.oauth = new OAuthClient(this.logger, { fetch: this.http.fetch, timeoutMs: options.oauthTimeoutMs ?? 5_000, now: options.sessions?.now });
     this.sessions = new SessionManager(this.store, this.oauth, this.logger, { rereadDelaysMs: [20, 50], ...options.sessions });
     this.pending = new PendingSignIns(this.logger);
     this.clients = new ClientRegistry(this.store, this.oauth, this.logger, async (serverUrl) => {

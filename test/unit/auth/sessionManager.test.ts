@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { GitShareError } from '../../../src/common/errors';
 import { StoredSession } from '../../../src/auth/tokenStore';
+import { MAX_REVOCATION_ATTEMPTS } from '../../../src/auth/sessionManager';
 import { RunningServer } from '../../server/index';
 import { isDeepStrictEqual } from 'node:util';
 import { AuthStack, MemorySecretStorage, assertDifferentSecret, assertSameSecret, startTestServer, tokenRequestCount } from './helpers';
@@ -15,6 +16,38 @@ async function callApi(server: RunningServer, token: string): Promise<number> {
   const response = await fetch(`${server.url}/api/v1/user`, { headers: { authorization: `Bearer ${token}` } });
   await response.body?.cancel();
   return response.status;
+}
+
+/** The status of a refresh grant with `refreshToken`, sent by hand as the session's client. */
+async function refreshStatus(server: RunningServer, session: StoredSession, refreshToken: string): Promise<number> {
+  const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: session.client.clientId });
+  if (session.client.clientSecret) {
+    body.set('client_secret', session.client.clientSecret);
+  }
+  const response = await fetch(`${server.url}/oauth2/token/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  await response.body?.cancel();
+  return response.status;
+}
+
+async function untilAsync(condition: () => Promise<boolean>, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) {
+      assert.fail(`timed out waiting until ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Waits for what a person would see, checking often; fails after `ms`. */
+async function until(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      assert.fail(`timed out waiting until ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 describe('auth: sessions and refresh against the local server', () => {
@@ -196,6 +229,105 @@ describe('auth: sessions and refresh against the local server', () => {
     await windowB.sessions.whenSynced();
     assert.equal(windowB.sessions.accounts.length, 0);
     assert.equal(bChanged, 1);
+  });
+
+  it('sign-out during a refresh: the session does not come back and the tokens that refresh got are revoked', async () => {
+    const time = clock();
+    const stack = newStack({ sessions: { now: time.now } });
+    const session = await stack.signIn(server);
+    time.later(3600_000);
+    const held = stack.http.holdRefreshAnswers();
+    const refreshing = stack.sessions.getAccessToken(session.id);
+    refreshing.catch(() => undefined);
+    // The server has rotated the tokens; its answer is still on the way.
+    const issued = await held.served;
+    const signingOut = stack.sessions.signOut(session.id);
+    await until(() => stack.sessions.accounts.length === 0, 'the account leaves the list while the refresh is still open');
+    held.release();
+    await signingOut;
+    await assert.rejects(refreshing, (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired');
+    assert.equal(stack.sessions.accounts.length, 0);
+    assert.deepEqual(await stack.store.readSessionIds(), [], 'no session is stored again');
+    assert.ok(![...stack.secrets.values.values()].some((v) => v.includes(issued.access_token) || v.includes(issued.refresh_token)), 'the new tokens are not kept');
+    assert.ok(stack.http.revokedTokens().includes(issued.refresh_token), 'the refresh token the refresh got was sent to revocation');
+    assert.equal(await callApi(server, issued.access_token), 401);
+    assert.equal(await refreshStatus(server, session, issued.refresh_token), 400);
+  });
+
+  it('sign-out revokes the newest tokens when another window rotated them a moment ago', async () => {
+    const time = clock();
+    const secrets = new MemorySecretStorage();
+    const windowA = newStack({ secrets, sessions: { now: time.now } });
+    // Same storage, but A has not yet been told of B's writes.
+    const windowB = newStack({ secrets: new MemorySecretStorage(secrets.values), sessions: { now: time.now } });
+    const session = await windowA.signIn(server);
+    await windowB.sessions.initialize();
+    time.later(3600_000);
+    const rotatedByB = await windowB.sessions.getAccessToken(session.id);
+    const newest = (await windowB.store.readSession(session.id))!;
+    assertDifferentSecret(newest.refreshToken, session.refreshToken, 'B rotated the refresh token');
+    await windowA.sessions.signOut(session.id);
+    assert.ok(windowA.http.revokedTokens().includes(newest.refreshToken!), 'the rotated refresh token was revoked');
+    assert.equal(await callApi(server, rotatedByB), 401);
+    assert.equal(await refreshStatus(server, session, newest.refreshToken!), 400);
+    assert.deepEqual(await windowA.store.readSessionIds(), []);
+  });
+
+  it('the refresh lease outlasts the OAuth request timeout, follows the clock, and is renewed while the refresh runs', async () => {
+    const time = clock();
+    const secrets = new MemorySecretStorage();
+    const windowA = newStack({ secrets, oauthTimeoutMs: 30_000, sessions: { now: time.now, leaseRenewMs: 20 } });
+    const windowB = newStack({ secrets, oauthTimeoutMs: 30_000, sessions: { now: time.now } });
+    const session = await windowA.signIn(server);
+    await windowB.sessions.initialize();
+    time.later(3600_000);
+    const held = windowA.http.holdRefreshAnswers();
+    const fromA = windowA.sessions.getAccessToken(session.id);
+    await held.served;
+    const lease = (await windowA.store.readLease(session.id))!;
+    assert.ok(lease.until - time.now() >= 30_000, `the lease lasts at least the OAuth timeout (${lease.until - time.now()} ms left)`);
+    // The request stays open a whole timeout: the lease is renewed meanwhile.
+    time.later(30_000);
+    await untilAsync(async () => ((await windowA.store.readLease(session.id))?.until ?? 0) - time.now() >= 30_000, 'the lease is renewed');
+    // Window B needs a token now: it must wait, not spend the refresh token a second time.
+    const fromB = windowB.sessions.getAccessToken(session.id);
+    await new Promise((resolve) => setImmediate(resolve));
+    held.release();
+    const [a, b] = await Promise.all([fromA, fromB]);
+    assertSameSecret(b, a, 'window B uses the token window A got');
+    assert.equal(tokenRequestCount(server, 'refresh_token'), 1);
+    assert.equal(await callApi(server, a), 200);
+  });
+
+  it('a revocation that failed at sign-out is retried at the next start, from SecretStorage', async () => {
+    const secrets = new MemorySecretStorage();
+    const first = newStack({ secrets });
+    const session = await first.signIn(server);
+    first.http.intercept = (url) => (url.endsWith('/oauth2/revoke_token/') ? Promise.reject(new TypeError('fetch failed: ECONNREFUSED')) : undefined);
+    await first.sessions.signOut(session.id);
+    assert.deepEqual(await first.store.readSessionIds(), []);
+    assert.equal(await callApi(server, session.accessToken), 200, 'not revoked yet: the server was unreachable');
+    assert.equal((await first.store.readPendingRevocations()).length, 1);
+    first.dispose();
+    const restarted = newStack({ secrets });
+    await restarted.sessions.initialize();
+    await untilAsync(async () => (await restarted.store.readPendingRevocations()).length === 0, 'the pending revocation is done');
+    assert.equal(await callApi(server, session.accessToken), 401);
+    assert.equal(await refreshStatus(server, session, session.refreshToken!), 400);
+    assert.ok(![...secrets.values.values()].some((v) => v.includes(session.accessToken)), 'no token is left in storage');
+  });
+
+  it('a revocation that keeps failing is given up after a bounded number of attempts', async () => {
+    const stack = newStack();
+    const session = await stack.signIn(server);
+    stack.http.intercept = (url) => (url.endsWith('/oauth2/revoke_token/') ? Promise.reject(new TypeError('fetch failed: ECONNREFUSED')) : undefined);
+    await stack.sessions.signOut(session.id);
+    for (let i = 0; i < 10; i++) {
+      await stack.sessions.retryPendingRevocations();
+    }
+    assert.deepEqual(await stack.store.readPendingRevocations(), []);
+    assert.equal(stack.http.revokedTokens().length, MAX_REVOCATION_ATTEMPTS, 'one attempt at sign-out and four retries');
+    assert.ok(stack.sink.lines.some((l) => l.includes('Gave up revoking')));
   });
 
   it('sign-out with the server down still removes the local secrets', async () => {
