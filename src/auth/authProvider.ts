@@ -94,7 +94,7 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
   async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
     try {
       const serverUrl = await this.resolveServerUrl();
-      const client = await this.configuredClient();
+      const client = await this.configuredClient(serverUrl);
       const session = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Signing in to GitShare…', cancellable: true },
         (progress, token) => this.signIn(serverUrl, scopes.length ? scopes : DEFAULT_SCOPES, client, progress, token),
@@ -126,7 +126,7 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
   /** Sign-in in the no-callback mode from the start. */
   async signInWithCode(scopes: readonly string[] = DEFAULT_SCOPES): Promise<void> {
     const serverUrl = await this.resolveServerUrl();
-    const client = await this.configuredClient();
+    const client = await this.configuredClient(serverUrl);
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Signing in to GitShare…', cancellable: true },
       (_progress, token) => this.flow.signIn({
@@ -147,17 +147,19 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     if (!clientId) {
       throw new GitShareError('invalidInput', `Set "${SETTINGS_SECTION}.${Settings.clientId}" in your user settings first.`);
     }
+    // The secret belongs to one server: it is never sent to another.
+    const serverUrl = await this.resolveServerUrl();
     const secret = await vscode.window.showInputBox({
       title: 'GitShare Client Secret',
-      prompt: `The client secret of the GitShare application ${clientId}. Leave empty to remove it.`,
+      prompt: `The client secret of the GitShare application ${clientId} on ${new URL(serverUrl).host}. Leave empty to remove it.`,
       password: true,
       ignoreFocusOut: true,
     });
     if (secret === undefined) {
       return;
     }
-    await this.store.saveClientSecret(clientId, secret.trim() || undefined);
-    this.logger.info(`Client secret for ${clientId} ${secret.trim() ? 'saved' : 'removed'}`);
+    await this.store.saveClientSecret(serverUrl, clientId, secret.trim() || undefined);
+    this.logger.info(`Client secret for ${clientId} on ${serverUrl} ${secret.trim() ? 'saved' : 'removed'}`);
   }
 
   dispose(): void {
@@ -258,13 +260,18 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     return serverUrl;
   }
 
-  /** `gitshare.clientId` with the secret from "Set Client Secret…", when configured. */
-  private async configuredClient(): Promise<ClientCredentials | undefined> {
+  /** `gitshare.clientId` with the secret "Set Client Secret…" saved for this server, when configured. */
+  private async configuredClient(serverUrl: string): Promise<ClientCredentials | undefined> {
     const clientId = applicationSetting(Settings.clientId);
     if (!clientId) {
       return undefined;
     }
-    const clientSecret = await this.store.readClientSecret(clientId);
+    if ((await this.store.migrateLegacyClientSecret(serverUrl, clientId)) === 'dropped') {
+      void vscode.window.showWarningMessage(
+        `GitShare now keeps a client secret for one server only. Set the secret of ${clientId} again with "GitShare: Set Client Secret…" if ${new URL(serverUrl).host} needs one.`,
+      );
+    }
+    const clientSecret = await this.store.readClientSecret(serverUrl, clientId);
     this.logger.info(`Using the configured client ${clientId}${clientSecret ? '' : ' as a public client (no secret set)'}`);
     return { clientId, clientSecret };
   }

@@ -70,7 +70,9 @@ const PREFIX = 'gitshare.auth.';
 const INDEX_KEY = `${PREFIX}sessions`;
 const SESSION_PREFIX = `${PREFIX}session.`;
 const CLIENTS_PREFIX = `${PREFIX}clients.`;
-const CLIENT_SECRET_PREFIX = `${PREFIX}clientSecret.`;
+/** Before 0.1.0 shipped: keyed by client id alone, so it would go to whatever server was configured. */
+const LEGACY_CLIENT_SECRET_PREFIX = `${PREFIX}clientSecret.`;
+const CLIENT_SECRET_PREFIX = `${PREFIX}clientSecretFor.`;
 const LEASE_PREFIX = `${PREFIX}refreshLease.`;
 const PENDING_REVOCATIONS_KEY = `${PREFIX}pendingRevocations`;
 
@@ -155,20 +157,47 @@ export class TokenStore {
     });
   }
 
-  /** The secret of a client configured by hand (`gitshare.clientId`). */
-  async readClientSecret(clientId: string): Promise<string | undefined> {
-    const secret = await this.secrets.get(CLIENT_SECRET_PREFIX + clientId);
+  /**
+   * The secret of a client configured by hand (`gitshare.clientId`), for this
+   * server only: a secret set for one server is never sent to another.
+   */
+  async readClientSecret(serverUrl: string, clientId: string): Promise<string | undefined> {
+    const secret = await this.secrets.get(clientSecretKey(serverUrl, clientId));
     this.logger.redact(secret);
     return secret || undefined;
   }
 
-  async saveClientSecret(clientId: string, secret: string | undefined): Promise<void> {
+  async saveClientSecret(serverUrl: string, clientId: string, secret: string | undefined): Promise<void> {
     this.logger.redact(secret);
     if (secret) {
-      await this.secrets.store(CLIENT_SECRET_PREFIX + clientId, secret);
+      await this.secrets.store(clientSecretKey(serverUrl, clientId), secret);
     } else {
-      await this.secrets.delete(CLIENT_SECRET_PREFIX + clientId);
+      await this.secrets.delete(clientSecretKey(serverUrl, clientId));
     }
+  }
+
+  /**
+   * A secret stored under the old key (client id alone) is moved to this server
+   * only when a stored session proves it was used with this server and client;
+   * otherwise it is deleted, since nothing tells which server it was meant for,
+   * and the person is asked to set it again ('dropped').
+   */
+  async migrateLegacyClientSecret(serverUrl: string, clientId: string): Promise<'none' | 'migrated' | 'dropped'> {
+    const legacyKey = LEGACY_CLIENT_SECRET_PREFIX + clientId;
+    const legacy = await this.secrets.get(legacyKey);
+    if (!legacy) {
+      return 'none';
+    }
+    this.logger.redact(legacy);
+    const proven = (await this.readSessions()).some(
+      (session) => session.serverUrl === serverUrl && session.client.clientId === clientId && session.client.clientSecret === legacy,
+    );
+    if (proven && !(await this.readClientSecret(serverUrl, clientId))) {
+      await this.saveClientSecret(serverUrl, clientId, legacy);
+    }
+    await this.secrets.delete(legacyKey);
+    this.logger.info(`The client secret of ${clientId} ${proven ? `now belongs to ${serverUrl} alone` : 'was stored without its server and was removed'}`);
+    return proven ? 'migrated' : 'dropped';
   }
 
   async readPendingRevocations(): Promise<PendingRevocation[]> {
@@ -256,6 +285,10 @@ export class TokenStore {
     this.logger.redact(session.refreshToken);
     this.logger.redact(session.client.clientSecret);
   }
+}
+
+function clientSecretKey(serverUrl: string, clientId: string): string {
+  return CLIENT_SECRET_PREFIX + JSON.stringify([serverUrl, clientId]);
 }
 
 function isStoredSession(value: StoredSession): boolean {

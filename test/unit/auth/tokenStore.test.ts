@@ -63,10 +63,32 @@ describe('auth: token store', () => {
     await store.updateClients('https://one.example', () => []);
     assert.equal(secrets.values.has('gitshare.auth.clients.https://one.example'), false);
 
-    await store.saveClientSecret('my-client', 'my-client-secret-123');
-    assert.equal(await store.readClientSecret('my-client'), 'my-client-secret-123');
-    await store.saveClientSecret('my-client', undefined);
-    assert.equal(await store.readClientSecret('my-client'), undefined);
+    await store.saveClientSecret('https://one.example', 'my-client', 'my-client-secret-123');
+    assert.equal(await store.readClientSecret('https://one.example', 'my-client'), 'my-client-secret-123');
+    await store.saveClientSecret('https://one.example', 'my-client', undefined);
+    assert.equal(await store.readClientSecret('https://one.example', 'my-client'), undefined);
+  });
+
+  it('a hand-set client secret belongs to one server: the same client id on another server does not get it', async () => {
+    await store.saveClientSecret('https://one.example', 'my-client', 'my-client-secret-123');
+    assert.equal(await store.readClientSecret('https://two.example', 'my-client'), undefined);
+    assert.equal(await store.readClientSecret('https://one.example', 'other-client'), undefined);
+    assert.equal(await store.readClientSecret('https://one.example', 'my-client'), 'my-client-secret-123');
+  });
+
+  it('a secret under the old key moves to the server a stored session used it with; else it is removed', async () => {
+    await secrets.store('gitshare.auth.clientSecret.client-1', 'client-secret-0001');
+    // session('a') on https://gitshare.example used client-1 with exactly this secret.
+    await store.saveSession(session('a'));
+    assert.equal(await store.migrateLegacyClientSecret('https://evil.example', 'client-1'), 'dropped', 'no proof for another server');
+    assert.equal(await store.readClientSecret('https://evil.example', 'client-1'), undefined);
+    assert.equal(secrets.values.has('gitshare.auth.clientSecret.client-1'), false, 'the old key is gone');
+
+    await secrets.store('gitshare.auth.clientSecret.client-1', 'client-secret-0001');
+    assert.equal(await store.migrateLegacyClientSecret('https://gitshare.example', 'client-1'), 'migrated');
+    assert.equal(await store.readClientSecret('https://gitshare.example', 'client-1'), 'client-secret-0001');
+    assert.equal(secrets.values.has('gitshare.auth.clientSecret.client-1'), false);
+    assert.equal(await store.migrateLegacyClientSecret('https://gitshare.example', 'client-1'), 'none');
   });
 
   it('reports changes from any window by kind', async () => {
