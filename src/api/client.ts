@@ -410,7 +410,8 @@ export class GitShareClient {
           throw mapped;
         }
         const code = mapped.code;
-        if (retries < this.policy.maxRetries && isRetryableNetworkError(code, req.retry)) {
+        // A refused certificate stays refused: no retry.
+        if (mapped.kind !== 'certificate' && retries < this.policy.maxRetries && isRetryableNetworkError(code, req.retry)) {
           retries++;
           const delay = retryDelay(this.policy, retries, undefined);
           this.logger.warn(`${describe} failed (${code ?? mapped.kind}); retry ${retries} in ${delay} ms`);

@@ -107,6 +107,10 @@ export function errorFromResponse(facts: ResponseFacts): GitShareError {
 
 /** A failure below HTTP: refused, reset, DNS, TLS. */
 export function networkError(serverUrl: string, request: string, cause: unknown): GitShareError {
+  const certificate = certificateError(serverUrl, cause, request);
+  if (certificate) {
+    return certificate;
+  }
   const code = (cause as { code?: string } | undefined)?.code;
   const host = safeHost(serverUrl);
   return new GitShareError('network', `Cannot reach GitShare at ${host}. Check your connection.`, {
@@ -119,6 +123,65 @@ export function networkError(serverUrl: string, request: string, cause: unknown)
 export function timeoutError(serverUrl: string, request: string, ms: number): GitShareError {
   return new GitShareError('timeout', `GitShare at ${safeHost(serverUrl)} did not answer in time.`, {
     detail: `${request}: no progress for ${ms} ms`,
+  });
+}
+
+/**
+ * What is wrong with a certificate, by Node's error code (OpenSSL's names). Each reads after
+ * "The certificate of HOST …" and says what the person can do; none suggests turning
+ * verification off, because that would hand the session to whoever sits in between.
+ */
+const UNTRUSTED_CA =
+  'is signed by a certificate authority this computer does not trust. If your organisation uses its own certificate authority, add it to the trusted certificates of this computer (see "Networks" in the GitShare README) and try again.';
+const CERTIFICATE_PROBLEMS: Record<string, string> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED_CA,
+  UNABLE_TO_GET_ISSUER_CERT: UNTRUSTED_CA,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED_CA,
+  SELF_SIGNED_CERT_IN_CHAIN: UNTRUSTED_CA,
+  DEPTH_ZERO_SELF_SIGNED_CERT:
+    'is self-signed, so this computer cannot trust it. Ask the administrator of the server for a certificate from a trusted certificate authority, or add it to the trusted certificates of this computer (see "Networks" in the GitShare README).',
+  CERT_HAS_EXPIRED: 'has expired. Ask the administrator of the server to renew it; check also that this computer\'s clock is right.',
+  CERT_NOT_YET_VALID: 'is not valid yet. Check that this computer\'s clock is right.',
+  ERR_TLS_CERT_ALTNAME_INVALID:
+    'is for another name. Check that gitshare.serverUrl uses the server\'s name exactly as its certificate does.',
+  CERT_REVOKED: 'has been revoked. Ask the administrator of the server for a new one.',
+  CERT_SIGNATURE_FAILURE: 'has an invalid signature. Someone may be intercepting the connection; ask your IT department.',
+  CERT_UNTRUSTED: UNTRUSTED_CA,
+  CERT_REJECTED: UNTRUSTED_CA,
+  INVALID_CA: UNTRUSTED_CA,
+};
+
+/** The first error code found on the error or its causes (node-fetch puts the socket's code on its own). */
+export function errorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code in CERTIFICATE_PROBLEMS) {
+      return code;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return (error as { code?: unknown } | undefined)?.code as string | undefined;
+}
+
+/** True for Node's codes of a certificate the client refused. */
+export function isCertificateCode(code: string | undefined): boolean {
+  return code !== undefined && code in CERTIFICATE_PROBLEMS;
+}
+
+/**
+ * A TLS certificate the client refused, as one message that names the server and the problem;
+ * undefined for any other failure. Nothing was sent: the handshake failed before the request.
+ */
+export function certificateError(url: string, cause: unknown, request?: string): GitShareError | undefined {
+  const code = errorCode(cause);
+  if (!isCertificateCode(code)) {
+    return undefined;
+  }
+  const host = safeHost(url);
+  return new GitShareError('certificate', `The certificate of the GitShare server ${host} ${CERTIFICATE_PROBLEMS[code!]}`, {
+    detail: `${request ?? url}: ${code} ${cause instanceof Error ? cause.message : String(cause)}`.trim(),
+    cause,
+    code,
   });
 }
 

@@ -10,6 +10,7 @@
 import * as oauth from 'oauth4webapi';
 import { fetch as nodeFetch } from '../common/fetch';
 import { CancelledError, GitShareError } from '../common/errors';
+import { certificateError } from '../api/errorMapping';
 import { Logger } from '../common/logger';
 import { isAllowedTransport, isLoopbackHost } from './serverUrl';
 
@@ -322,7 +323,7 @@ export class OAuthClient {
     this.assertTransport(url);
     let response: Response;
     try {
-      response = await this.fetch(url.href, {
+      response = await this.guardedFetch(url.href, {
         method: 'GET',
         headers: { accept: 'application/json', authorization: `Bearer ${accessToken}` },
         redirect: 'manual',
@@ -378,9 +379,14 @@ export class OAuthClient {
    * oauth4webapi is told insecure requests are allowed so that loopback http works;
    * this fetch puts the real rule back: https, or http only to a loopback address.
    */
-  private readonly guardedFetch: FetchLike = (url, init) => {
+  private readonly guardedFetch: FetchLike = async (url, init) => {
     this.assertTransport(new URL(url));
-    return this.fetch(url, init);
+    try {
+      return await this.fetch(url, init);
+    } catch (error) {
+      // Named here, where the URL is known: "which server, what is wrong with its certificate".
+      throw certificateError(url, error) ?? error;
+    }
   };
 
   private assertTransport(url: URL): void {

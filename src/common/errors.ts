@@ -11,6 +11,8 @@ export type ErrorKind =
   | 'cancelled'
   /** The server could not be reached, or the connection broke. */
   | 'network'
+  /** The server's TLS certificate is not trusted here (unknown CA, expired, wrong name). */
+  | 'certificate'
   /** No answer in time. */
   | 'timeout'
   /** The session is gone: the person must sign in again. */

@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
 	ALL_EXTRAS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PORT, DEFAULT_UPLOAD_IDLE_TIMEOUT_MS, DEFAULT_TOKEN_TTL_SECONDS, SEED_ONLY, startServer,
 	type HandRegisteredClient, type ServerAccount, type ServerExtras,
 } from './index';
+import { generateTestCa, readTlsFiles, type TlsMaterial } from './tls';
 
 /**
  * `npm run server -- [--port N] [--host H] [--data DIR] [--token-ttl SECONDS] [--user NAME:PASSWORD]…
@@ -27,7 +29,10 @@ const USAGE = `Usage: node out/test/server/cli.js [options]
   --no-registration        no RFC 7591 registration (discovery says so)
   --no-revocation          no RFC 7009 revocation (discovery says so)
   --faults                 enable the test-control API under /__test__/
-  --quiet                  do not log requests`;
+  --quiet                  do not log requests
+  --tls                    serve https with a certificate from a throw-away CA made at start; the CA
+                           is written to DATA/tls/ca.pem (trust it in the client to connect)
+  --tls-cert FILE --tls-key FILE   serve https with this certificate and key (PEM)`;
 
 interface CliOptions {
 	port: number;
@@ -41,6 +46,9 @@ interface CliOptions {
 	uploadIdleTimeoutMs: number;
 	faults: boolean;
 	quiet: boolean;
+	tls: boolean;
+	tlsCert?: string;
+	tlsKey?: string;
 }
 
 function parseArgs(argv: readonly string[]): CliOptions {
@@ -57,6 +65,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
 		uploadIdleTimeoutMs: DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
 		faults: false,
 		quiet: false,
+		tls: false,
 	};
 	const integer = (name: string, value: string | undefined, min: number): number => {
 		if (value === undefined || !/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
@@ -81,6 +90,9 @@ function parseArgs(argv: readonly string[]): CliOptions {
 			case '--no-revocation': options.extras = { ...options.extras, revocation: false }; break;
 			case '--client': options.clients.push(parseClient(value() ?? '')); break;
 			case '--quiet': options.quiet = true; break;
+			case '--tls': options.tls = true; break;
+			case '--tls-cert': options.tlsCert = path.resolve(value() ?? ''); break;
+			case '--tls-key': options.tlsKey = path.resolve(value() ?? ''); break;
 			case '--user': {
 				const spec = value() ?? '';
 				const colon = spec.indexOf(':');
@@ -97,6 +109,9 @@ function parseArgs(argv: readonly string[]): CliOptions {
 			default:
 				throw new Error(`Unknown option ${arg}.`);
 		}
+	}
+	if ((options.tlsCert === undefined) !== (options.tlsKey === undefined) || (options.tls && options.tlsCert !== undefined)) {
+		throw new Error('Use either --tls, or --tls-cert with --tls-key.');
 	}
 	if (options.port > 65535) {
 		throw new Error('--port must be at most 65535.');
@@ -125,7 +140,19 @@ async function main(): Promise<void> {
 		console.error(`${(err as Error).message}\n\n${USAGE}`);
 		process.exit(2);
 	}
+	let tls: TlsMaterial | undefined;
+	if (options.tlsCert !== undefined && options.tlsKey !== undefined) {
+		tls = await readTlsFiles(options.tlsCert, options.tlsKey);
+	} else if (options.tls) {
+		tls = generateTestCa({ hosts: [...new Set([options.host, 'localhost'])] });
+		const caFile = path.join(options.dataDir, 'tls', 'ca.pem');
+		fs.mkdirSync(path.dirname(caFile), { recursive: true });
+		fs.writeFileSync(caFile, tls.ca!);
+		// Before the "listening" line: spawnServer reads it from there.
+		console.log(`Test CA certificate: ${caFile}`);
+	}
 	const server = await startServer({
+		tls,
 		port: options.port,
 		host: options.host,
 		dataDir: options.dataDir,

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import * as fsp from 'node:fs/promises';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +15,7 @@ import { redirectUriProblem } from './redirectUris';
 import { SessionStore } from './pages';
 import { seedAccount } from './seed';
 import { Store, type HandRegisteredClient } from './store';
+import type { TlsMaterial } from './tls';
 
 export { ALL_EXTRAS, SEED_ONLY, type ServerExtras } from './context';
 export type { HandRegisteredClient } from './store';
@@ -58,6 +60,8 @@ export interface ServerOptions {
 	readonly seed?: boolean;
 	/** Receives one line per request (method, path without query, status, time). Default: silent. */
 	readonly log?: (line: string) => void;
+	/** Serve https with this certificate (see tls.ts). Default: plain http. */
+	readonly tls?: TlsMaterial;
 }
 
 export interface RunningServer {
@@ -69,6 +73,8 @@ export interface RunningServer {
 	readonly users: readonly ServerAccount[];
 	/** Present when started with `faults: true`; mirrors the HTTP API under /__test__/. */
 	readonly control: ServerControl | undefined;
+	/** With `tls` from generateTestCa: the CA certificate (PEM) a client must trust. */
+	readonly ca?: string;
 	close(): Promise<void>;
 }
 
@@ -78,8 +84,8 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
 export { DEFAULT_UPLOAD_IDLE_TIMEOUT_MS };
 export const DEFAULT_USERS: readonly ServerAccount[] = [{ username: 'demo', password: 'demo' }];
 
-function originOf(host: string, port: number): string {
-	return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+function originOf(host: string, port: number, secure = false): string {
+	return `${secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -169,7 +175,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
 	app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => renderError(err, req, res, options.log));
 
-	const server = http.createServer(app);
+	const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, app) : http.createServer(app);
 	// `Expect: 100-continue` (curl sends it for large uploads): refuse an oversized declared body
 	// before the client sends it; otherwise let it continue as usual.
 	server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -192,7 +198,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		});
 	});
 	const port = (server.address() as AddressInfo).port;
-	ctx.issuer = originOf(host, port);
+	ctx.issuer = originOf(host, port, options.tls !== undefined);
 
 	let closing: Promise<void> | undefined;
 	return {
@@ -202,6 +208,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		dataDir,
 		users,
 		control,
+		ca: options.tls?.ca,
 		close: () => {
 			closing ??= (async () => {
 				faults?.releaseStalled();

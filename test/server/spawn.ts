@@ -9,6 +9,8 @@ import * as path from 'node:path';
 
 export interface SpawnedServer {
 	readonly url: string;
+	/** With `--tls`: the file holding the throw-away CA's certificate. */
+	readonly caFile?: string;
 	readonly process: ChildProcess;
 	close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export function spawnServer(args: readonly string[] = [], options: SpawnServerOp
 		let buffered = '';
 		let stderr = '';
 		let url: string | undefined;
+		let caFile: string | undefined;
 		const timer = setTimeout(() => {
 			void close();
 			reject(new Error(`The GitShare server did not start within ${options.timeoutMs ?? 30000} ms. ${stderr}`));
@@ -52,11 +55,14 @@ export function spawnServer(args: readonly string[] = [], options: SpawnServerOp
 			while ((newline = buffered.indexOf('\n')) >= 0) {
 				const line = buffered.slice(0, newline).replace(/\r$/, '');
 				buffered = buffered.slice(newline + 1);
-				const m = /^GitShare server listening on (http:\/\/\S+)$/.exec(line);
-				if (!url && m) {
+				const m = /^GitShare server listening on (https?:\/\/\S+)$/.exec(line);
+				const ca = /^Test CA certificate: (.+)$/.exec(line);
+				if (!url && ca) {
+					caFile = ca[1]!;
+				} else if (!url && m) {
 					url = m[1]!;
 					clearTimeout(timer);
-					resolve({ url, process: child, close });
+					resolve({ url, caFile, process: child, close });
 				} else if (url) {
 					options.onOutput?.(line);
 				}
