@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystemDeps, requirementsFor } from './systemDeps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const node = process.execPath;
@@ -27,6 +28,13 @@ function readResult(layer) {
   } catch {
     return undefined;
   }
+}
+
+// What the system must provide (Debian packages), installed or named before anything runs.
+const missingDeps = ensureSystemDeps(requirementsFor('test'));
+if (missingDeps) {
+  console.error(`npm test cannot start. ${missingDeps}`);
+  process.exit(1);
 }
 
 // Compiled tests of files that no longer exist must not run: start from an empty out/.

