@@ -1,8 +1,9 @@
 /**
- * The OAuth 2.0 protocol as GitShare documents it (RFC 6749 + RFC 7636 PKCE,
- * RFC 8414 discovery, RFC 7591 registration, RFC 7009 revocation), on top of
- * `oauth4webapi`, with HTTP through `node-fetch`. Imports no `vscode`, so the
- * unit tests run it in plain Node against the local server.
+ * The OAuth 2.0 protocol as GitShare documents it (RFC 6749 + RFC 7636 PKCE),
+ * with the contract's extras where the server has them (RFC 8414 discovery,
+ * RFC 7591 registration, RFC 7009 revocation) and the documented paths where it
+ * does not. On top of `oauth4webapi`, with HTTP through `node-fetch`. Imports no
+ * `vscode`, so the unit tests run it in plain Node against the local server.
  *
  * Nothing here logs or throws a token, code, verifier or secret: every such
  * value is registered with `logger.redact` the moment it is seen.
@@ -21,13 +22,59 @@ export const DEFAULT_SCOPES: readonly string[] = ['files:read', 'files:write'];
 
 export const CLIENT_NAME = 'GitShare for VS Code';
 
-/** The documented paths, used when the server has no RFC 8414 metadata. */
-const FALLBACK_PATHS = {
+/** The paths GitShare's own page documents; every GitShare has them. */
+const DOCUMENTED_PATHS = {
   authorization_endpoint: '/oauth2/authorize/',
   token_endpoint: '/oauth2/token/',
+} as const;
+
+/**
+ * The contract's paths for its extras, tried when the server has no RFC 8414
+ * metadata; a 404 there means the server does not have that extra.
+ */
+const EXTRA_PATHS = {
   registration_endpoint: '/oauth2/register/',
   revocation_endpoint: '/oauth2/revoke_token/',
 } as const;
+
+const ENDPOINTS = [...Object.keys(DOCUMENTED_PATHS), ...Object.keys(EXTRA_PATHS)] as (keyof typeof DOCUMENTED_PATHS | keyof typeof EXTRA_PATHS)[];
+
+/** Statuses that say "there is nothing here", as opposed to "something broke". */
+const ABSENT_STATUSES = new Set([404, 405, 410, 501]);
+
+/** An OAuth answer is small; anything bigger is not one. */
+const MAX_OAUTH_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The server cannot register this extension: no registration endpoint, or it
+ * refused. The person can register an application by hand on GitShare instead.
+ */
+export class RegistrationRefusedError extends GitShareError {
+  override readonly name = 'RegistrationRefusedError';
+  constructor(readonly reason: 'unavailable' | 'refused', options: { status?: number; code?: string; detail: string }) {
+    super(
+      'protocol',
+      reason === 'unavailable'
+        ? 'This GitShare server does not let VS Code register itself. Register an application on GitShare by hand and enter its client id and secret.'
+        : 'GitShare refused to register VS Code. Register an application on GitShare by hand and enter its client id and secret.',
+      { ...options, code: options.code ?? 'registration_unavailable' },
+    );
+  }
+}
+
+/** 401 `invalid_client` from the token endpoint: the client id or secret is wrong. */
+export class ClientRejectedError extends GitShareError {
+  override readonly name = 'ClientRejectedError';
+  constructor(detail: string) {
+    super('invalidInput', 'GitShare did not accept the client id or secret. Check them on GitShare and enter them again.', {
+      status: 401,
+      code: 'invalid_client',
+      detail,
+    });
+  }
+}
+
+export type RevocationResult = 'revoked' | 'unsupported';
 
 export interface ClientCredentials {
   readonly clientId: string;
@@ -65,8 +112,14 @@ export interface AuthorizationRequest {
   readonly url: string;
   readonly state: string;
   readonly codeVerifier: string;
-  readonly redirectUri: string;
+  /** Sent at authorize and again at the token endpoint; undefined: sent at neither (a client registered without a callback URL). */
+  readonly redirectUri: string | undefined;
   readonly scopes: readonly string[];
+}
+
+export interface AuthorizationOptions {
+  /** `login`: ask the server to show its sign-in page even to a signed-in browser (adding an account). */
+  readonly prompt?: 'login';
 }
 
 export interface FetchInit {
@@ -88,8 +141,14 @@ export interface OAuthClientOptions {
   readonly now?: () => number;
 }
 
-/** node-fetch with redirects never followed: a 3xx from an OAuth endpoint is an error, not a hop. */
-const defaultFetch: FetchLike = async (url, init) => {
+/**
+ * node-fetch with redirects never followed (a 3xx from an OAuth endpoint is an
+ * error, not a hop), its answer turned into a WHATWG `Response`. oauth4webapi
+ * and this file expect one (`body.cancel()`, `clone()`), and node-fetch's body
+ * is a Node stream; OAuth answers are small, so the body is read here, capped.
+ * Exported so the unit tests run the same network stack as the extension.
+ */
+export const nodeFetchAsWhatwg: FetchLike = async (url, init) => {
   const response = await nodeFetch(url, {
     method: init.method,
     headers: init.headers,
@@ -97,8 +156,31 @@ const defaultFetch: FetchLike = async (url, init) => {
     redirect: 'manual',
     signal: init.signal as never,
   });
-  return response as unknown as Response;
+  const headers = new Headers();
+  for (const [name, value] of response.headers) {
+    headers.append(name, value);
+  }
+  const nullBody = response.status === 204 || response.status === 205 || response.status === 304 || !response.body;
+  const body = nullBody ? null : await readCapped(response.body as AsyncIterable<Uint8Array>, MAX_OAUTH_BODY_BYTES);
+  if (response.status < 200 || response.status > 599) {
+    throw new GitShareError('protocol', 'GitShare sent an answer this extension cannot use.', { detail: `HTTP ${response.status} from ${new URL(url).pathname}` });
+  }
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 };
+
+async function readCapped(body: AsyncIterable<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    length += chunk.byteLength;
+    if (length > limit) {
+      (body as { destroy?: () => void }).destroy?.();
+      throw new GitShareError('protocol', 'GitShare sent an answer this extension cannot use.', { detail: `an OAuth answer over ${limit} bytes` });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
 
 export class OAuthClient {
   private readonly fetch: FetchLike;
@@ -107,54 +189,73 @@ export class OAuthClient {
   private readonly now: () => number;
 
   constructor(private readonly logger: Logger, options: OAuthClientOptions = {}) {
-    this.fetch = options.fetch ?? defaultFetch;
+    this.fetch = options.fetch ?? nodeFetchAsWhatwg;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.now = options.now ?? Date.now;
   }
 
-  /** RFC 8414 metadata; on 404 the documented paths. Every endpoint must be on the server's origin. */
+  /**
+   * RFC 8414 metadata where the server has it; otherwise the documented paths
+   * (authorize, token) and the contract's paths for its extras, which a 404
+   * later shows to be absent. Metadata without an endpoint: the documented path
+   * for authorize and token, none for registration and revocation (RFC 8414: an
+   * endpoint left out is not offered). Every endpoint must be on the server's origin.
+   */
   async discover(serverUrl: string, signal?: AbortSignal): Promise<oauth.AuthorizationServer> {
     const origin = new URL(serverUrl).origin;
     const response = await this.call('discovery', signal, (options) =>
       oauth.discoveryRequest(new URL(origin), { ...options, algorithm: 'oauth2' }),
     );
-    if (response.status === 404) {
-      await response.body?.cancel().catch(() => undefined);
-      this.logger.info(`No RFC 8414 metadata at ${origin}; using the documented paths`);
-      return fallbackMetadata(origin);
-    }
-    if (response.status !== 200) {
-      throw new GitShareError('protocol', 'GitShare sent an unexpected answer when asked for its sign-in details.', {
+    if (response.status >= 500) {
+      await discard(response);
+      throw new GitShareError('server', 'GitShare is not working right now. Try again later.', {
         status: response.status,
         detail: `discovery: HTTP ${response.status}`,
       });
     }
-    let metadata: oauth.AuthorizationServer;
-    try {
-      metadata = (await response.json()) as oauth.AuthorizationServer;
-    } catch (cause) {
-      throw new GitShareError('protocol', 'GitShare sent sign-in details that could not be read.', { detail: 'discovery: not JSON', cause });
+    let metadata: unknown;
+    if (response.status === 200) {
+      metadata = await response.json().catch(() => undefined);
+    } else {
+      await discard(response);
     }
-    if (typeof metadata !== 'object' || metadata === null || typeof metadata.issuer !== 'string' || stripSlash(metadata.issuer) !== origin) {
-      throw new GitShareError('protocol', 'GitShare sent sign-in details for another server.', {
-        detail: `discovery: issuer ${String((metadata as { issuer?: unknown } | null)?.issuer)} is not ${origin}`,
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+      // A GitShare as its page documents it: 404 here, or a page that is not metadata.
+      this.logger.info(`No RFC 8414 metadata at ${origin} (HTTP ${response.status}); using the documented paths`);
+      return fallbackMetadata(origin);
+    }
+    const found = metadata as oauth.AuthorizationServer;
+    if (typeof found.issuer !== 'string' || stripSlash(found.issuer) !== origin) {
+      throw new GitShareError('protocol', 'GitShare sent sign-in details for another server. Check the server address.', {
+        detail: `discovery: issuer ${String(found.issuer)} is not ${origin}`,
       });
     }
-    const merged: oauth.AuthorizationServer = { ...fallbackMetadata(origin), ...metadata };
-    for (const key of Object.keys(FALLBACK_PATHS) as (keyof typeof FALLBACK_PATHS)[]) {
+    const merged: oauth.AuthorizationServer = {
+      ...found,
+      authorization_endpoint: found.authorization_endpoint ?? origin + DOCUMENTED_PATHS.authorization_endpoint,
+      token_endpoint: found.token_endpoint ?? origin + DOCUMENTED_PATHS.token_endpoint,
+    };
+    for (const key of ENDPOINTS) {
       const value = merged[key];
+      if (value === undefined && key in EXTRA_PATHS) {
+        continue;
+      }
       if (typeof value !== 'string' || !sameOrigin(value, origin)) {
-        throw new GitShareError('protocol', 'GitShare sent sign-in details that point to another server.', {
+        throw new GitShareError('protocol', 'GitShare sent sign-in details that point to another server. Check the server address.', {
           detail: `discovery: ${key} ${String(value)} is not on ${origin}`,
         });
       }
     }
-    this.logger.debug(`Discovered the OAuth endpoints of ${origin}`);
+    const missing = (Object.keys(EXTRA_PATHS) as (keyof typeof EXTRA_PATHS)[]).filter((key) => merged[key] === undefined);
+    this.logger.debug(`Discovered the OAuth endpoints of ${origin}${missing.length ? ` (without ${missing.join(', ')})` : ''}`);
     return merged;
   }
 
   /** RFC 7591: registers this extension for exactly these redirect URIs. */
   async register(as: oauth.AuthorizationServer, redirectUris: readonly string[], signal?: AbortSignal): Promise<RegisteredClient> {
+    if (!as.registration_endpoint) {
+      throw new RegistrationRefusedError('unavailable', { detail: 'registration: the metadata names no registration endpoint' });
+    }
     const response = await this.call('registration', signal, (options) =>
       oauth.dynamicClientRegistrationRequest(
         as,
@@ -168,7 +269,17 @@ export class OAuthClient {
         options,
       ),
     );
-    const body = await this.process('registration', () => oauth.processDynamicClientRegistrationResponse(response));
+    if (ABSENT_STATUSES.has(response.status)) {
+      await discard(response);
+      throw new RegistrationRefusedError('unavailable', { status: response.status, detail: `registration: HTTP ${response.status}` });
+    }
+    const body = await this.process('registration', () => oauth.processDynamicClientRegistrationResponse(response)).catch((error: unknown) => {
+      // 400 invalid_redirect_uri and the like: this server will not take us, but a person can register by hand.
+      if (error instanceof GitShareError && error.status !== undefined && error.status >= 400 && error.status < 500) {
+        throw new RegistrationRefusedError('refused', { status: error.status, code: error.code, detail: error.detail ?? 'registration refused' });
+      }
+      throw error;
+    });
     const extra = body as Record<string, unknown>;
     const client: RegisteredClient = {
       clientId: body.client_id,
@@ -191,7 +302,10 @@ export class OAuthClient {
    */
   async unregister(as: oauth.AuthorizationServer, client: RegisteredClient): Promise<boolean> {
     try {
-      const endpoint = String(as.registration_endpoint ?? new URL(FALLBACK_PATHS.registration_endpoint, as.issuer).href);
+      if (!as.registration_endpoint) {
+        return false;
+      }
+      const endpoint = String(as.registration_endpoint);
       const url = client.registrationClientUri && sameOrigin(client.registrationClientUri, endpoint)
         ? client.registrationClientUri
         : `${endpoint.replace(/\/?$/, '/')}${encodeURIComponent(client.clientId)}`;
@@ -203,7 +317,7 @@ export class OAuthClient {
       }
       this.assertTransport(new URL(url));
       const response = await this.fetch(url, { method: 'DELETE', headers, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
-      await response.body?.cancel().catch(() => undefined);
+      await discard(response);
       const ok = response.status === 204 || response.status === 200 || response.status === 404;
       this.logger.info(`Deleted the registration of client ${client.clientId}: HTTP ${response.status}`);
       return ok;
@@ -213,12 +327,17 @@ export class OAuthClient {
     }
   }
 
-  /** A fresh state (256 bits) and PKCE S256 verifier, and the authorize URL built from them. */
+  /**
+   * A fresh state (256 bits) and PKCE S256 verifier, and the authorize URL built
+   * from them. `redirectUri` undefined: none is sent (a client registered by hand
+   * without a callback URL; GitShare then shows the code).
+   */
   async createAuthorization(
     as: oauth.AuthorizationServer,
     client: ClientCredentials,
-    redirectUri: string,
+    redirectUri: string | undefined,
     scopes: readonly string[],
+    options: AuthorizationOptions = {},
   ): Promise<AuthorizationRequest> {
     const state = oauth.generateRandomState();
     const codeVerifier = oauth.generateRandomCodeVerifier();
@@ -228,11 +347,16 @@ export class OAuthClient {
     const url = new URL(String(as.authorization_endpoint));
     url.searchParams.set('client_id', client.clientId);
     url.searchParams.set('response_type', 'code');
-    url.searchParams.set('redirect_uri', redirectUri);
+    if (redirectUri !== undefined) {
+      url.searchParams.set('redirect_uri', redirectUri);
+    }
     url.searchParams.set('state', state);
     url.searchParams.set('scope', scopes.join(' '));
     url.searchParams.set('code_challenge', codeChallenge);
     url.searchParams.set('code_challenge_method', 'S256');
+    if (options.prompt) {
+      url.searchParams.set('prompt', options.prompt);
+    }
     return { url: url.href, state, codeVerifier, redirectUri, scopes };
   }
 
@@ -274,7 +398,10 @@ export class OAuthClient {
     return this.validateCallback(withoutIss, client, new URLSearchParams({ code: code.trim() }), undefined);
   }
 
-  /** The documented token request; sends the code once, never retried. */
+  /**
+   * The documented token request; sends the code once, never retried. The
+   * `redirect_uri` sent is the one the authorize request carried, or none.
+   */
   async exchangeCode(
     as: oauth.AuthorizationServer,
     client: ClientCredentials,
@@ -282,15 +409,49 @@ export class OAuthClient {
     request: Pick<AuthorizationRequest, 'redirectUri' | 'codeVerifier'>,
     signal?: AbortSignal,
   ): Promise<TokenSet> {
-    const response = await this.call('token', signal, (options) =>
-      oauth.authorizationCodeGrantRequest(as, toClient(client), clientAuth(client), callbackParameters, request.redirectUri, request.codeVerifier, options),
-    );
+    const redirectUri = request.redirectUri;
+    const response = redirectUri === undefined
+      ? await this.codeRequestWithoutRedirectUri(as, client, callbackParameters, request.codeVerifier, signal)
+      : await this.call('token', signal, (options) =>
+        oauth.authorizationCodeGrantRequest(as, toClient(client), clientAuth(client), callbackParameters, redirectUri, request.codeVerifier, options),
+      );
     const body = await this.process('token', () => oauth.processAuthorizationCodeResponse(as, toClient(client), response), (code) =>
       code === 'invalid_grant'
-        ? new GitShareError('signInRequired', 'GitShare did not accept the sign-in (the code expired or was already used). Please sign in again.', { code, status: 400 })
+        ? new GitShareError('signInRequired', 'GitShare did not accept the sign-in (the code was mistyped, expired or already used). Please sign in again.', { code, status: 400 })
         : undefined,
     );
     return this.toTokenSet(body);
+  }
+
+  /**
+   * oauth4webapi always sends `redirect_uri`; a client registered without a
+   * callback URL sent none at authorize, so the token request must send none
+   * either (the contract). Same form, same client authentication, same checks
+   * on the answer.
+   */
+  private async codeRequestWithoutRedirectUri(
+    as: oauth.AuthorizationServer,
+    client: ClientCredentials,
+    callbackParameters: URLSearchParams,
+    codeVerifier: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    const form = new URLSearchParams({ grant_type: 'authorization_code', code: callbackParameters.get('code') ?? '', code_verifier: codeVerifier, client_id: client.clientId });
+    if (client.clientSecret !== undefined) {
+      form.set('client_secret', client.clientSecret);
+    }
+    const url = String(as.token_endpoint);
+    try {
+      return await this.guardedFetch(url, {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+        body: form.toString(),
+        redirect: 'manual',
+        signal: this.signal(signal),
+      });
+    } catch (error) {
+      throw this.transportError('token', error, signal);
+    }
   }
 
   /** Refresh grant; the server rotates the refresh token. `invalid_grant` → `signInRequired`. */
@@ -307,13 +468,25 @@ export class OAuthClient {
     return this.toTokenSet(body);
   }
 
-  /** RFC 7009. Throws on failure; sign-out treats that as "could not revoke". */
-  async revoke(as: oauth.AuthorizationServer, client: ClientCredentials, token: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * RFC 7009. `unsupported` when the server has no revocation endpoint (none in
+   * its metadata, or 404 at the contract's path): nothing to do there. Throws
+   * on other failures; sign-out treats that as "could not revoke".
+   */
+  async revoke(as: oauth.AuthorizationServer, client: ClientCredentials, token: string, signal?: AbortSignal): Promise<RevocationResult> {
     this.logger.redact(token);
+    if (!as.revocation_endpoint) {
+      return 'unsupported';
+    }
     const response = await this.call('revocation', signal, (options) =>
       oauth.revocationRequest(as, toClient(client), clientAuth(client), token, options),
     );
+    if (ABSENT_STATUSES.has(response.status)) {
+      await discard(response);
+      return 'unsupported';
+    }
     await this.process('revocation', () => oauth.processRevocationResponse(response));
+    return 'revoked';
   }
 
   /** `GET /api/v1/user`, for the account's label. */
@@ -333,8 +506,8 @@ export class OAuthClient {
       throw this.transportError('user', error, signal);
     }
     if (response.status !== 200) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new GitShareError(response.status === 401 ? 'signInRequired' : 'protocol', 'GitShare did not return your account details.', {
+      await discard(response);
+      throw new GitShareError(response.status === 401 ? 'signInRequired' : response.status >= 500 ? 'server' : 'protocol', 'GitShare did not return your account details. Try signing in again.', {
         status: response.status,
         detail: `GET /api/v1/user: HTTP ${response.status}`,
       });
@@ -349,7 +522,8 @@ export class OAuthClient {
   private toTokenSet(body: oauth.TokenEndpointResponse): TokenSet {
     this.logger.redact(body.access_token);
     this.logger.redact(body.refresh_token);
-    if (body.token_type !== 'bearer') {
+    // oauth4webapi lowercases it; compared without case here too, as RFC 6749 §5.1 says.
+    if (String(body.token_type).toLowerCase() !== 'bearer') {
       throw new GitShareError('protocol', 'GitShare issued a kind of token this extension cannot use.', { detail: `token_type ${body.token_type}` });
     }
     const expiresIn = typeof body.expires_in === 'number' && Number.isFinite(body.expires_in) ? body.expires_in : undefined;
@@ -397,23 +571,35 @@ export class OAuthClient {
     }
   }
 
+  /**
+   * Runs oauth4webapi's check of an answer and turns what it throws into one
+   * typed error whose message says what to do; its own text goes to the log only.
+   */
   private async process<T>(what: string, process: () => Promise<T>, mapCode?: (code: string) => GitShareError | undefined): Promise<T> {
     try {
       return await process();
     } catch (error) {
-      if (error instanceof oauth.ResponseBodyError) {
-        const mapped = mapCode?.(error.error);
-        if (mapped) {
-          this.logger.warn(`${what}: HTTP ${error.status} ${error.error}`);
-          throw mapped;
-        }
-        throw new GitShareError(error.status >= 500 ? 'server' : 'protocol', 'GitShare refused the sign-in request.', {
-          status: error.status,
-          code: error.error,
-          detail: `${what}: HTTP ${error.status} ${error.error}`,
-        });
+      const status = error instanceof oauth.ResponseBodyError || error instanceof oauth.WWWAuthenticateChallengeError
+        ? error.status
+        : (error as { cause?: unknown })?.cause instanceof Response ? ((error as { cause: Response }).cause.status) : undefined;
+      const code = error instanceof oauth.ResponseBodyError ? error.error : undefined;
+      const detail = `${what}: ${status === undefined ? '' : `HTTP ${status} `}${code ?? describe(error)}`;
+      if (code === 'invalid_client' || (status === 401 && what !== 'registration')) {
+        this.logger.warn(detail);
+        throw new ClientRejectedError(detail);
       }
-      throw new GitShareError('protocol', 'GitShare sent an answer this extension cannot use.', { detail: `${what}: ${describe(error)}` });
+      const mapped = code === undefined ? undefined : mapCode?.(code);
+      if (mapped) {
+        this.logger.warn(detail);
+        throw mapped;
+      }
+      if (status !== undefined && status >= 500) {
+        throw new GitShareError('server', 'GitShare is not working right now. Try again later.', { status, code, detail });
+      }
+      if (code !== undefined) {
+        throw new GitShareError('protocol', 'GitShare refused the sign-in request. Show the log for its answer.', { status, code, detail });
+      }
+      throw new GitShareError('protocol', 'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.', { status, detail });
     }
   }
 
@@ -452,11 +638,18 @@ function clientAuth(client: ClientCredentials): oauth.ClientAuth {
 function fallbackMetadata(origin: string): oauth.AuthorizationServer {
   return {
     issuer: origin,
-    authorization_endpoint: origin + FALLBACK_PATHS.authorization_endpoint,
-    token_endpoint: origin + FALLBACK_PATHS.token_endpoint,
-    registration_endpoint: origin + FALLBACK_PATHS.registration_endpoint,
-    revocation_endpoint: origin + FALLBACK_PATHS.revocation_endpoint,
+    authorization_endpoint: origin + DOCUMENTED_PATHS.authorization_endpoint,
+    token_endpoint: origin + DOCUMENTED_PATHS.token_endpoint,
+    registration_endpoint: origin + EXTRA_PATHS.registration_endpoint,
+    revocation_endpoint: origin + EXTRA_PATHS.revocation_endpoint,
   };
+}
+
+/** Frees an answer whose body is not needed (a WHATWG body: `cancel`, never a Node stream method). */
+async function discard(response: Response): Promise<void> {
+  if (!response.bodyUsed) {
+    await response.body?.cancel().catch(() => undefined);
+  }
 }
 
 function stripSlash(value: string): string {

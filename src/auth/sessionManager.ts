@@ -491,7 +491,12 @@ export class SessionManager implements AccountDirectory {
   private async revokeBestEffort(session: StoredSession): Promise<void> {
     // The refresh token first: revoking it ends the whole grant on most servers.
     const tokens = session.refreshToken ? [session.refreshToken, session.accessToken] : [session.accessToken];
-    const left = await this.revokeTokens(session.serverUrl, session.client, tokens);
+    const { left, unsupported } = await this.revokeTokens(session.serverUrl, session.client, tokens);
+    if (unsupported) {
+      // A GitShare as its page documents it has no revocation (RFC 7009): nothing to do there.
+      this.logger.info(`${session.serverUrl} cannot revoke tokens (no revocation endpoint); session ${session.id} was removed here`);
+      return;
+    }
     if (!left.length) {
       this.logger.info(`Revoked the tokens of session ${session.id} at ${session.serverUrl}`);
       return;
@@ -502,18 +507,23 @@ export class SessionManager implements AccountDirectory {
       .catch((error) => this.logger.warn('Could not keep the failed revocation for later:', error));
   }
 
-  /** Revokes in order; returns the tokens not revoked (from the first failure on). */
-  private async revokeTokens(serverUrl: string, client: StoredSession['client'], tokens: readonly string[]): Promise<string[]> {
+  /**
+   * Revokes in order; returns the tokens not revoked (from the first failure on),
+   * or `unsupported` when the server has no revocation at all (nothing is left to retry).
+   */
+  private async revokeTokens(serverUrl: string, client: StoredSession['client'], tokens: readonly string[]): Promise<{ left: string[]; unsupported: boolean }> {
     for (let i = 0; i < tokens.length; i++) {
       try {
         const as = await this.metadata(serverUrl);
-        await this.oauth.revoke(as, client, tokens[i]!);
+        if ((await this.oauth.revoke(as, client, tokens[i]!)) === 'unsupported') {
+          return { left: [], unsupported: true };
+        }
       } catch (error) {
         this.logger.debug(`Revocation at ${serverUrl} failed:`, error);
-        return tokens.slice(i);
+        return { left: tokens.slice(i), unsupported: false };
       }
     }
-    return [];
+    return { left: [], unsupported: false };
   }
 
   /**
@@ -534,7 +544,7 @@ export class SessionManager implements AccountDirectory {
     }
     const outcome = new Map<string, string[]>();
     for (const entry of pending) {
-      outcome.set(revocationKey(entry), await this.revokeTokens(entry.serverUrl, entry.client, entry.tokens));
+      outcome.set(revocationKey(entry), (await this.revokeTokens(entry.serverUrl, entry.client, entry.tokens)).left);
     }
     await this.store.updatePendingRevocations((list) =>
       list.flatMap((entry) => {
@@ -558,6 +568,10 @@ export class SessionManager implements AccountDirectory {
   private isExpiring(session: StoredSession): boolean {
     if (session.expiresAt === undefined) {
       return false;
+    }
+    if (!session.refreshToken) {
+      // Nothing to renew it with: use it to the end, then one "sign in again".
+      return session.expiresAt <= this.now();
     }
     // Short-lived tokens would otherwise be refreshed on every call.
     const margin = Math.min(this.refreshMarginMs, (session.lifetimeMs ?? Infinity) / 4);

@@ -2,8 +2,9 @@
  * One sign-in, from discovery to a saved session, in either mode:
  * - callback: the browser comes back to the extension's redirect URI and the
  *   callback is matched to this attempt by its single-use `state`;
- * - no callback (`urn:ietf:wg:oauth:2.0:oob`): GitShare shows the code and the
- *   person pastes it.
+ * - no callback (`urn:ietf:wg:oauth:2.0:oob`, or no `redirect_uri` at all for
+ *   an application registered by hand without a callback URL): GitShare shows
+ *   the code and the person pastes it.
  * How the URL reaches a browser and how the code is asked for are passed in,
  * so this runs in plain Node (tests play the browser) and in VS Code alike.
  * Imports no `vscode`.
@@ -21,8 +22,13 @@ export const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 export interface SignInOptions {
   readonly serverUrl: string;
   readonly scopes: readonly string[];
-  /** The callback URI exactly as registered and sent, or OOB_REDIRECT_URI. */
-  readonly redirectUri: string;
+  /**
+   * The callback URI exactly as registered and sent, or OOB_REDIRECT_URI; or
+   * undefined: none is sent (a client registered by hand without a callback URL).
+   */
+  readonly redirectUri: string | undefined;
+  /** Ask the server for its sign-in page even when the browser is signed in (adding an account). */
+  readonly prompt?: 'login';
   /** Shows the authorize URL in a browser. */
   readonly openBrowser: (url: string) => Promise<void>;
   /** No-callback mode: asks the person for the code; undefined means they cancelled. */
@@ -44,20 +50,20 @@ export class SignInFlow {
 
   async signIn(options: SignInOptions): Promise<StoredSession> {
     const { serverUrl, redirectUri, signal } = options;
-    const oob = redirectUri === OOB_REDIRECT_URI;
+    const oob = redirectUri === undefined || redirectUri === OOB_REDIRECT_URI;
     this.logger.info(`Signing in to ${serverUrl} (${oob ? 'no-callback mode' : 'callback mode'})`);
     const as = await this.sessions.metadata(serverUrl, signal);
     try {
       throwIfAborted(signal);
-      const client = options.client ?? (await this.clients.clientFor(serverUrl, as, redirectUri, signal));
+      const client = options.client ?? (await this.clients.clientFor(serverUrl, as, redirectUri ?? OOB_REDIRECT_URI, signal));
       this.logger.redact(client.clientSecret);
-      const request = await this.oauth.createAuthorization(as, client, redirectUri, options.scopes);
+      const request = await this.oauth.createAuthorization(as, client, options.client ? redirectUri : redirectUri ?? OOB_REDIRECT_URI, options.scopes, { prompt: options.prompt });
       const timeoutMs = options.timeoutMs ?? SIGN_IN_TIMEOUT_MS;
 
       let parameters: URLSearchParams;
       if (oob) {
         if (!options.promptForCode) {
-          throw new Error('promptForCode is required in no-callback mode');
+          throw new GitShareError('unexpected', 'This sign-in cannot ask for a code.', { detail: 'promptForCode is required in no-callback mode' });
         }
         this.logger.info('Opening the GitShare sign-in page; waiting for the code to be pasted');
         await options.openBrowser(request.url);
@@ -90,7 +96,7 @@ export class SignInFlow {
       try {
         user = await this.oauth.fetchUser(serverUrl, tokens.accessToken, signal);
       } catch (error) {
-        await this.oauth.revoke(as, client, tokens.refreshToken ?? tokens.accessToken).catch(() => undefined);
+        await this.oauth.revoke(as, client, tokens.refreshToken ?? tokens.accessToken).catch(() => 'failed');
         throw error;
       }
       return await this.sessions.addSession({

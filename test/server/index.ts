@@ -20,7 +20,7 @@ import type { TlsMaterial } from './tls';
 export { ALL_EXTRAS, SEED_ONLY, type ServerExtras } from './context';
 export type { HandRegisteredClient } from './store';
 export type { FaultKind, FaultSpec, ServerControl, ServerStats } from './faults';
-export { authorizeAsUser, type AuthorizeAsUserOptions, type AuthorizeResult } from './browser';
+export { authorizeAsUser, authorizeAsUserDetailed, type AuthorizeAsUserOptions, type AuthorizeResult } from './browser';
 export { spawnServer, type SpawnServerOptions, type SpawnedServer } from './spawn';
 
 /**

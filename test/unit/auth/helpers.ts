@@ -8,12 +8,12 @@ import { Listener } from '../../../src/common/accounts';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { ClientRegistry } from '../../../src/auth/clientRegistry';
 import { Emitter } from '../../../src/auth/emitter';
-import { FetchInit, FetchLike, OAuthClient } from '../../../src/auth/oauthClient';
+import { FetchInit, FetchLike, OAuthClient, nodeFetchAsWhatwg } from '../../../src/auth/oauthClient';
 import { PendingSignIns } from '../../../src/auth/pendingSignIns';
 import { SessionManager, SessionManagerOptions } from '../../../src/auth/sessionManager';
 import { SignInFlow } from '../../../src/auth/signInFlow';
 import { SecretStorageLike, TokenStore } from '../../../src/auth/tokenStore';
-import { authorizeAsUser, RunningServer, startServer } from '../../server/index';
+import { authorizeAsUser, RunningServer, ServerOptions, startServer } from '../../server/index';
 
 /** Like VS Code's SecretStorage: every write fires onDidChange, in every "window" sharing it. */
 export class MemorySecretStorage implements SecretStorageLike {
@@ -47,7 +47,11 @@ export interface RecordedRequest {
   readonly body: string | undefined;
 }
 
-/** node-fetch's replacement for tests: the global fetch, recording each request, with an optional interceptor. */
+/**
+ * The extension's own network stack (node-fetch, answers as WHATWG Responses),
+ * recording each request, with an optional interceptor for answers the local
+ * server never gives.
+ */
 export class RecordingFetch {
   readonly requests: RecordedRequest[] = [];
   intercept: ((url: string, init: FetchInit) => Promise<Response> | undefined) | undefined;
@@ -58,7 +62,7 @@ export class RecordingFetch {
     if (intercepted) {
       return intercepted;
     }
-    return fetch(url, { method: init.method, headers: init.headers, body: init.body as string | undefined, redirect: 'manual', signal: init.signal });
+    return nodeFetchAsWhatwg(url, init);
   };
 
   /** Every token sent to the revocation endpoint, in order. */
@@ -161,7 +165,7 @@ export class AuthStack {
   }
 }
 
-export async function startTestServer(options: { tokenTtlSeconds?: number; users?: { username: string; password: string }[] } = {}): Promise<RunningServer> {
+export async function startTestServer(options: ServerOptions = {}): Promise<RunningServer> {
   return startServer({ port: 0, host: '127.0.0.1', faults: true, seed: false, ...options });
 }
 
