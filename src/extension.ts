@@ -6,6 +6,7 @@ import { GitShareAuthentication } from './auth/authentication';
 import { GitShareAuthTestHooks } from './auth/authProvider';
 import { AccountDirectory } from './common/accounts';
 import { GitShareClients } from './api/clients';
+import { CheckConnectionCommand } from './commands/checkConnection';
 import { FileCommands } from './commands/fileCommands';
 import { filesTestHooks, type FilesTestHooks } from './commands/testHooks';
 import { TransferService } from './commands/transferService';
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): GitShareExtensionApi
       dragAndDropController: new FilesDragAndDropController(clients, tree, fileSystem, transfers, errors),
     }),
     new FileCommands(clients, tree, fileSystem, transfers, errors),
+    new CheckConnectionCommand(logger.child('check'), errors, version),
   );
   void errors;
   logger.info(`GitShare ${context.extension.packageJSON.version} activated`);

@@ -40,6 +40,8 @@ export const ContextKeys = {
 
 export const Commands = {
   showLog: 'gitshare.showLog',
+  /** GitShare: Check Connection (src/commands/checkConnection.ts); offered with network errors. */
+  checkConnection: 'gitshare.checkConnection',
   // Authentication (src/auth/)
   signIn: 'gitshare.signIn',
   signInWithCode: 'gitshare.signInWithCode',

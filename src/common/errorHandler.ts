@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { Commands } from './constants';
-import { isCancellation, toGitShareError } from './errors';
+import { isCancellation, toGitShareError, type ErrorKind } from './errors';
 import { Logger } from './logger';
 
 const SHOW_LOG = 'Show Log';
+const CHECK_CONNECTION = vscode.l10n.t('Check Connection');
+const CONNECTION_KINDS = new Set<ErrorKind>(['network', 'timeout', 'certificate']);
 
 /**
  * The one place an error reaches the person: the details go to the log, a
@@ -22,9 +24,13 @@ export class ErrorHandler {
     const gitShareError = toGitShareError(error);
     this.logger.error(`${action ? action + ' failed' : 'Failed'}:`, gitShareError);
     const text = action ? `${action}: ${gitShareError.message}` : gitShareError.message;
-    const choice = await vscode.window.showErrorMessage(text, SHOW_LOG);
+    // When the server cannot be reached or trusted, the step-by-step check is the next thing to try.
+    const offerCheck = CONNECTION_KINDS.has(gitShareError.kind);
+    const choice = await vscode.window.showErrorMessage(text, ...(offerCheck ? [CHECK_CONNECTION] : []), SHOW_LOG);
     if (choice === SHOW_LOG) {
       await vscode.commands.executeCommand(Commands.showLog);
+    } else if (choice === CHECK_CONNECTION) {
+      await vscode.commands.executeCommand(Commands.checkConnection);
     }
   }
 
