@@ -1,49 +1,50 @@
 import * as vscode from 'vscode';
-import { Commands } from './common/constants';
+import { Commands, FS_SCHEME, ViewIds } from './common/constants';
 import { ErrorHandler } from './common/errorHandler';
+import { createTestApi, GitShareTestApi, ShownErrorRecord, SwappableInteraction, VsCodeInteraction } from './common/interaction';
 import { Logger } from './common/logger';
 import { GitShareAuthentication } from './auth/authentication';
-import { GitShareAuthTestHooks } from './auth/authProvider';
-import { AccountDirectory } from './common/accounts';
 import { GitShareClients } from './api/clients';
 import { CheckConnectionCommand } from './commands/checkConnection';
 import { FileCommands } from './commands/fileCommands';
-import { filesTestHooks, type FilesTestHooks } from './commands/testHooks';
 import { TransferService } from './commands/transferService';
-import { FS_SCHEME, ViewIds } from './common/constants';
 import { GitShareFileSystemProvider } from './fs/gitshareFileSystem';
 import { PromptingSaveConflictResolver, RemoteSnapshotProvider, SNAPSHOT_SCHEME } from './fs/saveConflict';
 import { FilesDragAndDropController } from './views/filesDragAndDrop';
 import { RemoteFilesTreeProvider } from './views/filesTree';
 
 /**
- * What `activate` returns. `accounts` is the signed-in account directory;
- * `auth` holds test seams (see GitShareAuthTestHooks), inert in normal use.
+ * The composition root: builds the parts and hands them to `context.subscriptions`.
+ * Returns nothing in normal use: no other extension gets an API, an account or a
+ * token from GitShare (they ask VS Code with `vscode.authentication.getSession`).
+ * Only in ExtensionMode.Test does it return the test API (src/common/interaction.ts).
  */
-export interface GitShareExtensionApi {
-  readonly accounts: AccountDirectory;
-  readonly auth: GitShareAuthTestHooks;
-  readonly files: FilesTestHooks;
-}
-
-/** The composition root: builds the parts and hands them to `context.subscriptions`. */
-export function activate(context: vscode.ExtensionContext): GitShareExtensionApi {
+export function activate(context: vscode.ExtensionContext): GitShareTestApi | undefined {
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const output = vscode.window.createOutputChannel('GitShare', { log: true });
   const logger = Logger.create(output);
-  const errors = new ErrorHandler(logger);
+  const interaction = new SwappableInteraction(new VsCodeInteraction());
+  const shownErrors = testMode ? new ShownErrorRecord() : undefined;
+  const errors = new ErrorHandler(logger, interaction, shownErrors);
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand(Commands.showLog, () => output.show()),
   );
-  const auth = new GitShareAuthentication(context.secrets, logger.child('auth'), errors);
+  const auth = new GitShareAuthentication(context.secrets, logger.child('auth'), errors, interaction);
   context.subscriptions.push(auth);
 
   const version: string = context.extension.packageJSON.version;
   const clients = GitShareClients.withDefaults(auth.accounts, logger, { userAgent: `GitShare-VSCode/${version} (${vscode.env.appName})` });
-  const saveConflicts = new PromptingSaveConflictResolver();
+  const saveConflicts = new PromptingSaveConflictResolver(interaction);
   const fileSystem = new GitShareFileSystemProvider(clients, logger.child('fs'), saveConflicts);
   const tree = new RemoteFilesTreeProvider(clients, logger.child('tree'), fileSystem.onDidChangeFile);
-  const transfers = new TransferService(clients, logger.child('transfers'), fileSystem, { onDidUpload: (account, folder) => tree.refreshFolder(account, folder) });
+  const transfers = new TransferService(
+    clients,
+    logger.child('transfers'),
+    fileSystem,
+    { onDidUpload: (account, folder) => tree.refreshFolder(account, folder) },
+    interaction,
+  );
   context.subscriptions.push(
     clients,
     fileSystem,
@@ -56,12 +57,14 @@ export function activate(context: vscode.ExtensionContext): GitShareExtensionApi
       showCollapseAll: true,
       dragAndDropController: new FilesDragAndDropController(clients, tree, fileSystem, transfers, errors),
     }),
-    new FileCommands(clients, tree, fileSystem, transfers, errors),
+    new FileCommands(clients, tree, fileSystem, transfers, errors, interaction),
     new CheckConnectionCommand(logger.child('check'), errors, version),
   );
-  void errors;
-  logger.info(`GitShare ${context.extension.packageJSON.version} activated`);
-  return { accounts: auth.accounts, auth: auth.testHooks, files: filesTestHooks(saveConflicts, transfers, tree) };
+  logger.info(`GitShare ${version} activated`);
+  if (!testMode || !shownErrors) {
+    return undefined;
+  }
+  return createTestApi({ interaction, accounts: auth.accounts, shownErrors, filesView: tree });
 }
 
 export function deactivate(): void {

@@ -9,7 +9,9 @@ import * as vscode from 'vscode';
 import { AUTH_CALLBACK_PATH, Commands, ContextKeys, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../common/constants';
 import { CancelledError, GitShareError, isCancellation } from '../common/errors';
 import { ErrorHandler } from '../common/errorHandler';
+import type { Interaction } from '../common/interaction';
 import { Logger } from '../common/logger';
+import { notificationText } from '../common/untrustedText';
 import { ClientCredentials, DEFAULT_SCOPES, OOB_REDIRECT_URI } from './oauthClient';
 import { normalizeServerUrl, validateServerUrl } from './serverUrl';
 import { SessionManager } from './sessionManager';
@@ -18,38 +20,12 @@ import { StoredSession, TokenStore } from './tokenStore';
 
 export const ACCESS_DENIED_MESSAGE = 'Sign-in was cancelled on GitShare.';
 
-/**
- * Seams for the integration tests, returned by `activate` as `api.auth`. A test
- * in the extension host cannot click through a browser, so it replaces the
- * step that shows the sign-in page (and the code prompt) with code that plays
- * the browser against the server's real pages. Unset, they do nothing.
- */
-export interface GitShareAuthTestHooks {
-  /** Replaces `vscode.env.openExternal` for the authorize URL; `undefined` restores it. */
-  setBrowserOpener(opener: ((url: string) => Promise<void>) | undefined): void;
-  /** Replaces the input box of the no-callback mode; `undefined` restores it. */
-  setCodePrompt(prompt: (() => Promise<string | undefined>) | undefined): void;
-  /**
-   * What the Accounts menu's Sign Out ends in (VS Code calls the provider's
-   * removeSession), without the workbench's confirmation dialog.
-   */
-  removeSession(sessionId: string): Promise<void>;
-}
-
 export class GitShareAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly _onDidChangeSessions = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
   readonly onDidChangeSessions = this._onDidChangeSessions.event;
   private readonly disposables: vscode.Disposable[] = [this._onDidChangeSessions];
-  private browserOpener: ((url: string) => Promise<void>) | undefined;
-  private codePrompt: (() => Promise<string | undefined>) | undefined;
   /** Set while a callback-mode sign-in waits: switches it to the no-callback mode. */
   private switchToCode: (() => void) | undefined;
-
-  readonly testHooks: GitShareAuthTestHooks = {
-    setBrowserOpener: (opener) => (this.browserOpener = opener),
-    setCodePrompt: (prompt) => (this.codePrompt = prompt),
-    removeSession: (sessionId) => this.removeSession(sessionId),
-  };
 
   constructor(
     private readonly sessions: SessionManager,
@@ -57,6 +33,7 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     private readonly store: TokenStore,
     private readonly errors: ErrorHandler,
     private readonly logger: Logger,
+    private readonly interaction: Interaction,
   ) {
     this.disposables.push(
       toDisposable(sessions.onDidChangeSessions((change) => {
@@ -102,7 +79,7 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
       return this.toAuthSession(session);
     } catch (error) {
       if (error instanceof CancelledError && error.message === ACCESS_DENIED_MESSAGE) {
-        void vscode.window.showInformationMessage(ACCESS_DENIED_MESSAGE);
+        void this.interaction.notify({ severity: 'info', message: ACCESS_DENIED_MESSAGE });
       } else if (!isCancellation(error)) {
         void this.errors.handle(error, 'Sign in to GitShare');
       }
@@ -149,11 +126,11 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     }
     // The secret belongs to one server: it is never sent to another.
     const serverUrl = await this.resolveServerUrl();
-    const secret = await vscode.window.showInputBox({
+    const secret = await this.interaction.input({
+      id: 'clientSecret',
       title: 'GitShare Client Secret',
-      prompt: `The client secret of the GitShare application ${clientId} on ${new URL(serverUrl).host}. Leave empty to remove it.`,
+      prompt: notificationText(`The client secret of the GitShare application ${clientId} on ${new URL(serverUrl).host}. Leave empty to remove it.`),
       password: true,
-      ignoreFocusOut: true,
     });
     if (secret === undefined) {
       return;
@@ -213,29 +190,19 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
   }
 
   private async openBrowser(url: string): Promise<void> {
-    if (this.browserOpener) {
-      await this.browserOpener(url);
-      return;
-    }
-    // The string, not Uri.parse(url): parsing re-encodes the nested redirect_uri
-    // and the server would see a different value (the workbench accepts a string).
-    const opened = await vscode.env.openExternal(url as unknown as vscode.Uri);
-    if (!opened) {
+    if (!(await this.interaction.openExternal(url))) {
       throw new CancelledError();
     }
   }
 
   private async promptForCode(): Promise<string | undefined> {
-    if (this.codePrompt) {
-      return this.codePrompt();
-    }
-    return vscode.window.showInputBox({
+    return this.interaction.input({
+      id: 'signInCode',
       title: 'Sign in to GitShare',
       prompt: 'After you allow access, GitShare shows a code. Paste it here.',
       placeHolder: 'Code from GitShare',
       password: true,
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() ? undefined : 'Paste the code GitShare shows.'),
+      validate: (value) => (value.trim() ? undefined : 'Paste the code GitShare shows.'),
     });
   }
 
@@ -245,12 +212,12 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     if (configured) {
       return normalizeServerUrl(configured);
     }
-    const typed = await vscode.window.showInputBox({
+    const typed = await this.interaction.input({
+      id: 'serverUrl',
       title: 'Sign in to GitShare',
       prompt: 'The address of your GitShare server',
       placeHolder: 'https://gitshare.example',
-      ignoreFocusOut: true,
-      validateInput: validateServerUrl,
+      validate: validateServerUrl,
     });
     if (typed === undefined) {
       throw new CancelledError();
@@ -267,9 +234,10 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
       return undefined;
     }
     if ((await this.store.migrateLegacyClientSecret(serverUrl, clientId)) === 'dropped') {
-      void vscode.window.showWarningMessage(
-        `GitShare now keeps a client secret for one server only. Set the secret of ${clientId} again with "GitShare: Set Client Secret…" if ${new URL(serverUrl).host} needs one.`,
-      );
+      void this.interaction.notify({
+        severity: 'warning',
+        message: `GitShare now keeps a client secret for one server only. Set the secret of ${clientId} again with "GitShare: Set Client Secret…" if ${new URL(serverUrl).host} needs one.`,
+      });
     }
     const clientSecret = await this.store.readClientSecret(serverUrl, clientId);
     this.logger.info(`Using the configured client ${clientId}${clientSecret ? '' : ' as a public client (no secret set)'}`);
@@ -278,10 +246,11 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
 
   private async offerSignInAgain(session: StoredSession): Promise<void> {
     const signIn = 'Sign In';
-    const choice = await vscode.window.showWarningMessage(
-      `Your GitShare session for ${session.user.username} has ended. Sign in again to keep using your files.`,
-      signIn,
-    );
+    const choice = await this.interaction.notify({
+      severity: 'warning',
+      message: `Your GitShare session for ${session.user.username} has ended. Sign in again to keep using your files.`,
+      actions: [signIn],
+    });
     if (choice === signIn) {
       await vscode.commands.executeCommand(Commands.signIn);
     }

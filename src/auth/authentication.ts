@@ -5,27 +5,27 @@
  */
 import * as vscode from 'vscode';
 import { AccountDirectory } from '../common/accounts';
+import { labelText } from '../common/untrustedText';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, Commands } from '../common/constants';
 import { isCancellation } from '../common/errors';
 import { ErrorHandler } from '../common/errorHandler';
+import type { Interaction } from '../common/interaction';
 import { Logger } from '../common/logger';
-import { GitShareAuthenticationProvider, GitShareAuthTestHooks } from './authProvider';
+import { GitShareAuthenticationProvider } from './authProvider';
 import { ClientRegistry } from './clientRegistry';
 import { DEFAULT_SCOPES, OAuthClient } from './oauthClient';
 import { PendingSignIns } from './pendingSignIns';
 import { SessionManager } from './sessionManager';
 import { SignInFlow } from './signInFlow';
-import { SecretStorageLike, TokenStore } from './tokenStore';
+import { SecretStorageLike, StoredSession, TokenStore } from './tokenStore';
 import { AuthUriHandler } from './uriHandler';
 
 export class GitShareAuthentication implements vscode.Disposable {
   /** The signed-in accounts, for the API client, the tree and the file system. */
   readonly accounts: AccountDirectory;
-  /** See GitShareAuthTestHooks; inert unless a test sets them. */
-  readonly testHooks: GitShareAuthTestHooks;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(secrets: SecretStorageLike, logger: Logger, errors: ErrorHandler) {
+  constructor(secrets: SecretStorageLike, logger: Logger, errors: ErrorHandler, private readonly interaction: Interaction) {
     const store = new TokenStore(secrets, logger);
     const oauth = new OAuthClient(logger);
     const sessions = new SessionManager(store, oauth, logger);
@@ -35,9 +35,8 @@ export class GitShareAuthentication implements vscode.Disposable {
       return new Set(stored.filter((s) => s.serverUrl === serverUrl).map((s) => s.client.clientId));
     });
     const flow = new SignInFlow(oauth, sessions, clients, pending, logger);
-    const provider = new GitShareAuthenticationProvider(sessions, flow, store, errors, logger);
+    const provider = new GitShareAuthenticationProvider(sessions, flow, store, errors, logger, interaction);
     this.accounts = sessions;
-    this.testHooks = provider.testHooks;
 
     this.disposables.push(
       toDisposable(store),
@@ -59,6 +58,15 @@ export class GitShareAuthentication implements vscode.Disposable {
       vscode.commands.registerCommand(Commands.signInWithCode, errors.wrap('Sign in to GitShare', () => provider.signInWithCode())),
       vscode.commands.registerCommand(Commands.setClientSecret, errors.wrap('Set client secret', () => provider.setClientSecret())),
       vscode.commands.registerCommand(Commands.authUseCode, () => provider.useCodeInstead()),
+      vscode.commands.registerCommand(
+        Commands.signOut,
+        errors.wrap('Sign out of GitShare', async (target?: unknown) => {
+          const session = await this.chooseSessionToSignOut(sessions, target);
+          if (session) {
+            await provider.removeSession(session.id);
+          }
+        }),
+      ),
     );
 
     // Load the stored sessions, then ask for one without prompting: with none,
@@ -67,6 +75,40 @@ export class GitShareAuthentication implements vscode.Disposable {
       .initialize()
       .then(() => vscode.authentication.getSession(AUTH_PROVIDER_ID, DEFAULT_SCOPES, { createIfNone: false }))
       .catch((error) => logger.warn('Could not restore the GitShare sessions:', error));
+  }
+
+  /**
+   * "GitShare: Sign Out…": the account of the Files view item it was run on,
+   * the only one, or the one the person picks; then a confirmation, as the
+   * Accounts menu's Sign Out asks.
+   */
+  private async chooseSessionToSignOut(sessions: SessionManager, target: unknown): Promise<StoredSession | undefined> {
+    const all = sessions.getSessions();
+    const targetId = (target as { account?: { id?: unknown } } | undefined)?.account?.id;
+    let session = all.find((s) => s.id === targetId);
+    if (!session && all.length <= 1) {
+      session = all[0];
+    }
+    if (!session && all.length > 1) {
+      // The values are ids: what goes through the interaction never carries a token.
+      const id = await this.interaction.pick({
+        id: 'signOutAccount',
+        title: 'Sign Out of GitShare',
+        placeHolder: 'Which account?',
+        items: all.map((s) => ({ label: labelText(s.user.username), description: new URL(s.serverUrl).host, value: s.id })),
+      });
+      session = all.find((s) => s.id === id);
+    }
+    if (!session) {
+      return undefined;
+    }
+    const confirmed = await this.interaction.confirm({
+      id: 'signOut',
+      message: `Sign out of GitShare as ${session.user.username} on ${new URL(session.serverUrl).host}?`,
+      detail: 'The tokens are removed from this computer and revoked on GitShare. Your files stay on GitShare.',
+      action: 'Sign Out',
+    });
+    return confirmed ? session : undefined;
   }
 
   dispose(): void {

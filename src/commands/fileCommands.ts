@@ -12,6 +12,7 @@ import type { Entry } from '../api/types';
 import type { GitShareAccount } from '../common/accounts';
 import { Commands } from '../common/constants';
 import type { ErrorHandler } from '../common/errorHandler';
+import type { Interaction } from '../common/interaction';
 import { GitShareError } from '../common/errors';
 import type { GitShareFileSystemProvider } from '../fs/gitshareFileSystem';
 import { isRemoteUri, parseRemoteUri, remoteUri } from '../fs/uris';
@@ -29,6 +30,7 @@ export class FileCommands implements vscode.Disposable {
     private readonly fileSystem: GitShareFileSystemProvider,
     private readonly transfers: TransferService,
     errors: ErrorHandler,
+    private readonly interaction: Interaction,
   ) {
     const register = <A extends unknown[]>(id: string, action: string, callback: (...args: A) => unknown) =>
       this.disposables.push(vscode.commands.registerCommand(id, errors.wrap(action, callback)));
@@ -39,16 +41,14 @@ export class FileCommands implements vscode.Disposable {
     register(Commands.uploadFromExplorer, 'Upload', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
       this.upload(undefined, uris?.length ? uris : uri ? [uri] : undefined),
     );
-    register(Commands.download, 'Download', (target?: unknown, selection?: unknown[], destination?: vscode.Uri) =>
-      this.download(target, selection, destination),
-    );
-    register(Commands.newFolder, 'New folder', (target?: unknown, name?: string) => this.newFolder(target, name));
-    register(Commands.newFile, 'New file', (target?: unknown, name?: string) => this.newFile(target, name));
+    // Names, destinations and confirmations come from the person (through the Interaction),
+    // never from command arguments another extension could pass.
+    register(Commands.download, 'Download', (target?: unknown, selection?: unknown[]) => this.download(target, selection));
+    register(Commands.newFolder, 'New folder', (target?: unknown) => this.newFolder(target));
+    register(Commands.newFile, 'New file', (target?: unknown) => this.newFile(target));
     register(Commands.open, 'Open', (node?: FilesNode) => this.open(node));
-    register(Commands.rename, 'Rename', (node?: FilesNode, newName?: string) => this.rename(node, newName));
-    register(Commands.delete, 'Delete', (node?: FilesNode, selection?: FilesNode[], confirmed?: boolean) =>
-      this.delete(node, selection, confirmed),
-    );
+    register(Commands.rename, 'Rename', (node?: FilesNode) => this.rename(node));
+    register(Commands.delete, 'Delete', (node?: FilesNode, selection?: FilesNode[]) => this.delete(node, selection));
     register(Commands.copyPath, 'Copy path', (node?: FilesNode) => this.copyPath(node));
     register(Commands.loadMore, 'Load more', (node?: FilesNode) => (node instanceof LoadMoreNode ? this.tree.loadMore(node) : undefined));
     register(Commands.addFolderToWorkspace, 'Add folder to workspace', (target?: unknown) => this.addFolderToWorkspace(target));
@@ -80,44 +80,38 @@ export class FileCommands implements vscode.Disposable {
     let folders = both;
     let files = true;
     if (!both) {
-      const kind = await vscode.window.showQuickPick(
-        [
-          { label: '$(file) Files…', folders: false },
-          { label: '$(folder) Folders…', folders: true },
+      const kind = await this.interaction.pick({
+        id: 'uploadKind',
+        placeHolder: 'Upload files or folders?',
+        items: [
+          { label: '$(file) Files…', value: 'files' as const },
+          { label: '$(folder) Folders…', value: 'folders' as const },
         ],
-        { placeHolder: 'Upload files or folders?' },
-      );
+      });
       if (!kind) {
         return undefined;
       }
-      folders = kind.folders;
-      files = !kind.folders;
+      folders = kind === 'folders';
+      files = !folders;
     }
-    return vscode.window.showOpenDialog({
-      canSelectMany: true,
-      canSelectFiles: files,
-      canSelectFolders: folders,
-      openLabel: 'Upload',
-      title: 'Upload to GitShare',
-    });
+    return this.interaction.chooseLocal({ id: 'uploadSources', title: 'Upload to GitShare', openLabel: 'Upload', files, folders, many: true });
   }
 
-  private async download(target: unknown, selection: readonly unknown[] | undefined, destination?: vscode.Uri): Promise<void> {
+  private async download(target: unknown, selection: readonly unknown[] | undefined): Promise<void> {
     const groups = await this.entriesToDownload(target, selection);
     if (!groups) {
       return;
     }
-    const folder =
-      destination ??
-      (
-        await vscode.window.showOpenDialog({
-          canSelectFiles: false,
-          canSelectFolders: true,
-          canSelectMany: false,
-          openLabel: 'Download Here',
-          title: 'Download from GitShare',
-        })
-      )?.[0];
+    const folder = (
+      await this.interaction.chooseLocal({
+        id: 'downloadDestination',
+        title: 'Download from GitShare',
+        openLabel: 'Download Here',
+        files: false,
+        folders: true,
+        many: false,
+      })
+    )?.[0];
     if (!folder) {
       return;
     }
@@ -155,12 +149,12 @@ export class FileCommands implements vscode.Disposable {
 
   // ---- tree item commands
 
-  private async newFolder(target: unknown, presetName?: string): Promise<void> {
+  private async newFolder(target: unknown): Promise<void> {
     const folder = (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title: 'New Folder on GitShare' }));
     if (!folder) {
       return;
     }
-    const name = presetName ?? (await askName('New folder name', ''));
+    const name = await this.askName('newFolderName', 'New folder name', '');
     if (!name) {
       return;
     }
@@ -170,12 +164,12 @@ export class FileCommands implements vscode.Disposable {
     this.fileSystem.notifyChanged(remoteUri(folder.account, path), vscode.FileChangeType.Created);
   }
 
-  private async newFile(target: unknown, presetName?: string): Promise<void> {
+  private async newFile(target: unknown): Promise<void> {
     const folder = (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title: 'New File on GitShare' }));
     if (!folder) {
       return;
     }
-    const name = presetName ?? (await askName('New file name', ''));
+    const name = await this.askName('newFileName', 'New file name', '');
     if (!name) {
       return;
     }
@@ -193,12 +187,12 @@ export class FileCommands implements vscode.Disposable {
     }
   }
 
-  private async rename(node?: FilesNode, presetName?: string): Promise<void> {
+  private async rename(node?: FilesNode): Promise<void> {
     if (!(node instanceof EntryNode)) {
       return;
     }
     const old = node.entry;
-    const name = presetName ?? (await askName('New name', old.name, old.type === 'file'));
+    const name = await this.askName('rename', 'New name', old.name, old.type === 'file');
     if (!name || name === old.name) {
       return;
     }
@@ -209,19 +203,16 @@ export class FileCommands implements vscode.Disposable {
     this.fileSystem.notifyChanged(remoteUri(node.account, to), vscode.FileChangeType.Created);
   }
 
-  private async delete(node: FilesNode | undefined, selection: readonly FilesNode[] | undefined, confirmed = false): Promise<void> {
+  private async delete(node: FilesNode | undefined, selection: readonly FilesNode[] | undefined): Promise<void> {
     const targets = (selection?.length ? selection : node ? [node] : []).filter((n): n is EntryNode => n instanceof EntryNode);
     if (!targets.length) {
       return;
     }
-    if (!confirmed) {
-      const folders = targets.filter((t) => t.isFolder).length;
-      const message = targets.length === 1 ? `Delete "${targets[0].entry.name}" from GitShare?` : `Delete ${targets.length} items from GitShare?`;
-      const detail = `${folders ? 'Folders are deleted with everything in them. ' : ''}This cannot be undone.`;
-      const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Delete');
-      if (answer !== 'Delete') {
-        return;
-      }
+    const folders = targets.filter((t) => t.isFolder).length;
+    const message = targets.length === 1 ? `Delete "${targets[0].entry.name}" from GitShare?` : `Delete ${targets.length} items from GitShare?`;
+    const detail = `${folders ? 'Folders are deleted with everything in them. ' : ''}This cannot be undone.`;
+    if (!(await this.interaction.confirm({ id: 'delete', message, detail, action: 'Delete' }))) {
+      return;
     }
     const failures: unknown[] = [];
     await Promise.all(
@@ -274,17 +265,19 @@ export class FileCommands implements vscode.Disposable {
     return undefined;
   }
 
+  private async askName(id: string, prompt: string, value: string, selectStem = false): Promise<string | undefined> {
+    const dot = value.lastIndexOf('.');
+    const name = await this.interaction.input({
+      id,
+      prompt,
+      value,
+      valueSelection: selectStem && dot > 0 ? [0, dot] : undefined,
+      validate: (input) => nameProblem(input.trim()),
+    });
+    return name?.trim();
+  }
+
   dispose(): void {
     vscode.Disposable.from(...this.disposables).dispose();
   }
-}
-
-async function askName(prompt: string, value: string, selectStem = false): Promise<string | undefined> {
-  const dot = value.lastIndexOf('.');
-  return vscode.window.showInputBox({
-    prompt,
-    value,
-    valueSelection: selectStem && dot > 0 ? [0, dot] : undefined,
-    validateInput: (input) => nameProblem(input.trim()) ?? null,
-  }).then((name) => name?.trim());
 }

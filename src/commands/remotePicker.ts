@@ -10,6 +10,7 @@ import { parentPath } from '../api/paths';
 import type { Entry } from '../api/types';
 import type { GitShareAccount } from '../common/accounts';
 import { GitShareError, toGitShareError } from '../common/errors';
+import { labelText } from '../common/untrustedText';
 
 export interface RemoteChoice {
   readonly account: GitShareAccount;
@@ -40,7 +41,7 @@ export async function pickAccount(clients: GitShareClients, placeHolder: string)
     return accounts[0];
   }
   const picked = await vscode.window.showQuickPick(
-    accounts.map((account) => ({ label: account.label, description: new URL(account.serverUrl).host, account })),
+    accounts.map((account) => ({ label: labelText(account.label), description: new URL(account.serverUrl).host, account })),
     { placeHolder },
   );
   return picked?.account;
@@ -66,20 +67,21 @@ export async function pickRemote(
 
   const render = () => {
     const items: PickItem[] = [];
-    const where = `${account.label}:${path}`;
+    // Names and user names come from the server: `$(…)` in them stays text.
+    const where = labelText(`${account.label}:${path}`);
     if (options.mode === 'folder') {
       items.push({ label: '$(check) Use this folder', description: where, action: { kind: 'choose' }, alwaysShow: true });
     } else if (path !== '/') {
       items.push({ label: '$(cloud-download) Download this folder', description: where, action: { kind: 'choose' }, alwaysShow: true });
     }
     if (path !== '/') {
-      items.push({ label: '$(arrow-up) ..', description: parentPath(path), action: { kind: 'up' }, alwaysShow: true });
+      items.push({ label: '$(arrow-up) ..', description: labelText(parentPath(path)), action: { kind: 'up' }, alwaysShow: true });
     }
     for (const entry of entries) {
       if (entry.type === 'dir') {
-        items.push({ label: `$(folder) ${entry.name}`, action: { kind: 'open', entry } });
+        items.push({ label: `$(folder) ${labelText(entry.name)}`, action: { kind: 'open', entry } });
       } else if (options.mode === 'fileOrFolder') {
-        items.push({ label: `$(file) ${entry.name}`, description: `${entry.size} bytes`, action: { kind: 'open', entry } });
+        items.push({ label: `$(file) ${labelText(entry.name)}`, description: `${entry.size} bytes`, action: { kind: 'open', entry } });
       }
     }
     if (cursor) {

@@ -15,7 +15,8 @@ import { Commands, SETTINGS_SECTION, Settings } from '../common/constants';
 import type { Logger } from '../common/logger';
 import type { GitShareFileSystemProvider } from '../fs/gitshareFileSystem';
 import { remoteUri } from '../fs/uris';
-import { ConflictDecider, type AskConflict, type ConflictAnswer } from './conflicts';
+import type { Interaction } from '../common/interaction';
+import { ConflictDecider, type AskConflict } from './conflicts';
 import { createRemoteFolders, downloadJob, planDownload, planUpload, uploadJob } from './transfers';
 import { describeSummary, formatBytes, summaryLines, TransferQueue, type TransferSummary } from './transferQueue';
 
@@ -28,14 +29,12 @@ export interface TransferListener {
 }
 
 export class TransferService {
-  /** A test seam: answers the Overwrite / Skip / Keep Both question instead of the quick pick. */
-  askOverride: AskConflict | undefined;
-
   constructor(
     private readonly clients: GitShareClients,
     private readonly logger: Logger,
     private readonly fileSystem: GitShareFileSystemProvider,
     private readonly listener: TransferListener,
+    private readonly interaction: Interaction,
   ) {}
 
   async upload(account: GitShareAccount, remoteFolder: string, localPaths: readonly string[]): Promise<TransferSummary> {
@@ -46,7 +45,7 @@ export class TransferService {
       // Parents come with each file; only folders that would stay empty need creating.
       const empty = plan.folders.filter((folder) => !plan.files.some((file) => isEqualOrDescendant(file.remote, folder)));
       (await createRemoteFolders(client, empty, signal)).forEach((outcome) => queue.record(outcome));
-      const decider = new ConflictDecider(this.askOverride ?? askConflict('on GitShare'));
+      const decider = new ConflictDecider(this.askConflict('gitshare'));
       return queue.run(plan.files.map((item) => uploadJob(client, item, decider)), signal);
     });
     this.listener.onDidUpload(account, remoteFolder);
@@ -63,7 +62,7 @@ export class TransferService {
       for (const folder of plan.folders) {
         await fsp.mkdir(folder, { recursive: true });
       }
-      const decider = new ConflictDecider(this.askOverride ?? askConflict('in the destination folder'));
+      const decider = new ConflictDecider(this.askConflict('local'));
       return queue.run(plan.files.map((item) => downloadJob(client, item, decider)), signal);
     });
     await this.report(summary, 'downloaded');
@@ -126,35 +125,18 @@ export class TransferService {
       }
     }
     const firstFailure = summary.outcomes.find((o) => o.status === 'failed');
-    const show = firstFailure ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     const detail = firstFailure ? ` ${firstFailure.label}: ${firstFailure.reason ?? 'failed'}` : '';
-    // Not awaited: the command is done; the message stays until dismissed.
-    void show(text + detail, 'Show Log').then((choice) => {
+    // Not awaited: the command is done; the message stays until dismissed. The names in it
+    // come from the disk or the server: notify shows them as text, never as a link.
+    void this.interaction.notify({ severity: firstFailure ? 'warning' : 'info', message: text + detail, actions: ['Show Log'] }).then((choice) => {
       if (choice === 'Show Log') {
         void vscode.commands.executeCommand(Commands.showLog);
       }
     });
   }
-}
 
-/** The Overwrite / Skip / Keep Both question, with "for all" answers when more are waiting. */
-function askConflict(where: string): AskConflict {
-  return async (name, remaining) => {
-    type Item = vscode.QuickPickItem & { answer?: ConflictAnswer };
-    const items: Item[] = [
-      { label: '$(replace-all) Overwrite', answer: { choice: 'overwrite', applyToAll: false } },
-      { label: '$(debug-step-over) Skip', answer: { choice: 'skip', applyToAll: false } },
-      { label: '$(files) Keep Both', description: 'adds a number to the new name', answer: { choice: 'keepBoth', applyToAll: false } },
-      { label: 'For this and all other conflicts', kind: vscode.QuickPickItemKind.Separator },
-      { label: '$(replace-all) Overwrite All', answer: { choice: 'overwrite', applyToAll: true } },
-      { label: '$(debug-step-over) Skip All', answer: { choice: 'skip', applyToAll: true } },
-      { label: '$(files) Keep Both for All', answer: { choice: 'keepBoth', applyToAll: true } },
-    ];
-    const picked = await vscode.window.showQuickPick(items, {
-      title: `"${name}" already exists ${where}`,
-      placeHolder: `Overwrite it, skip it, or keep both?${remaining > 0 ? ` (${remaining} more waiting)` : ''}`,
-      ignoreFocusOut: true,
-    });
-    return picked?.answer;
-  };
+  /** The Overwrite / Skip / Keep Both question, with "for all" answers when more are waiting. */
+  private askConflict(where: 'gitshare' | 'local'): AskConflict {
+    return (name, remaining) => this.interaction.askTransferConflict({ name, where, remaining });
+  }
 }

@@ -46,6 +46,8 @@ export const Commands = {
   signIn: 'gitshare.signIn',
   signInWithCode: 'gitshare.signInWithCode',
   setClientSecret: 'gitshare.setClientSecret',
+  /** Asks which account (when several) and to confirm, then signs it out and revokes its tokens. */
+  signOut: 'gitshare.signOut',
   /** "Having trouble?" in the sign-in notification; hidden from the palette. */
   authUseCode: 'gitshare.auth.useCode',
   // Remote files (src/commands/, src/views/, src/fs/)

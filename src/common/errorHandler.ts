@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from './constants';
 import { isCancellation, toGitShareError, type ErrorKind } from './errors';
+import type { Interaction, ShownErrorRecord } from './interaction';
 import { Logger } from './logger';
 
 const SHOW_LOG = 'Show Log';
@@ -10,10 +11,16 @@ const CONNECTION_KINDS = new Set<ErrorKind>(['network', 'timeout', 'certificate'
 /**
  * The one place an error reaches the person: the details go to the log, a
  * short message goes on screen with "Show Log", and a cancellation shows
- * nothing. Every command goes through here.
+ * nothing. Every command goes through here. The message is shown as text
+ * (see `Interaction.notify`): it may carry a file name or a server's words.
  */
 export class ErrorHandler {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly interaction: Interaction,
+    /** Set only in ExtensionMode.Test: what was shown, for the tests to assert. */
+    private readonly record?: ShownErrorRecord,
+  ) {}
 
   /** Logs and shows the error. Resolves when the message is dismissed. */
   async handle(error: unknown, action?: string): Promise<void> {
@@ -23,10 +30,11 @@ export class ErrorHandler {
     }
     const gitShareError = toGitShareError(error);
     this.logger.error(`${action ? action + ' failed' : 'Failed'}:`, gitShareError);
-    const text = action ? `${action}: ${gitShareError.message}` : gitShareError.message;
+    const message = action ? `${action}: ${gitShareError.message}` : gitShareError.message;
+    this.record?.add({ message, action });
     // When the server cannot be reached or trusted, the step-by-step check is the next thing to try.
     const offerCheck = CONNECTION_KINDS.has(gitShareError.kind);
-    const choice = await vscode.window.showErrorMessage(text, ...(offerCheck ? [CHECK_CONNECTION] : []), SHOW_LOG);
+    const choice = await this.interaction.notify({ severity: 'error', message, actions: [...(offerCheck ? [CHECK_CONNECTION] : []), SHOW_LOG] });
     if (choice === SHOW_LOG) {
       await vscode.commands.executeCommand(Commands.showLog);
     } else if (choice === CHECK_CONNECTION) {
@@ -34,7 +42,11 @@ export class ErrorHandler {
     }
   }
 
-  /** Wraps a command callback so that whatever it throws goes through `handle`. */
+  /**
+   * Wraps a command callback so that whatever it throws goes through `handle`.
+   * The command itself resolves: a failure is the message on screen (and, in
+   * Test mode, an entry in the record), not a rejected `executeCommand`.
+   */
   wrap<A extends unknown[]>(action: string, callback: (...args: A) => unknown): (...args: A) => Promise<void> {
     return async (...args: A) => {
       try {

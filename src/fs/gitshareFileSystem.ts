@@ -15,8 +15,7 @@ import { GitShareError, toGitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { parseRemoteUri } from './uris';
 
-/** What the person chose when a save met a file that changed on GitShare. */
-export type SaveConflictChoice = 'overwrite' | 'compare' | 'cancel';
+import type { SaveConflictChoice } from '../common/interaction';
 
 export interface SaveConflictResolver {
   resolve(uri: vscode.Uri): Promise<SaveConflictChoice>;

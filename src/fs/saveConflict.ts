@@ -9,7 +9,8 @@ import type { GitShareClients } from '../api/clients';
 import { baseName } from '../api/paths';
 import { FS_SCHEME } from '../common/constants';
 import { toGitShareError } from '../common/errors';
-import type { SaveConflictChoice, SaveConflictResolver } from './gitshareFileSystem';
+import type { Interaction, SaveConflictChoice } from '../common/interaction';
+import type { SaveConflictResolver } from './gitshareFileSystem';
 import { parseRemoteUri } from './uris';
 
 /** The scheme of read-only snapshots of the current remote bytes. */
@@ -30,26 +31,14 @@ export class RemoteSnapshotProvider implements vscode.TextDocumentContentProvide
   }
 }
 
+/** Asks through the one Interaction; Compare also opens the diff. */
 export class PromptingSaveConflictResolver implements SaveConflictResolver {
-  /** A test seam: answers instead of the modal dialog. */
-  override: ((uri: vscode.Uri) => Promise<SaveConflictChoice>) | undefined;
+  constructor(private readonly interaction: Interaction) {}
 
   async resolve(uri: vscode.Uri): Promise<SaveConflictChoice> {
-    if (this.override) {
-      return this.override(uri);
-    }
     const name = baseName(uri.path) || uri.path;
-    // A dialog that cannot be shown (no UI) must still end in "not saved", never in an overwrite.
-    const choice = await Promise.resolve(vscode.window.showWarningMessage(
-      `"${name}" changed on GitShare since you opened it.`,
-      { modal: true, detail: 'Compare your version with the one on GitShare, or overwrite it with yours.' },
-      'Compare',
-      'Overwrite',
-    )).catch(() => undefined);
-    if (choice === 'Overwrite') {
-      return 'overwrite';
-    }
-    if (choice === 'Compare') {
+    const choice = await this.interaction.askSaveConflict(name).catch(() => 'cancel' as const);
+    if (choice === 'compare') {
       // Not awaited: the save must fail now so the editor stays dirty.
       void vscode.commands.executeCommand(
         'vscode.diff',
@@ -57,8 +46,7 @@ export class PromptingSaveConflictResolver implements SaveConflictResolver {
         uri,
         `${name} (GitShare) ↔ ${name} (yours)`,
       );
-      return 'compare';
     }
-    return 'cancel';
+    return choice;
   }
 }

@@ -41,7 +41,10 @@ export class FilesTreeItem extends vscode.TreeItem {
         this.id = `entry:${account.id}:${entry.path}`;
         this.resourceUri = remoteUri(account, entry.path);
         this.contextValue = node.isFolder ? ContextValues.folder : ContextValues.file;
-        const tooltip = new vscode.MarkdownString(undefined, true);
+        // The path comes from the server: appendText escapes it, no icons, no HTML, no command links.
+        const tooltip = new vscode.MarkdownString();
+        tooltip.isTrusted = false;
+        tooltip.supportHtml = false;
         tooltip.appendText(entry.path);
         tooltip.appendMarkdown('\n\n');
         if (!node.isFolder) {

@@ -1,4 +1,11 @@
-/** Small helpers shared by the extension-host tests. */
+/**
+ * Small helpers shared by the extension-host tests, and the steps that go
+ * through GitShare's one test seam (src/common/interaction.ts).
+ */
+import * as vscode from 'vscode';
+import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../../src/common/constants';
+import type { AccountSummary, GitShareTestApi, Interaction } from '../../src/common/interaction';
+import { authorizeAsUser } from '../server/browser';
 
 /** Resolves with the first truthy value `probe` gives, polling every 100 ms; rejects after `timeoutMs`. */
 export function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
@@ -22,4 +29,132 @@ export function until<T>(probe: () => T | undefined | Promise<T | undefined>, wh
     };
     void tick();
   });
+}
+
+
+export const serverUrl = process.env.GITSHARE_TEST_SERVER_URL ?? '';
+export const SCOPES = ['files:read', 'files:write'];
+
+/**
+ * Activates GitShare and points it at the harness's server. In the extension
+ * host of these tests VS Code runs it in ExtensionMode.Test, so it returns the
+ * test API; in normal use it returns nothing.
+ */
+export async function activateForTest(): Promise<GitShareTestApi> {
+  const api = await vscode.extensions.getExtension<GitShareTestApi | undefined>(EXTENSION_ID)!.activate();
+  if (!api) {
+    throw new Error('GitShare returned no test API: is the extension host in ExtensionMode.Test?');
+  }
+  await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, serverUrl, vscode.ConfigurationTarget.Global);
+  return api;
+}
+
+/** What the test, playing the browser, saw during a sign-in. */
+export interface SignInSeen {
+  authorizeUrls: string[];
+  codes: string[];
+}
+
+/**
+ * Puts `fake` in front of the real UI for the duration of `body`: the questions
+ * it answers never reach a dialog. Questions it leaves out reach the real UI.
+ */
+export async function withAnswers<T>(api: GitShareTestApi, fake: Partial<Interaction>, body: () => Promise<T>): Promise<T> {
+  api.setInteraction(fake);
+  try {
+    return await body();
+  } finally {
+    api.setInteraction(undefined);
+  }
+}
+
+/**
+ * Signs out every account, then signs in afresh with "Sign In with a Code":
+ * the browser (played by authorizeAsUser through the server's real pages)
+ * shows the code, and the code prompt receives it.
+ */
+export async function signInWithCode(api: GitShareTestApi, seen: SignInSeen = { authorizeUrls: [], codes: [] }): Promise<AccountSummary> {
+  await signOutAll(api);
+  let code: Promise<string> | undefined;
+  const asked: string[] = [];
+  await withAnswers(
+    api,
+    {
+      openExternal: async (url) => {
+        seen.authorizeUrls.push(url);
+        code = authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
+        seen.codes.push(await code);
+        return true;
+      },
+      input: async (question) => {
+        asked.push(question.id);
+        return question.id === 'signInCode' ? until(() => code, 'the browser to open') : undefined;
+      },
+    },
+    async () => {
+      api.clearShownErrors();
+      await vscode.commands.executeCommand(Commands.signInWithCode);
+      if (api.shownErrors().length) {
+        throw new Error(`Sign-in failed: ${api.shownErrors().map((e) => e.message).join(' | ')}`);
+      }
+      await until(() => api.accounts().length > 0, 'a signed-in account');
+    },
+  );
+  if (asked.join() !== 'signInCode') {
+    throw new Error(`expected one question for the code, was asked: ${asked.join(', ')}`);
+  }
+  return api.accounts()[0]!;
+}
+
+/** "GitShare: Sign Out…" for every account, answering its confirmation with Sign Out. */
+export async function signOutAll(api: GitShareTestApi | undefined): Promise<void> {
+  if (!api) {
+    return;
+  }
+  for (const account of api.accounts()) {
+    await withAnswers(api, { confirm: async (question) => question.id === 'signOut' }, () =>
+      Promise.resolve(vscode.commands.executeCommand(Commands.signOut, { account: { id: account.id } })),
+    );
+  }
+  await until(() => api.accounts().length === 0, 'no account left');
+}
+
+/**
+ * The access token VS Code hands out for GitShare's session, through the same
+ * `vscode.authentication.getSession` any extension uses (these tests run as
+ * GitShare itself, so no consent dialog).
+ */
+export async function sessionToken(): Promise<string> {
+  const session = await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true });
+  if (!session) {
+    throw new Error('no GitShare session');
+  }
+  return session.accessToken;
+}
+
+/** The Files view's labels once `expected` shows among them. */
+export function filesViewShows(api: GitShareTestApi, expected: string, ...folder: string[]): Promise<string[]> {
+  return until(async () => {
+    const labels = await api.filesViewLabels(...folder);
+    return labels.includes(expected) ? labels : undefined;
+  }, `"${expected}" in the Files view`);
+}
+
+/** The palette's Download… on a `gitshare:` URI, with `destination` chosen in the folder dialog. */
+export async function downloadTo(api: GitShareTestApi, target: vscode.Uri, destination: string): Promise<void> {
+  const asked: string[] = [];
+  await withAnswers(
+    api,
+    {
+      chooseLocal: async (question) => {
+        asked.push(question.id);
+        return [vscode.Uri.file(destination)];
+      },
+    },
+    () => Promise.resolve(vscode.commands.executeCommand(Commands.download, target)),
+  );
+  // A download that fails before it asks (the file is gone) shows an error instead.
+  if (asked.join() !== 'downloadDestination' && api.shownErrors().length === 0) {
+    throw new Error(`expected the destination dialog, was asked: ${asked.join(', ') || 'nothing'}`);
+  }
 }

@@ -4,8 +4,8 @@
  * (GITSHARE_TEST_SERVER_URL, with --faults).
  *
  * The one step a test in the extension host cannot take is the person in the
- * browser: the extension's test hook replaces "open the browser" with code
- * that walks the server's real sign-in and consent pages, then follows the
+ * browser: the extension's one test seam (src/common/interaction.ts) answers
+ * "open the browser" with code that walks the server's real sign-in and consent pages, then follows the
  * 302 to the real callback URL of this VS Code, so the real UriHandler
  * receives the code. Everything else is the product's own path: the Accounts
  * menu's "Sign in with GitShare" command, asExternalUri, registration,
@@ -16,12 +16,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError } from '../../../src/common/errors';
-import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
-import type { GitShareExtensionApi } from '../../../src/extension';
+import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID } from '../../../src/common/constants';
+import type { GitShareTestApi } from '../../../src/common/interaction';
 import { authorizeAsUser } from '../../server/browser';
-
-const SCOPES = ['files:read', 'files:write'];
-const serverUrl = process.env.GITSHARE_TEST_SERVER_URL ?? '';
+import { activateForTest, SCOPES, serverUrl, sessionToken, withAnswers } from '../helpers';
 
 async function control(path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${serverUrl}/__test__/${path}`, {
@@ -88,7 +86,7 @@ async function accountsMenuSignInCommand(): Promise<string> {
 
 describe('auth: signing in to GitShare in a real VS Code', function () {
   this.timeout(120_000);
-  let api: GitShareExtensionApi;
+  let api: GitShareTestApi;
   /** What the "browser" saw, for the byte-exact redirect URI checks. */
   const seen: { authorizeUrls: string[]; locations: string[] } = { authorizeUrls: [], locations: [] };
   /** When set, the "browser" delivers only a forged callback, then the person gives up. */
@@ -98,10 +96,8 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     if (!serverUrl) {
       this.skip();
     }
-    const extension = vscode.extensions.getExtension<GitShareExtensionApi>(EXTENSION_ID)!;
-    api = await extension.activate();
-    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, serverUrl, vscode.ConfigurationTarget.Global);
-    api.auth.setBrowserOpener(async (url) => {
+    api = await activateForTest();
+    api.setInteraction({ openExternal: async (url) => {
       seen.authorizeUrls.push(url);
       console.log('[test browser] signing in on the consent page');
       const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
@@ -122,7 +118,8 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
       // the workbench (in VS Code for the web through localStorage), which calls our UriHandler.
       const opened = await vscode.env.openExternal(location as unknown as vscode.Uri);
       console.log(`[test browser] callback page opened: ${opened}`);
-    });
+      return true;
+    } });
   });
 
   afterEach(function () {
@@ -132,8 +129,7 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
   });
 
   after(async () => {
-    api?.auth.setBrowserOpener(undefined);
-    api?.auth.setCodePrompt(undefined);
+    api?.setInteraction(undefined);
   });
 
   it('registers the GitShare provider and, signed out, a silent getSession is empty', async () => {
@@ -160,7 +156,7 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     assert.ok(readGitShareLog().includes('Ignored a sign-in callback with an unknown state'), 'the forged callback reached the UriHandler and was ignored');
     const after = await stats();
     assert.equal(after.tokenRequests.authorization_code, before.tokenRequests.authorization_code);
-    assert.equal(api.accounts.accounts.length, 0);
+    assert.equal(api.accounts().length, 0);
   });
 
   it('signs in from the Accounts menu: browser, Allow, callback through the UriHandler, session', async function () {
@@ -175,8 +171,8 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     assert.ok(session, 'a session');
     assert.equal(session.account.label, 'demo');
     assert.deepEqual([...session.scopes].sort(), SCOPES);
-    assert.equal(api.accounts.accounts.length, 1);
-    assert.equal(api.accounts.accounts[0]!.authority, `demo@${new URL(serverUrl).host}`);
+    assert.equal(api.accounts().length, 1);
+    assert.equal(api.accounts()[0]!.authority, `demo@${new URL(serverUrl).host}`);
     const after = await stats();
     assert.equal(after.tokenRequests.authorization_code! - before.tokenRequests.authorization_code!, 1);
 
@@ -193,29 +189,36 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
   });
 
   it('refreshes when the access token expires, once, and the new token works', async () => {
-    const account = api.accounts.accounts[0]!;
-    const oldToken = await account.tokens.getAccessToken();
+    const oldToken = await sessionToken();
     await control('expire-access-tokens', {});
     const before = await stats();
-    const tokens = await Promise.all(Array.from({ length: 10 }, () => account.tokens.refreshAfterUnauthorized(oldToken)));
-    assert.equal(new Set(tokens).size, 1);
-    assert.ok(tokens[0] !== oldToken, 'a new token');
+    // Ten files read at once through the gitshare: file system, as ten editors would.
+    const reads = await Promise.all(Array.from({ length: 10 }, () => vscode.workspace.fs.stat(vscode.Uri.parse(`gitshare://${api.accounts()[0]!.authority}/README.md`))));
+    assert.equal(reads.length, 10);
     const after = await stats();
-    assert.equal(after.tokenRequests.refresh_token! - before.tokenRequests.refresh_token!, 1);
-    const session = await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true });
-    assert.ok(session && session.accessToken === tokens[0], 'VS Code hands out the refreshed token');
+    assert.equal(after.tokenRequests.refresh_token! - before.tokenRequests.refresh_token!, 1, 'one refresh for all of them');
+    const newToken = await sessionToken();
+    assert.notEqual(newToken, oldToken, 'VS Code hands out the refreshed token');
+    const response = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${newToken}` } });
+    assert.equal(response.status, 200);
+    await response.body?.cancel();
   });
 
   it('with a short token TTL, refreshes before expiry without waiting for a 401', async () => {
-    const account = api.accounts.accounts[0]!;
+    const readme = vscode.Uri.parse(`gitshare://${api.accounts()[0]!.authority}/README.md`);
     await control('token-ttl', { seconds: 2 });
     try {
-      const first = await account.tokens.refreshAfterUnauthorized(await account.tokens.getAccessToken());
+      // A token with the short lifetime: the old one is expired at the server, the next read refreshes.
+      await control('expire-access-tokens', {});
+      await vscode.workspace.fs.stat(readme);
+      const first = await sessionToken();
       const before = await stats();
-      assert.ok((await account.tokens.getAccessToken()) === first, 'fresh: no refresh');
+      assert.equal(await sessionToken(), first, 'fresh: no refresh');
+      // Wait until the token is about to expire (the server gave it 2 s).
       await new Promise((r) => setTimeout(r, 2100));
-      const second = await account.tokens.getAccessToken();
-      assert.ok(second !== first, 'refreshed before use');
+      await vscode.workspace.fs.stat(readme);
+      const second = await sessionToken();
+      assert.notEqual(second, first, 'refreshed before use');
       const after = await stats();
       assert.equal(after.tokenRequests.refresh_token! - before.tokenRequests.refresh_token!, 1);
       const response = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${second}` } });
@@ -230,11 +233,22 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     const session = (await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true }))!;
     const before = await stats();
     const changed = waitForSessionChange();
-    // What the Accounts menu's Sign Out ends in, minus the workbench's confirmation dialog.
-    await api.auth.removeSession(session.id);
+    // "GitShare: Sign Out…", confirmed as a person would. (The Accounts menu's Sign Out is in the e2e layer.)
+    const confirmations: string[] = [];
+    await withAnswers(
+      api,
+      {
+        confirm: async (question) => {
+          confirmations.push(question.message);
+          return true;
+        },
+      },
+      () => Promise.resolve(vscode.commands.executeCommand(Commands.signOut)),
+    );
     await changed;
+    assert.deepEqual(confirmations, [`Sign out of GitShare as demo on ${new URL(serverUrl).host}?`]);
     assert.equal(await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true }), undefined);
-    assert.equal(api.accounts.accounts.length, 0);
+    assert.equal(api.accounts().length, 0);
     const after = await stats();
     assert.ok(after.revocations > before.revocations);
     const response = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${session.accessToken}` } });

@@ -2,34 +2,30 @@
  * Remote files inside a real VS Code (code-server's extension host), against
  * the local server the harness started with --faults (GITSHARE_TEST_SERVER_URL).
  *
- * Signs in through the product's own sign-in command, with the auth test hook
+ * Signs in through the product's own sign-in command, with the test seam
  * playing the browser. The server is checked with plain fetch and the
- * session's access token, never through the code under test.
+ * session's access token (from vscode.authentication), never through the code
+ * under test. Every question a person would answer is answered through the
+ * one seam (src/common/interaction.ts).
  */
 import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GitShareAccount } from '../../../src/common/accounts';
-import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
-import type { GitShareExtensionApi } from '../../../src/extension';
-import { authorizeAsUser } from '../../server/browser';
-import { until } from '../helpers';
-
-const serverUrl = process.env.GITSHARE_TEST_SERVER_URL ?? '';
+import { Commands, FS_SCHEME } from '../../../src/common/constants';
+import type { AccountSummary, GitShareTestApi, TransferConflictQuestion } from '../../../src/common/interaction';
+import { activateForTest, downloadTo, filesViewShows, serverUrl, sessionToken, signInWithCode, withAnswers } from '../helpers';
 
 describe('files: the Files view, the gitshare: file system and transfers in a real VS Code', function () {
   this.timeout(120_000);
-  let api: GitShareExtensionApi;
-  let account: GitShareAccount;
+  let api: GitShareTestApi;
+  let account: AccountSummary;
   let tmp: string;
 
   const uri = (p: string) => vscode.Uri.from({ scheme: FS_SCHEME, authority: account.authority, path: p });
 
-  async function token(): Promise<string> {
-    return account.tokens.getAccessToken();
-  }
+  const token = sessionToken;
 
   /** The server's bytes, read without the code under test. */
   async function serverRead(p: string): Promise<{ status: number; text: string }> {
@@ -61,29 +57,13 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     if (!serverUrl) {
       this.skip();
     }
-    api = await vscode.extensions.getExtension<GitShareExtensionApi>(EXTENSION_ID)!.activate();
-    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, serverUrl, vscode.ConfigurationTarget.Global);
-    if (!api.accounts.accounts.length) {
-      // "Sign In with a Code": the browser (played by authorizeAsUser) shows the code and
-      // the prompt receives it. No callback URL is needed, so this works in code-server too.
-      let code: Promise<string> | undefined;
-      api.auth.setBrowserOpener(async (url) => {
-        code = authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
-        await code;
-      });
-      api.auth.setCodePrompt(async () => until(() => code, 'the browser to open').then((c) => c));
-      await vscode.commands.executeCommand(Commands.signInWithCode);
-      await until(() => api.accounts.accounts.length > 0, 'a signed-in account');
-      api.auth.setBrowserOpener(undefined);
-      api.auth.setCodePrompt(undefined);
-    }
-    account = api.accounts.accounts[0]!;
+    api = await activateForTest();
+    account = api.accounts()[0] ?? (await signInWithCode(api));
     tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-files-it-'));
   });
 
   after(async () => {
-    api?.files.setSaveConflictAnswer(undefined);
-    api?.files.setTransferConflictAnswer(undefined);
+    api?.setInteraction(undefined);
     if (tmp) {
       await fsp.rm(tmp, { recursive: true, force: true });
     }
@@ -91,12 +71,9 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
 
   it('the Files view shows the demo files, folders first', async () => {
     await vscode.commands.executeCommand('gitshare.files.focus');
-    const top = await until(async () => {
-      const labels = await api.files.treeLabels();
-      return labels.includes('README.md') ? labels : undefined;
-    }, 'the demo files in the tree');
+    const top = await filesViewShows(api, 'README.md');
     assert.deepEqual(top.slice(0, 3), ['notes', 'photos', 'projects']);
-    assert.deepEqual(await api.files.treeLabels('/notes'), ['ideas.txt', 'todo.md']);
+    assert.deepEqual(await api.filesViewLabels('notes'), ['ideas.txt', 'todo.md']);
   });
 
   it('the gitshare: file system lists, stats and reads', async () => {
@@ -131,9 +108,11 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
 
   it('opens a file in an editor, edits and saves it, and the server has the new bytes', async () => {
     const asked: string[] = [];
-    api.files.setSaveConflictAnswer(async (u) => {
-      asked.push(u.path);
-      return 'cancel';
+    api.setInteraction({
+      askSaveConflict: async (name) => {
+        asked.push(name);
+        return 'cancel';
+      },
     });
     const document = await vscode.workspace.openTextDocument(uri('/notes/todo.md'));
     await vscode.window.showTextDocument(document);
@@ -160,24 +139,26 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     await serverWrite('/notes/ideas.txt', 'changed elsewhere');
 
     const asked: string[] = [];
-    api.files.setSaveConflictAnswer(async (u) => {
-      asked.push(u.path);
-      return 'cancel';
+    api.setInteraction({
+      askSaveConflict: async (name) => {
+        asked.push(name);
+        return 'cancel';
+      },
     });
     await assert.rejects(
       Promise.resolve(vscode.workspace.fs.writeFile(target, new TextEncoder().encode('mine'))),
       (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileExists',
     );
-    assert.deepEqual(asked, ['/notes/ideas.txt']);
+    assert.deepEqual(asked, ['ideas.txt']);
     assert.equal((await serverRead('/notes/ideas.txt')).text, 'changed elsewhere');
 
-    api.files.setSaveConflictAnswer(async () => 'overwrite');
+    api.setInteraction({ askSaveConflict: async () => 'overwrite' });
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode('mine'));
     assert.equal((await serverRead('/notes/ideas.txt')).text, 'mine');
   });
 
   it('an editor save after a remote change fails and keeps the remote bytes', async () => {
-    api.files.setSaveConflictAnswer(async () => 'cancel');
+    api.setInteraction({ askSaveConflict: async () => 'cancel' });
     const document = await vscode.workspace.openTextDocument(uri('/projects/website/style.css'));
     await serverWrite('/projects/website/style.css', 'body { color: red; }\n/* changed elsewhere, longer */\n');
     const edit = new vscode.WorkspaceEdit();
@@ -203,28 +184,43 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     assert.equal((await serverRead('/transfers/tree/deeper/three.txt')).text, 'three');
 
     // Again: the conflict question is asked; "Keep Both for all" keeps both.
-    const asked: string[] = [];
-    api.files.setTransferConflictAnswer(async (name) => {
-      asked.push(name);
-      return { choice: 'keepBoth', applyToAll: true };
-    });
-    await vscode.commands.executeCommand(Commands.upload, uri('/transfers'), [vscode.Uri.file(path.join(local, 'one.txt'))]);
-    assert.deepEqual(asked, ['one.txt']);
+    const asked: TransferConflictQuestion[] = [];
+    await withAnswers(
+      api,
+      {
+        askTransferConflict: async (question) => {
+          asked.push(question);
+          return { choice: 'keepBoth', applyToAll: true };
+        },
+      },
+      () => Promise.resolve(vscode.commands.executeCommand(Commands.upload, uri('/transfers'), [vscode.Uri.file(path.join(local, 'one.txt'))])),
+    );
+    assert.deepEqual(asked, [{ name: 'one.txt', where: 'gitshare', remaining: 0 }]);
     assert.equal((await serverRead('/transfers/one (1).txt')).text, 'one');
 
     const dest = path.join(tmp, 'download');
     await fsp.mkdir(dest);
-    await vscode.commands.executeCommand(Commands.download, uri('/transfers/tree'), undefined, vscode.Uri.file(dest));
+    await downloadTo(api, uri('/transfers/tree'), dest);
     assert.equal(await fsp.readFile(path.join(dest, 'tree', 'deeper', 'three.txt'), 'utf8'), 'three');
-    await vscode.commands.executeCommand(Commands.download, uri('/transfers/one.txt'), undefined, vscode.Uri.file(dest));
+    await downloadTo(api, uri('/transfers/one.txt'), dest);
     assert.equal(await fsp.readFile(path.join(dest, 'one.txt'), 'utf8'), 'one');
 
     // A local file is never replaced without asking: Skip keeps it.
     await fsp.writeFile(path.join(dest, 'one.txt'), 'local');
-    api.files.setTransferConflictAnswer(async () => ({ choice: 'skip', applyToAll: true }));
-    await vscode.commands.executeCommand(Commands.download, uri('/transfers/one.txt'), undefined, vscode.Uri.file(dest));
+    const skipped: TransferConflictQuestion[] = [];
+    await withAnswers(
+      api,
+      {
+        askTransferConflict: async (question) => {
+          skipped.push(question);
+          return { choice: 'skip', applyToAll: true };
+        },
+        chooseLocal: async () => [vscode.Uri.file(dest)],
+      },
+      () => Promise.resolve(vscode.commands.executeCommand(Commands.download, uri('/transfers/one.txt'))),
+    );
+    assert.deepEqual(skipped, [{ name: 'one.txt', where: 'local', remaining: 0 }]);
     assert.equal(await fsp.readFile(path.join(dest, 'one.txt'), 'utf8'), 'local');
-    api.files.setTransferConflictAnswer(undefined);
   });
 
   it('a failed download leaves no file behind', async () => {
@@ -233,18 +229,42 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     await serverWrite('/transfers/big.bin', 'x'.repeat(256 * 1024));
     await fault({ kind: 'cut', afterBytes: 1000, count: 20, match: 'GET /api/v1/files' });
     try {
-      await vscode.commands.executeCommand(Commands.download, uri('/transfers/big.bin'), undefined, vscode.Uri.file(dest));
+      await downloadTo(api, uri('/transfers/big.bin'), dest);
     } finally {
       await fetch(`${serverUrl}/__test__/faults`, { method: 'DELETE' }).catch(() => undefined);
     }
     assert.deepEqual(await fsp.readdir(dest), []);
   });
 
-  it('refuses names that are not allowed, and creates nothing', async () => {
-    for (const name of ['..', 'a/b', 'back\\slash']) {
-      await vscode.commands.executeCommand(Commands.newFolder, uri('/'), name);
-    }
+  it('New Folder… refuses names that are not allowed in its input box, and creates nothing', async () => {
+    const problems: (string | undefined)[] = [];
+    await withAnswers(
+      api,
+      {
+        input: async (question) => {
+          // What the input box shows under each name the person types; it never accepts one with a problem.
+          problems.push(...['..', 'a/b', 'back\\slash', 'fine'].map((name) => question.validate?.(name)));
+          return undefined; // the person gives up
+        },
+      },
+      () => Promise.resolve(vscode.commands.executeCommand(Commands.newFolder, uri('/'))),
+    );
+    assert.equal(problems.length, 4, 'the input box was shown once');
+    assert.match(problems[0]!, /not allowed/);
+    assert.match(problems[1]!, /cannot contain/);
+    assert.match(problems[2]!, /cannot contain/);
+    assert.equal(problems[3], undefined);
     const names = (await vscode.workspace.fs.readDirectory(uri('/'))).map(([name]) => name);
-    assert.ok(!names.includes('a') && !names.includes('back\\slash'), names.join(', '));
+    assert.ok(!names.includes('a') && !names.includes('back\\slash') && !names.includes('fine'), names.join(', '));
+  });
+
+  it('New Folder… creates the folder named in its input box', async () => {
+    await withAnswers(api, { input: async (question) => (question.id === 'newFolderName' ? 'made-by-new-folder' : undefined) }, () =>
+      Promise.resolve(vscode.commands.executeCommand(Commands.newFolder, uri('/'))),
+    );
+    const response = await fetch(`${serverUrl}/api/v1/folders/made-by-new-folder`, { headers: { authorization: `Bearer ${await token()}` } });
+    assert.equal(response.status, 200, 'the folder exists on the server');
+    await response.body?.cancel();
+    await vscode.workspace.fs.delete(uri('/made-by-new-folder'), { recursive: true });
   });
 });

@@ -1,20 +1,18 @@
 /**
  * Shared steps of the reliability suites in the real extension host: the
- * server's test-control API, signing in through the product's own
- * "Sign In with a Code" command (the test plays the browser, so it sees the
- * code), and signing out through the provider's removeSession.
+ * server's test-control API, and (from ../helpers.ts) signing in through the
+ * product's own "Sign In with a Code" command (the test plays the browser, so
+ * it sees the code) and out through "GitShare: Sign Out…".
  *
  * Not a *.test.ts file: mocha loads it only through the suites.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { GitShareAccount } from '../../../src/common/accounts';
-import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
-import type { GitShareExtensionApi } from '../../../src/extension';
-import { authorizeAsUser } from '../../server/browser';
-import { until as waitUntil } from '../helpers';
+import { FS_SCHEME } from '../../../src/common/constants';
+import type { AccountSummary } from '../../../src/common/interaction';
+import { serverUrl, until as waitUntil } from '../helpers';
 
-export const serverUrl = process.env.GITSHARE_TEST_SERVER_URL ?? '';
+export { serverUrl };
 
 export interface ServerStats {
   requests: Record<string, number>;
@@ -45,54 +43,9 @@ export function until<T>(probe: () => T | undefined | Promise<T | undefined>, wh
   return waitUntil(probe, what, timeoutMs);
 }
 
-export async function activate(): Promise<GitShareExtensionApi> {
-  const api = await vscode.extensions.getExtension<GitShareExtensionApi>(EXTENSION_ID)!.activate();
-  await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, serverUrl, vscode.ConfigurationTarget.Global);
-  return api;
-}
+export { activateForTest as activate, sessionToken, signInWithCode, signOutAll, type SignInSeen } from '../helpers';
 
-/** What the test, playing the browser, saw during a sign-in. */
-export interface SignInSeen {
-  authorizeUrls: string[];
-  codes: string[];
-}
-
-/** Signs out every account, then signs in afresh with "Sign In with a Code". */
-export async function signInWithCode(api: GitShareExtensionApi, seen: SignInSeen = { authorizeUrls: [], codes: [] }): Promise<GitShareAccount> {
-  await signOutAll(api);
-  let code: Promise<string> | undefined;
-  api.auth.setBrowserOpener(async (url) => {
-    seen.authorizeUrls.push(url);
-    code = authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
-    seen.codes.push(await code);
-  });
-  api.auth.setCodePrompt(async () => until(() => code, 'the browser to open'));
-  try {
-    await vscode.commands.executeCommand(Commands.signInWithCode);
-    await until(() => api.accounts.accounts.length > 0, 'a signed-in account');
-  } finally {
-    api.auth.setBrowserOpener(undefined);
-    api.auth.setCodePrompt(undefined);
-  }
-  return api.accounts.accounts[0]!;
-}
-
-/** What the Accounts menu's Sign Out ends in, for every account. */
-export async function signOutAll(api: GitShareExtensionApi | undefined): Promise<void> {
-  for (const account of [...(api?.accounts.accounts ?? [])]) {
-    await api!.auth.removeSession(account.id);
-  }
-  if (api) {
-    await until(() => api.accounts.accounts.length === 0, 'no account left');
-  }
-}
-
-/** The access token the extension uses for this account's API calls. */
-export function sessionToken(account: GitShareAccount): Promise<string> {
-  return account.tokens.getAccessToken();
-}
-
-export function gitshareUri(account: GitShareAccount, p: string): vscode.Uri {
+export function gitshareUri(account: AccountSummary, p: string): vscode.Uri {
   return vscode.Uri.from({ scheme: FS_SCHEME, authority: account.authority, path: p });
 }
 

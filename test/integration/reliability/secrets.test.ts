@@ -34,9 +34,9 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GitShareAccount } from '../../../src/common/accounts';
 import { Commands, EXTENSION_ID, SETTINGS_SECTION } from '../../../src/common/constants';
-import type { GitShareExtensionApi } from '../../../src/extension';
+import type { AccountSummary, GitShareTestApi } from '../../../src/common/interaction';
+import { downloadTo } from '../helpers';
 import { activate, clearFaults, control, fault, gitshareUri, serverUrl, sessionToken, signInWithCode, signOutAll, SignInSeen, stats, until } from './helpers';
 
 const sandbox = process.env.HOME ? path.dirname(process.env.HOME) : '';
@@ -97,8 +97,8 @@ const sha256b64url = (s: string) => createHash('sha256').update(s, 'utf8').diges
 
 describe('reliability: no secret anywhere after a verbose run in the real extension host', function () {
   this.timeout(30_000);
-  let api: GitShareExtensionApi;
-  let account: GitShareAccount;
+  let api: GitShareTestApi;
+  let account: AccountSummary;
   let tmp: string;
   let previousLogLevel: string | undefined;
   const seen: SignInSeen = { authorizeUrls: [], codes: [] };
@@ -132,7 +132,7 @@ describe('reliability: no secret anywhere after a verbose run in the real extens
     assert.equal(await vscode.commands.executeCommand<string>('_extensionTests.getLogLevel'), 'trace');
     account = await signInWithCode(api, seen);
     assert.ok(seen.codes.length >= 1 && seen.codes.every((c) => c.length >= 20), 'the browser saw the code');
-    accessTokens.add(await sessionToken(account));
+    accessTokens.add(await sessionToken());
     await vscode.workspace.fs.readDirectory(gitshareUri(account, '/'));
 
     // Refresh: expired at the server, then an API call through the file system.
@@ -141,7 +141,7 @@ describe('reliability: no secret anywhere after a verbose run in the real extens
     await vscode.workspace.fs.readFile(gitshareUri(account, '/README.md'));
     const after = await stats();
     assert.equal((after.tokenRequests.refresh_token ?? 0) - (before.tokenRequests.refresh_token ?? 0), 1, 'one refresh');
-    accessTokens.add(await sessionToken(account));
+    accessTokens.add(await sessionToken());
     assert.equal(accessTokens.size, 2, 'a new access token after the refresh');
 
     // Transfers.
@@ -150,7 +150,7 @@ describe('reliability: no secret anywhere after a verbose run in the real extens
     await vscode.commands.executeCommand(Commands.upload, gitshareUri(account, '/reliability-secrets'), [vscode.Uri.file(local)]);
     const dest = path.join(tmp, 'download');
     await fsp.mkdir(dest);
-    await vscode.commands.executeCommand(Commands.download, gitshareUri(account, '/reliability-secrets/secret-run.txt'), undefined, vscode.Uri.file(dest));
+    await downloadTo(api, gitshareUri(account, '/reliability-secrets/secret-run.txt'), dest);
     assert.equal(await fsp.readFile(path.join(dest, 'secret-run.txt'), 'utf8'), 'uploaded during the secrets run');
 
     // Failures: a 404 and a 503 window, caught as a caller would.
@@ -169,10 +169,10 @@ describe('reliability: no secret anywhere after a verbose run in the real extens
     }
     await clearFaults();
     // A download of a missing file goes through the command's error handling (logged, shown).
-    await vscode.commands.executeCommand(Commands.download, gitshareUri(account, '/reliability-secrets/missing.txt'), undefined, vscode.Uri.file(dest)).then(
-      undefined,
-      (error: unknown) => thrown.push(error),
-    );
+    api.clearShownErrors();
+    await downloadTo(api, gitshareUri(account, '/reliability-secrets/missing.txt'), dest);
+    assert.equal(api.shownErrors().length, 1, 'the failed download was shown');
+    thrown.push(...api.shownErrors().map((shown) => new Error(shown.message)));
     assert.ok(thrown.length >= 3, 'errors were thrown to the caller');
     await vscode.workspace.fs.delete(gitshareUri(account, '/reliability-secrets'), { recursive: true });
 

@@ -11,9 +11,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { GitShareAccount } from '../../../src/common/accounts';
 import { Commands } from '../../../src/common/constants';
-import type { GitShareExtensionApi } from '../../../src/extension';
+import type { AccountSummary, GitShareTestApi } from '../../../src/common/interaction';
 import {
   activate,
   clearFaults,
@@ -34,8 +33,8 @@ const ATTEMPTS = 5;
 
 describe('reliability: the session and the files recover while VS Code stays open', function () {
   this.timeout(30_000);
-  let api: GitShareExtensionApi;
-  let account: GitShareAccount;
+  let api: GitShareTestApi;
+  let account: AccountSummary;
   const decoder = new TextDecoder();
 
   before(async function () {
@@ -58,7 +57,7 @@ describe('reliability: the session and the files recover while VS Code stays ope
   });
 
   it('access token expired while open: 20 concurrent reads through vscode.workspace.fs all succeed after exactly one refresh', async () => {
-    const token = await sessionToken(account);
+    const token = await sessionToken();
     const files = Array.from({ length: 20 }, (_, i) => `/reliability-expiry/file-${String(i).padStart(2, '0')}.txt`);
     await Promise.all(files.map((p) => serverWrite(token, p, `contents of ${p}`)));
 
@@ -70,7 +69,7 @@ describe('reliability: the session and the files recover while VS Code stays ope
     assert.deepEqual(texts, files.map((p) => `contents of ${p}`), 'every read returned the server bytes');
     assert.equal((after.tokenRequests.refresh_token ?? 0) - (before.tokenRequests.refresh_token ?? 0), 1, 'exactly one refresh_token request at the server');
     assert.ok((after.requests['GET /api/v1/files'] ?? 0) - (before.requests['GET /api/v1/files'] ?? 0) >= 20, 'the reads reached the server');
-    const fresh = await sessionToken(account);
+    const fresh = await sessionToken();
     assert.notEqual(fresh, token, 'the extension uses the refreshed token');
     const check = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${fresh}` } });
     assert.equal(check.status, 200);
@@ -96,7 +95,7 @@ describe('reliability: the session and the files recover while VS Code stays ope
     assert.equal(after.faultsInjected, during.faultsInjected, 'no fault left');
     assert.equal(after.tokenRequests.refresh_token ?? 0, before.tokenRequests.refresh_token ?? 0, 'a 503 is no reason to refresh');
     assert.equal(after.revocations, before.revocations, 'a 503 is no reason to sign out');
-    assert.equal(api.accounts.accounts.length, 1, 'still signed in');
+    assert.equal(api.accounts().length, 1, 'still signed in');
   });
 
   it('a short outage (fewer 503s than retries) is invisible: the read succeeds', async () => {
@@ -109,23 +108,23 @@ describe('reliability: the session and the files recover while VS Code stays ope
 
   it('connections reset (server gone): the Files view says it cannot reach GitShare, then lists again after Refresh', async function () {
     this.timeout(40_000);
-    assert.ok((await api.files.treeLabels()).includes('README.md'), 'the tree lists before the outage');
+    assert.ok((await api.filesViewLabels()).includes('README.md'), 'the tree lists before the outage');
     // Every request is reset before any answer, as while the server process is down. Count
     // large enough for every attempt of every listing the view makes while it lasts.
     await fault({ kind: 'cut', afterBytes: 0, count: 1000, match: '/api/v1' });
     await vscode.commands.executeCommand(Commands.refresh);
-    const down = await api.files.treeLabels();
+    const down = await api.filesViewLabels();
     assert.equal(down.length, 1, down.join(' | '));
     assert.match(down[0]!, /^Could not load: Cannot reach GitShare at 127\.0\.0\.2:\d+\. Check your connection\.$/);
 
     await clearFaults(); // the server is back
     await vscode.commands.executeCommand(Commands.refresh);
     const up = await until(async () => {
-      const labels = await api.files.treeLabels();
+      const labels = await api.filesViewLabels();
       return labels.includes('README.md') ? labels : undefined;
     }, 'the tree to list again');
     assert.deepEqual(up.slice(0, 3), ['notes', 'photos', 'projects']);
-    assert.equal(api.accounts.accounts.length, 1, 'still signed in');
+    assert.equal(api.accounts().length, 1, 'still signed in');
     assert.match(decoder.decode(await vscode.workspace.fs.readFile(gitshareUri(account, '/notes/todo.md'))), /To do/);
   });
 });
