@@ -53,9 +53,15 @@ for (const step of steps) {
   if (step.layer) {
     const result = readResult(step.name);
     if (result) {
-      line += `   ${result.passes} passed, ${result.failures} failed, ${result.pending} pending`;
+      line += `   ${result.passes} passed, ${result.failures} failed, ${result.pending} pending of ${result.total}`;
       totalPassed += result.passes;
       totalFailed += result.failures;
+      // Why the harness failed the layer beyond failed tests: skips not allowed, tests that never ran.
+      for (const problem of result.problems ?? []) {
+        if (problem !== `${result.failures} failed`) {
+          line += `\n${' '.repeat(17)}${problem}`;
+        }
+      }
     } else {
       line += '   did not run (the layer could not start)';
     }
@@ -70,6 +76,9 @@ for (const step of steps) {
 }
 
 console.log('\n=== summary ===');
+if (process.env.GITSHARE_TEST_GREP) {
+  console.log(`GITSHARE_TEST_GREP=${process.env.GITSHARE_TEST_GREP}: only matching tests ran; this is not a full run.`);
+}
 for (const { line } of summary) {
   console.log(line);
 }

@@ -13,7 +13,7 @@ import { launchChromium } from './browser';
 import { ensureCodeServer, installExtension, makeSandbox, RunningCodeServer, startCodeServer } from './codeServer';
 import { LocalServer, startLocalServer } from './localServer';
 import { outputDir, repoRoot } from './paths';
-import { clearLayerResult, writeLayerResult } from './results';
+import { clearLayerResult, finishLayer, LayerResult, recordRun } from './results';
 import { findTests } from './testFiles';
 
 function packageExtension(): string {
@@ -64,19 +64,15 @@ async function main(): Promise<number> {
         }
       },
     });
-    for (const file of findTests(path.join(repoRoot, 'out', 'test', 'e2e'))) {
+    const files = findTests(path.join(repoRoot, 'out', 'test', 'e2e'));
+    for (const file of files) {
       mocha.addFile(file);
     }
-    const stats = await new Promise<Mocha.Stats>((resolve) => {
-      const runner = mocha.run(() => resolve(runner.stats!));
+    const result = await new Promise<LayerResult>((resolve) => {
+      const runner = mocha.run(() => resolve(recording.result()));
+      const recording = recordRun(runner, files.length);
     });
-    writeLayerResult('e2e', { passes: stats.passes, failures: stats.failures, pending: stats.pending });
-    console.log(`e2e: ${stats.passes} passed, ${stats.failures} failed, ${stats.pending} pending`);
-    if (stats.passes === 0) {
-      console.error('No e2e test ran.');
-      return 1;
-    }
-    return stats.failures === 0 ? 0 : 1;
+    return finishLayer('e2e', result, files.length);
   } finally {
     setEnvironment(undefined);
     await browser.close().catch(() => undefined);

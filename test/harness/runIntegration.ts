@@ -5,8 +5,9 @@
  * codeAutomationExit(code) when the module's run() settles and forwards the
  * extension host's output through codeAutomationLog.
  *
- * Exit code 0 only when tests ran and all passed. A harness that cannot start
- * VS Code is a failure, not a skip.
+ * Exit code 0 only when every planned test ran and passed (skips only as
+ * test/harness/allowedPending.json allows). A harness that cannot start VS Code,
+ * or a host that did not get the local server's address, is a failure, not a skip.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,7 +16,8 @@ import { launchChromium } from './browser';
 import { ensureCodeServer, makeSandbox, RunningCodeServer, startCodeServer } from './codeServer';
 import { LocalServer, startLocalServer } from './localServer';
 import { outputDir, repoRoot } from './paths';
-import { BEGIN_MARKER, clearLayerResult, LayerResult, RESULT_MARKER, writeLayerResult } from './results';
+import { BEGIN_MARKER, clearLayerResult, finishLayer, LayerResult, RESULT_MARKER, SETUP_FAILED_MARKER, writeLayerResult } from './results';
+import { findTests } from './testFiles';
 
 const TIMEOUT_MS = Number(process.env.GITSHARE_INTEGRATION_TIMEOUT_MS ?? 15 * 60_000);
 
@@ -59,6 +61,7 @@ async function main(): Promise<number> {
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     let result: LayerResult | undefined;
+    let setupFailure: string | undefined;
     const exited = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
     });
@@ -68,7 +71,10 @@ async function main(): Promise<number> {
       const text = format(...(Array.isArray(args) ? args : [args]));
       workbenchLog.write(text + '\n');
       for (const line of text.split('\n')) {
-        if (line.startsWith(RESULT_MARKER)) {
+        if (line.startsWith(SETUP_FAILED_MARKER)) {
+          setupFailure = line.slice(SETUP_FAILED_MARKER.length);
+          console.error(`integration FAILED: ${setupFailure}`);
+        } else if (line.startsWith(RESULT_MARKER)) {
           result = JSON.parse(line.slice(RESULT_MARKER.length)) as LayerResult;
         } else if (line.startsWith(BEGIN_MARKER)) {
           testsStarted = true;
@@ -98,17 +104,17 @@ async function main(): Promise<number> {
       console.error(`Integration tests did not finish within ${TIMEOUT_MS / 1000} s.`);
       return 1;
     }
+    if (setupFailure) {
+      writeLayerResult('integration', { passes: 0, failures: 0, pending: 0, total: 0, pendingTitles: [], files: 0, problems: [setupFailure] });
+      return 1;
+    }
     if (!result) {
       console.error('The extension host did not report a result: the tests did not run.');
       return 1;
     }
-    writeLayerResult('integration', result);
-    console.log(`integration: ${result.passes} passed, ${result.failures} failed, ${result.pending} pending`);
-    if (result.passes === 0) {
-      console.error('No integration test ran.');
-      return 1;
-    }
-    return outcome === 0 && result.failures === 0 ? 0 : 1;
+    const expectedFiles = findTests(path.join(repoRoot, 'out', 'test', 'integration')).length;
+    const code = finishLayer('integration', result, expectedFiles);
+    return outcome === 0 ? code : 1;
   } finally {
     await browser.close().catch(() => undefined);
     await codeServer?.stop();

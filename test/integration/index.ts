@@ -4,10 +4,38 @@
  * (test/harness/runIntegration.ts) and desktop VS Code (test/harness/runDesktop.ts).
  */
 import Mocha from 'mocha';
-import { BEGIN_MARKER, RESULT_MARKER } from '../harness/results';
+import { BEGIN_MARKER, recordRun, RESULT_MARKER, SETUP_FAILED_MARKER } from '../harness/results';
 import { findTests } from '../harness/testFiles';
 
-export function run(): Promise<void> {
+/**
+ * The runners hand the local server's address to the extension host through its environment.
+ * Without it most suites skip themselves, so its absence (or a server the host cannot reach)
+ * stops the run here, loudly, instead of a green run of skipped tests.
+ */
+async function serverProblem(): Promise<string | undefined> {
+  const url = process.env.GITSHARE_TEST_SERVER_URL;
+  const dataDir = process.env.GITSHARE_TEST_SERVER_DATA;
+  if (!url || !dataDir) {
+    return (
+      `The local GitShare server's address did not reach the extension host (GITSHARE_TEST_SERVER_URL=${url || 'unset'}, ` +
+      `GITSHARE_TEST_SERVER_DATA=${dataDir || 'unset'}); the runner must pass both in the host's environment.`
+    );
+  }
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(20_000) });
+    return undefined;
+  } catch (error) {
+    return `The extension host cannot reach the local GitShare server at ${url}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+export async function run(): Promise<void> {
+  console.log(BEGIN_MARKER);
+  const problem = await serverProblem();
+  if (problem) {
+    console.error(SETUP_FAILED_MARKER + problem);
+    throw new Error(problem);
+  }
   const mocha = new Mocha({
     ui: 'bdd',
     timeout: 60_000,
@@ -15,19 +43,19 @@ export function run(): Promise<void> {
     reporter: 'spec',
     grep: process.env.GITSHARE_TEST_GREP || undefined,
   });
-  for (const file of findTests(__dirname)) {
+  const files = findTests(__dirname);
+  for (const file of files) {
     mocha.addFile(file);
   }
-  console.log(BEGIN_MARKER);
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
-      const stats = runner.stats ?? { passes: 0, failures, pending: 0 };
-      console.log(RESULT_MARKER + JSON.stringify({ passes: stats.passes, failures: stats.failures, pending: stats.pending }));
+      console.log(RESULT_MARKER + JSON.stringify(recording.result()));
       if (failures > 0) {
         reject(new Error(`${failures} integration test(s) failed.`));
       } else {
         resolve();
       }
     });
+    const recording = recordRun(runner, files.length);
   });
 }
