@@ -9,9 +9,11 @@ import { CheckConnectionCommand } from './commands/checkConnection';
 import { FileCommands } from './commands/fileCommands';
 import { TransferService } from './commands/transferService';
 import { GitShareFileSystemProvider } from './fs/gitshareFileSystem';
+import { RemoteWatchService } from './fs/remoteWatchService';
 import { PromptingSaveConflictResolver, RemoteSnapshotProvider, SNAPSHOT_SCHEME } from './fs/saveConflict';
 import { FilesDragAndDropController } from './views/filesDragAndDrop';
 import { RemoteFilesTreeProvider } from './views/filesTree';
+import { TreeFreshness } from './views/treeFreshness';
 
 /**
  * The composition root: builds the parts and hands them to `context.subscriptions`.
@@ -37,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): GitShareTestApi | un
   const clients = GitShareClients.withDefaults(auth.accounts, logger, { userAgent: `GitShare-VSCode/${version} (${vscode.env.appName})` });
   const saveConflicts = new PromptingSaveConflictResolver(interaction);
   const fileSystem = new GitShareFileSystemProvider(clients, logger.child('fs'), saveConflicts);
+  const watcher = new RemoteWatchService(clients, fileSystem, logger.child('watch'));
+  fileSystem.useWatcher(watcher);
   const tree = new RemoteFilesTreeProvider(clients, logger.child('tree'), fileSystem.onDidChangeFile);
   const transfers = new TransferService(
     clients,
@@ -45,18 +49,21 @@ export function activate(context: vscode.ExtensionContext): GitShareTestApi | un
     { onDidUpload: (account, folder) => tree.refreshFolder(account, folder) },
     interaction,
   );
+  const filesView = vscode.window.createTreeView(ViewIds.files, {
+    treeDataProvider: tree,
+    canSelectMany: true,
+    showCollapseAll: true,
+    dragAndDropController: new FilesDragAndDropController(clients, tree, fileSystem, transfers, errors),
+  });
   context.subscriptions.push(
     clients,
     fileSystem,
+    watcher,
     tree,
     vscode.workspace.registerFileSystemProvider(FS_SCHEME, fileSystem, { isCaseSensitive: true }),
     vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new RemoteSnapshotProvider(clients)),
-    vscode.window.createTreeView(ViewIds.files, {
-      treeDataProvider: tree,
-      canSelectMany: true,
-      showCollapseAll: true,
-      dragAndDropController: new FilesDragAndDropController(clients, tree, fileSystem, transfers, errors),
-    }),
+    filesView,
+    new TreeFreshness(clients, tree, filesView, logger.child('tree')),
     new FileCommands(clients, tree, fileSystem, transfers, errors, interaction),
     new CheckConnectionCommand(logger.child('check'), errors, version),
   );

@@ -31,6 +31,8 @@ export const Settings = {
   serverUrl: 'serverUrl',
   clientId: 'clientId',
   transfersConcurrency: 'transfers.concurrency',
+  /** Seconds between checks of open remote files and expanded folders; 0 = off. */
+  watchInterval: 'watch.interval',
 } as const;
 
 /** Context keys set with `setContext`, used in package.json `when` clauses. */

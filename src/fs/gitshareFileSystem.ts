@@ -38,9 +38,21 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
     private readonly conflicts: SaveConflictResolver,
   ) {}
 
-  watch(): vscode.Disposable {
-    // The server has no change feed; our own changes are reported as they happen.
-    return new vscode.Disposable(() => undefined);
+  private watcher: { watch(uri: vscode.Uri): vscode.Disposable } | undefined;
+
+  /** Who answers `watch()`: the polling watcher (remoteWatchService.ts), wired by extension.ts. */
+  useWatcher(watcher: { watch(uri: vscode.Uri): vscode.Disposable }): void {
+    this.watcher = watcher;
+  }
+
+  watch(uri: vscode.Uri): vscode.Disposable {
+    // The server has no change feed: the watcher polls; our own changes are reported as they happen.
+    return this.watcher?.watch(uri) ?? new vscode.Disposable(() => undefined);
+  }
+
+  /** The ETag of the bytes an editor holds of `uri` (last read or saved), when known. */
+  knownEtag(uri: vscode.Uri): string | undefined {
+    return this.etags.get(uri.toString());
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {

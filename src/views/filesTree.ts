@@ -13,7 +13,7 @@ import { toGitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { remoteUri } from '../fs/uris';
 import { formatBytes } from '../commands/transferQueue';
-import { FolderCache } from './folderCache';
+import { FolderCache, type FolderState } from './folderCache';
 import { AccountNode, EntryNode, LoadMoreNode, MessageNode, type FilesNode, type FolderNode } from './nodes';
 
 export const ContextValues = {
@@ -196,6 +196,25 @@ export class RemoteFilesTreeProvider implements vscode.TreeDataProvider<FilesNod
   refreshParents(account: GitShareAccount, paths: readonly string[]): void {
     for (const folder of new Set(paths.map((p) => (p === '/' ? '/' : parentPath(p))))) {
       this.refreshFolder(account, folder);
+    }
+  }
+
+  /** What the view has loaded of a folder; undefined when it is not loaded. */
+  loadedFolder(account: GitShareAccount, path: string): FolderState | undefined {
+    return this.cache.peek(account.id, path);
+  }
+
+  /**
+   * Shows a fresher listing of a loaded folder (treeFreshness.ts): only that folder's
+   * node is redrawn; ids stay, so selection and expansion are kept.
+   */
+  updateFolder(account: GitShareAccount, path: string, state: FolderState): void {
+    this.cache.set(account.id, path, state);
+    const node = this.folders.get(FolderCache.key(account.id, path));
+    if (node) {
+      this._onDidChangeTreeData.fire(node);
+    } else if (path === '/' && this.clients.accounts.length <= 1) {
+      this._onDidChangeTreeData.fire(undefined);
     }
   }
 

@@ -67,6 +67,11 @@ export class FolderCache {
     });
   }
 
+  /** Replaces what is loaded of a folder with a fresher listing (see folderFreshness.ts). */
+  set(accountId: string, path: string, state: FolderState): void {
+    this.states.set(FolderCache.key(accountId, path), state);
+  }
+
   /** Forgets one folder (and what lies below it), or everything of an account, or everything. */
   invalidate(accountId?: string, path?: string): void {
     if (accountId === undefined) {

@@ -1,0 +1,92 @@
+/**
+ * Steps for the "live" e2e tests (editors and the Files view follow GitShare,
+ * Go to File…): a colleague changing files through the API behind VS Code's
+ * back, a setting changed in the Settings editor, the window left and
+ * returned to, and what an editor shows.
+ */
+import type { Page } from 'playwright-core';
+import { GitShareClient } from '../../src/api/client';
+import { Logger, MemoryLogSink } from '../../src/common/logger';
+import { signIn } from '../unit/helpers/serverSession';
+import { env, openWorkbench, runCommand } from './workbench';
+
+/** A second, independent session on the demo account: "a colleague" using GitShare elsewhere. */
+export async function colleague(): Promise<GitShareClient> {
+  const { serverUrl } = env();
+  const tokens = await signIn(serverUrl);
+  return new GitShareClient({ serverUrl, tokens, logger: Logger.create(new MemoryLogSink()) });
+}
+
+/** Waits until `probe` holds, polling (never a fixed sleep). */
+export async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** How many requests of a route the server has answered (`GET /api/v1/metadata`). */
+export async function serverRequests(route: string): Promise<number> {
+  const response = await fetch(`${env().serverUrl}/__test__/stats`);
+  const stats = (await response.json()) as { requests: Record<string, number> };
+  return stats.requests[route] ?? 0;
+}
+
+/** Sets a user setting in the Settings editor, as a person does, and closes the editor. */
+export async function setUserSetting(page: Page, key: string, value: string): Promise<void> {
+  await runCommand(page, 'Preferences: Open User Settings');
+  const editor = page.locator('.settings-editor');
+  await editor.waitFor();
+  await page.keyboard.type(key);
+  const input = editor.locator(`[data-key="${key}"] input`).first();
+  await input.waitFor({ timeout: 30_000 });
+  await input.fill(value);
+  await input.press('Tab');
+  // The Settings editor marks a setting "Modified" once it has written it to settings.json.
+  await editor.locator(`.is-configured[data-key="${key}"]`).first().waitFor({ timeout: 10_000 });
+  await eventually(async () => (await input.inputValue()) === value, `${key} = ${value} in the Settings editor`, 10_000);
+  await page.keyboard.press('Control+W');
+}
+
+/**
+ * Leaves the window for another browser tab, as a person switches to another
+ * application; `back()` returns to it. Chromium driven by playwright reports
+ * every page as focused unless focus emulation is off, so it is turned off first.
+ */
+export async function leaveWindow(page: Page): Promise<{ back(): Promise<void> }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
+  const other = await page.context().newPage();
+  await other.bringToFront();
+  await eventually(async () => !(await page.evaluate(hasFocus)), 'the workbench to lose focus', 10_000);
+  return {
+    async back() {
+      await other.close();
+      await page.bringToFront();
+      await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+      await eventually(async () => page.evaluate(hasFocus), 'the workbench to have focus again', 10_000);
+      await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true }).catch(() => undefined);
+      await cdp.detach().catch(() => undefined);
+    },
+  };
+}
+
+/** Runs in the page. */
+function hasFocus(): boolean {
+  return (globalThis as unknown as { document: { hasFocus(): boolean } }).document.hasFocus();
+}
+
+/** The text the active editor shows (its visible lines), with ordinary spaces. */
+export async function activeEditorText(page: Page): Promise<string> {
+  const lines = page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').first();
+  return (await lines.innerText()).replace(/\u00a0/g, ' ');
+}
+
+export { openWorkbench };
