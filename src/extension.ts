@@ -7,6 +7,7 @@ import { GitShareAuthentication } from './auth/authentication';
 import { GitShareClients } from './api/clients';
 import { CheckConnectionCommand } from './commands/checkConnection';
 import { FileCommands } from './commands/fileCommands';
+import { GettingStartedProgress } from './commands/gettingStarted';
 import { TransferService } from './commands/transferService';
 import { GitShareFileSystemProvider } from './fs/gitshareFileSystem';
 import { RemoteWatchService } from './fs/remoteWatchService';
@@ -42,11 +43,17 @@ export function activate(context: vscode.ExtensionContext): GitShareTestApi | un
   const watcher = new RemoteWatchService(clients, fileSystem, logger.child('watch'));
   fileSystem.useWatcher(watcher);
   const tree = new RemoteFilesTreeProvider(clients, logger.child('tree'), fileSystem.onDidChangeFile);
+  const gettingStarted = new GettingStartedProgress();
   const transfers = new TransferService(
     clients,
     logger.child('transfers'),
     fileSystem,
-    { onDidUpload: (account, folder) => tree.refreshFolder(account, folder) },
+    {
+      onDidUpload: (account, folder) => {
+        tree.refreshFolder(account, folder);
+        gettingStarted.didUpload();
+      },
+    },
     interaction,
   );
   const filesView = vscode.window.createTreeView(ViewIds.files, {
@@ -66,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): GitShareTestApi | un
     new TreeFreshness(clients, tree, filesView, logger.child('tree')),
     new FileCommands(clients, tree, fileSystem, transfers, errors, interaction),
     new CheckConnectionCommand(logger.child('check'), errors, version),
+    gettingStarted,
   );
   logger.info(`GitShare ${version} activated`);
   if (!testMode || !shownErrors) {

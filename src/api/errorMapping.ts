@@ -90,6 +90,9 @@ export function errorFromResponse(facts: ResponseFacts): GitShareError {
       kind = 'tooLarge';
       message = 'The file is too large for GitShare.';
       break;
+    case status === 407:
+      // A proxy between here and GitShare answered, not GitShare.
+      return proxyAuthenticationError(facts.request);
     case status === 429:
       kind = 'rateLimited';
       message = 'GitShare is busy. Try again in a moment.';
@@ -124,6 +127,15 @@ export function timeoutError(serverUrl: string, request: string, ms: number): Gi
   return new GitShareError('timeout', `GitShare at ${safeHost(serverUrl)} did not answer in time.`, {
     detail: `${request}: no progress for ${ms} ms`,
   });
+}
+
+/** The proxy VS Code uses wants credentials (HTTP 407, from a forwarded request or a CONNECT). */
+export function proxyAuthenticationError(request: string): GitShareError {
+  return new GitShareError(
+    'network',
+    'The proxy between VS Code and GitShare asks for credentials (HTTP 407 Proxy Authentication Required). Enter them when VS Code asks, set http.proxyAuthorization, or ask your IT department; GitShare: Check Connection shows which proxy is used.',
+    { detail: `${request} → 407 from the proxy`, status: 407, code: 'proxy_authentication_required' },
+  );
 }
 
 /**

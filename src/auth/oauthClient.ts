@@ -11,7 +11,7 @@
 import * as oauth from 'oauth4webapi';
 import { fetch as nodeFetch } from '../common/fetch';
 import { CancelledError, GitShareError } from '../common/errors';
-import { certificateError } from '../api/errorMapping';
+import { certificateError, proxyAuthenticationError } from '../api/errorMapping';
 import { Logger } from '../common/logger';
 import { isAllowedTransport, isLoopbackHost } from './serverUrl';
 
@@ -555,12 +555,18 @@ export class OAuthClient {
    */
   private readonly guardedFetch: FetchLike = async (url, init) => {
     this.assertTransport(new URL(url));
+    let response: Response;
     try {
-      return await this.fetch(url, init);
+      response = await this.fetch(url, init);
     } catch (error) {
       // Named here, where the URL is known: "which server, what is wrong with its certificate".
       throw certificateError(url, error) ?? error;
     }
+    if (response.status === 407) {
+      await response.body?.cancel().catch(() => undefined);
+      throw proxyAuthenticationError(`${init.method ?? 'GET'} ${new URL(url).pathname}`);
+    }
+    return response;
   };
 
   private assertTransport(url: URL): void {

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { outputDir } from '../harness/paths';
 
 export interface E2eEnvironment {
@@ -19,6 +19,8 @@ export interface E2eEnvironment {
   readonly serverDataDir: string;
   /** The folder the workbench opens. */
   readonly workspaceDir: string;
+  /** code-server's user settings.json; VS Code applies what is written there while it runs. */
+  readonly settingsFile: string;
 }
 
 let environment: E2eEnvironment | undefined;
@@ -45,9 +47,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Opens the workbench on the test workspace in a new tab and waits until it is usable. */
-export async function openWorkbench(): Promise<Page> {
+export async function openWorkbench(inContext?: BrowserContext): Promise<Page> {
   const { browser, vscodeUrl, workspaceDir } = env();
-  const context = browser.contexts()[0] ?? (await browser.newContext({ viewport: { width: 1400, height: 900 } }));
+  const context = inContext ?? browser.contexts()[0] ?? (await browser.newContext({ viewport: { width: 1400, height: 900 } }));
   const page = await context.newPage();
   await page.goto(`${vscodeUrl}/?folder=${encodeURIComponent(workspaceDir)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

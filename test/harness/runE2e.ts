@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     });
     console.log(`Local GitShare server: ${server.url}; code-server: ${codeServer.url}`);
     await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    setEnvironment({ browser, vscodeUrl: codeServer.url, serverUrl: server.url, serverDataDir: server.dataDir, workspaceDir });
+    setEnvironment({ browser, vscodeUrl: codeServer.url, serverUrl: server.url, serverDataDir: server.dataDir, workspaceDir, settingsFile: path.join(codeServer.userDataDir, 'User', 'settings.json') });
 
     const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: 'spec', grep: process.env.GITSHARE_TEST_GREP || undefined });
     mocha.rootHooks({

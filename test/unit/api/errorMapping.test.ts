@@ -13,6 +13,7 @@ describe('api/errorMapping', () => {
     [409, 'not_a_folder', 'conflict', /is a file/],
     [412, 'precondition_failed', 'preconditionFailed', /changed on GitShare/],
     [413, 'too_large', 'tooLarge', /too large/],
+    [407, undefined, 'network', /proxy between VS Code and GitShare asks for credentials \(HTTP 407/],
     [429, 'rate_limited', 'rateLimited', /busy/],
     [503, 'unavailable', 'server', /problem/],
     [418, undefined, 'protocol', /HTTP 418/],
