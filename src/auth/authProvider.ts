@@ -6,13 +6,14 @@
  * "sign in again" question — and nothing of the protocol.
  */
 import * as vscode from 'vscode';
-import { AUTH_CALLBACK_PATH, Commands, ContextKeys, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../common/constants';
+import { Commands, ContextKeys, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../common/constants';
 import { CancelledError, GitShareError, isCancellation } from '../common/errors';
 import { ErrorHandler } from '../common/errorHandler';
 import type { Interaction } from '../common/interaction';
 import { Logger } from '../common/logger';
 import { notificationText } from '../common/untrustedText';
 import { ClientCredentials, DEFAULT_SCOPES, OOB_REDIRECT_URI } from './oauthClient';
+import { callbackPathFor } from './pendingSignIns';
 import { normalizeServerUrl, validateServerUrl } from './serverUrl';
 import { SessionManager } from './sessionManager';
 import { SignInFlow } from './signInFlow';
@@ -112,7 +113,7 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
         redirectUri: OOB_REDIRECT_URI,
         client,
         openBrowser: (url) => this.openBrowser(url),
-        promptForCode: () => this.promptForCode(),
+        promptForCode: (host) => this.promptForCode(host),
         signal: toAbortSignal(token),
       }),
     );
@@ -157,9 +158,9 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
       scopes,
       client,
       openBrowser: (url: string) => this.openBrowser(url),
-      promptForCode: () => this.promptForCode(),
+      promptForCode: (host: string) => this.promptForCode(host),
     };
-    const redirectUri = await this.callbackRedirectUri();
+    const redirectUri = await this.callbackRedirectUri(serverUrl);
     this.switchToCode = () => wantsCode.abort();
     progress.report({ message: `Continue in your browser. [Having trouble?](command:${Commands.authUseCode})` });
     try {
@@ -177,13 +178,14 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
   }
 
   /**
-   * `asExternalUri` of the extension's callback URI, stringified once: this
-   * exact string is registered, sent to the authorize endpoint and sent again
-   * in the token request.
+   * `asExternalUri` of the extension's callback URI for this server (its own
+   * path: mix-up defence), stringified once: this exact string is registered,
+   * sent to the authorize endpoint and sent again in the token request.
    */
-  private async callbackRedirectUri(): Promise<string> {
-    const callback = vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}${AUTH_CALLBACK_PATH}`);
+  private async callbackRedirectUri(serverUrl: string): Promise<string> {
+    const callback = vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}${callbackPathFor(serverUrl)}`);
     const external = await vscode.env.asExternalUri(callback);
+    this.logger.info(`Redirect URI for ${serverUrl}: ${external.toString(true)}`);
     // toString(true): the default encoding turns the callback's own query (code-server's
     // `?vscode-reqid=1&vscode-scheme=…`) into `%3D`/`%26`, and the callback never reaches us.
     return external.toString(true);
@@ -195,11 +197,12 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     }
   }
 
-  private async promptForCode(): Promise<string | undefined> {
+  private async promptForCode(host: string): Promise<string | undefined> {
     return this.interaction.input({
       id: 'signInCode',
-      title: 'Sign in to GitShare',
-      prompt: 'After you allow access, GitShare shows a code. Paste it here.',
+      // The server's host: a code shown by another server's page is a mix-up.
+      title: `Sign in to GitShare at ${host}`,
+      prompt: `After you allow access, ${host} shows a code. Paste it here only if it came from ${host}.`,
       placeHolder: 'Code from GitShare',
       password: true,
       validate: (value) => (value.trim() ? undefined : 'Paste the code GitShare shows.'),

@@ -230,6 +230,13 @@ export class OAuthClient {
         detail: `discovery: issuer ${String(found.issuer)} is not ${origin}`,
       });
     }
+    // PKCE with S256 is what protects the code; a server that lists its methods without S256 cannot be used safely.
+    const methods = found.code_challenge_methods_supported;
+    if (methods !== undefined && !(Array.isArray(methods) && methods.includes('S256'))) {
+      throw new GitShareError('protocol', 'This GitShare server does not support secure sign-in (PKCE with S256), so the extension will not sign in to it.', {
+        detail: `discovery: code_challenge_methods_supported ${JSON.stringify(methods)}`,
+      });
+    }
     const merged: oauth.AuthorizationServer = {
       ...found,
       authorization_endpoint: found.authorization_endpoint ?? origin + DOCUMENTED_PATHS.authorization_endpoint,

@@ -3,10 +3,27 @@
  * `state`, which is single use and lives only as long as its attempt: a
  * callback with a missing, unknown or already used state, or one that arrives
  * when nothing is pending, is logged and ignored, so it never leads to a token
- * request. Imports no `vscode`.
+ * request.
+ *
+ * Mix-up defence (RFC 9700 §4.4): each server has its own callback path, and a
+ * callback must arrive on the path of the server its attempt started with. A
+ * callback with the right state on another server's path means a server sent
+ * the person to a different server's consent page: that attempt ends, and the
+ * code is never sent to the server that started it. Imports no `vscode`.
  */
+import { createHash } from 'node:crypto';
+import { AUTH_CALLBACK_PATH } from '../common/constants';
 import { CancelledError, GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
+
+/**
+ * The callback path of one server: `/did-authenticate/<12 characters of the
+ * base64url SHA-256 of its origin>` (the origin is the issuer: discovery insists).
+ */
+export function callbackPathFor(serverUrl: string): string {
+  const origin = new URL(serverUrl).origin;
+  return `${AUTH_CALLBACK_PATH}/${createHash('sha256').update(origin).digest('base64url').slice(0, 12)}`;
+}
 
 export interface PendingSignIn {
   readonly state: string;
@@ -20,6 +37,7 @@ interface Entry {
   readonly resolve: (parameters: URLSearchParams) => void;
   readonly reject: (error: Error) => void;
   readonly timer: NodeJS.Timeout;
+  readonly callbackPath: string;
 }
 
 /** How many finished states to remember, to tell "reused" from "unknown" in the log. */
@@ -35,7 +53,8 @@ export class PendingSignIns {
     return this.pending.size;
   }
 
-  begin(state: string, timeoutMs: number): PendingSignIn {
+  /** `callbackPath`: where this attempt's callback must arrive (see callbackPathFor). */
+  begin(state: string, timeoutMs: number, callbackPath: string): PendingSignIn {
     if (this.pending.has(state)) {
       throw new Error('state already pending');
     }
@@ -49,7 +68,7 @@ export class PendingSignIns {
         }));
       }, timeoutMs);
       timer.unref?.();
-      entry = { resolve, reject, timer };
+      entry = { resolve, reject, timer, callbackPath };
     });
     // A rejection nobody awaits (the attempt moved on) must not surface as unhandled.
     callback.catch(() => undefined);
@@ -66,10 +85,12 @@ export class PendingSignIns {
   }
 
   /**
-   * Hands a callback to the attempt its state names. Returns false, and makes
-   * no request of any kind, when the state does not match a pending attempt.
+   * Hands a callback that arrived on `path` to the attempt its state names.
+   * Returns false, and makes no request of any kind, when the state does not
+   * match a pending attempt, or when the path is not that attempt's (which also
+   * ends the attempt).
    */
-  handleCallback(query: URLSearchParams): boolean {
+  handleCallback(query: URLSearchParams, path: string): boolean {
     const state = query.get('state');
     if (!state) {
       this.logger.warn(`Ignored a sign-in callback without state (${this.pending.size} sign-in(s) pending)`);
@@ -82,6 +103,13 @@ export class PendingSignIns {
       return false;
     }
     this.finish(state);
+    if (path !== entry.callbackPath) {
+      this.logger.warn(`Stopped a sign-in: its callback came back on ${path}, the path of another server, not ${entry.callbackPath}`);
+      entry.reject(new GitShareError('protocol', 'The sign-in came back from a different GitShare server than the one it started with, so it was stopped. Please try again.', {
+        detail: `callback path ${path}, expected ${entry.callbackPath}`,
+      }));
+      return false;
+    }
     entry.resolve(query);
     return true;
   }

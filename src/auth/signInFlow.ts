@@ -13,7 +13,7 @@ import { CancelledError, GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
 import { ClientRegistry } from './clientRegistry';
 import { ClientCredentials, OAuthClient, OOB_REDIRECT_URI } from './oauthClient';
-import { PendingSignIns } from './pendingSignIns';
+import { PendingSignIns, callbackPathFor } from './pendingSignIns';
 import { SessionManager } from './sessionManager';
 import { StoredSession } from './tokenStore';
 
@@ -25,14 +25,20 @@ export interface SignInOptions {
   /**
    * The callback URI exactly as registered and sent, or OOB_REDIRECT_URI; or
    * undefined: none is sent (a client registered by hand without a callback URL).
+   * In callback mode it must lead to `callbackPathFor(serverUrl)`: a callback on
+   * any other path ends the sign-in (mix-up defence).
    */
   readonly redirectUri: string | undefined;
   /** Ask the server for its sign-in page even when the browser is signed in (adding an account). */
   readonly prompt?: 'login';
   /** Shows the authorize URL in a browser. */
   readonly openBrowser: (url: string) => Promise<void>;
-  /** No-callback mode: asks the person for the code; undefined means they cancelled. */
-  readonly promptForCode?: () => Promise<string | undefined>;
+  /**
+   * No-callback mode: asks the person for the code; undefined means they
+   * cancelled. `serverHost` is shown in the prompt, so the person sees which
+   * server the code is for (a code from another server's page is a mix-up).
+   */
+  readonly promptForCode?: (serverHost: string) => Promise<string | undefined>;
   /** A client configured by hand; otherwise the extension registers itself. */
   readonly client?: ClientCredentials;
   readonly signal?: AbortSignal;
@@ -67,14 +73,14 @@ export class SignInFlow {
         }
         this.logger.info('Opening the GitShare sign-in page; waiting for the code to be pasted');
         await options.openBrowser(request.url);
-        const code = await withTimeout(options.promptForCode(), timeoutMs, signal);
+        const code = await withTimeout(options.promptForCode(new URL(serverUrl).host), timeoutMs, signal);
         if (!code?.trim()) {
           throw new CancelledError();
         }
         this.logger.redact(code.trim());
         parameters = this.oauth.pastedCode(as, client, code);
       } else {
-        const attempt = this.pending.begin(request.state, timeoutMs);
+        const attempt = this.pending.begin(request.state, timeoutMs, callbackPathFor(serverUrl));
         const onAbort = () => attempt.cancel();
         signal?.addEventListener('abort', onAbort, { once: true });
         try {

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { allowInBrowser, ensureSignedOut, findInAccountsMenu, openPages, openWorkbench, screenshot, serverStats, signOutThroughUi, waitForAccount } from './workbench';
+import { allowInBrowser, ensureSignedOut, env, findInAccountsMenu, openPages, openWorkbench, screenshot, serverStats, signOutThroughUi, waitForAccount } from './workbench';
 
 describe('Sign in when the browser cannot come back ("Having trouble?")', () => {
   let page: Page;
@@ -51,9 +51,10 @@ describe('Sign in when the browser cannot come back ("Having trouble?")', () => 
       await tab.close().catch(() => undefined);
     }
 
-    // Back in VS Code: the input box asks for the code.
+    // Back in VS Code: the input box asks for the code, naming the server it must come from.
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: 30_000 });
+    await page.locator('.quick-input-widget', { hasText: new URL(env().serverUrl).host }).waitFor({ timeout: 10_000 });
     await input.fill(code);
     await page.keyboard.press('Enter');
     await waitForAccount(page, 'demo');

@@ -18,6 +18,7 @@ import * as vscode from 'vscode';
 import { CancelledError } from '../../../src/common/errors';
 import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID } from '../../../src/common/constants';
 import type { GitShareTestApi } from '../../../src/common/interaction';
+import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 import { authorizeAsUser } from '../../server/browser';
 import { activateForTest, SCOPES, serverUrl, sessionToken, withAnswers } from '../helpers';
 
@@ -179,8 +180,12 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     // One redirect URI, byte for byte: authorize, the browser's return, and (server-checked) the token request.
     const redirectUri = new URL(seen.authorizeUrls.at(-1)!).searchParams.get('redirect_uri')!;
     assert.ok(seen.locations.at(-1)!.startsWith(redirectUri + (redirectUri.includes('?') ? '&' : '?')), 'the browser came back to the registered redirect URI');
-    const external = (await vscode.env.asExternalUri(vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}/did-authenticate`))).toString();
-    assert.equal(new URL(redirectUri).pathname, new URL(external).pathname);
+    // This server's own callback path (mix-up defence), routed back to the UriHandler.
+    // code-server carries the path in `vscode-path`; desktop VS Code in the URI's own path.
+    const sent = new URL(redirectUri);
+    assert.equal(sent.searchParams.get('vscode-path') ?? sent.pathname, callbackPathFor(serverUrl));
+    const external = (await vscode.env.asExternalUri(vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}${callbackPathFor(serverUrl)}`))).toString(true);
+    assert.equal(sent.pathname, new URL(external).pathname);
 
     // The token works against the API.
     const response = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${session.accessToken}` } });

@@ -9,18 +9,27 @@ import assert from 'node:assert/strict';
 import { GitShareError } from '../../../src/common/errors';
 import { ClientRejectedError, OOB_REDIRECT_URI, RegistrationRefusedError } from '../../../src/auth/oauthClient';
 import { authorizeAsUser, authorizeAsUserDetailed, RunningServer, SEED_ONLY } from '../../server/index';
+import { callbackPathFor } from '../../../src/auth/pendingSignIns';
+import { Store } from '../../server/store';
 import { AuthStack, codeServerRedirectUri, startTestServer, tokenRequestCount } from './helpers';
 
 const NO_CALLBACK = { clientId: 'by-hand', clientSecret: 'by-hand-secret-0123456789' };
-const CALLBACK = 'vscode://gitshare.gitshare-vscode/did-authenticate';
-const WITH_CALLBACK = { clientId: 'by-hand-callback', clientSecret: 'by-hand-callback-secret-0123', callbackUrl: CALLBACK };
+/** Registered by hand for this server's own callback path (mix-up defence), once the server's address is known. */
+let CALLBACK = '';
+let WITH_CALLBACK = { clientId: 'by-hand-callback', clientSecret: 'by-hand-callback-secret-0123', callbackUrl: CALLBACK };
 
 describe('auth: the GitShare its page documents (--seed-only, a client registered by hand)', () => {
   let server: RunningServer;
   let stack: AuthStack;
 
   before(async () => {
-    server = await startTestServer({ extras: SEED_ONLY, clients: [NO_CALLBACK, WITH_CALLBACK] });
+    server = await startTestServer({ extras: SEED_ONLY, clients: [NO_CALLBACK] });
+    CALLBACK = `vscode://gitshare.gitshare-vscode${callbackPathFor(server.url)}`;
+    WITH_CALLBACK = { ...WITH_CALLBACK, callbackUrl: CALLBACK };
+    // What the administrator does in GitShare's admin page, with the redirect URI the GitShare log shows.
+    const admin = new Store(server.dataDir);
+    admin.upsertHandRegisteredClient(WITH_CALLBACK);
+    admin.close();
   });
   after(async () => {
     await server.close();
@@ -53,14 +62,14 @@ describe('auth: the GitShare its page documents (--seed-only, a client registere
 
   it('registration 404 is a RegistrationRefusedError ("unavailable") that says to register by hand, not a crash', async () => {
     const as = await stack.oauth.discover(server.url);
-    await assert.rejects(stack.oauth.register(as, [codeServerRedirectUri()]), (e: unknown) =>
+    await assert.rejects(stack.oauth.register(as, [codeServerRedirectUri(1, server.url)]), (e: unknown) =>
       e instanceof RegistrationRefusedError && e.reason === 'unavailable' && /by hand/.test(e.message));
   });
 
   it('a sign-in that would register itself ends with that error, before any browser opens', async () => {
     let opened = false;
     await assert.rejects(stack.flow.signIn({
-      serverUrl: server.url, scopes: ['files:read', 'files:write'], redirectUri: codeServerRedirectUri(),
+      serverUrl: server.url, scopes: ['files:read', 'files:write'], redirectUri: codeServerRedirectUri(1, server.url),
       openBrowser: async () => {
         opened = true;
       },
@@ -111,7 +120,8 @@ describe('auth: the GitShare its page documents (--seed-only, a client registere
         assert.equal(new URL(url).searchParams.get('redirect_uri'), CALLBACK);
         const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
         assert.ok(location.startsWith(`${CALLBACK}?code=`));
-        assert.ok(stack.pending.handleCallback(new URL(location).searchParams));
+        const back = new URL(location);
+        assert.ok(stack.pending.handleCallback(back.searchParams, back.pathname));
       },
     });
     assert.equal(session.user.username, 'demo');
@@ -161,7 +171,7 @@ describe('auth: discovery that leaves endpoints out', () => {
   it('no registration_endpoint: RegistrationRefusedError without a request; no revocation_endpoint: "unsupported" without a request', async () => {
     const as = await stack.oauth.discover(server.url);
     assert.equal(as.registration_endpoint, undefined);
-    await assert.rejects(stack.oauth.register(as, [codeServerRedirectUri()]), (e: unknown) => e instanceof RegistrationRefusedError && e.reason === 'unavailable');
+    await assert.rejects(stack.oauth.register(as, [codeServerRedirectUri(1, server.url)]), (e: unknown) => e instanceof RegistrationRefusedError && e.reason === 'unavailable');
     assert.equal(await stack.oauth.revoke(as, { clientId: 'x', clientSecret: 'y' }, 'some-token-value'), 'unsupported');
     assert.deepEqual(stack.http.requests.map((r) => new URL(r.url).pathname), ['/.well-known/oauth-authorization-server']);
   });

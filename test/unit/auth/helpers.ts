@@ -9,7 +9,7 @@ import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { ClientRegistry } from '../../../src/auth/clientRegistry';
 import { Emitter } from '../../../src/auth/emitter';
 import { FetchInit, FetchLike, OAuthClient, nodeFetchAsWhatwg } from '../../../src/auth/oauthClient';
-import { PendingSignIns } from '../../../src/auth/pendingSignIns';
+import { PendingSignIns, callbackPathFor } from '../../../src/auth/pendingSignIns';
 import { SessionManager, SessionManagerOptions } from '../../../src/auth/sessionManager';
 import { SignInFlow } from '../../../src/auth/signInFlow';
 import { SecretStorageLike, TokenStore } from '../../../src/auth/tokenStore';
@@ -103,9 +103,21 @@ export class RecordingFetch {
   }
 }
 
-/** A redirect URI shaped like the one code-server hands out (see vscode-testing.md). */
-export function codeServerRedirectUri(reqId = 1): string {
-  return `http://127.0.0.1:9/stable-0123abcd/callback?vscode-reqid=${reqId}&vscode-scheme=code-oss&vscode-authority=gitshare.gitshare-vscode&vscode-path=%2Fdid-authenticate`;
+/**
+ * A redirect URI shaped like the one code-server hands out (see vscode-testing.md),
+ * leading to the callback path of `serverUrl`.
+ */
+export function codeServerRedirectUri(reqId: number, serverUrl: string): string {
+  return `http://127.0.0.1:9/stable-0123abcd/callback?vscode-reqid=${reqId}&vscode-scheme=code-oss&vscode-authority=gitshare.gitshare-vscode&vscode-path=${encodeURIComponent(callbackPathFor(serverUrl))}`;
+}
+
+/**
+ * What the UriHandler receives when the browser lands on `location` (a code-server
+ * shaped callback): the query and the path code-server opens (its `vscode-path`).
+ */
+export function callbackOf(location: string): { query: URLSearchParams; path: string } {
+  const url = new URL(location);
+  return { query: url.searchParams, path: url.searchParams.get('vscode-path') ?? url.pathname };
 }
 
 export interface AuthStackOptions {
@@ -145,7 +157,7 @@ export class AuthStack {
   }
 
   /** A complete callback-mode sign-in, playing the browser as `demo`. */
-  async signIn(server: RunningServer, redirectUri = codeServerRedirectUri(), username = 'demo', password = 'demo') {
+  async signIn(server: RunningServer, redirectUri = codeServerRedirectUri(1, server.url), username = 'demo', password = 'demo') {
     return this.flow.signIn({
       serverUrl: server.url,
       scopes: ['files:read', 'files:write'],
@@ -153,7 +165,8 @@ export class AuthStack {
       openBrowser: async (url) => {
         const location = await authorizeAsUser(url, { username, password, decision: 'allow' });
         assert.ok(location.startsWith(redirectUri + '&'), 'the browser came back to the redirect URI');
-        assert.ok(this.pending.handleCallback(new URL(location).searchParams));
+        const { query, path } = callbackOf(location);
+        assert.ok(this.pending.handleCallback(query, path));
       },
     });
   }

@@ -51,7 +51,18 @@ describe('auth: OAuth client against the local server', () => {
       ['another issuer', { issuer: 'https://evil.example' }],
       ['a token endpoint on another origin', { token_endpoint: 'https://evil.example/oauth2/token/' }],
       ['a registration endpoint on another origin', { registration_endpoint: 'http://127.0.0.9:1/oauth2/register/' }],
+      ['PKCE methods that leave out S256', { code_challenge_methods_supported: ['plain'] }],
+      ['an empty list of PKCE methods', { code_challenge_methods_supported: [] }],
     ];
+    it('accepts metadata that lists S256 among other PKCE methods, or lists none', async () => {
+      const real = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+      http.intercept = (url) => (url.includes('/.well-known/') ? jsonResponse(200, { ...real, code_challenge_methods_supported: ['plain', 'S256'] }) : undefined);
+      assert.equal((await oauth.discover(server.url)).issuer, server.url);
+      const { code_challenge_methods_supported: _dropped, ...without } = real;
+      http.intercept = (url) => (url.includes('/.well-known/') ? jsonResponse(200, without) : undefined);
+      assert.equal((await oauth.discover(server.url)).issuer, server.url);
+    });
+
     for (const [what, override] of bad) {
       it(`refuses metadata with ${what}`, async () => {
         const real = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
@@ -79,10 +90,10 @@ describe('auth: OAuth client against the local server', () => {
   describe('registration', () => {
     it('registers for exactly the given redirect URIs (RFC 7591) and can delete the registration', async () => {
       const as = await oauth.discover(server.url);
-      const client = await oauth.register(as, [codeServerRedirectUri(3), OOB_REDIRECT_URI]);
+      const client = await oauth.register(as, [codeServerRedirectUri(3, server.url), OOB_REDIRECT_URI]);
       assert.ok(client.clientId);
       assert.ok(client.clientSecret);
-      assert.deepEqual(client.redirectUris, [codeServerRedirectUri(3), OOB_REDIRECT_URI]);
+      assert.deepEqual(client.redirectUris, [codeServerRedirectUri(3, server.url), OOB_REDIRECT_URI]);
       const body = JSON.parse(http.requests.at(-1)!.body!);
       assert.equal(body.client_name, 'GitShare for VS Code');
       assert.equal(body.token_endpoint_auth_method, 'client_secret_post');
@@ -95,7 +106,7 @@ describe('auth: OAuth client against the local server', () => {
 
     it('deleting with only the client credentials works too (Basic)', async () => {
       const as = await oauth.discover(server.url);
-      const client = await oauth.register(as, [codeServerRedirectUri(4)]);
+      const client = await oauth.register(as, [codeServerRedirectUri(4, server.url)]);
       assert.equal(await oauth.unregister(as, { ...client, registrationAccessToken: undefined, registrationClientUri: undefined }), true);
       assert.match(http.requests.at(-1)!.headers.authorization!, /^Basic /);
     });
@@ -107,7 +118,7 @@ describe('auth: OAuth client against the local server', () => {
   });
 
   describe('token endpoint', () => {
-    async function authorized(redirectUri = codeServerRedirectUri()) {
+    async function authorized(redirectUri = codeServerRedirectUri(1, server.url)) {
       const as = await oauth.discover(server.url);
       const client = await oauth.register(as, [redirectUri]);
       const request = await oauth.createAuthorization(as, client, redirectUri, ['files:read']);

@@ -1,3 +1,4 @@
+import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 import assert from 'node:assert/strict';
 import { OOB_REDIRECT_URI } from '../../../src/auth/oauthClient';
 import { authorizeAsUser, RunningServer } from '../../server/index';
@@ -59,14 +60,14 @@ describe('auth: no secret ever reaches the log', () => {
     const session = await stack.flow.signIn({
       serverUrl: server.url,
       scopes: ['files:read', 'files:write'],
-      redirectUri: codeServerRedirectUri(),
+      redirectUri: codeServerRedirectUri(1, server.url),
       openBrowser: async (url) => {
         const location = new URL(await browse(url));
         collected.add(location.searchParams.get('code'));
         const forged = new URLSearchParams(location.searchParams);
         forged.set('state', 'forged-state-abcdefgh');
-        stack.pending.handleCallback(forged);
-        stack.pending.handleCallback(location.searchParams);
+        stack.pending.handleCallback(forged, callbackPathFor(server.url));
+        stack.pending.handleCallback(location.searchParams, callbackPathFor(server.url));
       },
     });
     // No-callback mode.

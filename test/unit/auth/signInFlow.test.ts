@@ -1,9 +1,10 @@
+import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { CancelledError, GitShareError } from '../../../src/common/errors';
 import { OOB_REDIRECT_URI } from '../../../src/auth/oauthClient';
 import { authorizeAsUser, RunningServer } from '../../server/index';
-import { AuthStack, codeServerRedirectUri, startTestServer, tokenRequestCount } from './helpers';
+import { AuthStack, callbackOf, codeServerRedirectUri, startTestServer, tokenRequestCount } from './helpers';
 
 describe('auth: sign-in flow against the local server', () => {
   let server: RunningServer;
@@ -36,7 +37,7 @@ describe('auth: sign-in flow against the local server', () => {
   });
 
   it('sends the documented token request, with the byte-exact redirect URI registered and authorized', async () => {
-    const redirectUri = codeServerRedirectUri(7);
+    const redirectUri = codeServerRedirectUri(7, server.url);
     await stack.signIn(server, redirectUri);
     const registration = stack.http.requests.find((r) => r.method === 'POST' && r.url.endsWith('/oauth2/register/'))!;
     assert.deepEqual(JSON.parse(registration.body!).redirect_uris, [redirectUri, OOB_REDIRECT_URI]);
@@ -56,11 +57,11 @@ describe('auth: sign-in flow against the local server', () => {
       await stack.flow.signIn({
         serverUrl: server.url,
         scopes: ['files:read'],
-        redirectUri: codeServerRedirectUri(),
+        redirectUri: codeServerRedirectUri(1, server.url),
         openBrowser: async (url) => {
           urls.push(url);
           const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
-          stack.pending.handleCallback(new URL(location).searchParams);
+          stack.pending.handleCallback(new URL(location).searchParams, callbackPathFor(server.url));
         },
       });
     }
@@ -69,7 +70,7 @@ describe('auth: sign-in flow against the local server', () => {
       assert.equal(q.get('response_type'), 'code');
       assert.equal(q.get('code_challenge_method'), 'S256');
       assert.ok(Buffer.from(q.get('state')!, 'base64url').length >= 16);
-      assert.equal(q.get('redirect_uri'), codeServerRedirectUri());
+      assert.equal(q.get('redirect_uri'), codeServerRedirectUri(1, server.url));
       assert.equal(q.get('scope'), 'files:read');
     }
     assert.notEqual(a!.get('state'), b!.get('state'));
@@ -81,7 +82,7 @@ describe('auth: sign-in flow against the local server', () => {
     const signIn = stack.flow.signIn({
       serverUrl: server.url,
       scopes: ['files:read'],
-      redirectUri: codeServerRedirectUri(),
+      redirectUri: codeServerRedirectUri(1, server.url),
       openBrowser: async (url) => {
         location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
       },
@@ -94,14 +95,14 @@ describe('auth: sign-in flow against the local server', () => {
     forged.set('state', 'forged-state-0123456789abcdef');
     const missing = new URLSearchParams(real);
     missing.delete('state');
-    assert.equal(stack.pending.handleCallback(forged), false);
-    assert.equal(stack.pending.handleCallback(missing), false);
+    assert.equal(stack.pending.handleCallback(forged, callbackPathFor(server.url)), false);
+    assert.equal(stack.pending.handleCallback(missing, callbackPathFor(server.url)), false);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(tokenRequestCount(server, 'authorization_code'), 0);
 
-    assert.equal(stack.pending.handleCallback(real), true);
+    assert.equal(stack.pending.handleCallback(real, callbackPathFor(server.url)), true);
     await signIn;
-    assert.equal(stack.pending.handleCallback(real), false, 'a state works once');
+    assert.equal(stack.pending.handleCallback(real, callbackPathFor(server.url)), false, 'a state works once');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(tokenRequestCount(server, 'authorization_code'), 1);
     assert.ok(stack.sink.lines.some((l) => l.includes('already used state')));
@@ -112,10 +113,10 @@ describe('auth: sign-in flow against the local server', () => {
       stack.flow.signIn({
         serverUrl: server.url,
         scopes: ['files:read'],
-        redirectUri: codeServerRedirectUri(),
+        redirectUri: codeServerRedirectUri(1, server.url),
         openBrowser: async (url) => {
           const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'deny' });
-          stack.pending.handleCallback(new URL(location).searchParams);
+          stack.pending.handleCallback(new URL(location).searchParams, callbackPathFor(server.url));
         },
       }),
       (error: unknown) => error instanceof CancelledError && error.message === 'Sign-in was cancelled on GitShare.',
@@ -129,7 +130,7 @@ describe('auth: sign-in flow against the local server', () => {
       stack.flow.signIn({
         serverUrl: server.url,
         scopes: ['files:read'],
-        redirectUri: codeServerRedirectUri(),
+        redirectUri: codeServerRedirectUri(1, server.url),
         openBrowser: async (url) => {
           const mine = new URL(await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' })).searchParams;
           // A code issued for another PKCE challenge arrives under this attempt's state: the verifier does not match.
@@ -138,7 +139,7 @@ describe('auth: sign-in flow against the local server', () => {
           other.searchParams.set('code_challenge', 'A'.repeat(43));
           const foreign = new URL(await authorizeAsUser(other.href, { username: 'demo', password: 'demo', decision: 'allow' })).searchParams;
           mine.set('code', foreign.get('code')!);
-          stack.pending.handleCallback(mine);
+          stack.pending.handleCallback(mine, callbackPathFor(server.url));
         },
       }),
       (error: unknown) => error instanceof GitShareError && error.code === 'invalid_grant',
@@ -151,6 +152,7 @@ describe('auth: sign-in flow against the local server', () => {
 
   it('signs in with the no-callback mode on its own (the person pastes the code)', async () => {
     let shown = '';
+    const asked: string[] = [];
     const session = await stack.flow.signIn({
       serverUrl: server.url,
       scopes: ['files:read', 'files:write'],
@@ -159,11 +161,54 @@ describe('auth: sign-in flow against the local server', () => {
         assert.equal(new URL(url).searchParams.get('redirect_uri'), OOB_REDIRECT_URI);
         shown = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
       },
-      promptForCode: async () => `  ${shown}\n`,
+      promptForCode: async (host) => {
+        asked.push(host);
+        return `  ${shown}\n`;
+      },
     });
+    assert.deepEqual(asked, [new URL(server.url).host], 'the prompt names the server the code is for');
     assert.equal(session.user.username, 'demo');
     const [token] = stack.http.tokenRequests();
     assert.equal(token!.get('redirect_uri'), OOB_REDIRECT_URI);
+  });
+
+  it('mix-up: a code the honest server issued, coming back on its path to a sign-in started at another server, is never sent there', async () => {
+    // Signed in to the honest server once: the extension's client is registered there.
+    await stack.signIn(server);
+    const honestClient = (await stack.store.readClients(server.url))[0]!;
+    const hostile = await startTestServer();
+    try {
+      // The hostile server does not promise `iss` (RFC 9207), so only the callback path can tell.
+      const metadata = (await (await fetch(`${hostile.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+      delete metadata.authorization_response_iss_parameter_supported;
+      stack.http.intercept = (url) => (url === `${hostile.url}/.well-known/oauth-authorization-server` ? Promise.resolve(Response.json(metadata)) : undefined);
+      let delivered: boolean | undefined;
+      const attempt = stack.flow.signIn({
+        serverUrl: hostile.url,
+        scopes: ['files:read'],
+        redirectUri: codeServerRedirectUri(1, hostile.url),
+        openBrowser: async (url) => {
+          // The hostile server sends the person to the honest consent page with its own state and challenge.
+          const mixed = new URL(url);
+          const honest = new URL(`${server.url}/oauth2/authorize/`);
+          honest.search = mixed.search;
+          honest.searchParams.set('client_id', honestClient.clientId);
+          honest.searchParams.set('redirect_uri', codeServerRedirectUri(1, server.url));
+          const location = await authorizeAsUser(honest.href, { username: 'demo', password: 'demo', decision: 'allow' });
+          const { query, path } = callbackOf(location);
+          query.delete('iss');
+          assert.ok(query.get('code'), 'the honest server issued a code');
+          delivered = stack.pending.handleCallback(query, path);
+        },
+      });
+      await assert.rejects(attempt, (e: unknown) => e instanceof GitShareError && e.kind === 'protocol' && /different GitShare server/.test(e.message));
+      assert.equal(delivered, false);
+      assert.equal(tokenRequestCount(hostile, 'authorization_code'), 0, 'the honest code never reached the hostile server');
+      assert.equal(stack.http.requests.filter((r) => r.url.startsWith(hostile.url) && r.url.endsWith('/oauth2/token/')).length, 0);
+      assert.equal(stack.sessions.accounts.length, 1, 'only the honest session');
+    } finally {
+      await hostile.close();
+    }
   });
 
   it('a dismissed code prompt cancels without a token request', async () => {
@@ -186,7 +231,7 @@ describe('auth: sign-in flow against the local server', () => {
       stack.flow.signIn({
         serverUrl: server.url,
         scopes: ['files:read'],
-        redirectUri: codeServerRedirectUri(),
+        redirectUri: codeServerRedirectUri(1, server.url),
         timeoutMs: 100,
         openBrowser: async (url) => {
           state = new URL(url).searchParams.get('state')!;
@@ -194,7 +239,7 @@ describe('auth: sign-in flow against the local server', () => {
       }),
       (error: unknown) => error instanceof GitShareError && error.kind === 'timeout' && /5 minutes/.test(error.message),
     );
-    assert.equal(stack.pending.handleCallback(new URLSearchParams({ code: 'whatever-code', state })), false);
+    assert.equal(stack.pending.handleCallback(new URLSearchParams({ code: 'whatever-code', state }), callbackPathFor(server.url)), false);
     assert.equal(stack.http.tokenRequests().length, 0);
   });
 
@@ -203,7 +248,7 @@ describe('auth: sign-in flow against the local server', () => {
     const signIn = stack.flow.signIn({
       serverUrl: server.url,
       scopes: ['files:read'],
-      redirectUri: codeServerRedirectUri(),
+      redirectUri: codeServerRedirectUri(1, server.url),
       signal: controller.signal,
       openBrowser: async () => {
         setTimeout(() => controller.abort(), 10);
@@ -214,15 +259,15 @@ describe('auth: sign-in flow against the local server', () => {
   });
 
   it('reuses a registration for the same redirect URI and deletes unused ones', async () => {
-    await stack.signIn(server, codeServerRedirectUri(1));
-    await stack.signIn(server, codeServerRedirectUri(1));
+    await stack.signIn(server, codeServerRedirectUri(1, server.url));
+    await stack.signIn(server, codeServerRedirectUri(1, server.url));
     assert.equal(stack.http.requests.filter((r) => r.url.endsWith('/oauth2/register/')).length, 1);
     // A new redirect URI (code-server counts reqid up): a new client; the sign-in
     // replaced the session, so the first client is unused and deleted at the server.
-    await stack.signIn(server, codeServerRedirectUri(2));
+    await stack.signIn(server, codeServerRedirectUri(2, server.url));
     const clients = await stack.store.readClients(server.url);
     assert.equal(clients.length, 1);
-    assert.ok(clients[0]!.redirectUris.includes(codeServerRedirectUri(2)));
+    assert.ok(clients[0]!.redirectUris.includes(codeServerRedirectUri(2, server.url)));
     assert.equal(stack.http.requests.filter((r) => r.method === 'DELETE').length, 1);
     assert.equal(stack.sessions.accounts.length, 1, 'the same user on the same server is one account');
   });

@@ -1,3 +1,4 @@
+import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 /**
  * The client's security promises, against the real local server: forged
  * callbacks make no token request, no secret reaches a log line, an error
@@ -62,14 +63,14 @@ describe('reliability: client security', function () {
       const forged = (q: Record<string, string>) => new URLSearchParams(q);
       const bogus = { code: 'forged-code-0123456789', state: 'forged-state-0123456789abcdef' };
       // Nothing pending.
-      assert.equal(stack.pending.handleCallback(forged(bogus)), false);
-      assert.equal(stack.pending.handleCallback(forged({ error: 'access_denied', state: bogus.state })), false);
+      assert.equal(stack.pending.handleCallback(forged(bogus), callbackPathFor(server.url)), false);
+      assert.equal(stack.pending.handleCallback(forged({ error: 'access_denied', state: bogus.state }), callbackPathFor(server.url)), false);
 
       let location = '';
       const signIn = stack.flow.signIn({
         serverUrl: server.url,
         scopes: ['files:read'],
-        redirectUri: codeServerRedirectUri(),
+        redirectUri: codeServerRedirectUri(1, server.url),
         openBrowser: async (url) => {
           location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
         },
@@ -89,15 +90,15 @@ describe('reliability: client security', function () {
         forged({ code: real.get('code')!, state: real.get('state')! + 'x' }),
       ];
       for (const query of cases) {
-        assert.equal(stack.pending.handleCallback(query), false, query.toString());
+        assert.equal(stack.pending.handleCallback(query, callbackPathFor(server.url)), false, query.toString());
       }
       await sleepMs(50);
       assert.equal(tokenRequests().authorization_code, 0, 'no token request for a forged callback');
       assert.deepEqual(await stack.store.readSessions(), [], 'no session stored');
 
-      assert.equal(stack.pending.handleCallback(real), true);
+      assert.equal(stack.pending.handleCallback(real, callbackPathFor(server.url)), true);
       await signIn;
-      assert.equal(stack.pending.handleCallback(real), false, 'a reused state');
+      assert.equal(stack.pending.handleCallback(real, callbackPathFor(server.url)), false, 'a reused state');
       await sleepMs(50);
       assert.equal(tokenRequests().authorization_code, 1);
       count('badInputs', 'forged sign-in callbacks', cases.length + 3);
@@ -108,10 +109,10 @@ describe('reliability: client security', function () {
         stack.flow.signIn({
           serverUrl: server.url,
           scopes: ['files:read'],
-          redirectUri: codeServerRedirectUri(2),
+          redirectUri: codeServerRedirectUri(2, server.url),
           openBrowser: async (url) => {
             const state = new URL(url).searchParams.get('state')!;
-            stack.pending.handleCallback(forged({ error: 'server_error', state }));
+            stack.pending.handleCallback(forged({ error: 'server_error', state }), callbackPathFor(server.url));
           },
         }),
         (e: unknown) => e instanceof GitShareError,
@@ -159,8 +160,8 @@ describe('reliability: client security', function () {
       const session = await stack.flow.signIn({
         serverUrl: server.url,
         scopes: ['files:read', 'files:write'],
-        redirectUri: codeServerRedirectUri(),
-        openBrowser: async (url) => void stack.pending.handleCallback(new URL(await browse(url)).searchParams),
+        redirectUri: codeServerRedirectUri(1, server.url),
+        openBrowser: async (url) => void stack.pending.handleCallback(new URL(await browse(url)).searchParams, callbackPathFor(server.url)),
       });
       let pasted = '';
       await stack.flow.signIn({
@@ -314,7 +315,7 @@ describe('reliability: client security', function () {
       const stack = new AuthStack();
       try {
         await assert.rejects(
-          stack.flow.signIn({ serverUrl, scopes: ['files:read'], redirectUri: codeServerRedirectUri(), openBrowser: async () => undefined }),
+          stack.flow.signIn({ serverUrl, scopes: ['files:read'], redirectUri: codeServerRedirectUri(1, server.url), openBrowser: async () => undefined }),
           (e: unknown) => e instanceof GitShareError,
           serverUrl,
         );
