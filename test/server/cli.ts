@@ -16,6 +16,7 @@ import { generateTestCa, readTlsFiles, type TlsMaterial } from './tls';
 const USAGE = `Usage: node out/test/server/cli.js [options]
   --port N                 port to listen on (default ${DEFAULT_PORT}; 0 = a free port)
   --host H                 address to bind (default 127.0.0.1)
+  --public-url URL         the origin clients use when something sits in between (default the bound address)
   --data DIR               data folder (default .gitshare-data at the repository root)
   --token-ttl SECONDS      access token lifetime (default ${DEFAULT_TOKEN_TTL_SECONDS})
   --user NAME:PASSWORD     an account; repeatable (default demo:demo)
@@ -37,6 +38,7 @@ const USAGE = `Usage: node out/test/server/cli.js [options]
 interface CliOptions {
 	port: number;
 	host: string;
+	publicUrl?: string;
 	dataDir: string;
 	tokenTtlSeconds: number;
 	users: ServerAccount[];
@@ -80,6 +82,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
 		switch (flag) {
 			case '--port': options.port = integer(flag, value(), 0); break;
 			case '--host': options.host = value() ?? ''; break;
+			case '--public-url': options.publicUrl = value(); break;
 			case '--data': options.dataDir = path.resolve(value() ?? ''); break;
 			case '--token-ttl': options.tokenTtlSeconds = integer(flag, value(), 1); break;
 			case '--max-upload-bytes': options.maxUploadBytes = integer(flag, value(), 0); break;
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
 		tls,
 		port: options.port,
 		host: options.host,
+		publicUrl: options.publicUrl,
 		dataDir: options.dataDir,
 		tokenTtlSeconds: options.tokenTtlSeconds,
 		users: options.users,
@@ -165,7 +169,9 @@ async function main(): Promise<void> {
 		faults: options.faults,
 		log: options.quiet ? undefined : line => console.log(line),
 	});
-	console.log(`GitShare server listening on ${server.url}`);
+	// The bound address (with --public-url, what that URL reaches through something in between).
+	const bound = `${tls ? 'https' : 'http'}://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`;
+	console.log(`GitShare server listening on ${options.publicUrl ? bound : server.url}`);
 	for (const account of server.users) {
 		console.log(`Account: ${account.username} / ${account.password}`);
 	}

@@ -40,6 +40,11 @@ export interface ServerOptions {
 	readonly port?: number;
 	/** Default 127.0.0.1. */
 	readonly host?: string;
+	/**
+	 * The origin clients reach the server at, when something sits in between (the bench's
+	 * shaping link): the OAuth issuer and every absolute URL. Default: the bound host and port.
+	 */
+	readonly publicUrl?: string;
 	/** Default: a new temporary folder, deleted by `close()`. A given folder is kept. */
 	readonly dataDir?: string;
 	/** Lifetime of access tokens, seconds. Default 3600. */
@@ -198,7 +203,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		});
 	});
 	const port = (server.address() as AddressInfo).port;
-	ctx.issuer = originOf(host, port, options.tls !== undefined);
+	ctx.issuer = options.publicUrl?.replace(/\/+$/, '') ?? originOf(host, port, options.tls !== undefined);
 
 	let closing: Promise<void> | undefined;
 	return {
