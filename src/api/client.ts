@@ -398,6 +398,13 @@ export class GitShareClient {
             Accept: 'application/json, */*',
             'User-Agent': this.userAgent,
             Authorization: `Bearer ${token}`,
+            // Said explicitly because in the extension host VS Code's proxy support puts a fresh
+            // agent without keepAlive under every request (@vscode/proxy-agent's PacProxyAgent),
+            // and Node then sends `Connection: close`: one TCP connection, and one round trip
+            // more, per request. With the header, a direct connection goes back to the pool of
+            // the agent underneath (Node's global agent, which keeps connections alive), and
+            // proxy resolution (http.proxy, system proxies) still decides every request.
+            Connection: 'keep-alive',
           },
           body: req.body?.(() => attempt.touch(this.idleTimeoutMs)),
           redirect: 'manual',

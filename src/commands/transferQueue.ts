@@ -40,6 +40,9 @@ export interface TransferSummary {
   readonly cancelled: boolean;
 }
 
+/** Transfers at once unless `gitshare.transfers.concurrency` says otherwise (package.json has the same default). */
+export const DEFAULT_CONCURRENCY = 4;
+
 export class TransferQueue {
   private readonly outcomes: TransferOutcome[] = [];
   private readonly bytesByJob = new Map<TransferJob, number>();

@@ -18,7 +18,7 @@ import { remoteUri } from '../fs/uris';
 import type { Interaction } from '../common/interaction';
 import { ConflictDecider, type AskConflict } from './conflicts';
 import { createRemoteFolders, downloadJob, planDownload, planUpload, uploadJob } from './transfers';
-import { describeSummary, formatBytes, summaryLines, TransferQueue, type TransferSummary } from './transferQueue';
+import { describeSummary, formatBytes, summaryLines, DEFAULT_CONCURRENCY, TransferQueue, type TransferSummary } from './transferQueue';
 
 /** Shortest time between two updates of the progress notification. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -70,8 +70,8 @@ export class TransferService {
   }
 
   private concurrency(): number {
-    const value = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>(Settings.transfersConcurrency, 4);
-    return Number.isInteger(value) && value >= 1 ? Math.min(value, 16) : 4;
+    const value = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>(Settings.transfersConcurrency, DEFAULT_CONCURRENCY);
+    return Number.isInteger(value) && value >= 1 ? Math.min(value, 16) : DEFAULT_CONCURRENCY;
   }
 
   private withProgress(

@@ -10,7 +10,16 @@
  *   --files N            small files for the many-files figure (default 1000)
  *   --entries N          entries in the listed folder (default 10000)
  *   --activation-runs N  code-server windows for the activation figure (default 3; quick 1)
- *   --only a,b           figures: download,upload,static,memory,many,listing,bundle,activation
+ *   --only a,b           figures: download,upload,static,memory,many,listing,bundle,activation,
+ *                        link-big,link-many,link-host
+ *   --rtt-ms N           the link's round-trip time (default 40)
+ *   --mbit N             the link's rate in Mbit/s (default 200)
+ *   --link-size MIB      size of the big transfer over the link (default 256; quick 32)
+ *   --concurrency N      transfers at once for the small files (default: the extension's default)
+ *
+ * The link figures run through a shaping proxy (link/linkProxy.ts) that adds the
+ * round trip and the rate cap, curl through the same proxy; each prints the
+ * physical limit from the profile and the ratio to it.
  */
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
@@ -21,12 +30,15 @@ import { outputDir, repoRoot } from '../harness/paths';
 import type { SpawnedServer } from '../server/spawn';
 import { measureActivation } from './activation/measure';
 import { curl, describeMachine, formatMiB, makeFile, MiB, runChild, runWorker, spread, type Spread } from './common';
+import { DEFAULT_CONCURRENCY } from '../../src/commands/transferQueue';
+import { measureInHost } from './host/measure';
+import { DEFAULT_LINK, rttSeconds, startLink, wireSeconds, type Link, type LinkProfile } from './link/link';
 import { bearerToken, startGitShare, startStatic, type StaticServer } from './servers';
 import type { WorkerRequest, WorkerResult } from './worker';
 
 // ---- options
 
-const FIGURES = ['download', 'upload', 'static', 'memory', 'many', 'listing', 'bundle', 'activation'] as const;
+const FIGURES = ['download', 'upload', 'static', 'memory', 'many', 'listing', 'bundle', 'activation', 'link-big', 'link-many', 'link-host'] as const;
 type Figure = (typeof FIGURES)[number];
 
 interface Options {
@@ -38,6 +50,10 @@ interface Options {
   readonly entries: number;
   readonly activationRuns: number;
   readonly only: ReadonlySet<Figure>;
+  readonly link: LinkProfile;
+  readonly linkSize: number;
+  readonly linkRuns: number;
+  readonly concurrency: number;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -74,6 +90,10 @@ function parseOptions(argv: readonly string[]): Options {
     entries: int('--entries', quick ? 2000 : 10_000),
     activationRuns: int('--activation-runs', quick ? 1 : 3),
     only: new Set(only as Figure[]),
+    link: { rttMs: int('--rtt-ms', DEFAULT_LINK.rttMs), mbit: int('--mbit', DEFAULT_LINK.mbit) },
+    linkSize: int('--link-size', quick ? 32 : 256) * MiB,
+    linkRuns: int('--runs', quick ? 1 : 3),
+    concurrency: int('--concurrency', DEFAULT_CONCURRENCY),
   };
 }
 
@@ -163,6 +183,8 @@ interface Context {
   readonly staticRoot: string;
   readonly token: string;
   readonly env: NodeJS.ProcessEnv;
+  /** The shaping link in front of the GitShare server (127.0.0.2, so VS Code's proxy support applies in the host). */
+  readonly link: Link;
 }
 
 function apiUrl(ctx: Context, kind: 'files' | 'folders', remote: string): string {
@@ -546,6 +568,220 @@ async function listing(ctx: Context): Promise<void> {
   });
 }
 
+// ---- over the link
+
+function linkText(p: LinkProfile): string {
+  return `${p.rttMs} ms RTT, ${p.mbit} Mbit/s`;
+}
+
+function linkApiUrl(ctx: Context, kind: 'files' | 'folders', remote: string): string {
+  return `${ctx.link.url}/api/v1/${kind}${remote.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** Big files at the link's rate: limit one round trip + bytes ÷ rate; curl through the same link. */
+async function linkBig(ctx: Context): Promise<void> {
+  const { options, link } = ctx;
+  const size = options.linkSize;
+  const source = await bigSource(ctx, size);
+  const sink = path.join(ctx.work, 'sink-link');
+  await fsp.mkdir(sink, { recursive: true });
+  const limit = rttSeconds(link.profile) + wireSeconds(link.profile, size);
+  log(`over the link (${linkText(link.profile)}): ${formatMiB(size)} down and up × ${options.linkRuns}; limit ${fmt(limit)} s`);
+  for (const op of ['download', 'upload'] as const) {
+    const ext: number[] = [];
+    const viaCurl: number[] = [];
+    for (let run = 0; run < options.linkRuns; run++) {
+      const steps = [
+        async () => {
+          if (op === 'download') {
+            const out = path.join(sink, 'curl.bin');
+            viaCurl.push((await curl(['-o', out, linkApiUrl(ctx, 'files', source.remote)], ctx.token)).seconds);
+            await fsp.rm(out, { force: true });
+          } else {
+            const remote = `/bench/link-up/curl-${run}.bin`;
+            viaCurl.push((await curl(['-T', source.local, '-o', '/dev/null', linkApiUrl(ctx, 'files', remote)], ctx.token)).seconds);
+            await removeRemote(ctx, remote);
+          }
+        },
+        async () => {
+          if (op === 'download') {
+            const local = path.join(sink, `ext-${run}.bin`);
+            ext.push((await worker(ctx, { mode: 'download', serverUrl: link.url, remote: source.remote, local, size })).seconds);
+            await fsp.rm(local, { force: true });
+          } else {
+            const remote = `/bench/link-up/ext-${run}.bin`;
+            ext.push((await worker(ctx, { mode: 'upload', serverUrl: link.url, remote, local: source.local, size })).seconds);
+            await removeRemote(ctx, remote);
+          }
+        },
+      ];
+      for (const step of run % 2 ? steps.reverse() : steps) {
+        await step();
+      }
+      log(`  ${op} run ${run + 1}: extension ${fmt(ext[run])} s, curl ${fmt(viaCurl[run])} s`);
+    }
+    const ofLimit = spread(ext.map((t) => limit / t));
+    const vsCurl = spread(ext.map((t, i) => viaCurl[i] / t));
+    rows.push({
+      figure: `${op} ${formatMiB(size)} over the link (${linkText(link.profile)})`,
+      value: `${fmt(spread(ext).median)} s (extension)`,
+      comparison: `limit ${fmt(limit)} s (1 RTT + bytes ÷ rate); curl ${fmt(spread(viaCurl).median)} s (extension at ${fmt(vsCurl.median)}× curl's speed)`,
+      ratio: ofLimit,
+      ratioUnit: '× limit',
+      target: '≥ 0.95× limit, ≥ 1.0× curl',
+      pass: ofLimit.median >= 0.95 && vsCurl.median >= 1.0,
+      note:
+        ofLimit.median >= 0.95 && vsCurl.median >= 1.0
+          ? undefined
+          : `over the link the extension takes ${fmt(spread(ext).median)} s, curl ${fmt(spread(viaCurl).median)} s (extension speed ${fmt(vsCurl.median)}× curl's), the limit ${fmt(limit)} s.`,
+      raw: { extensionSeconds: ext, curlSeconds: viaCurl, limitSeconds: limit },
+    });
+  }
+}
+
+/** The limit for n small files at concurrency c over the link: ⌈n ÷ c⌉ round trips + the bytes at the link's rate. */
+function manyLimit(profile: LinkProfile, n: number, c: number, bytes: number): number {
+  return Math.ceil(n / c) * rttSeconds(profile) + wireSeconds(profile, bytes);
+}
+
+async function writeManyFiles(dir: string, n: number): Promise<string[]> {
+  await fsp.mkdir(dir, { recursive: true });
+  const block = Buffer.alloc(4096);
+  for (let i = 0; i < n; i++) {
+    await fsp.writeFile(path.join(dir, `f${String(i).padStart(5, '0')}.txt`), block.fill(i % 251));
+  }
+  return (await fsp.readdir(dir)).sort();
+}
+
+/** Many small files up and down over the link, with the transfer code the commands use, beside curl --parallel at the same concurrency. */
+async function linkMany(ctx: Context): Promise<void> {
+  const { options, link } = ctx;
+  const n = options.files;
+  const c = options.concurrency;
+  const dir = path.join(ctx.work, 'many-link', 'many');
+  const names = await writeManyFiles(dir, n);
+  const bytes = n * 4096;
+  const limit = manyLimit(link.profile, n, c, bytes);
+  log(`over the link (${linkText(link.profile)}): ${n} files of 4 KiB up and down at concurrency ${c} × ${options.linkRuns}; limit ${fmt(limit)} s`);
+  const curlParallel = async (op: 'upload' | 'download', remoteFolder: string, localFolder: string) => {
+    const config = path.join(ctx.work, 'curl-many-link.cfg');
+    const lines = names.map((name) =>
+      op === 'upload'
+        ? `upload-file = "${path.join(localFolder, name)}"\nurl = "${linkApiUrl(ctx, 'files', `${remoteFolder}/${name}`)}"\noutput = "/dev/null"\n`
+        : `url = "${linkApiUrl(ctx, 'files', `${remoteFolder}/${name}`)}"\noutput = "${path.join(localFolder, name)}"\n`,
+    );
+    await fsp.writeFile(config, `header = "Authorization: Bearer ${ctx.token}"\n` + lines.join(''));
+    await link.reset();
+    const started = performance.now();
+    const r = await runChild('curl', ['-sS', '--fail', '--parallel', '--parallel-max', String(c), '-K', config]);
+    const seconds = (performance.now() - started) / 1000;
+    await fsp.rm(config, { force: true });
+    if (r.code !== 0) {
+      throw new Error(`curl --parallel failed: ${r.stderr}`);
+    }
+    return { seconds, connections: (await link.stats()).connections };
+  };
+  const results = {
+    upload: { ext: [] as number[], extConnections: [] as number[], curl: [] as number[], curlConnections: [] as number[], loopback: [] as number[] },
+    download: { ext: [] as number[], extConnections: [] as number[], curl: [] as number[], curlConnections: [] as number[], loopback: [] as number[] },
+  };
+  for (let run = 0; run < options.linkRuns; run++) {
+    const base = `/bench/many-link/${run}`;
+    // Uploads first (their results are what the downloads fetch).
+    await link.reset();
+    const up = await worker(ctx, { mode: 'many', serverUrl: link.url, localDir: dir, remoteFolder: `${base}/ext`, concurrency: c });
+    results.upload.ext.push(up.seconds);
+    results.upload.extConnections.push((await link.stats()).connections);
+    const curlUp = await curlParallel('upload', `${base}/curl/many`, dir);
+    results.upload.curl.push(curlUp.seconds);
+    results.upload.curlConnections.push(curlUp.connections);
+    // The same work without the link: what the server and this machine cost per file.
+    results.upload.loopback.push((await worker(ctx, { mode: 'many', serverUrl: ctx.gitshare.url, localDir: dir, remoteFolder: `${base}/loop`, concurrency: c })).seconds);
+
+    const down = path.join(ctx.work, 'many-link', `down-${run}`);
+    await fsp.mkdir(path.join(down, 'ext'), { recursive: true });
+    await link.reset();
+    const dn = await worker(ctx, { mode: 'manyDown', serverUrl: link.url, localDir: path.join(down, 'ext'), remoteFolder: `${base}/ext/many`, concurrency: c });
+    results.download.ext.push(dn.seconds);
+    results.download.extConnections.push((await link.stats()).connections);
+    await fsp.mkdir(path.join(down, 'curl'), { recursive: true });
+    const curlDown = await curlParallel('download', `${base}/ext/many`, path.join(down, 'curl'));
+    results.download.curl.push(curlDown.seconds);
+    results.download.curlConnections.push(curlDown.connections);
+    await fsp.mkdir(path.join(down, 'loop'), { recursive: true });
+    results.download.loopback.push((await worker(ctx, { mode: 'manyDown', serverUrl: ctx.gitshare.url, localDir: path.join(down, 'loop'), remoteFolder: `${base}/ext/many`, concurrency: c })).seconds);
+    await fsp.rm(down, { recursive: true, force: true });
+    await removeRemote(ctx, base);
+    log(
+      `  run ${run + 1}: up ${fmt(up.seconds)} s (${results.upload.extConnections[run]} connections), curl ${fmt(curlUp.seconds)} s (${curlUp.connections}), loopback ${fmt(results.upload.loopback[run])} s; ` +
+        `down ${fmt(dn.seconds)} s (${results.download.extConnections[run]} connections), curl ${fmt(curlDown.seconds)} s (${curlDown.connections}), loopback ${fmt(results.download.loopback[run])} s`,
+    );
+  }
+  for (const op of ['upload', 'download'] as const) {
+    const r = results[op];
+    const ofLimit = spread(r.ext.map((t) => t / limit));
+    const vsCurl = spread(r.ext.map((t, i) => r.curl[i] / t));
+    const loop = spread(r.loopback).median;
+    const pass = ofLimit.median <= 1.25 && vsCurl.median >= 1;
+    rows.push({
+      figure: `${n} files of 4 KiB ${op === 'upload' ? 'up' : 'down'} over the link, concurrency ${c}`,
+      value: `${fmt(spread(r.ext).median)} s, ${spread(r.extConnections).median} TCP connections`,
+      comparison: `limit ${fmt(limit)} s (⌈n÷c⌉ RTT + bytes÷rate); curl --parallel-max ${c} ${fmt(spread(r.curl).median)} s, ${spread(r.curlConnections).median} connections; same on loopback ${fmt(loop)} s`,
+      ratio: ofLimit,
+      ratioUnit: '× limit',
+      target: '≤ 1.25× limit, faster than curl, ≈ c connections',
+      pass,
+      note: pass
+        ? undefined
+        : `without the link the same ${op} takes ${fmt(loop)} s at concurrency ${c} on this machine (the server's and the client's work per file, no round trips): ` +
+          `${fmt(loop / limit)}× the link's limit before any round trip is paid, so the limit cannot be reached here; curl takes ${fmt(spread(r.curl).median)} s through the same link.`,
+      raw: { ...r, limitSeconds: limit },
+    });
+  }
+  await fsp.rm(path.join(ctx.work, 'many-link'), { recursive: true, force: true });
+}
+
+/** The same small files through the palette's Upload… and Download… in the real extension host (code-server), through the same link. */
+async function linkHost(ctx: Context, extensionDir: string): Promise<void> {
+  const { options, link } = ctx;
+  const n = options.files;
+  const c = options.concurrency;
+  const dir = path.join(ctx.work, 'many-host', 'many');
+  await writeManyFiles(dir, n);
+  const limit = manyLimit(link.profile, n, c, n * 4096);
+  log(`in the extension host (code-server) over the link: ${n} files of 4 KiB up and down at concurrency ${c}`);
+  const result = await measureInHost(extensionDir, { serverUrl: link.url, linkControlUrl: link.controlUrl, localDir: dir, files: n, concurrencies: [c] }, log);
+  for (const step of result.steps) {
+    log(`  ${step.what} at ${step.concurrency}: ${fmt(step.seconds)} s, ${step.connections} new TCP connections, ${step.files} files`);
+    if (step.files !== n) {
+      throw new Error(`the host ${step.what} moved ${step.files} of ${n} files`);
+    }
+    rows.push({
+      figure: `${n} files of 4 KiB ${step.what === 'upload' ? 'up' : 'down'} in the extension host over the link, concurrency ${step.concurrency}`,
+      value: `${fmt(step.seconds)} s, ${step.connections} TCP connections`,
+      comparison: `limit ${fmt(limit)} s; the palette's ${step.what === 'upload' ? 'Upload…' : 'Download…'} of a folder in code-server`,
+      ratio: { median: step.seconds / limit, min: step.seconds / limit, max: step.seconds / limit, runs: 1 },
+      ratioUnit: '× limit',
+      target: `≤ 1.25× limit, ≤ ${step.concurrency} connections`,
+      pass: step.seconds / limit <= 1.25 && step.connections <= step.concurrency,
+      raw: step,
+    });
+  }
+  const p = result.proxy;
+  log(`  with http.proxy set: ${p.requests} requests through the proxy (${p.connections} connections to it), ${p.files} files, ${fmt(p.seconds)} s`);
+  rows.push({
+    figure: 'http.proxy honoured in the extension host',
+    value: `${p.requests} requests through the proxy for ${n} files`,
+    comparison: `${p.connections} connections to the proxy (proxied requests get a new connection each: VS Code's proxy agent)`,
+    ratio: undefined,
+    ratioUnit: '',
+    target: '≥ 1 request per file through the proxy',
+    pass: p.requests >= n && p.files === n,
+    raw: p,
+  });
+  await fsp.rm(path.join(ctx.work, 'many-host'), { recursive: true, force: true });
+}
+
 /** `node esbuild.mjs --production` exactly, in a scratch copy of the project's top level so dist/ of the checkout is left alone. */
 async function productionBundle(ctx: Context): Promise<string> {
   const dir = path.join(ctx.work, 'extension');
@@ -611,6 +847,7 @@ async function main(): Promise<void> {
   await fsp.mkdir(staticRoot, { recursive: true });
   let gitshare: SpawnedServer | undefined;
   let staticServer: StaticServer | undefined;
+  let link: Link | undefined;
   const failures: string[] = [];
   const attempt = async (name: string, fn: () => Promise<void>) => {
     try {
@@ -622,13 +859,20 @@ async function main(): Promise<void> {
     }
   };
   try {
-    gitshare = await startGitShare(gitshareData);
+    // The link first: the server's public URL (its OAuth issuer) is the link's address, so a
+    // sign-in through the link (the extension host's) meets an issuer it accepts.
+    link = await startLink(undefined, options.link, '127.0.0.2');
+    gitshare = await startGitShare(gitshareData, link.url);
+    await link.setTarget(gitshare.url);
     staticServer = await startStatic(staticRoot);
-    const token = await bearerToken(gitshare.url);
-    const ctx: Context = { options, work, gitshare, gitshareData, staticServer, staticRoot, token, env: { GITSHARE_BENCH_TOKEN: token } };
-    log(`GitShare server ${gitshare.url} (child process), static server ${staticServer.url} (child process, node:http)`);
+    const token = await bearerToken(link.url);
+    const ctx: Context = { options, work, gitshare, gitshareData, staticServer, staticRoot, token, env: { GITSHARE_BENCH_TOKEN: token }, link };
+    log(
+      `GitShare server ${gitshare.url} (child process), static server ${staticServer.url} (child process, node:http), ` +
+        `link ${link.url} → GitShare (${linkText(options.link)}, child process)`,
+    );
     const want = (f: Figure) => options.only.has(f);
-    if (want('bundle') || want('activation')) {
+    if (want('bundle') || want('activation') || want('link-host')) {
       let dir: string | undefined;
       await attempt('bundle', async () => {
         dir = await productionBundle(ctx);
@@ -639,6 +883,15 @@ async function main(): Promise<void> {
       if (dir && want('activation')) {
         await attempt('activation', () => activation(ctx, dir!));
       }
+      if (dir && want('link-host')) {
+        await attempt('link-host', () => linkHost(ctx, dir!));
+      }
+    }
+    if (want('link-big')) {
+      await attempt('link-big', () => linkBig(ctx));
+    }
+    if (want('link-many')) {
+      await attempt('link-many', () => linkMany(ctx));
     }
     if (want('download') || want('upload') || want('static') || want('memory')) {
       await attempt('transfers', () => transfers(ctx, new Map()));
@@ -652,6 +905,7 @@ async function main(): Promise<void> {
   } finally {
     await gitshare?.close();
     await staticServer?.close();
+    await link?.close();
     await fsp.rm(work, { recursive: true, force: true });
   }
   console.log('');

@@ -10,8 +10,11 @@ import * as path from 'node:path';
 import { spawnServer, type SpawnedServer } from '../server/spawn';
 import { signIn } from '../unit/helpers/serverSession';
 
-export async function startGitShare(dataDir: string): Promise<SpawnedServer> {
-  return spawnServer(['--host', '127.0.0.1', '--data', dataDir, '--max-upload-bytes', String(64 * 1024 ** 3), '--quiet']);
+export async function startGitShare(dataDir: string, publicUrl?: string): Promise<SpawnedServer> {
+  return spawnServer([
+    '--host', '127.0.0.1', '--data', dataDir, '--max-upload-bytes', String(64 * 1024 ** 3), '--quiet',
+    ...(publicUrl ? ['--public-url', publicUrl] : []),
+  ]);
 }
 
 /** A bearer token for the demo account, from the same sign-in the unit tests use. */

@@ -19,7 +19,7 @@ import { GitShareError } from '../../src/common/errors';
 import { Logger } from '../../src/common/logger';
 import { ConflictDecider } from '../../src/commands/conflicts';
 import { TransferQueue, type TransferSummary } from '../../src/commands/transferQueue';
-import { createRemoteFolders, downloadJob, planUpload, uploadJob } from '../../src/commands/transfers';
+import { createRemoteFolders, downloadJob, planDownload, planUpload, uploadJob } from '../../src/commands/transfers';
 import { FolderCache } from '../../src/views/folderCache';
 import { EntryNode, LoadMoreNode, type FilesNode } from '../../src/views/nodes';
 import { procStatus } from './common';
@@ -29,6 +29,7 @@ export type WorkerRequest =
   | { readonly mode: 'upload'; readonly serverUrl: string; readonly remote: string; readonly local: string; readonly size: number }
   | { readonly mode: 'plainDownload' | 'plainUpload'; readonly serverUrl: string; readonly remote: string; readonly local: string; readonly size: number }
   | { readonly mode: 'many'; readonly serverUrl: string; readonly localDir: string; readonly remoteFolder: string; readonly concurrency: number }
+  | { readonly mode: 'manyDown'; readonly serverUrl: string; readonly localDir: string; readonly remoteFolder: string; readonly concurrency: number }
   | ListingRequest;
 
 interface ListingRequest {
@@ -219,6 +220,28 @@ async function many(request: Extract<WorkerRequest, { mode: 'many' }>): Promise<
   return { seconds, items: plan.files.length, memory };
 }
 
+/** What the download command does for a chosen remote folder: plan (list it), then run the queue. */
+async function manyDown(request: Extract<WorkerRequest, { mode: 'manyDown' }>): Promise<WorkerResult> {
+  const { client } = makeClient(request.serverUrl);
+  const folder = await client.metadata(request.remoteFolder);
+  const watch = new MemoryWatch();
+  const started = performance.now();
+  const signal = new AbortController().signal;
+  const plan = await planDownload(client, [folder], request.localDir, signal);
+  for (const dir of plan.folders) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  const queue = new TransferQueue(request.concurrency);
+  const summary = await queue.run(
+    plan.files.map((item) => downloadJob(client, item, neverAsked)),
+    signal,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const memory = watch.stop();
+  checkSummary(summary, plan.files.length);
+  return { seconds, items: plan.files.length, memory };
+}
+
 /**
  * Listing a folder into the tree's nodes, as RemoteFilesTreeProvider does: the
  * first page through FolderCache.get, the rest through FolderCache.loadMore
@@ -334,6 +357,9 @@ async function main(): Promise<void> {
       break;
     case 'many':
       result = await many(request);
+      break;
+    case 'manyDown':
+      result = await manyDown(request);
       break;
     case 'listing':
       result = await listing(request);

@@ -1,0 +1,65 @@
+/**
+ * Small files through the shaped link in the real extension host: code-server
+ * 4.139.1 (VS Code 1.139.1) with the smoke-test driver, the production bundle
+ * as the extension under development and probe.ts as the "tests", as the
+ * activation figure runs it. The GitShare server is reached through the link
+ * on 127.0.0.2, an address VS Code's proxy support does not exempt (see
+ * ../shared/vscode-testing.md), so what the extension host does to every
+ * request — the agent it puts underneath — is in the figure.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { format } from 'node:util';
+import { launchChromium } from '../../harness/browser';
+import { ensureCodeServer, makeSandbox, startCodeServer } from '../../harness/codeServer';
+import { startForwardProxy } from './forwardProxy';
+import type { HostRequest, HostResult } from './probe';
+
+const TIMEOUT_MS = 10 * 60_000;
+
+export async function measureInHost(
+  extensionDir: string,
+  request: Omit<HostRequest, 'resultFile' | 'forwardProxyUrl' | 'forwardProxyControlUrl'>,
+  log: (line: string) => void,
+): Promise<HostResult> {
+  const install = await ensureCodeServer();
+  const sandbox = makeSandbox('bench-host');
+  const workspace = path.join(sandbox, 'workspace');
+  fs.mkdirSync(workspace, { recursive: true });
+  const forward = await startForwardProxy();
+  const requestFile = path.join(sandbox, 'request.json');
+  const resultFile = path.join(sandbox, 'result.json');
+  fs.writeFileSync(requestFile, JSON.stringify({ ...request, resultFile, forwardProxyUrl: forward.url, forwardProxyControlUrl: forward.url } satisfies HostRequest));
+  const codeServer = await startCodeServer(install, { sandbox, smokeTestDriver: true, env: { GITSHARE_BENCH_HOST: requestFile } });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const exited = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
+    await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
+      const text = format(...(Array.isArray(args) ? args : [args]));
+      if (/GitShare|gitshare/.test(text) && /error/i.test(text)) {
+        log(`  (host) ${text.slice(0, 300)}`);
+      }
+    });
+    const remote = (p: string) => `vscode-remote://${codeServer.authority}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(extensionDir)],
+      ['extensionTestsPath', remote(path.join(__dirname, 'probe.js'))],
+    ];
+    await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), TIMEOUT_MS))]);
+    if (!fs.existsSync(resultFile)) {
+      throw new Error(`the host probe wrote no result (exit ${code})`);
+    }
+    const result = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as HostResult;
+    if (result.error) {
+      throw new Error(`in the extension host: ${result.error}`);
+    }
+    return result;
+  } finally {
+    await browser.close().catch(() => undefined);
+    await codeServer.stop();
+    await forward.close();
+    fs.rmSync(sandbox, { recursive: true, force: true });
+  }
+}

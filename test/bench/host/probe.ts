@@ -1,0 +1,134 @@
+/**
+ * Loaded by VS Code as `extensionTestsPath` (see measure.ts): runs inside the
+ * real extension host, where VS Code's proxy support sits under every request.
+ * Signs in through the product's own "Sign In with a Code" (the server's
+ * browser helper plays the person), then runs the palette's Upload… and
+ * Download… of a folder of small files — the commands themselves, at each
+ * concurrency asked — and reads the link's connection count around each. Last,
+ * with `http.proxy` set to a counting forward proxy, checks that the same
+ * commands still go through the proxy. Writes one JSON result file.
+ */
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
+import type { GitShareExtensionApi } from '../../../src/extension';
+import { authorizeAsUser } from '../../server/browser';
+
+export interface HostRequest {
+  /** The GitShare server as the extension sees it: the shaped link, on 127.0.0.2 so VS Code's proxy support applies. */
+  readonly serverUrl: string;
+  readonly linkControlUrl: string;
+  readonly localDir: string;
+  readonly files: number;
+  readonly concurrencies: readonly number[];
+  /** A counting forward proxy for the `http.proxy` check. */
+  readonly forwardProxyUrl: string;
+  readonly forwardProxyControlUrl: string;
+  readonly resultFile: string;
+}
+
+export interface HostStep {
+  readonly what: 'upload' | 'download';
+  readonly concurrency: number;
+  readonly seconds: number;
+  readonly connections: number;
+  readonly files: number;
+}
+
+export interface HostResult {
+  readonly steps: HostStep[];
+  readonly proxy: { readonly requests: number; readonly connections: number; readonly linkConnections: number; readonly seconds: number; readonly files: number };
+  readonly error?: string;
+}
+
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; await new Promise((r) => setTimeout(r, 50))) {
+    const value = probe();
+    if (value) {
+      return value;
+    }
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function control<T>(url: string, method = 'GET'): Promise<T> {
+  const response = await fetch(url, { method });
+  return (method === 'GET' ? await response.json() : undefined) as T;
+}
+
+async function countFiles(dir: string): Promise<number> {
+  let n = 0;
+  for (const entry of await fsp.readdir(dir, { withFileTypes: true, recursive: true })) {
+    n += entry.isFile() ? 1 : 0;
+  }
+  return n;
+}
+
+export async function run(): Promise<void> {
+  const request = JSON.parse(fs.readFileSync(process.env.GITSHARE_BENCH_HOST!, 'utf8')) as HostRequest;
+  const steps: HostStep[] = [];
+  let proxy: HostResult['proxy'] = { requests: NaN, connections: NaN, linkConnections: NaN, seconds: NaN, files: NaN };
+  const config = () => vscode.workspace.getConfiguration();
+  try {
+    const api = await vscode.extensions.getExtension<GitShareExtensionApi>(EXTENSION_ID)!.activate();
+    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, request.serverUrl, vscode.ConfigurationTarget.Global);
+    let code: Promise<string> | undefined;
+    api.auth.setBrowserOpener(async (url) => {
+      code = authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
+      await code;
+    });
+    api.auth.setCodePrompt(async () => until(() => code, 'the browser to open'));
+    await vscode.commands.executeCommand(Commands.signInWithCode);
+    const account = await until(() => api.accounts.accounts[0], 'a signed-in account');
+    const uri = (p: string) => vscode.Uri.from({ scheme: FS_SCHEME, authority: account.authority, path: p });
+    const name = path.basename(request.localDir);
+    const sink = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bench-host-'));
+
+    const measure = async (what: HostStep['what'], concurrency: number, action: () => Thenable<unknown>, count: () => Promise<number>) => {
+      await control(`${request.linkControlUrl}/reset`, 'POST');
+      const started = performance.now();
+      await action();
+      const seconds = (performance.now() - started) / 1000;
+      const { connections } = await control<{ connections: number }>(`${request.linkControlUrl}/stats`);
+      steps.push({ what, concurrency, seconds, connections, files: await count() });
+    };
+
+    for (const c of request.concurrencies) {
+      await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.transfersConcurrency, c, vscode.ConfigurationTarget.Global);
+      const remote = `/bench-host/c${c}`;
+      await vscode.workspace.fs.createDirectory(uri(remote));
+      await measure('upload', c, () => vscode.commands.executeCommand(Commands.upload, uri(remote), [vscode.Uri.file(request.localDir)]), async () =>
+        (await vscode.workspace.fs.readDirectory(uri(`${remote}/${name}`))).length,
+      );
+      const dest = path.join(sink, `c${c}`);
+      await fsp.mkdir(dest);
+      await measure('download', c, () => vscode.commands.executeCommand(Commands.download, uri(`${remote}/${name}`), undefined, vscode.Uri.file(dest)), () =>
+        countFiles(dest),
+      );
+    }
+
+    // http.proxy must still decide: the same upload, through the counting forward proxy.
+    await config().update('http.proxy', request.forwardProxyUrl, vscode.ConfigurationTarget.Global);
+    try {
+      await control(`${request.forwardProxyControlUrl}/reset`, 'POST');
+      await control(`${request.linkControlUrl}/reset`, 'POST');
+      const remote = '/bench-host/proxied';
+      await vscode.workspace.fs.createDirectory(uri(remote));
+      const started = performance.now();
+      await vscode.commands.executeCommand(Commands.upload, uri(remote), [vscode.Uri.file(request.localDir)]);
+      const seconds = (performance.now() - started) / 1000;
+      const forward = await control<{ requests: number; connections: number }>(`${request.forwardProxyControlUrl}/stats`);
+      const link = await control<{ connections: number }>(`${request.linkControlUrl}/stats`);
+      proxy = { requests: forward.requests, connections: forward.connections, linkConnections: link.connections, seconds, files: (await vscode.workspace.fs.readDirectory(uri(`${remote}/${name}`))).length };
+    } finally {
+      await config().update('http.proxy', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await fsp.rm(sink, { recursive: true, force: true });
+    fs.writeFileSync(request.resultFile, JSON.stringify({ steps, proxy } satisfies HostResult));
+  } catch (error) {
+    fs.writeFileSync(request.resultFile, JSON.stringify({ steps, proxy, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies HostResult));
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The bench's side of the shaping proxy (linkProxy.ts): starts it as a child
+ * process in front of a server, reads its connection count, and computes the
+ * physical limits of the link it models.
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+
+export interface LinkProfile {
+  /** Round-trip time added by the link, ms. */
+  readonly rttMs: number;
+  /** The link's rate, Mbit/s (10^6 bits). */
+  readonly mbit: number;
+}
+
+export const DEFAULT_LINK: LinkProfile = { rttMs: 40, mbit: 200 };
+
+export interface LinkStats {
+  /** TCP connections the clients opened through the link. */
+  readonly connections: number;
+  /** Payload bytes client → server. */
+  readonly up: number;
+  /** Payload bytes server → client. */
+  readonly down: number;
+}
+
+export interface Link {
+  /** The shaped address of the server behind it (same scheme, other host:port). */
+  readonly url: string;
+  readonly profile: LinkProfile;
+  readonly controlUrl: string;
+  stats(): Promise<LinkStats>;
+  reset(): Promise<void>;
+  /** Points the link at its server (when it was started without one). */
+  setTarget(target: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Seconds `bytes` take on the link's wire. */
+export function wireSeconds(profile: LinkProfile, bytes: number): number {
+  return (bytes * 8) / (profile.mbit * 1e6);
+}
+
+export function rttSeconds(profile: LinkProfile): number {
+  return profile.rttMs / 1000;
+}
+
+/** `target` may be left for setTarget(); the link's URL then has scheme http. */
+export function startLink(target: string | undefined, profile: LinkProfile, host = '127.0.0.1'): Promise<Link> {
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, 'linkProxy.js'), ...(target ? ['--target', target] : []), '--rtt-ms', String(profile.rttMs), '--mbit', String(profile.mbit), '--host', host],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      out += text;
+      const m = /link listening on (http:\/\/\S+) control (http:\/\/\S+)/.exec(out);
+      if (m) {
+        const controlUrl = m[2];
+        resolve({
+          url: m[1],
+          profile,
+          controlUrl,
+          stats: async () => (await (await fetch(`${controlUrl}/stats`)).json()) as LinkStats,
+          setTarget: async (url) => void (await fetch(`${controlUrl}/target?url=${encodeURIComponent(url)}`, { method: 'POST' })),
+          reset: async () => void (await fetch(`${controlUrl}/reset`, { method: 'POST' })),
+          close,
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`link proxy exited (${code})`)));
+    child.once('error', reject);
+  });
+}
