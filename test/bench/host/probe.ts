@@ -14,8 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
-import type { GitShareExtensionApi } from '../../../src/extension';
-import { authorizeAsUser } from '../../server/browser';
+import type { GitShareTestApi } from '../../../src/common/interaction';
+import { signInWithCode } from '../../integration/helpers';
 
 export interface HostRequest {
   /** The GitShare server as the extension sees it: the shaped link, on 127.0.0.2 so VS Code's proxy support applies. */
@@ -44,16 +44,6 @@ export interface HostResult {
   readonly error?: string;
 }
 
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; await new Promise((r) => setTimeout(r, 50))) {
-    const value = probe();
-    if (value) {
-      return value;
-    }
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 async function control<T>(url: string, method = 'GET'): Promise<T> {
   const response = await fetch(url, { method });
   return (method === 'GET' ? await response.json() : undefined) as T;
@@ -73,16 +63,10 @@ export async function run(): Promise<void> {
   let proxy: HostResult['proxy'] = { requests: NaN, connections: NaN, linkConnections: NaN, seconds: NaN, files: NaN };
   const config = () => vscode.workspace.getConfiguration();
   try {
-    const api = await vscode.extensions.getExtension<GitShareExtensionApi>(EXTENSION_ID)!.activate();
+    // ExtensionMode.Test (this module is the "tests"), so activate() returns the one test seam.
+    const api = (await vscode.extensions.getExtension<GitShareTestApi | undefined>(EXTENSION_ID)!.activate())!;
     await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, request.serverUrl, vscode.ConfigurationTarget.Global);
-    let code: Promise<string> | undefined;
-    api.auth.setBrowserOpener(async (url) => {
-      code = authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
-      await code;
-    });
-    api.auth.setCodePrompt(async () => until(() => code, 'the browser to open'));
-    await vscode.commands.executeCommand(Commands.signInWithCode);
-    const account = await until(() => api.accounts.accounts[0], 'a signed-in account');
+    const account = await signInWithCode(api);
     const uri = (p: string) => vscode.Uri.from({ scheme: FS_SCHEME, authority: account.authority, path: p });
     const name = path.basename(request.localDir);
     const sink = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bench-host-'));
