@@ -17,6 +17,7 @@ const steps = [
   { name: 'check-types', args: [bin('typescript', 'bin/tsc'), '--noEmit', '-p', '.'] },
   { name: 'compile-tests', args: [bin('typescript', 'bin/tsc'), '-p', 'test'] },
   { name: 'build', args: ['esbuild.mjs'] },
+  { name: 'code-server', args: ['out/test/harness/installCodeServer.js'] },
   { name: 'unit', args: ['out/test/harness/runUnit.js'], layer: true },
   { name: 'integration', args: ['out/test/harness/runIntegration.js'], layer: true },
   { name: 'e2e', args: ['out/test/harness/runE2e.js'], layer: true },

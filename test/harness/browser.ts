@@ -16,6 +16,11 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
+    // Playwright's own signal handlers close the browser and exit at once, before the harness
+    // can stop code-server (cleanupOnSignals in processes.ts closes the browser too).
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -76,3 +76,21 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: n
     child.on('exit', onExit);
   });
 }
+
+/**
+ * Returns `cleanup` wrapped to run once, and runs it on SIGINT, SIGTERM and SIGHUP too before
+ * exiting (130/143/129). Ctrl-C reaches only the terminal's process group: code-server runs in a
+ * group of its own (startGroup) and would outlive an interrupted run.
+ */
+export function cleanupOnSignals(cleanup: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  const once = () => (done ??= cleanup().catch((error) => console.error('Cleaning up failed:', error)));
+  const codes: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+  for (const [signal, code] of Object.entries(codes) as Array<[NodeJS.Signals, number]>) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping what this run started…`);
+      void once().then(() => process.exit(code));
+    });
+  }
+  return once;
+}

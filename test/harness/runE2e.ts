@@ -12,6 +12,7 @@ import { openPages, screenshot, setEnvironment } from '../e2e/workbench';
 import { launchChromium } from './browser';
 import { ensureCodeServer, installExtension, makeSandbox, RunningCodeServer, startCodeServer } from './codeServer';
 import { LocalServer, startLocalServer } from './localServer';
+import { cleanupOnSignals } from './processes';
 import { outputDir, repoRoot } from './paths';
 import { clearLayerResult, finishLayer, LayerResult, recordRun } from './results';
 import { findTests } from './testFiles';
@@ -38,6 +39,14 @@ async function main(): Promise<number> {
   let server: LocalServer | undefined;
   let codeServer: RunningCodeServer | undefined;
   const browser = await launchChromium();
+  const cleanup = cleanupOnSignals(async () => {
+    setEnvironment(undefined);
+    await browser.close().catch(() => undefined);
+    await codeServer?.stop();
+    await server?.close();
+    codeServerLog.end();
+    fs.rmSync(sandbox, { recursive: true, force: true });
+  });
   try {
     server = await startLocalServer(path.join(sandbox, 'gitshare-data'));
     await installExtension(install, sandbox, vsix);
@@ -74,12 +83,7 @@ async function main(): Promise<number> {
     });
     return finishLayer('e2e', result, files.length);
   } finally {
-    setEnvironment(undefined);
-    await browser.close().catch(() => undefined);
-    await codeServer?.stop();
-    await server?.close();
-    codeServerLog.end();
-    fs.rmSync(sandbox, { recursive: true, force: true });
+    await cleanup();
   }
 }
 

@@ -15,6 +15,7 @@ import { format } from 'node:util';
 import { launchChromium } from './browser';
 import { ensureCodeServer, makeSandbox, RunningCodeServer, startCodeServer } from './codeServer';
 import { LocalServer, startLocalServer } from './localServer';
+import { cleanupOnSignals } from './processes';
 import { outputDir, repoRoot } from './paths';
 import { BEGIN_MARKER, clearLayerResult, finishLayer, LayerResult, RESULT_MARKER, SETUP_FAILED_MARKER, writeLayerResult } from './results';
 import { findTests } from './testFiles';
@@ -44,6 +45,14 @@ async function main(): Promise<number> {
   let server: LocalServer | undefined;
   let codeServer: RunningCodeServer | undefined;
   const browser = await launchChromium();
+  const cleanup = cleanupOnSignals(async () => {
+    await browser.close().catch(() => undefined);
+    await codeServer?.stop();
+    await server?.close();
+    serverLog.end();
+    workbenchLog.end();
+    fs.rmSync(sandbox, { recursive: true, force: true });
+  });
   try {
     server = await startLocalServer(path.join(sandbox, 'gitshare-data'));
     console.log(`Local GitShare server: ${server.url}`);
@@ -116,12 +125,7 @@ async function main(): Promise<number> {
     const code = finishLayer('integration', result, expectedFiles);
     return outcome === 0 ? code : 1;
   } finally {
-    await browser.close().catch(() => undefined);
-    await codeServer?.stop();
-    await server?.close();
-    serverLog.end();
-    workbenchLog.end();
-    fs.rmSync(sandbox, { recursive: true, force: true });
+    await cleanup();
   }
 }
 
