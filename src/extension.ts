@@ -38,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): GitShareTestApi | un
 
   const version: string = context.extension.packageJSON.version;
   const clients = GitShareClients.withDefaults(auth.accounts, logger, { userAgent: `GitShare-VSCode/${version} (${vscode.env.appName})` });
-  const saveConflicts = new PromptingSaveConflictResolver(interaction);
+  const snapshots = new RemoteSnapshotProvider(clients);
+  const saveConflicts = new PromptingSaveConflictResolver(interaction, snapshots);
   const fileSystem = new GitShareFileSystemProvider(clients, logger.child('fs'), saveConflicts);
   const watcher = new RemoteWatchService(clients, fileSystem, logger.child('watch'));
   fileSystem.useWatcher(watcher);
@@ -68,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): GitShareTestApi | un
     watcher,
     tree,
     vscode.workspace.registerFileSystemProvider(FS_SCHEME, fileSystem, { isCaseSensitive: true }),
-    vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new RemoteSnapshotProvider(clients)),
+    vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, snapshots),
     filesView,
     new TreeFreshness(clients, tree, filesView, logger.child('tree')),
     new FileCommands(clients, tree, fileSystem, transfers, errors, interaction),

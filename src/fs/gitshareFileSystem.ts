@@ -4,6 +4,17 @@
  * FileSystemErrors; create/overwrite are honoured exactly; saves send
  * `If-Match` with the ETag last read, and a file that changed on GitShare
  * meanwhile is never overwritten without asking.
+ *
+ * One question per save conflict. VS Code has a check of its own before it
+ * calls `writeFile`: when the `stat` at save time shows a newer mtime AND a
+ * different size than the `stat` it got when it read the file, it rejects the
+ * save with "The content of the file is newer" [Compare | Overwrite] (no
+ * Cancel), and after Overwrite our If-Match check would ask again. So `stat`
+ * reports, for a file whose version on GitShare is no longer the one the
+ * editor read, the size the editor read (the mtime stays true): VS Code's check
+ * stays quiet and the server's 412 decides, with our question (Compare,
+ * Overwrite, Cancel). Nothing can be overwritten silently by this: the write
+ * still carries If-Match.
  */
 
 import * as vscode from 'vscode';
@@ -19,16 +30,32 @@ import type { SaveConflictChoice } from '../common/interaction';
 
 export interface SaveConflictResolver {
   resolve(uri: vscode.Uri): Promise<SaveConflictChoice>;
+  /** Shows `remote` (the bytes on GitShare now) against the editor of `uri`. */
+  showCompare(uri: vscode.Uri, remote: Uint8Array): Promise<void>;
 }
 
-const CHANGED_REMOTELY = 'The file changed on GitShare since you opened it.';
+/** What the editor of a URI holds: the version it read or saved last. */
+interface KnownVersion {
+  /** The ETag of that version. */
+  readonly etag: string;
+  /** Its size in bytes, as `stat` reported it when the editor read it. */
+  readonly size: number;
+  /**
+   * What the next save may replace (If-Match): `etag`, or, after Compare, the
+   * version on GitShare the person was shown.
+   */
+  base: string;
+}
+
+const CHANGED_REMOTELY = 'Not saved: the file changed on GitShare since you opened it.';
+const COMPARE_THEN_SAVE = 'Not saved yet: compare it with the version on GitShare, then save again to replace that version.';
 
 export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly _onDidChangeFile = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this._onDidChangeFile.event;
 
-  /** The ETag of the bytes last read or written, per URI: what a save may replace. */
-  private readonly etags = new Map<string, string>();
+  /** Per URI: the version the editor holds, and what a save may replace. */
+  private readonly known = new Map<string, KnownVersion>();
   private buffered: vscode.FileChangeEvent[] = [];
   private fireTimer: NodeJS.Timeout | undefined;
 
@@ -52,11 +79,20 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
 
   /** The ETag of the bytes an editor holds of `uri` (last read or saved), when known. */
   knownEtag(uri: vscode.Uri): string | undefined {
-    return this.etags.get(uri.toString());
+    return this.known.get(uri.toString())?.etag;
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
-    return this.run(uri, async (client, path) => toFileStat(await client.metadata(path)));
+    return this.run(uri, async (client, path) => {
+      const entry = await client.metadata(path);
+      const stat = toFileStat(entry);
+      const known = this.known.get(uri.toString());
+      if (entry.type === 'file' && known && entry.etag !== known.etag) {
+        // Changed on GitShare since the editor read it: see the comment at the top.
+        return { ...stat, size: known.size };
+      }
+      return stat;
+    });
   }
 
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
@@ -77,14 +113,14 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     return this.run(uri, async (client, path) => {
       const { data, etag } = await client.readFile(path);
-      this.rememberEtag(uri, etag);
+      this.remember(uri, etag, data.byteLength);
       return data;
     });
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {
     return this.run(uri, async (client, path) => {
-      const known = this.etags.get(uri.toString());
+      const known = this.known.get(uri.toString())?.base;
       let precondition: WritePrecondition;
       if (!options.overwrite && !options.create) {
         // Neither may happen: the only answers are "exists" and "not found".
@@ -113,7 +149,7 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
         }
         entry = await this.resolveSaveConflict(uri, client, path, content);
       }
-      this.rememberEtag(uri, entry.etag);
+      this.remember(uri, entry.etag, entry.size);
       this.fireSoon({ type: precondition && 'ifNoneMatch' in precondition ? vscode.FileChangeType.Created : vscode.FileChangeType.Changed, uri });
     });
   }
@@ -141,7 +177,7 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       const to = parseRemoteUri(newUri).path;
       const entry = await client.move(from, to, { overwrite: options.overwrite });
       this.forget(oldUri);
-      this.rememberEtag(newUri, entry.type === 'file' ? entry.etag : undefined);
+      this.remember(newUri, entry.type === 'file' ? entry.etag : undefined, entry.size);
       this.fireSoon({ type: vscode.FileChangeType.Deleted, uri: oldUri }, { type: vscode.FileChangeType.Created, uri: newUri });
     });
   }
@@ -161,7 +197,18 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       this.logger.info(`Overwriting ${path} on GitShare at the person's request`);
       return client.writeFile(path, content, undefined);
     }
-    // Compare and Cancel both leave the editor dirty; the next save asks again.
+    if (choice === 'compare') {
+      // The version shown on the left is the one the next save may replace: saving from the
+      // compare view does what it says. If GitShare changes again meanwhile, that save asks again.
+      const remote = await client.readFile(path);
+      const known = this.known.get(uri.toString());
+      if (known && remote.etag) {
+        known.base = remote.etag;
+      }
+      await this.conflicts.showCompare(uri, remote.data);
+      throw vscode.FileSystemError.FileExists(`${baseName(path)}: ${COMPARE_THEN_SAVE}`);
+    }
+    // Cancel leaves the editor dirty and GitShare's version as it is; the next save asks again.
     throw vscode.FileSystemError.FileExists(`${baseName(path)}: ${CHANGED_REMOTELY}`);
   }
 
@@ -178,19 +225,19 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
     }
   }
 
-  private rememberEtag(uri: vscode.Uri, etag: string | undefined): void {
+  private remember(uri: vscode.Uri, etag: string | undefined, size: number): void {
     if (etag) {
-      this.etags.set(uri.toString(), etag);
+      this.known.set(uri.toString(), { etag, size, base: etag });
     } else {
-      this.etags.delete(uri.toString());
+      this.known.delete(uri.toString());
     }
   }
 
   private forget(uri: vscode.Uri): void {
     const prefix = uri.toString();
-    for (const key of [...this.etags.keys()]) {
+    for (const key of [...this.known.keys()]) {
       if (key === prefix || key.startsWith(prefix + '/')) {
-        this.etags.delete(key);
+        this.known.delete(key);
       }
     }
   }

@@ -45,7 +45,7 @@ describe('Live: editors follow GitShare', () => {
     assert.equal(await activeTab().evaluate((tab) => tab.classList.contains('dirty')), false, 'the editor is clean');
   });
 
-  it('a dirty editor keeps its edits; saving meets the conflict flow with Compare; nothing is lost', async () => {
+  it('a dirty editor keeps its edits; saving asks the one conflict question, Compare shows both; nothing is lost', async () => {
     // VS Code for the Web saves after a delay by default; a desktop user's editor stays dirty until saved.
     await runCommand(page, 'File: Toggle Auto Save');
     await page.locator('.editor-group-container.active .editor-instance .monaco-editor').first().click();
@@ -62,12 +62,13 @@ describe('Live: editors follow GitShare', () => {
     assert.ok(!shown.includes('Third version'), 'a dirty editor is not reloaded under the person');
 
     await page.keyboard.press('Control+S');
-    const toast = page.locator('.notification-toast', { hasText: /newer/i }).first();
-    await toast.waitFor({ timeout: 30_000 });
+    // One question, GitShare's: Compare, Overwrite or Cancel (VS Code's own "newer" check stays quiet).
+    const question = page.locator('.monaco-dialog-box', { hasText: /changed on GitShare since you opened it/ }).first();
+    await question.waitFor({ timeout: 30_000 });
     const { data } = await other.readFile('/live/follow.txt');
     assert.equal(Buffer.from(data).toString(), 'Third version, from a colleague.\n', 'the colleague’s version is not overwritten');
 
-    await toast.locator('.monaco-button', { hasText: /^Compare$/ }).click();
+    await question.locator('.monaco-button', { hasText: /^Compare$/ }).click();
     const diff = page.locator('.editor-group-container.active .monaco-diff-editor').first();
     await diff.waitFor({ timeout: 30_000 });
     await eventually(async () => {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../../src/common/constants';
 import type { AccountSummary, GitShareTestApi, Interaction } from '../../src/common/interaction';
 import { authorizeAsUser } from '../server/browser';
+import { signInAsUser } from '../server/signIn';
 
 /** Resolves with the first truthy value `probe` gives, polling every 100 ms; rejects after `timeoutMs`. */
 export function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
@@ -121,15 +122,43 @@ export async function signOutAll(api: GitShareTestApi | undefined): Promise<void
 
 /**
  * The access token VS Code hands out for GitShare's session, through the same
- * `vscode.authentication.getSession` any extension uses (these tests run as
- * GitShare itself, so no consent dialog).
+ * `vscode.authentication.getSession` any extension uses. VS Code hands it out
+ * silently only to an extension the person allowed: these tests run as
+ * GitShare, which is allowed once a sign-in went through VS Code's own
+ * getSession (the Accounts menu's "Sign in with GitShare", in the auth suite).
  */
 export async function sessionToken(): Promise<string> {
   const session = await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true });
   if (!session) {
-    throw new Error('no GitShare session');
+    throw new Error('VS Code hands GitShare\'s session to this test only after a sign-in through the Accounts menu (the auth suite)');
   }
   return session.accessToken;
+}
+
+let serverClient: Promise<string> | undefined;
+
+/**
+ * A token of the test's own OAuth client for the demo user, to read and write
+ * on the server without the code under test. Minted again when the server
+ * expired it (several tests expire every access token).
+ */
+export async function serverToken(renew = false): Promise<string> {
+  if (renew || !serverClient) {
+    serverClient = signInAsUser(serverUrl, 'demo', 'demo', 'GitShare integration tests').then((client) => client.accessToken);
+  }
+  return serverClient;
+}
+
+/** `fetch` on the server's API as the demo user (the test's own token), once more with a new token after a 401. */
+export async function serverFetch(apiPath: string, init: RequestInit = {}): Promise<Response> {
+  const attempt = async (token: string) =>
+    fetch(`${serverUrl}${apiPath}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
+  const response = await attempt(await serverToken());
+  if (response.status !== 401) {
+    return response;
+  }
+  await response.body?.cancel();
+  return attempt(await serverToken(true));
 }
 
 /** The Files view's labels once `expected` shows among them. */

@@ -3,9 +3,8 @@
  * the local server the harness started with --faults (GITSHARE_TEST_SERVER_URL).
  *
  * Signs in through the product's own sign-in command, with the test seam
- * playing the browser. The server is checked with plain fetch and the
- * session's access token (from vscode.authentication), never through the code
- * under test. Every question a person would answer is answered through the
+ * playing the browser. The server is checked with plain fetch and a token of
+ * the test's own OAuth client, never through the code under test. Every question a person would answer is answered through the
  * one seam (src/common/interaction.ts).
  */
 import * as assert from 'node:assert/strict';
@@ -15,7 +14,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, FS_SCHEME } from '../../../src/common/constants';
 import type { AccountSummary, GitShareTestApi, TransferConflictQuestion } from '../../../src/common/interaction';
-import { activateForTest, downloadTo, filesViewShows, serverUrl, sessionToken, signInWithCode, withAnswers } from '../helpers';
+import { activateForTest, downloadTo, filesViewShows, serverFetch, serverUrl, signInWithCode, until, withAnswers } from '../helpers';
 
 describe('files: the Files view, the gitshare: file system and transfers in a real VS Code', function () {
   this.timeout(120_000);
@@ -25,23 +24,20 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
 
   const uri = (p: string) => vscode.Uri.from({ scheme: FS_SCHEME, authority: account.authority, path: p });
 
-  const token = sessionToken;
-
   /** The server's bytes, read without the code under test. */
   async function serverRead(p: string): Promise<{ status: number; text: string }> {
-    const encoded = p.split('/').map(encodeURIComponent).join('/');
-    const response = await fetch(`${serverUrl}/api/v1/files${encoded}`, { headers: { authorization: `Bearer ${await token()}` } });
+    const response = await serverFetch(`/api/v1/files${p.split('/').map(encodeURIComponent).join('/')}`);
     return { status: response.status, text: await response.text() };
   }
 
   async function serverWrite(p: string, text: string): Promise<void> {
-    const encoded = p.split('/').map(encodeURIComponent).join('/');
-    const response = await fetch(`${serverUrl}/api/v1/files${encoded}`, {
+    const response = await serverFetch(`/api/v1/files${p.split('/').map(encodeURIComponent).join('/')}`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/octet-stream' },
+      headers: { 'content-type': 'application/octet-stream' },
       body: text,
     });
     assert.ok(response.ok, `PUT ${p}: ${response.status}`);
+    await response.body?.cancel();
   }
 
   async function fault(spec: object): Promise<void> {
@@ -157,17 +153,113 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     assert.equal((await serverRead('/notes/ideas.txt')).text, 'mine');
   });
 
-  it('an editor save after a remote change fails and keeps the remote bytes', async () => {
-    api.setInteraction({ askSaveConflict: async () => 'cancel' });
-    const document = await vscode.workspace.openTextDocument(uri('/projects/website/style.css'));
-    await serverWrite('/projects/website/style.css', 'body { color: red; }\n/* changed elsewhere, longer */\n');
-    const edit = new vscode.WorkspaceEdit();
-    edit.insert(document.uri, new vscode.Position(0, 0), '/* mine */\n');
-    await vscode.workspace.applyEdit(edit);
-    // Either VS Code's own modified-since check or our If-Match stops it.
-    assert.equal(await document.save(), false);
-    assert.match((await serverRead('/projects/website/style.css')).text, /changed elsewhere/);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  describe('a save conflict in an editor asks one question, with Compare, Overwrite and Cancel', () => {
+    /**
+     * Opens `/conflicts/<name>` in an editor, changes it on GitShare meanwhile
+     * (longer, and newer to the millisecond: what VS Code's own "content of the
+     * file is newer" check looks for), types into the editor, and saves as
+     * Ctrl+S would (`document.save()` runs the workbench's save).
+     */
+    async function conflictingSave(name: string, answer: 'compare' | 'overwrite' | 'cancel') {
+      const p = `/conflicts/${name}`;
+      await serverWrite(p, 'version 1\n');
+      const document = await vscode.workspace.openTextDocument(uri(p));
+      await vscode.window.showTextDocument(document);
+      await serverWrite(p, 'version 2, written elsewhere, longer\n');
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(document.uri, new vscode.Position(0, 0), 'mine\n');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const asked: string[] = [];
+      api.setInteraction({
+        askSaveConflict: async (file) => {
+          asked.push(file);
+          return answer;
+        },
+      });
+      const saved = await document.save();
+      return { p, document, asked, saved };
+    }
+
+    async function closeAll(document: vscode.TextDocument) {
+      api.setInteraction(undefined);
+      if (document.isDirty) {
+        await vscode.window.showTextDocument(document);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+
+    it('Cancel: asked once (ours, not VS Code\'s), the editor stays dirty, GitShare keeps its version', async () => {
+      const { p, document, asked, saved } = await conflictingSave('cancel.txt', 'cancel');
+      try {
+        assert.deepEqual(asked, ['cancel.txt'], 'exactly one question, the one with Cancel');
+        assert.equal(saved, false);
+        assert.equal(document.isDirty, true, 'the editor keeps the person\'s text');
+        assert.equal(document.getText(), 'mine\nversion 1\n');
+        assert.equal((await serverRead(p)).text, 'version 2, written elsewhere, longer\n');
+      } finally {
+        await closeAll(document);
+      }
+    });
+
+    it('Overwrite: asked once, the editor is saved, GitShare has the editor\'s text', async () => {
+      const { p, document, asked } = await conflictingSave('overwrite.txt', 'overwrite');
+      try {
+        assert.deepEqual(asked, ['overwrite.txt']);
+        await until(() => !document.isDirty, 'the editor to be saved');
+        assert.equal((await serverRead(p)).text, 'mine\nversion 1\n');
+      } finally {
+        await closeAll(document);
+      }
+    });
+
+    it('Compare: GitShare\'s version against yours; saving from the compare view replaces that version, without asking again', async () => {
+      const { p, document, asked, saved } = await conflictingSave('compare.txt', 'compare');
+      try {
+        assert.deepEqual(asked, ['compare.txt']);
+        assert.equal(saved, false, 'not saved yet');
+        assert.equal(document.isDirty, true);
+        const diff = await until(
+          () =>
+            vscode.window.tabGroups.all
+              .flatMap((group) => group.tabs)
+              .find((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === document.uri.toString()),
+          'the compare editor',
+        );
+        const input = diff.input as vscode.TabInputTextDiff;
+        assert.match(diff.label, /compare\.txt \(on GitShare\) ↔ compare\.txt \(yours\)/);
+        assert.equal((await vscode.workspace.openTextDocument(input.original)).getText(), 'version 2, written elsewhere, longer\n', 'the left side is GitShare\'s version');
+        // The compare view's editable side is the person's document.
+        await until(() => vscode.window.activeTextEditor?.document.uri.toString() === document.uri.toString(), 'the compare view to be active', 10_000);
+
+        // Save in the compare view (its right side is the same document).
+        await document.save();
+        await until(() => !document.isDirty, 'the save from the compare view');
+        assert.deepEqual(asked, ['compare.txt'], 'no second question');
+        assert.equal((await serverRead(p)).text, 'mine\nversion 1\n');
+      } finally {
+        await closeAll(document);
+      }
+    });
+
+    it('Compare, then GitShare changes again: the save from the compare view asks again instead of replacing the newer version', async () => {
+      const { p, document, asked } = await conflictingSave('again.txt', 'compare');
+      try {
+        assert.deepEqual(asked, ['again.txt']);
+        await serverWrite(p, 'version 3, even newer and longer still\n');
+        api.setInteraction({
+          askSaveConflict: async (file) => {
+            asked.push(file);
+            return 'cancel';
+          },
+        });
+        assert.equal(await document.save(), false);
+        assert.deepEqual(asked, ['again.txt', 'again.txt']);
+        assert.equal((await serverRead(p)).text, 'version 3, even newer and longer still\n');
+      } finally {
+        await closeAll(document);
+      }
+    });
   });
 
   it('uploads files and a folder, then downloads them back', async () => {
@@ -262,7 +354,7 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     await withAnswers(api, { input: async (question) => (question.id === 'newFolderName' ? 'made-by-new-folder' : undefined) }, () =>
       Promise.resolve(vscode.commands.executeCommand(Commands.newFolder, uri('/'))),
     );
-    const response = await fetch(`${serverUrl}/api/v1/folders/made-by-new-folder`, { headers: { authorization: `Bearer ${await token()}` } });
+    const response = await serverFetch('/api/v1/folders/made-by-new-folder');
     assert.equal(response.status, 200, 'the folder exists on the server');
     await response.body?.cancel();
     await vscode.workspace.fs.delete(uri('/made-by-new-folder'), { recursive: true });

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { FS_SCHEME } from '../../../src/common/constants';
 import type { AccountSummary } from '../../../src/common/interaction';
-import { serverUrl, until as waitUntil } from '../helpers';
+import { serverFetch, serverUrl, until as waitUntil } from '../helpers';
 
 export { serverUrl };
 
@@ -49,12 +49,12 @@ export function gitshareUri(account: AccountSummary, p: string): vscode.Uri {
   return vscode.Uri.from({ scheme: FS_SCHEME, authority: account.authority, path: p });
 }
 
-/** Writes a file at the server with plain fetch, never through the code under test. */
-export async function serverWrite(token: string, p: string, text: string): Promise<void> {
+/** Writes a file at the server with plain fetch and the test's own token, never through the code under test. */
+export async function serverWrite(p: string, text: string): Promise<void> {
   const encoded = p.split('/').map(encodeURIComponent).join('/');
-  const response = await fetch(`${serverUrl}/api/v1/files${encoded}`, {
+  const response = await serverFetch(`/api/v1/files${encoded}`, {
     method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+    headers: { 'content-type': 'application/octet-stream' },
     body: text,
   });
   assert.ok(response.ok, `PUT ${p}: ${response.status}`);
