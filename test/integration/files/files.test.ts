@@ -180,6 +180,12 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
       return { p, document, asked, saved };
     }
 
+    after(async () => {
+      // Leave the demo files as the other suites expect them.
+      const response = await serverFetch('/api/v1/files/conflicts?recursive=true', { method: 'DELETE' });
+      await response.body?.cancel();
+    });
+
     async function closeAll(document: vscode.TextDocument) {
       api.setInteraction(undefined);
       if (document.isDirty) {
