@@ -24,7 +24,7 @@ import { CancelledError, GitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { errorFromResponse, networkError, parseServerErrorBody, timeoutError } from './errorMapping';
 import { paginate } from './pagination';
-import { encodePath, normalizePath } from './paths';
+import { encodePath, nameProblem, normalizePath } from './paths';
 import {
   DEFAULT_RETRY_POLICY,
   isRetryableNetworkError,
@@ -107,13 +107,28 @@ export interface ApiResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly body: Readable;
-  text(): Promise<string>;
+  /** The body as UTF-8, at most `maxBytes` of it (default MAX_JSON_BYTES); past that a `protocol` error. */
+  text(maxBytes?: number, truncate?: boolean): Promise<string>;
+  /** At most MAX_JSON_BYTES, parsed. */
   json(): Promise<unknown>;
   /** Drops the body (the connection may be closed). */
   discard(): void;
 }
 
 const MAX_REDIRECTS = 3;
+
+/*
+ * Bounds on what a server may make the extension host hold: a hostile or broken
+ * server must not be able to exhaust its memory.
+ */
+/** A JSON answer (entry, listing page, user); a page of 1,000 entries is about 200 KiB. */
+export const MAX_JSON_BYTES = 4 * 1024 * 1024;
+/** The body of an error answer: only its `error` and `message` are used. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** Entries of one listing page (the contract allows at most 1,000). */
+export const MAX_PAGE_ENTRIES = 5_000;
+/** A file read whole into memory to open it in an editor; larger files are downloaded instead. */
+export const MAX_READ_BYTES = 50 * 1024 * 1024;
 
 /** Buffer of the local file a download writes. */
 const FILE_BUFFER_BYTES = 1024 * 1024;
@@ -181,7 +196,24 @@ export class GitShareClient {
       retry: 'idempotent',
       signal: options.signal,
     });
-    return parseFolderPage(await response.json());
+    const page = parseFolderPage(await response.json());
+    if (page.entries.length > MAX_PAGE_ENTRIES) {
+      throw new GitShareError('protocol', 'GitShare sent a folder listing page with far more entries than allowed.', {
+        detail: `GET /api/v1/folders${encodePath(path)}: ${page.entries.length} entries on one page (at most ${MAX_PAGE_ENTRIES} accepted)`,
+      });
+    }
+    // A child's path is its folder's path plus its name: anything else would make the tree,
+    // the editor or a download act on a file elsewhere. (Names the contract forbids are
+    // refused one by one by whoever shows or writes them.)
+    const folder = normalizePath(path);
+    for (const entry of page.entries) {
+      if (nameProblem(entry.name) === undefined && entry.path !== (folder === '/' ? '' : folder) + '/' + entry.name) {
+        throw new GitShareError('protocol', `GitShare listed "${entry.name}" in ${folder} with a path outside that folder, so the listing was refused.`, {
+          detail: `GET /api/v1/folders${encodePath(path)}: entry ${JSON.stringify(entry.name)} has path ${JSON.stringify(entry.path)}`,
+        });
+      }
+    }
+    return page;
   }
 
   /** Every entry of a folder, page after page, fetched only as the caller consumes them. */
@@ -230,16 +262,37 @@ export class GitShareClient {
     return parseEntry(await response.json());
   }
 
-  /** Reads a whole file into memory: for the editor, which needs the bytes anyway. */
-  async readFile(path: string, signal?: AbortSignal): Promise<ReadResult> {
+  /**
+   * Reads a whole file into memory: for the editor, which needs the bytes anyway.
+   * At most `maxBytes` (MAX_READ_BYTES): a larger file is refused with a
+   * `tooLarge` error that says to download it, before its body is read when the
+   * server announces the length.
+   */
+  async readFile(path: string, signal?: AbortSignal, maxBytes = MAX_READ_BYTES): Promise<ReadResult> {
     const response = await this.request({
       method: 'GET',
       apiPath: '/api/v1/files' + encodePath(path),
       retry: 'idempotent',
       signal,
     });
+    const tooLarge = (size: string) =>
+      new GitShareError('tooLarge', `This file is larger than ${formatMiB(maxBytes)}, too large to open in an editor. Use Download… to save it to your computer.`, {
+        detail: `GET ${path}: ${size} bytes, more than ${maxBytes}`,
+        code: 'too_large_to_open',
+      });
+    const announced = Number(response.headers.get('content-length') ?? NaN);
+    if (announced > maxBytes) {
+      response.discard();
+      throw tooLarge(String(announced));
+    }
     const chunks: Buffer[] = [];
+    let received = 0;
     for await (const chunk of response.body) {
+      received += (chunk as Buffer).length;
+      if (received > maxBytes) {
+        response.discard();
+        throw tooLarge(`over ${received}`);
+      }
       chunks.push(chunk as Buffer);
     }
     const data = Buffer.concat(chunks);
@@ -459,7 +512,8 @@ export class GitShareClient {
           continue;
         }
       }
-      const text = await wrapped.text().catch(() => '');
+      // Only `error` and `message` are used: a bounded read, the rest is dropped.
+      const text = await wrapped.text(MAX_ERROR_BODY_BYTES, true).catch(() => '');
       const error = errorFromResponse({
         status,
         body: parseServerErrorBody(text),
@@ -531,6 +585,10 @@ function checkLength(response: ApiResponse, received: number, path: string): voi
       detail: `GET ${path}: got ${received} of ${length} bytes`,
     });
   }
+}
+
+function formatMiB(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
 function totalFromContentRange(value: string | null): number | undefined {
@@ -642,9 +700,35 @@ class Attempt {
     }
     body.on('close', () => this.dispose());
     body.on('end', () => this.dispose());
-    const text = async () => {
+    const discard = () => {
+      this.dispose();
+      source?.unpipe(body);
+      source?.resume();
+      body.destroy();
+    };
+    /** At most `maxBytes`; past that a protocol error, or with `truncate` what came so far. */
+    const text = async (maxBytes = MAX_JSON_BYTES, truncate = false) => {
+      const announced = Number(response.headers.get('content-length') ?? NaN);
+      if (!truncate && announced > maxBytes) {
+        discard();
+        throw new GitShareError('protocol', 'GitShare sent an answer far larger than expected, so it was not read.', {
+          detail: `HTTP ${response.status}: Content-Length ${announced}, more than ${maxBytes}`,
+        });
+      }
       const chunks: Buffer[] = [];
+      let size = 0;
       for await (const chunk of body) {
+        size += (chunk as Buffer).length;
+        if (size > maxBytes) {
+          discard();
+          if (truncate) {
+            chunks.push((chunk as Buffer).subarray(0, maxBytes - (size - (chunk as Buffer).length)));
+            break;
+          }
+          throw new GitShareError('protocol', 'GitShare sent an answer far larger than expected, so it was not read.', {
+            detail: `HTTP ${response.status}: body over ${maxBytes} bytes`,
+          });
+        }
         chunks.push(chunk as Buffer);
       }
       return Buffer.concat(chunks).toString('utf8');
@@ -655,7 +739,7 @@ class Attempt {
       body,
       text,
       json: async () => {
-        const raw = await text();
+        const raw = await text(MAX_JSON_BYTES);
         try {
           return JSON.parse(raw) as unknown;
         } catch (cause) {
@@ -665,12 +749,7 @@ class Attempt {
           });
         }
       },
-      discard: () => {
-        this.dispose();
-        source?.unpipe(body);
-        source?.resume();
-        body.destroy();
-      },
+      discard,
     };
   }
 }

@@ -37,6 +37,14 @@ export interface Plan<T> {
   readonly refused: TransferOutcome[];
 }
 
+/**
+ * Bounds on a download plan, whatever the server lists: folders nested deeper
+ * than this are refused (no real tree is; a hostile server can list one without
+ * end), and so is everything past this many entries in one download.
+ */
+export const MAX_DOWNLOAD_DEPTH = 64;
+export const MAX_DOWNLOAD_ENTRIES = 200_000;
+
 /** Files above this size are checked for a conflict before sending, not after. */
 const PRECHECK_BYTES = 256 * 1024;
 
@@ -173,15 +181,22 @@ export async function freeRemotePath(client: GitShareClient, path: string, signa
 /**
  * Walks the chosen remote entries. Every name from the server is checked before
  * it becomes part of a local path; refused names are reported, never written.
+ * A folder seen twice (a cycle), nested deeper than MAX_DOWNLOAD_DEPTH, or met
+ * after MAX_DOWNLOAD_ENTRIES entries is refused with its reason, not walked.
  */
 export async function planDownload(
   client: GitShareClient,
   entries: readonly Entry[],
   localFolder: string,
   signal?: AbortSignal,
+  limits: { readonly maxDepth?: number; readonly maxEntries?: number } = {},
 ): Promise<Plan<DownloadItem>> {
+  const maxDepth = limits.maxDepth ?? MAX_DOWNLOAD_DEPTH;
+  const maxEntries = limits.maxEntries ?? MAX_DOWNLOAD_ENTRIES;
   const plan: Plan<DownloadItem> = { files: [], folders: [], refused: [] };
   const queue: { entry: Entry; segments: string[] }[] = entries.map((entry) => ({ entry, segments: [entry.name] }));
+  const walked = new Set<string>();
+  let seen = queue.length;
   while (queue.length) {
     if (signal?.aborted) {
       break;
@@ -195,8 +210,21 @@ export async function planDownload(
     }
     const local = safeLocalPath(localFolder, segments);
     if (entry.type === 'dir') {
+      if (walked.has(entry.path)) {
+        plan.refused.push({ label, status: 'failed', reason: `GitShare listed the folder ${entry.path} more than once (a cycle); it is downloaded once.` });
+        continue;
+      }
+      if (segments.length > maxDepth) {
+        plan.refused.push({ label, status: 'failed', reason: `Folders nested deeper than ${maxDepth} levels are not downloaded.` });
+        continue;
+      }
+      walked.add(entry.path);
       plan.folders.push(local);
       for await (const child of client.iterateFolder(entry.path, { signal })) {
+        if (++seen > maxEntries) {
+          plan.refused.push({ label, status: 'failed', reason: `More than ${maxEntries.toLocaleString('en-US')} files and folders: the rest of this folder was not downloaded. Download it in parts.` });
+          break;
+        }
         queue.push({ entry: child, segments: [...segments, child.name] });
       }
     } else {

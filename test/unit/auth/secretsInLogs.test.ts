@@ -1,8 +1,8 @@
-import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 import assert from 'node:assert/strict';
 import { OOB_REDIRECT_URI } from '../../../src/auth/oauthClient';
 import { authorizeAsUser, RunningServer } from '../../server/index';
 import { AuthStack, MemorySecretStorage, codeServerRedirectUri, startTestServer } from './helpers';
+import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 
 /** Every secret value that passed through storage, requests or the browser during a run. */
 class SecretCollector {

@@ -1,10 +1,10 @@
-import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { CancelledError, GitShareError } from '../../../src/common/errors';
 import { OOB_REDIRECT_URI } from '../../../src/auth/oauthClient';
 import { authorizeAsUser, RunningServer } from '../../server/index';
 import { AuthStack, callbackOf, codeServerRedirectUri, startTestServer, tokenRequestCount } from './helpers';
+import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 
 describe('auth: sign-in flow against the local server', () => {
   let server: RunningServer;

@@ -1,4 +1,3 @@
-import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 /**
  * The client's security promises, against the real local server: forged
  * callbacks make no token request, no secret reaches a log line, an error
@@ -23,6 +22,7 @@ import { AuthStack, MemorySecretStorage, codeServerRedirectUri } from '../auth/h
 import { startSignedIn, type TestTokenSource } from '../helpers/serverSession';
 import { count, failure, filesBelow, newClient, sleepMs } from './helpers';
 import { TestProxy } from './proxy';
+import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 
 /** A tiny HTTP server on another loopback address that records every request's headers. */
 async function recorder(host: string): Promise<{ url: string; seen: http.IncomingHttpHeaders[]; close(): Promise<void> }> {

@@ -20,7 +20,12 @@ export type ProxyAction =
   /** Answer without asking upstream. */
   | { readonly kind: 'respond'; readonly status: number; readonly headers?: Record<string, string>; readonly body?: string }
   /** Ask upstream, then hand its JSON body to `rewrite` and send what it returns. */
-  | { readonly kind: 'rewriteJson'; readonly rewrite: (body: unknown) => unknown };
+  | { readonly kind: 'rewriteJson'; readonly rewrite: (body: unknown) => unknown }
+  /**
+   * Answer without asking upstream: `start`, then `chunk` again and again, without
+   * a Content-Length, until the client goes away (a body that never ends).
+   */
+  | { readonly kind: 'endless'; readonly status: number; readonly start: string; readonly chunk: string };
 
 export interface SeenRequest {
   readonly method: string;
@@ -31,6 +36,8 @@ export interface SeenRequest {
 
 export class TestProxy {
   readonly seen: SeenRequest[] = [];
+  /** Body bytes written by `endless` answers, all together. */
+  endlessBytes = 0;
   plan: (req: http.IncomingMessage) => ProxyAction = () => ({ kind: 'pass' });
   private readonly sockets = new Set<Socket>();
 
@@ -82,6 +89,25 @@ export class TestProxy {
       res.end(action.body);
       return;
     }
+    if (action.kind === 'endless') {
+      req.resume();
+      res.writeHead(action.status, { 'content-type': 'application/json' });
+      const chunk = Buffer.from(action.chunk);
+      const more = (): void => {
+        // Writes until the socket's buffer is full, then waits for it to drain: as fast as the client reads.
+        while (!res.destroyed && !res.writableEnded) {
+          this.endlessBytes += chunk.length;
+          if (!res.write(chunk)) {
+            res.once('drain', more);
+            return;
+          }
+        }
+      };
+      this.endlessBytes += Buffer.byteLength(action.start);
+      res.write(action.start);
+      more();
+      return;
+    }
     const upstreamReq = http.request(
       {
         host: this.upstream.hostname,
@@ -97,7 +123,7 @@ export class TestProxy {
     req.pipe(upstreamReq);
   }
 
-  private answer(action: Exclude<ProxyAction, { kind: 'respond' }>, upstreamRes: http.IncomingMessage, res: http.ServerResponse): void {
+  private answer(action: Exclude<ProxyAction, { kind: 'respond' | 'endless' }>, upstreamRes: http.IncomingMessage, res: http.ServerResponse): void {
     const status = upstreamRes.statusCode ?? 502;
     if (action.kind === 'rewriteJson') {
       const chunks: Buffer[] = [];

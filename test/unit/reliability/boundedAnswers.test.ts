@@ -1,0 +1,197 @@
+/**
+ * Bounded answers (issue 11): a hostile or broken server, played by the test
+ * proxy in front of the real local server, cannot make the extension host read
+ * without end — a JSON or error body that never ends, a listing page with far
+ * too many entries, a child listed outside its folder, a file too large for an
+ * editor, folders nested without end or listed in a cycle.
+ */
+
+import * as assert from 'node:assert/strict';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MAX_JSON_BYTES, MAX_PAGE_ENTRIES, MAX_READ_BYTES } from '../../../src/api/client';
+import type { Entry } from '../../../src/api/types';
+import { MAX_DOWNLOAD_DEPTH, planDownload } from '../../../src/commands/transfers';
+import type { RunningServer } from '../../server/index';
+import { startSignedIn, type TestTokenSource } from '../helpers/serverSession';
+import { count, failure, newClient } from './helpers';
+import { TestProxy } from './proxy';
+
+/** A folder listing as the contract shapes it, for folders the proxy makes up. */
+function listing(folder: string, children: { name: string; path?: string; type?: 'file' | 'dir' }[]): string {
+  return JSON.stringify({
+    path: folder,
+    entries: children.map((c) => ({ name: c.name, path: c.path ?? `${folder === '/' ? '' : folder}/${c.name}`, type: c.type ?? 'dir', size: 0, modified: '2026-01-01T00:00:00Z', etag: 'e' })),
+    next_cursor: null,
+  });
+}
+
+/** The folder a `GET /api/v1/folders/…` asks for. */
+function folderOf(url: string): string {
+  return decodeURIComponent(url.split('?')[0]!.slice('/api/v1/folders'.length)) || '/';
+}
+
+describe('reliability: bounded answers from a hostile server', function () {
+  this.timeout(30_000);
+  let server: RunningServer;
+  let tokens: TestTokenSource;
+  let proxy: TestProxy;
+
+  before(async () => {
+    ({ server, tokens } = await startSignedIn());
+    const { client } = newClient(server.url, tokens);
+    await client.writeFile('/rel/bounded/a.txt', Buffer.from('a'), undefined);
+    await client.writeFile('/rel/bounded/big.bin', Buffer.alloc(64 * 1024, 7), undefined);
+  });
+  after(async () => {
+    await server?.close();
+  });
+  beforeEach(async () => {
+    proxy = await TestProxy.start(server.url);
+  });
+  afterEach(async () => {
+    await proxy.close();
+  });
+
+  it(`a JSON answer that never ends is refused after ${MAX_JSON_BYTES / 1024 / 1024} MiB, not read on`, async () => {
+    proxy.plan = (req) =>
+      req.url?.startsWith('/api/v1/metadata/endless') ? { kind: 'endless', status: 200, start: '{"name":"endless","path":"/endless","type":"file","pad":"', chunk: 'x'.repeat(64 * 1024) } : { kind: 'pass' };
+    const { client } = newClient(proxy.url, tokens);
+    const error = await failure(client.metadata('/endless'));
+    assert.equal(error.kind, 'protocol');
+    assert.match(error.message, /far larger than expected/);
+    // What the proxy wrote is what the client read plus what sat in socket buffers when it stopped.
+    assert.ok(proxy.endlessBytes < MAX_JSON_BYTES + 32 * 1024 * 1024, `${proxy.endlessBytes} bytes sent`);
+    count('badInputs', 'answers that never end (JSON, error body, file)');
+  });
+
+  it('an error answer that never ends: the error is reported, the body is not read on', async () => {
+    proxy.plan = (req) =>
+      req.url?.startsWith('/api/v1/metadata/endless') ? { kind: 'endless', status: 400, start: '{"error":"bad_request","message":"', chunk: 'y'.repeat(64 * 1024) } : { kind: 'pass' };
+    const { client } = newClient(proxy.url, tokens);
+    const error = await failure(client.metadata('/endless'));
+    assert.equal(error.status, 400);
+    assert.ok(proxy.endlessBytes < 32 * 1024 * 1024, `${proxy.endlessBytes} bytes sent`);
+    count('badInputs', 'answers that never end (JSON, error body, file)');
+  });
+
+  it(`a listing page with more than ${MAX_PAGE_ENTRIES} entries is refused`, async () => {
+    proxy.plan = (req) =>
+      req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/bounded')
+        ? {
+            kind: 'rewriteJson',
+            rewrite: (body) => {
+              const page = body as { entries: Record<string, unknown>[] };
+              const real = page.entries[0]!;
+              for (let i = 0; i < MAX_PAGE_ENTRIES + 1; i++) {
+                page.entries.push({ ...real, name: `extra-${i}.txt`, path: `/rel/bounded/extra-${i}.txt` });
+              }
+              return page;
+            },
+          }
+        : { kind: 'pass' };
+    const { client } = newClient(proxy.url, tokens);
+    const error = await failure(client.listFolder('/rel/bounded'));
+    assert.equal(error.kind, 'protocol');
+    assert.match(error.message, /far more entries than allowed/);
+    count('badInputs', 'listing pages over the entry cap');
+  });
+
+  it('a listed child whose path is not its folder plus its name is refused, clearly; an honest listing passes', async () => {
+    const { client } = newClient(proxy.url, tokens);
+    assert.deepEqual((await client.listFolder('/rel/bounded')).entries.map((e) => e.path).sort(), ['/rel/bounded/a.txt', '/rel/bounded/big.bin']);
+    for (const elsewhere of ['/etc/a.txt', '/rel/a.txt', '/rel/bounded/sub/a.txt', '/rel/bounded/b.txt', '/rel/bounded']) {
+      proxy.plan = (req) =>
+        req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/bounded')
+          ? {
+              kind: 'rewriteJson',
+              rewrite: (body) => {
+                const page = body as { entries: Entry[] };
+                page.entries = page.entries.map((e) => (e.name === 'a.txt' ? { ...e, path: elsewhere } : e));
+                return page;
+              },
+            }
+          : { kind: 'pass' };
+      const error = await failure(client.listFolder('/rel/bounded'));
+      assert.equal(error.kind, 'protocol', elsewhere);
+      assert.equal(error.message, 'GitShare listed "a.txt" in /rel/bounded with a path outside that folder, so the listing was refused.');
+      count('badInputs', 'listed children outside their folder');
+    }
+  });
+
+  it('a file larger than the editor cap is refused with a message pointing to Download…, announced or not', async () => {
+    assert.equal(MAX_READ_BYTES, 50 * 1024 * 1024);
+    const { client } = newClient(proxy.url, tokens);
+    // Announced (Content-Length): refused before the body is read.
+    const announced = await failure(client.readFile('/rel/bounded/big.bin', undefined, 16 * 1024));
+    assert.equal(announced.kind, 'tooLarge');
+    assert.equal(announced.message, 'This file is larger than 16 KiB, too large to open in an editor. Use Download… to save it to your computer.');
+    // Not announced and never ending: refused once the cap is passed.
+    proxy.plan = (req) => (req.url?.startsWith('/api/v1/files/rel/bounded/endless.bin') ? { kind: 'endless', status: 200, start: '', chunk: 'z'.repeat(64 * 1024) } : { kind: 'pass' });
+    const endless = await failure(client.readFile('/rel/bounded/endless.bin', undefined, 1024 * 1024));
+    assert.equal(endless.kind, 'tooLarge');
+    assert.match(endless.message, /larger than 1 MiB, too large to open in an editor\. Use Download…/);
+    assert.ok(proxy.endlessBytes < 1024 * 1024 + 32 * 1024 * 1024);
+    // Under the cap, the bytes arrive as they are.
+    assert.equal((await client.readFile('/rel/bounded/big.bin', undefined, 64 * 1024)).data.length, 64 * 1024);
+    count('badInputs', 'answers that never end (JSON, error body, file)');
+  });
+
+  it(`download planning stops at folders nested deeper than ${MAX_DOWNLOAD_DEPTH} levels`, async () => {
+    // Every folder under /rel/deep holds one more folder: a tree without end.
+    proxy.plan = (req) =>
+      req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/deep')
+        ? { kind: 'respond', status: 200, headers: { 'content-type': 'application/json' }, body: listing(folderOf(req.url), [{ name: 'd' }]) }
+        : { kind: 'pass' };
+    const { client } = newClient(proxy.url, tokens);
+    const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bounded-'));
+    try {
+      const top = { name: 'deep', path: '/rel/deep', type: 'dir', size: 0, modified: '', mtime: 0, etag: 'e' } as Entry;
+      const plan = await planDownload(client, [top], tmp);
+      assert.equal(plan.folders.length, MAX_DOWNLOAD_DEPTH);
+      assert.deepEqual(plan.refused.map((r) => r.reason), [`Folders nested deeper than ${MAX_DOWNLOAD_DEPTH} levels are not downloaded.`]);
+      assert.equal(proxy.seen.filter((r) => r.url.startsWith('/api/v1/folders/')).length, MAX_DOWNLOAD_DEPTH, 'one listing per level, then no more');
+      count('badInputs', 'folder trees without end (depth, cycle, size)');
+    } finally {
+      await fsp.rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('download planning stops on a cycle: a folder listed inside itself, or the same folder twice', async () => {
+    proxy.plan = (req) =>
+      req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/loop')
+        ? { kind: 'respond', status: 200, headers: { 'content-type': 'application/json' }, body: listing('/rel/loop', [{ name: 'loop', path: '/rel/loop' }]) }
+        : { kind: 'pass' };
+    const { client } = newClient(proxy.url, tokens);
+    const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bounded-'));
+    try {
+      const loop = { name: 'loop', path: '/rel/loop', type: 'dir', size: 0, modified: '', mtime: 0, etag: 'e' } as Entry;
+      const error = await failure(planDownload(client, [loop], tmp));
+      assert.equal(error.kind, 'protocol');
+      assert.match(error.message, /GitShare listed "loop" in \/rel\/loop with a path outside that folder/);
+      assert.equal(proxy.seen.length, 1);
+
+      const bounded = (await client.metadata('/rel/bounded'));
+      const twice = await planDownload(client, [bounded, bounded], tmp);
+      assert.deepEqual(twice.files.map((f) => f.remote).sort(), ['/rel/bounded/a.txt', '/rel/bounded/big.bin']);
+      assert.deepEqual(twice.refused.map((r) => r.reason), ['GitShare listed the folder /rel/bounded more than once (a cycle); it is downloaded once.']);
+      count('badInputs', 'folder trees without end (depth, cycle, size)', 2);
+    } finally {
+      await fsp.rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('download planning stops past its entry cap, with the reason', async () => {
+    proxy.plan = (req) =>
+      req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/wide')
+        ? { kind: 'respond', status: 200, headers: { 'content-type': 'application/json' }, body: listing('/rel/wide', Array.from({ length: 30 }, (_, i) => ({ name: `f${i}.txt`, type: 'file' as const }))) }
+        : { kind: 'pass' };
+    const { client } = newClient(proxy.url, tokens);
+    const wide = { name: 'wide', path: '/rel/wide', type: 'dir', size: 0, modified: '', mtime: 0, etag: 'e' } as Entry;
+    const plan = await planDownload(client, [wide], os.tmpdir(), undefined, { maxEntries: 10 });
+    assert.equal(plan.files.length, 9, 'the folder itself and 9 files');
+    assert.deepEqual(plan.refused.map((r) => r.reason), ['More than 10 files and folders: the rest of this folder was not downloaded. Download it in parts.']);
+    count('badInputs', 'folder trees without end (depth, cycle, size)');
+  });
+});
