@@ -4,7 +4,7 @@
  * (test/harness/runIntegration.ts) and desktop VS Code (test/harness/runDesktop.ts).
  */
 import Mocha from 'mocha';
-import { BEGIN_MARKER, recordRun, RESULT_MARKER, SETUP_FAILED_MARKER } from '../harness/results';
+import { BEGIN_MARKER, judgeLayer, recordRun, RESULT_MARKER, SETUP_FAILED_MARKER } from '../harness/results';
 import { findTests } from '../harness/testFiles';
 
 /**
@@ -48,10 +48,13 @@ export async function run(): Promise<void> {
     mocha.addFile(file);
   }
   return new Promise((resolve, reject) => {
-    const runner = mocha.run((failures) => {
-      console.log(RESULT_MARKER + JSON.stringify(recording.result()));
-      if (failures > 0) {
-        reject(new Error(`${failures} integration test(s) failed.`));
+    const runner = mocha.run(() => {
+      const result = recording.result();
+      console.log(RESULT_MARKER + JSON.stringify(result));
+      // Judged here too, so the desktop runner (which sees only whether run() settles) is as strict.
+      const problems = judgeLayer(result, files.length);
+      if (problems.length > 0) {
+        reject(new Error(`The integration layer failed: ${problems.join('; ')}`));
       } else {
         resolve();
       }
