@@ -119,10 +119,7 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     // GitShare has the new bytes. (Under load, document.save() has been seen to resolve false
     // although the save completed; the outcome is what counts.)
     await document.save();
-    for (let waited = 0; document.isDirty && waited < 10_000; waited += 200) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.equal(document.isDirty, false, 'the editor is saved');
+    await until(() => !document.isDirty, 'the editor to show the file saved (not dirty)', 60_000);
     assert.deepEqual(asked, [], 'no conflict question for an unchanged remote file');
     const remote = await serverRead('/notes/todo.md');
     assert.match(remote.text, /^Edited in VS Code\n# To do/);
