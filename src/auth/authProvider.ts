@@ -3,7 +3,14 @@
  * over the session manager and the sign-in flow. Everything that talks to the
  * person lives here — the server prompt, the "Signing in to GitShare…"
  * notification with Cancel and "Having trouble?", the code prompt, the
- * "sign in again" question — and nothing of the protocol.
+ * "sign in again" question, the walk-through for an application registered by
+ * hand — and nothing of the protocol.
+ *
+ * Every way in starts a new sign-in: the Accounts menu's "Sign in with
+ * GitShare" (a request VS Code keeps on offer, see ADD_ACCOUNT_SCOPE), "GitShare:
+ * Sign In" and the Files view. A failure ends the "Signing in…" notification
+ * and shows one message saying what to do; what reaches VS Code after that is
+ * a cancellation, so the workbench adds no second message with raw text.
  */
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../common/constants';
@@ -12,7 +19,8 @@ import { ErrorHandler } from '../common/errorHandler';
 import type { Interaction } from '../common/interaction';
 import { Logger } from '../common/logger';
 import { notificationText } from '../common/untrustedText';
-import { ClientCredentials, DEFAULT_SCOPES, OOB_REDIRECT_URI } from './oauthClient';
+import { HandClient, HandRegistration, redirectUriFor } from './handRegistration';
+import { ClientRejectedError, DEFAULT_SCOPES, OOB_REDIRECT_URI, RegistrationRefusedError } from './oauthClient';
 import { callbackPathFor } from './pendingSignIns';
 import { normalizeServerUrl, validateServerUrl } from './serverUrl';
 import { SessionManager } from './sessionManager';
@@ -21,6 +29,20 @@ import { StoredSession, TokenStore } from './tokenStore';
 
 export const ACCESS_DENIED_MESSAGE = 'Sign-in was cancelled on GitShare.';
 
+/**
+ * A scope no session ever has. Asked for once at start without prompting, it
+ * makes VS Code put "Sign in with GitShare" in the Accounts menu; since no
+ * session ever matches it, VS Code never takes the entry away, so adding an
+ * account is on offer whether or not accounts are signed in (and at once after
+ * a Sign Out). It is never sent to GitShare.
+ */
+export const ADD_ACCOUNT_SCOPE = 'gitshare:add-account';
+
+const ENTER_AGAIN = 'Enter Again';
+
+/** How a sign-in gets the code: from the browser coming back, or pasted by the person. */
+type SignInMode = 'auto' | 'code';
+
 export class GitShareAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly _onDidChangeSessions = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
   readonly onDidChangeSessions = this._onDidChangeSessions.event;
@@ -28,10 +50,14 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
   /** Set while a callback-mode sign-in waits: switches it to the no-callback mode. */
   private switchToCode: (() => void) | undefined;
 
+  /** The account label VS Code was last told for each session (the Accounts menu keys accounts by label). */
+  private readonly announcedLabels = new Map<string, string>();
+
   constructor(
     private readonly sessions: SessionManager,
     private readonly flow: SignInFlow,
     private readonly store: TokenStore,
+    private readonly hand: HandRegistration,
     private readonly errors: ErrorHandler,
     private readonly logger: Logger,
     private readonly interaction: Interaction,
@@ -39,10 +65,14 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     this.disposables.push(
       toDisposable(sessions.onDidChangeSessions((change) => {
         this._onDidChangeSessions.fire({
-          added: change.added.map((s) => this.toAuthSession(s)),
-          removed: change.removed.map((s) => this.toAuthSession(s)),
-          changed: change.changed.map((s) => this.toAuthSession(s)),
+          added: change.added.map((s) => this.announce(s)),
+          removed: change.removed.map((s) => this.toAuthSession(s, s.accessToken, this.announcedLabels.get(s.id))),
+          changed: change.changed.map((s) => this.announce(s)),
         });
+        for (const removed of change.removed) {
+          this.announcedLabels.delete(removed.id);
+        }
+        this.relabel();
         void this.updateContext();
       })),
       toDisposable(sessions.onDidLoseSession((session) => void this.offerSignInAgain(session))),
@@ -52,6 +82,9 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
 
   async getSessions(scopes: readonly string[] | undefined, options?: vscode.AuthenticationProviderSessionOptions): Promise<vscode.AuthenticationSession[]> {
     await this.sessions.initialize().catch(() => undefined);
+    if (scopes?.includes(ADD_ACCOUNT_SCOPE)) {
+      return [];
+    }
     const wanted = scopes ?? [];
     const matching = this.sessions
       .getSessions()
@@ -63,31 +96,25 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
         const accessToken = await this.sessions.getAccessToken(s.id).catch(() => s.accessToken);
         const current = this.sessions.getSession(s.id);
         // A refresh refused with invalid_grant has just removed the session.
-        return current ? this.toAuthSession(current, accessToken) : undefined;
+        return current ? this.announce(current, accessToken) : undefined;
       }),
     );
     return sessions.filter((session): session is vscode.AuthenticationSession => session !== undefined);
   }
 
   async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
-    try {
-      const serverUrl = await this.resolveServerUrl();
-      const client = await this.configuredClient(serverUrl);
-      const session = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Signing in to GitShare…', cancellable: true },
-        (progress, token) => this.signIn(serverUrl, scopes.length ? scopes : DEFAULT_SCOPES, client, progress, token),
-      );
-      return this.toAuthSession(session);
-    } catch (error) {
-      if (error instanceof CancelledError && error.message === ACCESS_DENIED_MESSAGE) {
-        void this.interaction.notify({ severity: 'info', message: ACCESS_DENIED_MESSAGE });
-      } else if (!isCancellation(error)) {
-        void this.errors.handle(error, 'Sign in to GitShare');
-      }
-      throw error;
+    const session = await this.signInReporting(scopes.filter((scope) => scope !== ADD_ACCOUNT_SCOPE), 'auto');
+    if (!session) {
+      // Already told the person; a cancellation makes the workbench add nothing.
+      throw new vscode.CancellationError();
     }
+    return this.announce(session);
   }
 
+  /** "GitShare: Sign In", the welcome view and the Files view's title bar: always a new sign-in. */
+  async signInNewAccount(): Promise<void> {
+    await this.signInReporting(DEFAULT_SCOPES, 'auto');
+  }
   async removeSession(sessionId: string): Promise<void> {
     await this.sessions.signOut(sessionId);
   }
@@ -103,20 +130,13 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
 
   /** Sign-in in the no-callback mode from the start. */
   async signInWithCode(scopes: readonly string[] = DEFAULT_SCOPES): Promise<void> {
+    await this.signInReporting(scopes, 'code');
+  }
+
+  /** "GitShare: Enter Client Id and Secret…": the by-hand walk-through for the configured server. */
+  async enterClientDetails(): Promise<void> {
     const serverUrl = await this.resolveServerUrl();
-    const client = await this.configuredClient(serverUrl);
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Signing in to GitShare…', cancellable: true },
-      (_progress, token) => this.flow.signIn({
-        serverUrl,
-        scopes,
-        redirectUri: OOB_REDIRECT_URI,
-        client,
-        openBrowser: (url) => this.openBrowser(url),
-        promptForCode: (host) => this.promptForCode(host),
-        signal: toAbortSignal(token),
-      }),
-    );
+    await this.hand.walkThrough(serverUrl, undefined, await this.hand.clientFor(serverUrl));
   }
 
   /** GitShare: Set Client Secret… */
@@ -144,22 +164,89 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     vscode.Disposable.from(...this.disposables).dispose();
   }
 
-  private async signIn(
+  /** Runs a sign-in and shows what went wrong, once; undefined when it did not end in a session. */
+  private async signInReporting(scopes: readonly string[], mode: SignInMode): Promise<StoredSession | undefined> {
+    try {
+      return await this.signInInteractive(scopes.length ? scopes : DEFAULT_SCOPES, mode);
+    } catch (error) {
+      if (error instanceof CancelledError && error.message === ACCESS_DENIED_MESSAGE) {
+        void this.interaction.notify({ severity: 'info', message: ACCESS_DENIED_MESSAGE });
+      } else if (!isCancellation(error)) {
+        void this.errors.handle(error, 'Sign in to GitShare');
+      }
+      return undefined;
+    }
+  }
+
+  /**
+   * The server, the client, then the sign-in. A server that cannot register
+   * this extension leads to the by-hand walk-through; a rejected client id or
+   * secret offers to enter them again.
+   */
+  private async signInInteractive(scopes: readonly string[], mode: SignInMode): Promise<StoredSession> {
+    const serverUrl = await this.resolveServerUrl();
+    const host = new URL(serverUrl).host;
+    let client = await this.hand.clientFor(serverUrl);
+    for (;;) {
+      try {
+        return await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: 'Signing in to GitShare…', cancellable: true },
+          (progress, token) => this.signInOnce(serverUrl, scopes, client, mode, progress, token),
+        );
+      } catch (error) {
+        if (error instanceof RegistrationRefusedError) {
+          this.logger.info(`${error.detail ?? error.message}; asking for an application registered by hand`);
+          const why = error.reason === 'unavailable' ? `GitShare at ${host} does not let VS Code register itself.` : `GitShare at ${host} refused to register VS Code.`;
+          client = await this.hand.walkThrough(serverUrl, why);
+          continue;
+        }
+        if (error instanceof ClientRejectedError) {
+          if (!client) {
+            // Our own registration is gone at the server: forget it, so the next sign-in registers again.
+            await this.store.updateClients(serverUrl, () => []);
+            throw new GitShareError('signInRequired', 'GitShare no longer knows this VS Code. Please sign in again.', { detail: error.detail });
+          }
+          this.logger.warn(`Sign in to GitShare failed: ${error.detail ?? error.message}`);
+          const choice = await this.interaction.notify({ severity: 'error', message: `Sign in to GitShare: ${error.message}`, actions: [ENTER_AGAIN] });
+          if (choice !== ENTER_AGAIN) {
+            throw new CancelledError();
+          }
+          client = await this.hand.walkThrough(serverUrl, undefined, client);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async signInOnce(
     serverUrl: string,
     scopes: readonly string[],
-    client: ClientCredentials | undefined,
+    client: HandClient | undefined,
+    mode: SignInMode,
     progress: vscode.Progress<{ message?: string }>,
     token: vscode.CancellationToken,
   ): Promise<StoredSession> {
     const cancelled = toAbortSignal(token);
-    const wantsCode = new AbortController();
     const common = {
       serverUrl,
       scopes,
       client,
+      // Another account on a server this window is signed in to: ask GitShare for its sign-in page,
+      // so the browser's session there does not decide the account.
+      prompt: this.sessions.getSessions().some((s) => s.serverUrl === serverUrl) ? ('login' as const) : undefined,
       openBrowser: (url: string) => this.openBrowser(url),
       promptForCode: (host: string) => this.promptForCode(host),
     };
+    const pasteMessage = 'Allow access in your browser, then paste the code GitShare shows.';
+    if (client || mode === 'code') {
+      // An application registered by hand has one way back, known in advance; "Sign In with a Code" asks for the code.
+      const redirectUri = !client ? OOB_REDIRECT_URI : mode === 'code' ? (client.callbackUrl ? OOB_REDIRECT_URI : undefined) : redirectUriFor(client, stableCallbackUri(serverUrl));
+      const codeOnScreen = redirectUri === undefined || redirectUri === OOB_REDIRECT_URI;
+      progress.report({ message: codeOnScreen ? pasteMessage : 'Continue in your browser.' });
+      return this.flow.signIn({ ...common, redirectUri, signal: cancelled });
+    }
+    const wantsCode = new AbortController();
     const redirectUri = await this.callbackRedirectUri(serverUrl);
     this.switchToCode = () => wantsCode.abort();
     progress.report({ message: `Continue in your browser. [Having trouble?](command:${Commands.authUseCode})` });
@@ -170,7 +257,7 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
         throw error;
       }
       this.logger.info('Switching to the no-callback sign-in');
-      progress.report({ message: 'Paste the code GitShare shows.' });
+      progress.report({ message: pasteMessage });
       return await this.flow.signIn({ ...common, redirectUri: OOB_REDIRECT_URI, signal: cancelled });
     } finally {
       this.switchToCode = undefined;
@@ -230,23 +317,6 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     return serverUrl;
   }
 
-  /** `gitshare.clientId` with the secret "Set Client Secret…" saved for this server, when configured. */
-  private async configuredClient(serverUrl: string): Promise<ClientCredentials | undefined> {
-    const clientId = applicationSetting(Settings.clientId);
-    if (!clientId) {
-      return undefined;
-    }
-    if ((await this.store.migrateLegacyClientSecret(serverUrl, clientId)) === 'dropped') {
-      void this.interaction.notify({
-        severity: 'warning',
-        message: `GitShare now keeps a client secret for one server only. Set the secret of ${clientId} again with "GitShare: Set Client Secret…" if ${new URL(serverUrl).host} needs one.`,
-      });
-    }
-    const clientSecret = await this.store.readClientSecret(serverUrl, clientId);
-    this.logger.info(`Using the configured client ${clientId}${clientSecret ? '' : ' as a public client (no secret set)'}`);
-    return { clientId, clientSecret };
-  }
-
   private async offerSignInAgain(session: StoredSession): Promise<void> {
     const signIn = 'Sign In';
     const choice = await this.interaction.notify({
@@ -263,19 +333,55 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     await vscode.commands.executeCommand('setContext', ContextKeys.signedIn, this.sessions.getSessions().length > 0);
   }
 
-  private toAuthSession(session: StoredSession, accessToken = session.accessToken): vscode.AuthenticationSession {
-    // The same user name on two servers would look alike in the Accounts menu.
-    const ambiguous = this.sessions.getSessions().some((other) => other.serverUrl !== session.serverUrl && other.user.username === session.user.username);
+  /** The session as VS Code sees it, remembering the label it was given. */
+  private announce(session: StoredSession, accessToken = session.accessToken): vscode.AuthenticationSession {
+    const auth = this.toAuthSession(session, accessToken);
+    this.announcedLabels.set(session.id, auth.account.label);
+    return auth;
+  }
+
+  /**
+   * Labels name the server once accounts span servers. The Accounts menu keys
+   * an account by its label, so a label that changes is announced as the old
+   * account removed, then the new one added.
+   */
+  private relabel(): void {
+    const stale = this.sessions.getSessions().filter((s) => {
+      const announced = this.announcedLabels.get(s.id);
+      return announced !== undefined && announced !== this.accountLabel(s);
+    });
+    if (!stale.length) {
+      return;
+    }
+    this._onDidChangeSessions.fire({ added: [], removed: stale.map((s) => this.toAuthSession(s, s.accessToken, this.announcedLabels.get(s.id))), changed: [] });
+    this._onDidChangeSessions.fire({ added: stale.map((s) => this.announce(s)), removed: [], changed: [] });
+  }
+
+  private accountLabel(session: StoredSession): string {
+    const servers = new Set(this.sessions.getSessions().map((s) => s.serverUrl));
+    servers.add(session.serverUrl);
+    return servers.size > 1 ? `${session.user.username} (${new URL(session.serverUrl).host})` : session.user.username;
+  }
+
+  private toAuthSession(session: StoredSession, accessToken = session.accessToken, label = this.accountLabel(session)): vscode.AuthenticationSession {
     return {
       id: session.id,
       accessToken,
-      account: {
-        id: accountId(session),
-        label: ambiguous ? `${session.user.username} (${new URL(session.serverUrl).host})` : session.user.username,
-      },
+      account: { id: accountId(session), label },
       scopes: session.scopes,
     };
   }
+}
+
+/**
+ * The callback URL that reaches this window and stays the same from one
+ * sign-in to the next, for an application registered by hand on this server:
+ * desktop VS Code's own URL, with this server's callback path. VS Code for the
+ * web has none (its callback changes every time), so there such an
+ * application has no callback URL.
+ */
+export function stableCallbackUri(serverUrl: string): string | undefined {
+  return vscode.env.uiKind === vscode.UIKind.Desktop ? `${vscode.env.uriScheme}://${EXTENSION_ID}${callbackPathFor(serverUrl)}` : undefined;
 }
 
 function accountId(session: StoredSession): string {

@@ -6,12 +6,12 @@
 import * as vscode from 'vscode';
 import { AccountDirectory } from '../common/accounts';
 import { labelText } from '../common/untrustedText';
-import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, Commands } from '../common/constants';
-import { isCancellation } from '../common/errors';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, Commands, SETTINGS_SECTION, Settings } from '../common/constants';
 import { ErrorHandler } from '../common/errorHandler';
 import type { Interaction } from '../common/interaction';
 import { Logger } from '../common/logger';
-import { GitShareAuthenticationProvider } from './authProvider';
+import { ADD_ACCOUNT_SCOPE, GitShareAuthenticationProvider, stableCallbackUri } from './authProvider';
+import { HandRegistration } from './handRegistration';
 import { ClientRegistry } from './clientRegistry';
 import { DEFAULT_SCOPES, OAuthClient } from './oauthClient';
 import { PendingSignIns } from './pendingSignIns';
@@ -35,7 +35,17 @@ export class GitShareAuthentication implements vscode.Disposable {
       return new Set(stored.filter((s) => s.serverUrl === serverUrl).map((s) => s.client.clientId));
     });
     const flow = new SignInFlow(oauth, sessions, clients, pending, logger);
-    const provider = new GitShareAuthenticationProvider(sessions, flow, store, errors, logger, interaction);
+    const hand = new HandRegistration(store, interaction, logger, {
+      callbackHere: stableCallbackUri,
+      configuredClientId: () => userSetting(Settings.clientId),
+      copyToClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
+      onLegacySecretDropped: (clientId, serverUrl) =>
+        void interaction.notify({
+          severity: 'warning',
+          message: `GitShare now keeps a client secret for one server only. Set the secret of ${clientId} again with "GitShare: Set Client Secret…" if ${new URL(serverUrl).host} needs one.`,
+        }),
+    });
+    const provider = new GitShareAuthenticationProvider(sessions, flow, store, hand, errors, logger, interaction);
     this.accounts = sessions;
 
     this.disposables.push(
@@ -45,17 +55,10 @@ export class GitShareAuthentication implements vscode.Disposable {
       provider,
       vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, provider, { supportsMultipleAccounts: true }),
       vscode.window.registerUriHandler(new AuthUriHandler(pending, logger)),
-      vscode.commands.registerCommand(Commands.signIn, async () => {
-        try {
-          await vscode.authentication.getSession(AUTH_PROVIDER_ID, DEFAULT_SCOPES, { createIfNone: true });
-        } catch (error) {
-          // The provider has already shown what went wrong.
-          if (!isCancellation(error)) {
-            logger.debug('Sign in ended:', error);
-          }
-        }
-      }),
-      vscode.commands.registerCommand(Commands.signInWithCode, errors.wrap('Sign in to GitShare', () => provider.signInWithCode())),
+      // A new sign-in every time (adding an account), never the existing session; the provider shows what went wrong.
+      vscode.commands.registerCommand(Commands.signIn, () => provider.signInNewAccount()),
+      vscode.commands.registerCommand(Commands.signInWithCode, () => provider.signInWithCode()),
+      vscode.commands.registerCommand(Commands.enterClientDetails, errors.wrap('Enter client id and secret', () => provider.enterClientDetails())),
       vscode.commands.registerCommand(Commands.setClientSecret, errors.wrap('Set client secret', () => provider.setClientSecret())),
       vscode.commands.registerCommand(Commands.authUseCode, () => provider.useCodeInstead()),
       vscode.commands.registerCommand(
@@ -69,11 +72,12 @@ export class GitShareAuthentication implements vscode.Disposable {
       ),
     );
 
-    // Load the stored sessions, then ask for one without prompting: with none,
-    // this puts "Sign in with GitShare" in the Accounts menu.
+    // Load the stored sessions, then ask without prompting for a session no
+    // account has: VS Code answers with a "Sign in with GitShare" entry in the
+    // Accounts menu that stays there, signed in or not (see ADD_ACCOUNT_SCOPE).
     void sessions
       .initialize()
-      .then(() => vscode.authentication.getSession(AUTH_PROVIDER_ID, DEFAULT_SCOPES, { createIfNone: false }))
+      .then(() => vscode.authentication.getSession(AUTH_PROVIDER_ID, [...DEFAULT_SCOPES, ADD_ACCOUNT_SCOPE], { createIfNone: false }))
       .catch((error) => logger.warn('Could not restore the GitShare sessions:', error));
   }
 
@@ -114,6 +118,13 @@ export class GitShareAuthentication implements vscode.Disposable {
   dispose(): void {
     vscode.Disposable.from(...this.disposables).dispose();
   }
+}
+
+/** A setting only the user may set (application scope, read from the user settings alone). */
+function userSetting(key: string): string | undefined {
+  const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<string>(key);
+  const value = inspected?.globalValue ?? inspected?.defaultValue;
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
 
 function toDisposable(disposable: { dispose(): unknown }): vscode.Disposable {

@@ -163,7 +163,7 @@ export const nodeFetchAsWhatwg: FetchLike = async (url, init) => {
   const nullBody = response.status === 204 || response.status === 205 || response.status === 304 || !response.body;
   const body = nullBody ? null : await readCapped(response.body as AsyncIterable<Uint8Array>, MAX_OAUTH_BODY_BYTES);
   if (response.status < 200 || response.status > 599) {
-    throw new GitShareError('protocol', 'GitShare sent an answer this extension cannot use.', { detail: `HTTP ${response.status} from ${new URL(url).pathname}` });
+    throw new GitShareError('protocol', 'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.', { detail: `HTTP ${response.status} from ${new URL(url).pathname}` });
   }
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
 };
@@ -175,7 +175,7 @@ async function readCapped(body: AsyncIterable<Uint8Array>, limit: number): Promi
     length += chunk.byteLength;
     if (length > limit) {
       (body as { destroy?: () => void }).destroy?.();
-      throw new GitShareError('protocol', 'GitShare sent an answer this extension cannot use.', { detail: `an OAuth answer over ${limit} bytes` });
+      throw new GitShareError('protocol', 'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.', { detail: `an OAuth answer over ${limit} bytes` });
     }
     chunks.push(chunk);
   }
@@ -387,12 +387,12 @@ export class OAuthClient {
         if (error.error === 'access_denied') {
           throw new CancelledError('Sign-in was cancelled on GitShare.');
         }
-        throw new GitShareError('protocol', 'GitShare did not complete the sign-in.', {
+        throw new GitShareError('protocol', 'GitShare did not complete the sign-in. Please try again.', {
           code: error.error,
           detail: `authorization response error ${error.error}${error.error_description ? `: ${error.error_description}` : ''}`,
         });
       }
-      throw new GitShareError('protocol', 'The sign-in answer from GitShare could not be used.', {
+      throw new GitShareError('protocol', 'The sign-in answer from GitShare could not be used. Please try again.', {
         detail: `authorization response: ${describe(error)}`,
       });
     }
@@ -521,7 +521,7 @@ export class OAuthClient {
     }
     const body = (await response.json().catch(() => undefined)) as { id?: unknown; username?: unknown; name?: unknown } | undefined;
     if (!body || typeof body.username !== 'string' || !body.username || (typeof body.id !== 'string' && typeof body.id !== 'number')) {
-      throw new GitShareError('protocol', 'GitShare returned account details that could not be read.', { detail: 'GET /api/v1/user: unexpected body' });
+      throw new GitShareError('protocol', 'GitShare returned account details that could not be read. Check the server address, or show the log for details.', { detail: 'GET /api/v1/user: unexpected body' });
     }
     return { id: String(body.id), username: body.username, name: typeof body.name === 'string' ? body.name : undefined };
   }
@@ -578,7 +578,7 @@ export class OAuthClient {
 
   private assertTransport(url: URL): void {
     if (!isAllowedTransport(url)) {
-      throw new GitShareError('protocol', 'GitShare must be reached over https.', {
+      throw new GitShareError('protocol', 'GitShare must be reached over https. Check the server address.', {
         detail: `refused ${url.protocol} to ${isLoopbackHost(url.hostname) ? 'loopback' : url.host}`,
       });
     }
@@ -630,7 +630,7 @@ export class OAuthClient {
     }
     const name = error instanceof Error ? error.name : '';
     if (name === 'TimeoutError' || name === 'AbortError') {
-      return new GitShareError('timeout', 'GitShare did not answer in time.', { detail: `${what}: ${describe(error)}` });
+      return new GitShareError('timeout', 'GitShare did not answer in time. Try again, or check the server address.', { detail: `${what}: ${describe(error)}` });
     }
     return new GitShareError('network', 'Could not reach GitShare. Check your connection and the server address.', {
       detail: `${what}: ${describe(error)}`,

@@ -43,6 +43,13 @@ export interface StoredSession {
   readonly lifetimeMs?: number;
 }
 
+/** An application the person registered by hand on one GitShare server; its secret is stored apart. */
+export interface HandClientRecord {
+  readonly clientId: string;
+  /** The callback URL entered on GitShare; null: none (GitShare shows the code). */
+  readonly callbackUrl: string | null;
+}
+
 export type TokenStoreChange =
   | { readonly kind: 'sessions' }
   | { readonly kind: 'session'; readonly id: string }
@@ -74,6 +81,8 @@ const CLIENTS_PREFIX = `${PREFIX}clients.`;
 const LEGACY_CLIENT_SECRET_PREFIX = `${PREFIX}clientSecret.`;
 const CLIENT_SECRET_PREFIX = `${PREFIX}clientSecretFor.`;
 const LEASE_PREFIX = `${PREFIX}refreshLease.`;
+/** Per server: the id and callback URL of an application registered by hand (its secret: CLIENT_SECRET_PREFIX). */
+const HAND_CLIENT_PREFIX = `${PREFIX}handClient.`;
 const PENDING_REVOCATIONS_KEY = `${PREFIX}pendingRevocations`;
 
 export class TokenStore {
@@ -198,6 +207,19 @@ export class TokenStore {
     await this.secrets.delete(legacyKey);
     this.logger.info(`The client secret of ${clientId} ${proven ? `now belongs to ${serverUrl} alone` : 'was stored without its server and was removed'}`);
     return proven ? 'migrated' : 'dropped';
+  }
+
+  async readHandClient(serverUrl: string): Promise<HandClientRecord | undefined> {
+    const record = await this.readJson<HandClientRecord>(HAND_CLIENT_PREFIX + serverUrl);
+    return record && typeof record.clientId === 'string' && record.clientId && (record.callbackUrl === null || typeof record.callbackUrl === 'string')
+      ? { clientId: record.clientId, callbackUrl: record.callbackUrl }
+      : undefined;
+  }
+
+  /** Saves the application and its secret for this server (the secret in its own key, as for `gitshare.clientId`). */
+  async saveHandClient(serverUrl: string, record: HandClientRecord, secret: string | undefined): Promise<void> {
+    await this.saveClientSecret(serverUrl, record.clientId, secret);
+    await this.secrets.store(HAND_CLIENT_PREFIX + serverUrl, JSON.stringify({ clientId: record.clientId, callbackUrl: record.callbackUrl }));
   }
 
   async readPendingRevocations(): Promise<PendingRevocation[]> {

@@ -50,6 +50,7 @@ export const Commands = {
   setClientSecret: 'gitshare.setClientSecret',
   /** Asks which account (when several) and to confirm, then signs it out and revokes its tokens. */
   signOut: 'gitshare.signOut',
+  enterClientDetails: 'gitshare.enterClientDetails',
   /** "Having trouble?" in the sign-in notification; hidden from the palette. */
   authUseCode: 'gitshare.auth.useCode',
   // Remote files (src/commands/, src/views/, src/fs/)
