@@ -1,0 +1,215 @@
+/**
+ * A person with only what GitShare's own page describes: a server without
+ * discovery, self-registration or revocation (`--seed-only`), an application
+ * they registered by hand without a callback URL. Driven through the real
+ * workbench: the Settings editor, the Accounts menu, the walk-through's
+ * quick pick and input boxes, the browser tab that shows the code, the Files
+ * view, Sign Out. Then a server with discovery but no registration, with a
+ * mistyped secret first.
+ */
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { SEED_ONLY, startServer, type RunningServer } from '../server/index';
+import {
+  allowInBrowser,
+  env,
+  findInAccountsMenu,
+  openPages,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  signOutThroughUi,
+  waitForAccount,
+} from './workbench';
+
+const CLIENT = { clientId: 'my-vscode', clientSecret: 'typed-from-gitshare-0123456789' };
+
+describe('Sign in to the GitShare its page documents (an application registered by hand)', () => {
+  let page: Page;
+  let seedOnly: RunningServer;
+  let noRegistration: RunningServer;
+
+  before(async () => {
+    // 127.0.0.2: the workbench opens it as it is (see vscode-testing.md); ports are free ones.
+    seedOnly = await startServer({ host: '127.0.0.2', faults: true, extras: SEED_ONLY, clients: [CLIENT] });
+    noRegistration = await startServer({ host: '127.0.0.2', faults: true, extras: { registration: false }, clients: [CLIENT] });
+    page = await openWorkbench();
+    openPages.add(page);
+  });
+
+  after(async () => {
+    await setUserSetting(page, 'gitshare.serverUrl', env().serverUrl).catch(() => undefined);
+    openPages.delete(page);
+    await page.close();
+    await seedOnly?.close();
+    await noRegistration?.close();
+  });
+
+  /**
+   * The Settings editor, as a person changes a setting: search for it, type the
+   * value, and search again until the editor shows it from the configuration
+   * (it writes a typed value after a short delay, and closing it sooner drops it).
+   */
+  async function setUserSetting(page: Page, key: string, value: string): Promise<void> {
+    // The setting's own text box (the Settings editor labels it with the key), once the search found it.
+    const input = page.locator(`.settings-editor input[aria-label="${key}"]`).first();
+    const search = async () => {
+      await page.locator('.settings-editor .settings-header .suggest-input-container').first().click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.press('Backspace');
+      await input.waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+      await page.keyboard.type(key);
+      await input.waitFor({ timeout: 30_000 });
+      return input.inputValue();
+    };
+    await runCommand(page, 'Preferences: Open User Settings');
+    await page.locator('.settings-editor .settings-header').waitFor({ timeout: 30_000 });
+    try {
+      if ((await search()) === value) {
+        return;
+      }
+      await input.fill(value);
+      await input.press('Tab');
+      const deadline = Date.now() + 30_000;
+      while ((await search()) !== value) {
+        if (Date.now() > deadline) {
+          throw new Error(`${key} did not become ${JSON.stringify(value)} in the Settings editor`);
+        }
+      }
+    } finally {
+      await closeSettings(page);
+    }
+  }
+
+  /** The Settings editor opens as a modal over the workbench: its close button, as a person would. */
+  async function closeSettings(page: Page): Promise<void> {
+    const modal = page.locator('.monaco-modal-editor-block');
+    for (let i = 0; i < 5 && (await modal.count()) > 0 && (await modal.first().isVisible()); i++) {
+      const close = modal.locator('.codicon-close, [aria-label^="Close"]').first();
+      if (await close.isVisible().catch(() => false)) {
+        await close.click();
+      } else {
+        await page.keyboard.press('Escape');
+      }
+      await modal.first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    }
+  }
+
+  /** The notifications on screen, as text. */
+  async function toasts(): Promise<string[]> {
+    return page.locator('.notification-toast').allInnerTexts();
+  }
+
+  /** Walk-through: "no callback URL", the client id, the secret (a password box). */
+  async function walkThrough(secret: string, expectIntro: RegExp): Promise<void> {
+    const widget = page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: 'Register VS Code on GitShare (1/3)' }).waitFor({ timeout: 60_000 });
+    const placeholder = await widget.locator('input').getAttribute('placeholder');
+    assert.match(placeholder ?? '', expectIntro);
+    assert.match(placeholder ?? '', /On GitShare, register an application/);
+    await page.getByRole('option', { name: /I left the callback URL empty/ }).click();
+
+    await widget.locator('.quick-input-title', { hasText: '(2/3)' }).waitFor();
+    const idBox = widget.locator('input');
+    await idBox.fill(CLIENT.clientId);
+    await page.keyboard.press('Enter');
+
+    await widget.locator('.quick-input-title', { hasText: '(3/3)' }).waitFor();
+    assert.equal(await idBox.getAttribute('type'), 'password', 'the secret goes in a password box');
+    await idBox.fill(secret);
+    await page.keyboard.press('Enter');
+  }
+
+  /** The browser tab GitShare's authorize page opens in: sign in, Allow, read the code it shows. */
+  async function codeFromBrowser(server: RunningServer, whileWaiting: () => Promise<void>): Promise<string> {
+    const tabPromise = page.context().waitForEvent('page', { timeout: 60_000 });
+    await whileWaiting();
+    // Another host than the workbench's: VS Code asks before opening it.
+    const openButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
+    await openButton.waitFor({ timeout: 30_000 }).then(() => openButton.click()).catch(() => undefined);
+    const tab = await tabPromise;
+    openPages.add(tab);
+    try {
+      await tab.waitForLoadState();
+      const url = new URL(tab.url());
+      assert.equal(url.origin, server.url);
+      assert.equal(url.pathname, '/oauth2/authorize/', 'the documented authorize path');
+      assert.equal(url.searchParams.has('redirect_uri'), false, 'no callback URL: none is sent');
+      await allowInBrowser(tab, 'demo', 'demo');
+      return (await tab.locator('#code').innerText()).trim();
+    } finally {
+      openPages.delete(tab);
+      await tab.close().catch(() => undefined);
+    }
+  }
+
+  async function pasteCode(code: string): Promise<void> {
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-widget', { hasText: 'Paste it here' }).waitFor({ timeout: 30_000 });
+    await input.fill(code);
+    await page.keyboard.press('Enter');
+  }
+
+  it('--seed-only: the Accounts menu walks through the by-hand registration, the code on the page signs in, files list, Sign Out shows no error', async () => {
+    // A new user: no server configured yet; the sign-in asks for it.
+    await setUserSetting(page, 'gitshare.serverUrl', '');
+    const signIn = await findInAccountsMenu(page, /Sign in with GitShare/i);
+    await signIn.click();
+    const address = page.locator('.quick-input-widget', { hasText: 'The address of your GitShare server' });
+    await address.waitFor({ timeout: 30_000 });
+    await address.locator('input').fill(seedOnly.url);
+    await page.keyboard.press('Enter');
+
+    const code = await codeFromBrowser(seedOnly, () => walkThrough(CLIENT.clientSecret, /does not let VS Code register itself/));
+    await pasteCode(code);
+    await waitForAccount(page, 'demo');
+    const stats = seedOnly.control!.stats();
+    assert.equal(stats.tokenRequests.authorization_code, 1, 'one code exchange');
+    assert.equal(stats.requests['POST /oauth2/register'] ?? 0, 1, 'one look for self-registration, which answered 404');
+    // The "Signing in…" notification ended, and nothing went wrong on the way.
+    const shown = await toasts();
+    assert.ok(!shown.some((t) => /Signing in to GitShare/.test(t)), shown.join('\n'));
+    assert.ok(!shown.some((t) => /error|wrong|cannot|not a function/i.test(t)), shown.join('\n'));
+
+    // The account's files, in the GitShare sidebar.
+    await page.locator('.part.activitybar .action-item a[aria-label^="GitShare"]').first().click();
+    const tree = page.locator('.part.sidebar .monaco-list-row');
+    await tree.filter({ hasText: /^\s*notes\s*$/ }).first().waitFor({ timeout: 30_000 });
+    await tree.filter({ hasText: /^\s*projects\s*$/ }).first().waitFor({ timeout: 30_000 });
+    console.log(`      screenshot: ${await screenshot(page, 'documented-seed-only-files')}`);
+
+    const revocationsBefore = seedOnly.control!.stats().requests['POST /oauth2/revoke_token/'] ?? 0;
+    await signOutThroughUi(page);
+    const after = await toasts();
+    assert.ok(!after.some((t) => /Sign out|revoke|error/i.test(t)), `no error after Sign Out:\n${after.join('\n')}`);
+    assert.ok((seedOnly.control!.stats().requests['POST /oauth2/revoke_token/'] ?? 0) <= revocationsBefore + 1, 'at most one look for revocation');
+  });
+
+  it('after Sign Out the Accounts menu offers "Sign in with GitShare" again, without a reload', async () => {
+    await findInAccountsMenu(page, /Sign in with GitShare/i, 10_000);
+    await page.keyboard.press('Escape');
+  });
+
+  it('discovery without registration: a mistyped secret says so and offers Enter Again; the right one signs in from the palette', async () => {
+    await setUserSetting(page, 'gitshare.serverUrl', noRegistration.url);
+    const wrongCode = await codeFromBrowser(noRegistration, async () => {
+      await runCommand(page, 'GitShare: Sign In');
+      await walkThrough('mistyped-secret-000000', /does not let VS Code register itself/);
+    });
+    await pasteCode(wrongCode);
+    const refused = page.locator('.notification-toast', { hasText: 'GitShare did not accept the client id or secret. Check them on GitShare and enter them again.' });
+    await refused.waitFor({ timeout: 30_000 });
+    assert.ok(!(await toasts()).some((t) => /Signing in to GitShare…/.test(t)), 'the "Signing in…" notification ended');
+
+    const code = await codeFromBrowser(noRegistration, async () => {
+      await refused.locator('.monaco-button', { hasText: 'Enter Again' }).click();
+      await walkThrough(CLIENT.clientSecret, /Use an application you registered on GitShare/);
+    });
+    await pasteCode(code);
+    await waitForAccount(page, 'demo');
+    const stats = noRegistration.control!.stats();
+    assert.equal(stats.requests['POST /oauth2/register'] ?? 0, 0, 'no registration endpoint in the metadata: none tried');
+    assert.equal(stats.tokenRequests.authorization_code, 2, 'the refused exchange and the good one');
+    await signOutThroughUi(page);
+  });
+});
