@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { GitShareError, isCancellation, toGitShareError } from '../../../src/common/errors';
 import { FetchInit } from '../../../src/auth/oauthClient';
 import { authorizeAsUser, RunningServer } from '../../server/index';
-import { AuthStack, codeServerRedirectUri, startTestServer } from './helpers';
+import { AuthStack, callbackOf, codeServerRedirectUri, startTestServer } from './helpers';
 
 /** What a person is told to do. */
 const SAYS_WHAT_TO_DO = /try again|check (your|the|them)|sign(ing)? in again|enter them again|register an application|show the log/i;
@@ -73,7 +73,7 @@ describe('auth: every sign-in failure says what to do, in plain words', () => {
       try {
         stack.http.intercept = scenario.intercept;
         const serverUrl = scenario.serverUrl?.() ?? server.url;
-        const redirectUri = codeServerRedirectUri();
+        const redirectUri = codeServerRedirectUri(1, serverUrl);
         const error = await stack.flow.signIn({
           serverUrl,
           scopes: ['files:read', 'files:write'],
@@ -86,7 +86,8 @@ describe('auth: every sign-in failure says what to do, in plain words', () => {
             const location = scenario.browser === 'deny-with-error'
               ? `${redirectUri}&error=server_error&state=${new URL(url).searchParams.get('state')}`
               : await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
-            stack.pending.handleCallback(new URL(location).searchParams);
+            const { query, path } = callbackOf(location);
+            stack.pending.handleCallback(query, path);
           },
           promptForCode: async () => 'not-a-code-0000',
         }).then(() => undefined, (e: unknown) => e);
