@@ -141,10 +141,17 @@ export function api(server: RunningServer, token: string, apiPath: string, init:
 /** Every file under `dir` with its size and mtime, to prove nothing changed. */
 export async function snapshot(dir: string): Promise<string[]> {
 	const out: string[] = [];
+	// The server may remove a temp file between readdir and lstat (the tests wait for exactly that):
+	// what is gone by then is not there.
+	const gone = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
 	const walk = async (d: string): Promise<void> => {
-		for (const e of await fsp.readdir(d, { withFileTypes: true })) {
+		const entries = await fsp.readdir(d, { withFileTypes: true }).catch(error => (gone(error) ? [] : Promise.reject(error)));
+		for (const e of entries) {
 			const p = path.join(d, e.name);
-			const st = await fsp.lstat(p);
+			const st = await fsp.lstat(p).catch(error => (gone(error) ? undefined : Promise.reject(error)));
+			if (!st) {
+				continue;
+			}
 			// Folders are listed without mtime: a rejected upload's temp file touches its folder.
 			out.push(e.isDirectory() ? `${path.relative(dir, p)}/` : `${path.relative(dir, p)} ${st.size} ${st.mtimeMs}`);
 			if (e.isDirectory()) {
