@@ -115,7 +115,8 @@ async function main(): Promise<void> {
     }
   });
   const payload = [['extensionDevelopmentPath', `vscode-remote://${codeServer.authority}${repoRoot}`]];
-  console.log('No `code` on PATH: VS Code runs as code-server. Open this URL in a browser:\n');
+  const why = process.argv.includes('--code-server') ? '--code-server' : 'No `code` on PATH';
+  console.log(`${why}: VS Code runs as code-server. Open this URL in a browser:\n`);
   console.log(`  ${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}\n`);
   console.log('Then GitShare in the activity bar → Sign in (demo / demo). Ctrl-C stops everything.');
 }
