@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { outputDir } from '../harness/paths';
+import { ensureCodeServer, installExtension, makeSandbox, startCodeServer } from '../harness/codeServer';
+import { outputDir, repoRoot } from '../harness/paths';
 
 export interface E2eEnvironment {
   readonly browser: Browser;
@@ -65,8 +66,10 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
+  // Choose the row named exactly `title` (the palette may rank a longer title first), by its accessible name.
+  const row = page.locator('.quick-input-widget').getByRole('option', { name: new RegExp(`^${escapeRegExp(title)}(,|$)`) }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
 }
 
 /** The pages of the current test, so a failure can be photographed. */
@@ -76,8 +79,10 @@ export const openPages = new Set<Page>();
 export async function closeMenus(page: Page): Promise<void> {
   const open = page.locator('.context-view .monaco-menu');
   for (let i = 0; i < 4 && (await open.count()) > 0; i++) {
+    const before = await open.count();
     await page.keyboard.press('Escape');
-    await page.waitForTimeout(100);
+    // Each Escape closes one level; wait for it to go rather than for a fixed time.
+    await eventually(async () => (await open.count()) < before, 'the menu to close', 2_000).catch(() => undefined);
   }
 }
 
@@ -99,12 +104,34 @@ export async function openAccountsMenu(page: Page) {
  */
 export async function signInThroughUi(page: Page, username = 'demo', password = 'demo'): Promise<void> {
   const signIn = await findInAccountsMenu(page, /Sign in with GitShare/i);
-  const popupPromise = page.context().waitForEvent('page', { timeout: 60_000 });
-  await signIn.click();
-  // The server is on 127.0.0.2, which the workbench opens as an external site after asking.
-  const openButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
-  await openButton.waitFor({ timeout: 30_000 }).then(() => openButton.click()).catch(() => undefined);
-  const popup = await popupPromise;
+  await completeSignIn(page, () => signIn.click(), username, password);
+}
+
+/**
+ * The part of a sign-in after the person asked for it (`start`: a click on the
+ * Accounts menu entry, the welcome view's button, a palette command): the
+ * external-site prompt, GitShare's sign-in and consent pages in the new tab,
+ * back to VS Code. Resolves when the Accounts menu shows the account.
+ */
+export async function completeSignIn(page: Page, start: () => Promise<void>, username = 'demo', password = 'demo'): Promise<void> {
+  let popup: Page | undefined;
+  const popupPromise = page.context().waitForEvent('page', { timeout: 90_000 }).then((tab) => (popup = tab));
+  await start();
+  // Until the browser tab opens, answer what VS Code asks on the way, as a person would:
+  // "The extension 'GitShare' wants to sign in using GitShare." (Allow) when a command asks
+  // for a session, and "Do you want to open the external website?" (Open) for the server on 127.0.0.2.
+  const dialogButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^(Allow|Open)$/ }).first();
+  while (!popup) {
+    const next = await Promise.race([
+      popupPromise.then(() => 'tab' as const),
+      dialogButton.waitFor({ timeout: 90_000 }).then(() => 'dialog' as const),
+    ]);
+    if (next === 'dialog' && !popup) {
+      await dialogButton.click().catch(() => undefined);
+      await dialogButton.waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    }
+  }
+  await popupPromise;
   openPages.add(popup);
   try {
     await popup.waitForLoadState();
@@ -137,7 +164,8 @@ export async function findInAccountsMenu(page: Page, label: RegExp, timeoutMs = 
     if (Date.now() > deadline) {
       throw new Error(`The Accounts menu has no entry ${label}; it shows:\n${text}`);
     }
-    await page.waitForTimeout(1000);
+    // The menu is a snapshot: a person looks again a moment later.
+    await pause(500);
   }
 }
 
@@ -157,15 +185,23 @@ export async function allowInBrowser(tab: Page, username: string, password: stri
   await allow.click();
 }
 
+/**
+ * The Accounts menu's entry of a GitShare account: the user name, then what tells
+ * it apart in parentheses ("demo (GitShare)", or the server when accounts span servers).
+ */
+export function accountEntry(username: string): RegExp {
+  return new RegExp(`(^|\\n)\\s*${escapeRegExp(username)}\\s*\\(`);
+}
+
 /** Waits until the Accounts menu lists `username` for GitShare. */
 export async function waitForAccount(page: Page, username: string): Promise<void> {
-  await findInAccountsMenu(page, new RegExp(`${username}\\s*\\(GitShare\\)`), 30_000);
+  await findInAccountsMenu(page, accountEntry(username), 30_000);
   await page.keyboard.press('Escape');
 }
 
 /** Accounts menu → the account → Sign Out, and the confirmation. Resolves when the account is gone from the menu. */
 export async function signOutThroughUi(page: Page, username = 'demo'): Promise<void> {
-  const accountLabel = new RegExp(`${username}\\s*\\(GitShare\\)`);
+  const accountLabel = accountEntry(username);
   const dialog = page.locator('.monaco-dialog-box');
   // The submenu is rebuilt while it opens, and a click can land in between; try again then.
   for (let attempt = 1; ; attempt++) {
@@ -203,9 +239,9 @@ export async function signOutThroughUi(page: Page, username = 'demo'): Promise<v
       return;
     }
     if (Date.now() > deadline) {
-      throw new Error(`${username} (GitShare) is still in the Accounts menu after Sign Out`);
+      throw new Error(`${username} is still in the Accounts menu after Sign Out`);
     }
-    await page.waitForTimeout(500);
+    await pause(500);
   }
 }
 
@@ -219,7 +255,326 @@ export async function serverStats(): Promise<{ tokenRequests: Record<string, num
 export async function ensureSignedOut(page: Page, username = 'demo'): Promise<void> {
   const text = await (await openAccountsMenu(page)).innerText();
   await page.keyboard.press('Escape');
-  if (new RegExp(`${username}\\s*\\(GitShare\\)`).test(text)) {
+  if (accountEntry(username).test(text)) {
     await signOutThroughUi(page, username);
   }
+}
+
+/** Resolves after `ms`; only as the interval of a poll that waits for something to show. */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `probe` until it returns something truthy; throws naming `what` after `timeoutMs`. */
+export async function eventually<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await pause(200);
+  }
+}
+
+/** Escapes text for a RegExp. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * An account's file tree on a server's disk: `<data>/files/<user id>/`. User ids
+ * count from 1 in the order of the server's `--user` flags (the e2e server has
+ * only demo, id 1).
+ */
+export function accountDir(userId = 1, dataDir = env().serverDataDir): string {
+  return path.join(dataDir, 'files', String(userId));
+}
+
+/** The path of `relative` ("notes/todo.md") in an account's folder on the server's disk. */
+export function onServer(relative: string, userId = 1, dataDir = env().serverDataDir): string {
+  return path.join(accountDir(userId, dataDir), ...relative.split('/').filter(Boolean));
+}
+
+/** The server's upload temp files left anywhere in an account folder (there must be none). */
+export function serverTempFiles(userId = 1, dataDir = env().serverDataDir): string[] {
+  const root = accountDir(userId, dataDir);
+  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((name) => path.basename(name).startsWith('.gitshare-upload-'));
+}
+
+/** Clicks the GitShare icon in the activity bar and waits for the Files view. */
+export async function showFilesView(page: Page): Promise<void> {
+  const sidebar = page.locator('.part.sidebar');
+  const title = sidebar.locator('.composite.title');
+  if ((await sidebar.isVisible()) && /GitShare/i.test((await title.innerText().catch(() => '')) ?? '')) {
+    return;
+  }
+  await page.locator('.part.activitybar .action-item a[aria-label^="GitShare"]').first().click();
+  await eventually(async () => /GitShare/i.test(await title.innerText().catch(() => '')), 'the GitShare sidebar');
+}
+
+/** The rows the Files view renders (it is the only view of its container, so the whole sidebar list). */
+export function filesRows(page: Page) {
+  return page.locator('.part.sidebar .monaco-list-row');
+}
+
+/** The Files view's row labelled exactly `label`; `within` narrows to rows whose aria-label also names a level. */
+export function filesRow(page: Page, label: string) {
+  return filesRows(page).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+}
+
+/** Expands a folder row in the Files view (a click on a collapsed folder) and waits for `child` under it. */
+export async function expandFolder(page: Page, folder: string, child: string): Promise<void> {
+  const row = filesRow(page, folder);
+  await row.waitFor({ timeout: 60_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') {
+    await row.click();
+  }
+  await filesRow(page, child).waitFor({ timeout: 60_000 });
+}
+
+/**
+ * Right-clicks `row` and chooses `item` in its context menu. A menu ignores a
+ * click in its first moments (VS Code's guard against a stray click), so the
+ * click is repeated until the menu closes.
+ */
+export async function contextMenu(page: Page, row: ReturnType<Page['locator']>, item: string | RegExp): Promise<void> {
+  await closeMenus(page);
+  await row.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  const label = typeof item === 'string' ? new RegExp(`^\\s*${escapeRegExp(item)}\\s*$`) : item;
+  const entry = menu.locator('.action-menu-item', { has: page.locator('.action-label', { hasText: label }) }).first();
+  await entry.waitFor({ timeout: 30_000 });
+  for (let attempt = 0; ; attempt++) {
+    await entry.click().catch(() => undefined);
+    const closed = await menu.first().waitFor({ state: 'detached', timeout: 1_500 }).then(
+      () => true,
+      () => false,
+    );
+    if (closed) {
+      return;
+    }
+    if (attempt === 10) {
+      throw new Error(`The context menu stayed open after choosing ${String(item)}`);
+    }
+  }
+}
+
+/** The quick input's text box (input boxes, quick picks and the simple file dialog). */
+export function quickInput(page: Page) {
+  return page.locator('.quick-input-widget input.input').first();
+}
+
+/** A row of the open quick pick, by its accessible name (rows are reused; inner text can be stale). */
+export function quickPickRow(page: Page, name: string | RegExp) {
+  return page.locator('.quick-input-widget').getByRole('option', { name }).first();
+}
+
+/** Answers an input box (Rename…, New File…): waits for it, replaces its text, Enter, and waits for it to close. */
+export async function answerInputBox(page: Page, value: string, prompt?: RegExp): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = quickInput(page);
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  if (prompt) {
+    await widget.getByText(prompt).first().waitFor({ timeout: 30_000 });
+  }
+  await input.fill(value);
+  await eventually(async () => (await input.inputValue()) === value, `the input box to show ${value}`, 10_000);
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: 30_000 });
+}
+
+/** The names the simple file dialog lists now ("..", "notes.md", "photos/" → "photos"). */
+async function dialogNames(page: Page): Promise<string[]> {
+  const labels = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').evaluateAll((rows) =>
+    rows.map((row) => row.getAttribute('aria-label') ?? ''),
+  );
+  return labels.map((label) => label.replace(/[\\/]$/, '').split(/,\s/)[0]!.trim());
+}
+
+/**
+ * Answers code-server's simple file dialog (a quick input) with a local path, as
+ * a person types it, and accepts it with `okLabel`. Before accepting it waits
+ * until the dialog shows what was typed: for a file, the file is the focused row;
+ * for a folder, the list shows that folder's own entries. (Accepting earlier once
+ * chose the workspace folder instead of the typed file.)
+ */
+export async function answerFileDialog(page: Page, target: string, okLabel: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = quickInput(page);
+  const okButton = widget.locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(okLabel)}$`) }).first();
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await okButton.waitFor({ timeout: 30_000 });
+  // The dialog first lists its start folder; typing before that is done races its own update.
+  await eventually(async () => (await dialogNames(page)).length > 0, 'the file dialog to list its start folder');
+  const isFolder = fs.statSync(target).isDirectory();
+  // A trailing separator makes the dialog go into the folder.
+  const wanted = isFolder && !target.endsWith(path.sep) ? target + path.sep : target;
+  const name = path.basename(target);
+  // What the dialog lists once it shows the typed path: the folder's own entries, or the file's folder.
+  const listed = JSON.stringify(['..', ...fs.readdirSync(isFolder ? target : path.dirname(target))].sort());
+  const focused = widget.locator('.quick-input-list .monaco-list-row.focused');
+  for (let attempt = 1; ; attempt++) {
+    if (attempt > 4) {
+      throw new Error(`The file dialog did not accept ${wanted}; it shows ${await input.inputValue()}`);
+    }
+    // The dialog rewrites its box as it lists folders; a fill can land in the middle of that
+    // (seen: the typed path appended to the old one). Type again until the box holds exactly it.
+    if ((await input.inputValue()) !== wanted) {
+      await input.fill(wanted);
+    }
+    // Accept only when the dialog shows what was typed, with no other row chosen (a chosen
+    // folder row, "..", would be opened instead of accepting the typed path).
+    const ready = await eventually(async () => {
+      if ((await input.inputValue()) !== wanted || JSON.stringify((await dialogNames(page)).sort()) !== listed) {
+        return false;
+      }
+      const chosen = (await focused.count()) ? await focused.first().getAttribute('aria-label') : null;
+      return chosen === null || (!isFolder && chosen.split(/,\s/)[0]!.trim() === name);
+    }, `the file dialog to show ${wanted}`, 10_000).catch(() => false);
+    if (!ready) {
+      continue;
+    }
+    // Enter keeps the focus in the box (a click on the button moves it, and the list may then choose "..").
+    await page.keyboard.press('Enter');
+    // Done when the dialog closes or the next question takes its place (it has no such button).
+    const done = await eventually(async () => !(await widget.isVisible()) || !(await okButton.isVisible()), `the file dialog to accept ${wanted}`, 15_000).catch(
+      () => false,
+    );
+    if (done) {
+      return;
+    }
+  }
+}
+
+/** Waits for a notification (toast or the notification center) whose text matches. */
+export async function waitForNotification(page: Page, text: RegExp, timeoutMs = 60_000) {
+  const toast = page.locator('.notification-toast, .notifications-center .notification-list-item', { hasText: text }).first();
+  await toast.waitFor({ timeout: timeoutMs });
+  return toast;
+}
+
+/** Closes every notification toast (they can cover the tree), through the command a person would use. */
+export async function clearNotifications(page: Page): Promise<void> {
+  if ((await page.locator('.notification-toast').count()) === 0) {
+    return;
+  }
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await eventually(async () => (await page.locator('.notification-toast').count()) === 0, 'the notifications to close', 10_000);
+}
+
+/** A quick-pick row whose label (icons aside) is `label`, and whose description matches `description` when given. */
+export function quickPickRowNamed(page: Page, label: string, description?: RegExp) {
+  let row = page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) });
+  if (description) {
+    row = row.filter({ has: page.locator('.label-description', { hasText: description }) });
+  }
+  return row.first();
+}
+
+/**
+ * Walks GitShare's remote picker (Upload…, Download…, Upload to GitShare…) the
+ * way a person clicks through it: each name in turn, waiting for the next
+ * level to list it; then `finalRow` (a name or "Use this folder" / "Download
+ * this folder") when given.
+ */
+export async function walkRemotePicker(page: Page, names: readonly string[], finalRow?: string): Promise<void> {
+  for (const name of names) {
+    const row = quickPickRowNamed(page, name);
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+  }
+  if (finalRow) {
+    // The picker shows where it is in the row's description: wait for the last folder before choosing it.
+    const where = names.length ? `/${names.join('/')}` : '/';
+    const row = quickPickRowNamed(page, finalRow, new RegExp(`:${escapeRegExp(where)}$`));
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+  }
+}
+
+/** The Files view's "Collapse All" title button, so the next suite finds the view as a person left it tidy. */
+export async function collapseFilesView(page: Page): Promise<void> {
+  await showFilesView(page);
+  // The view's title actions show while the pointer is over the view.
+  await page.locator('.part.sidebar .composite.title').hover();
+  const collapse = page.locator('.part.sidebar .title-actions .action-label[aria-label^="Collapse All"]').first();
+  await collapse.waitFor({ timeout: 10_000 });
+  await collapse.click();
+  await eventually(async () => (await page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').count()) === 0, 'every folder collapsed', 10_000);
+}
+
+/** The names of the commands the palette offers for `query` (e.g. "GitShare:"). */
+export async function paletteCommands(page: Page, query: string): Promise<string[]> {
+  await page.keyboard.press('F1');
+  const input = quickInput(page);
+  await input.waitFor();
+  await input.fill(`>${query}`);
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ timeout: 30_000 });
+  // The list is filtered as the text arrives: read it once two looks agree.
+  let previous = '';
+  const names = await eventually(async () => {
+    const now = await rows.evaluateAll((all) => all.map((row) => (row.getAttribute('aria-label') ?? '').split(', ')[0]!.trim()));
+    const key = JSON.stringify(now);
+    const stable = key === previous;
+    previous = key;
+    return stable && now;
+  }, 'the palette list to settle', 10_000);
+  await page.keyboard.press('Escape');
+  return names;
+}
+
+/** A code-server of a suite's own, for what the shared one cannot be: other user settings, workspace trust on. */
+export interface OwnWorkbench {
+  readonly url: string;
+  /** Its user data folder (User/settings.json is the user's settings file). */
+  readonly userDataDir: string;
+  /** Its own browser context (its own storage), so nothing leaks into the shared window. */
+  readonly context: BrowserContext;
+  open(folder: string): Promise<Page>;
+  stop(): Promise<void>;
+}
+
+/** The .vsix runE2e.ts packaged for this run. */
+function packagedVsix(): string {
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+  return path.join(repoRoot, `${name}-${version}.vsix`);
+}
+
+/** Starts another code-server with the packaged extension installed, `settings` as its user settings. */
+export async function startOwnWorkbench(label: string, options: { settings: Record<string, unknown>; workspaceTrust?: boolean }): Promise<OwnWorkbench> {
+  const install = await ensureCodeServer();
+  const sandbox = makeSandbox(`e2e-${label}`);
+  await installExtension(install, sandbox, packagedVsix());
+  const log = fs.createWriteStream(path.join(outputDir, `e2e-code-server-${label}.log`));
+  const server = await startCodeServer(install, { sandbox, settings: options.settings, workspaceTrust: options.workspaceTrust, log: (line) => log.write(line + '\n') });
+  const context = await env().browser.newContext({ viewport: { width: 1400, height: 900 } });
+  return {
+    url: server.url,
+    userDataDir: server.userDataDir,
+    context,
+    async open(folder: string): Promise<Page> {
+      const page = await context.newPage();
+      openPages.add(page);
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
+      return page;
+    },
+    async stop(): Promise<void> {
+      for (const page of context.pages()) {
+        openPages.delete(page);
+      }
+      await context.close().catch(() => undefined);
+      await server.stop();
+      log.end();
+      fs.rmSync(sandbox, { recursive: true, force: true });
+    },
+  };
 }

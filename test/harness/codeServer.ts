@@ -148,6 +148,8 @@ export interface CodeServerOptions {
   readonly env?: Record<string, string>;
   /** Needed for integration tests: without it the test payload is silently ignored. */
   readonly smokeTestDriver?: boolean;
+  /** Workspace trust as VS Code ships it (asks about a new folder); default off, as tests need no prompt. */
+  readonly workspaceTrust?: boolean;
   /** User settings written before start. */
   readonly settings?: Record<string, unknown>;
   /** The port to listen on (127.0.0.1); default a free one. */
@@ -201,7 +203,7 @@ export async function startCodeServer(install: CodeServerInstall, options: CodeS
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
     'extensions.autoCheckUpdates': false,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': options.workspaceTrust ?? false,
     'chat.disableAIFeatures': true,
     'git.openRepositoryInParentFolders': 'never',
     'workbench.welcomePage.walkthroughs.openOnInstall': false,
@@ -215,12 +217,14 @@ export async function startCodeServer(install: CodeServerInstall, options: CodeS
     '--bind-addr', `127.0.0.1:${options.port ?? 0}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--reconnection-grace-time', '5',
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
   ];
+  if (!options.workspaceTrust) {
+    args.push('--disable-workspace-trust');
+  }
   if (options.smokeTestDriver) {
     args.push('--vscode-option', 'enable-smoke-test-driver');
   }
