@@ -1,0 +1,188 @@
+/**
+ * The Files view's context menu, used as a person uses it: right-click, the
+ * menu item, the input box or the confirmation. What happened is checked where
+ * a person would look: the files on the server's disk, the rows of the view,
+ * the editor, the clipboard.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import {
+  answerFileDialog,
+  answerInputBox,
+  contextMenu,
+  env,
+  eventually,
+  expandFolder,
+  filesRow,
+  collapseFilesView,
+  onServer,
+  openPages,
+  openWorkbench,
+  showFilesView,
+  signInThroughUi,
+  signOutThroughUi,
+  waitForNotification,
+} from './workbench';
+
+/** The folder this suite works in, seeded on the server's disk before sign-in. */
+const HOME = 'e2e-actions';
+/** A folder bigger than one page of the view (200 entries). */
+const MANY = 'e2e-many';
+const MANY_COUNT = 230;
+
+function seed(relative: string, content: string): void {
+  const file = onServer(relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+}
+
+describe('Files view context menu: Rename…, Delete, New File…, New Folder…, Copy Path, Load more…, Upload Here…', () => {
+  let page: Page;
+  const row = (label: string) => filesRow(page, label);
+  const dialog = () => page.locator('.monaco-dialog-box');
+
+  before(async () => {
+    seed(`${HOME}/draft.txt`, 'draft bytes\n');
+    seed(`${HOME}/old.txt`, 'old bytes\n');
+    seed(`${HOME}/one.txt`, 'one\n');
+    seed(`${HOME}/two.txt`, 'two\n');
+    seed(`${HOME}/full/inner/deep.txt`, 'deep\n');
+    for (let i = 0; i < MANY_COUNT; i++) {
+      seed(`${MANY}/item-${String(i).padStart(3, '0')}.txt`, `${i}\n`);
+    }
+    page = await openWorkbench();
+    openPages.add(page);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env().vscodeUrl });
+    await signInThroughUi(page);
+    await showFilesView(page);
+    await expandFolder(page, HOME, 'draft.txt');
+  });
+
+  after(async () => {
+    await collapseFilesView(page).catch(() => undefined);
+    await signOutThroughUi(page).catch(() => undefined);
+    openPages.delete(page);
+    await page.close();
+  });
+
+  it('Rename… renames a file on GitShare, and the view shows the new name', async () => {
+    await contextMenu(page, row('draft.txt'), 'Rename…');
+    // The box offers the old name.
+    await eventually(async () => (await page.locator('.quick-input-widget input.input').first().inputValue()) === 'draft.txt', 'the old name in the box');
+    await answerInputBox(page, 'final.txt');
+    await eventually(() => fs.existsSync(onServer(`${HOME}/final.txt`)), 'final.txt on the server');
+    assert.equal(await fsp.readFile(onServer(`${HOME}/final.txt`), 'utf8'), 'draft bytes\n');
+    assert.equal(fs.existsSync(onServer(`${HOME}/draft.txt`)), false, 'draft.txt is gone from the server');
+    await row('final.txt').waitFor();
+    await row('draft.txt').waitFor({ state: 'detached' });
+  });
+
+  it('Delete asks first: Cancel keeps the file, Delete removes it from GitShare and the view', async () => {
+    await contextMenu(page, row('old.txt'), 'Delete');
+    await dialog().waitFor();
+    assert.match(await dialog().innerText(), /Delete "old\.txt" from GitShare\?[\s\S]*This cannot be undone\./);
+    await dialog().locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await dialog().waitFor({ state: 'detached' });
+    assert.equal(await fsp.readFile(onServer(`${HOME}/old.txt`), 'utf8'), 'old bytes\n', 'Cancel left the file');
+
+    await contextMenu(page, row('old.txt'), 'Delete');
+    await dialog().locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    await eventually(() => !fs.existsSync(onServer(`${HOME}/old.txt`)), 'old.txt gone from the server');
+    await row('old.txt').waitFor({ state: 'detached' });
+  });
+
+  it('Delete of several selected items, one a folder with contents, asks once and removes them all', async () => {
+    await expandFolder(page, 'full', 'inner');
+    await row('one.txt').click();
+    await row('two.txt').click({ modifiers: ['Control'] });
+    await row('full').click({ modifiers: ['Control'] });
+    await eventually(async () => (await page.locator('.part.sidebar .monaco-list-row[aria-selected="true"]').count()) === 3, 'three selected rows');
+    await contextMenu(page, row('two.txt'), 'Delete');
+    await dialog().waitFor();
+    const text = await dialog().innerText();
+    assert.match(text, /Delete 3 items from GitShare\?/);
+    assert.match(text, /Folders are deleted with everything in them\./);
+    await dialog().locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    await eventually(
+      () => !['one.txt', 'two.txt', 'full'].some((name) => fs.existsSync(onServer(`${HOME}/${name}`))),
+      'one.txt, two.txt and full/ gone from the server',
+    );
+    for (const name of ['one.txt', 'two.txt', 'full', 'deep.txt']) {
+      await row(name).waitFor({ state: 'detached' });
+    }
+    assert.ok(fs.existsSync(onServer(`${HOME}/final.txt`)), 'the item not selected is still there');
+  });
+
+  it('New Folder… on a folder creates it there on GitShare and shows it', async () => {
+    await contextMenu(page, row(HOME), 'New Folder…');
+    await answerInputBox(page, 'made-here', /New folder name/);
+    await eventually(() => fs.existsSync(onServer(`${HOME}/made-here`)), 'made-here/ on the server');
+    assert.ok(fs.statSync(onServer(`${HOME}/made-here`)).isDirectory());
+    await row('made-here').waitFor();
+  });
+
+  it('New File… on a folder creates the file, opens it, and a save sends what was typed', async () => {
+    await contextMenu(page, row(HOME), 'New File…');
+    await answerInputBox(page, 'fresh.md', /New file name/);
+    await eventually(() => fs.existsSync(onServer(`${HOME}/fresh.md`)), 'fresh.md on the server');
+    assert.equal(fs.statSync(onServer(`${HOME}/fresh.md`)).size, 0, 'a new file is empty');
+    await page.locator('.tabs-container .tab', { hasText: 'fresh.md' }).waitFor();
+    await row('fresh.md').waitFor();
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.click();
+    await page.keyboard.type('typed into a new GitShare file');
+    await page.keyboard.press('Control+S');
+    await eventually(
+      async () => (await fsp.readFile(onServer(`${HOME}/fresh.md`), 'utf8')) === 'typed into a new GitShare file',
+      'the typed text on the server',
+    );
+  });
+
+  it('Copy Path puts the file\'s GitShare path on the clipboard', async () => {
+    await page.evaluate("navigator.clipboard.writeText('nothing copied yet')");
+    await contextMenu(page, row('final.txt'), 'Copy Path');
+    const copied = await eventually(async () => {
+      const text = await page.evaluate<string>('navigator.clipboard.readText()');
+      return text !== 'nothing copied yet' && text;
+    }, 'the clipboard to change');
+    assert.equal(copied, `/${HOME}/final.txt`);
+  });
+
+  it('Load more… in a folder bigger than a page shows the rest', async () => {
+    await expandFolder(page, MANY, 'item-000.txt');
+    const more = row('Load more…');
+    // Scroll the view with the mouse wheel, as a person does, until the end of the first page shows.
+    const scrollDown = async () => {
+      const box = await page.locator('.part.sidebar .monaco-list').first().boundingBox();
+      if (box) {
+        await page.mouse.move(box.x + 20, box.y + box.height / 2);
+        await page.mouse.wheel(0, 3000);
+      }
+    };
+    await eventually(async () => (await more.isVisible()) || (await scrollDown(), false), 'the Load more… row');
+    await row('item-199.txt').waitFor({ state: 'attached' });
+    assert.equal(await row('item-200.txt').count(), 0, 'the first page ends at 200 entries');
+    await more.click();
+    const last = row(`item-${MANY_COUNT - 1}.txt`);
+    await eventually(async () => (await last.isVisible()) || (await scrollDown(), false), `item-${MANY_COUNT - 1}.txt in the view`);
+    await row('item-200.txt').waitFor({ state: 'attached' });
+    assert.equal(await row('Load more…').count(), 0, 'nothing more to load');
+  });
+
+  it('Upload Here… on a folder uploads the chosen file into it', async () => {
+    const local = path.join(env().workspaceDir, 'upload-here.txt');
+    await fsp.writeFile(local, 'uploaded with Upload Here…\n');
+    // Back to the top: Collapse All in the view's title bar, as a person tidies up after a long folder.
+    await collapseFilesView(page);
+    await row(HOME).waitFor();
+    await contextMenu(page, row(HOME), 'Upload Here…');
+    await answerFileDialog(page, local, 'Upload');
+    await waitForNotification(page, /1 uploaded/);
+    await eventually(() => fs.existsSync(onServer(`${HOME}/upload-here.txt`)), 'upload-here.txt on the server');
+    assert.equal(await fsp.readFile(onServer(`${HOME}/upload-here.txt`), 'utf8'), 'uploaded with Upload Here…\n');
+    await expandFolder(page, HOME, 'upload-here.txt');
+  });
+});
