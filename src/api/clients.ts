@@ -60,6 +60,18 @@ export class GitShareClients {
     return { account, client: this.forAccount(account) };
   }
 
+  /**
+   * forAuthority once the accounts of earlier runs are loaded: the file system is
+   * asked for a workspace's `gitshare:` folder right after the window opens (or
+   * reloads), before they are, and must not answer "sign in" for an account that is.
+   */
+  async forAuthorityWhenRestored(authority: string): Promise<{ account: GitShareAccount; client: GitShareClient }> {
+    if (!this.directory.findByAuthority(authority)) {
+      await this.directory.whenRestored?.();
+    }
+    return this.forAuthority(authority);
+  }
+
   private prune(): void {
     const live = new Set(this.directory.accounts.map((a) => a.id));
     for (const id of [...this.clients.keys()]) {

@@ -114,6 +114,11 @@ export class SessionManager implements AccountDirectory {
     return this.initialized;
   }
 
+  /** AccountDirectory.whenRestored: the stored sessions are loaded (or could not be; that is logged at start-up). */
+  whenRestored(): Promise<void> {
+    return this.initialize().catch(() => undefined);
+  }
+
   /** Resolves once the changes seen so far from other windows are applied. Mostly for tests. */
   whenSynced(): Promise<void> {
     return this.syncQueue.then(() => undefined);

@@ -42,6 +42,12 @@ export interface AccountDirectory {
   readonly accounts: readonly GitShareAccount[];
   readonly onDidChangeAccounts: EventLike<void>;
   findByAuthority(authority: string): GitShareAccount | undefined;
+  /**
+   * Resolves once the accounts signed in by earlier runs are loaded. Until then an
+   * unknown authority may still be a signed-in account (a `gitshare:` workspace
+   * folder is asked for as soon as the window opens).
+   */
+  whenRestored?(): Promise<void>;
 }
 
 export function accountAuthority(username: string, serverUrl: string): string {

@@ -215,7 +215,7 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
   private async run<T>(uri: vscode.Uri, action: (client: GitShareClient, path: string) => Promise<T>): Promise<T> {
     try {
       const { path } = parseRemoteUri(uri);
-      const { client } = this.clients.forAuthority(uri.authority);
+      const { client } = await this.clients.forAuthorityWhenRestored(uri.authority);
       return await action(client, path);
     } catch (error) {
       if (error instanceof vscode.FileSystemError) {
