@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import {
   answerFileDialog,
   answerInputBox,
+  closeMenus,
   contextMenu,
   env,
   eventually,
@@ -39,7 +40,7 @@ function seed(relative: string, content: string): void {
   fs.writeFileSync(file, content);
 }
 
-describe('Files view context menu: Rename…, Delete, New File…, New Folder…, Copy Path, Load more…, Upload Here…', () => {
+describe('Files view context menu: Rename…, Delete, New File…, New Folder…, Copy Path, Refresh, Download…, Load more…, Upload Here…', () => {
   let page: Page;
   const row = (label: string) => filesRow(page, label);
   const dialog = () => page.locator('.monaco-dialog-box');
@@ -151,23 +152,42 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
     assert.equal(copied, `/${HOME}/final.txt`);
   });
 
+  it('Refresh in the title bar shows a file that appeared on GitShare meanwhile', async () => {
+    seed(`${HOME}/appeared.txt`, 'from elsewhere\n');
+    assert.equal(await row('appeared.txt').count(), 0, 'not shown before Refresh');
+    await page.locator('.part.sidebar .composite.title').hover();
+    await page.locator('.part.sidebar .title-actions .action-label[aria-label^="Refresh"]').first().click();
+    await row('appeared.txt').waitFor({ timeout: 30_000 });
+  });
+
+  it('Download… on several selected files writes each into the folder chosen in the dialog', async () => {
+    const dest = path.join(env().workspaceDir, 'e2e-multi-down');
+    await fsp.mkdir(dest, { recursive: true });
+    await row('final.txt').click();
+    await row('appeared.txt').click({ modifiers: ['Control'] });
+    await eventually(async () => (await page.locator('.part.sidebar .monaco-list-row[aria-selected="true"]').count()) === 2, 'two selected rows');
+    await contextMenu(page, row('appeared.txt'), 'Download…');
+    await answerFileDialog(page, dest, 'Download Here');
+    await waitForNotification(page, /2 downloaded/);
+    assert.deepEqual((await fsp.readdir(dest)).sort(), ['appeared.txt', 'final.txt']);
+    assert.equal(await fsp.readFile(path.join(dest, 'final.txt'), 'utf8'), await fsp.readFile(onServer(`${HOME}/final.txt`), 'utf8'));
+    assert.equal(await fsp.readFile(path.join(dest, 'appeared.txt'), 'utf8'), 'from elsewhere\n');
+  });
+
   it('Load more… in a folder bigger than a page shows the rest', async () => {
     await expandFolder(page, MANY, 'item-000.txt');
     const more = row('Load more…');
-    // Scroll the view with the mouse wheel, as a person does, until the end of the first page shows.
-    const scrollDown = async () => {
-      const box = await page.locator('.part.sidebar .monaco-list').first().boundingBox();
-      if (box) {
-        await page.mouse.move(box.x + 20, box.y + box.height / 2);
-        await page.mouse.wheel(0, 3000);
-      }
-    };
-    await eventually(async () => (await more.isVisible()) || (await scrollDown(), false), 'the Load more… row');
+    // Put the keyboard focus on the folder's first file without opening it (a right-click, then
+    // Escape), then page down through the list, as a keyboard user does, until Load more… shows.
+    await row('item-000.txt').click({ button: 'right' });
+    await page.locator('.context-view .monaco-menu').first().waitFor();
+    await closeMenus(page);
+    await eventually(async () => (await more.isVisible()) || (await page.keyboard.press('PageDown'), false), 'the Load more… row');
     await row('item-199.txt').waitFor({ state: 'attached' });
     assert.equal(await row('item-200.txt').count(), 0, 'the first page ends at 200 entries');
     await more.click();
     const last = row(`item-${MANY_COUNT - 1}.txt`);
-    await eventually(async () => (await last.isVisible()) || (await scrollDown(), false), `item-${MANY_COUNT - 1}.txt in the view`);
+    await eventually(async () => (await last.isVisible()) || (await page.keyboard.press('PageDown'), false), `item-${MANY_COUNT - 1}.txt in the view`);
     await row('item-200.txt').waitFor({ state: 'attached' });
     assert.equal(await row('Load more…').count(), 0, 'nothing more to load');
   });

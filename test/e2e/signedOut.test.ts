@@ -8,10 +8,12 @@ import type { Page } from 'playwright-core';
 import {
   completeSignIn,
   ensureSignedOut,
+  eventually,
   filesRow,
   openPages,
   openWorkbench,
   paletteCommands,
+  runCommand,
   showFilesView,
   signOutThroughUi,
 } from './workbench';
@@ -53,6 +55,14 @@ describe('Signed out: the welcome view and the palette', () => {
     for (const title of [...NEEDS_ACCOUNT, ...ITEM_ONLY]) {
       assert.ok(!offered.includes(title), `${title} is not offered while signed out (${offered.join(' | ')})`);
     }
+  });
+
+  it('GitShare: Show Log opens the GitShare log in the Output panel', async () => {
+    await runCommand(page, 'GitShare: Show Log');
+    const output = page.locator('.part.panel');
+    await output.waitFor({ timeout: 30_000 });
+    // The Output panel shows the GitShare channel, which starts with the activation line.
+    await eventually(async () => /GitShare [\d.]+ activated/.test(await output.locator('.view-lines').first().innerText().catch(() => '')), 'the GitShare log');
   });
 
   it('the button signs in; then the view lists the files and the palette offers the file commands', async () => {

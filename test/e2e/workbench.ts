@@ -47,12 +47,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Opens the workbench on the test workspace in a new tab and waits until it is usable. */
-export async function openWorkbench(inContext?: BrowserContext): Promise<Page> {
+/** Opens the workbench on the test folder (or a workspace file) in a new tab and waits until it is usable. */
+export async function openWorkbench(inContext?: BrowserContext, workspaceFile?: string): Promise<Page> {
   const { browser, vscodeUrl, workspaceDir } = env();
   const context = inContext ?? browser.contexts()[0] ?? (await browser.newContext({ viewport: { width: 1400, height: 900 } }));
   const page = await context.newPage();
-  await page.goto(`${vscodeUrl}/?folder=${encodeURIComponent(workspaceDir)}`);
+  // The test folder, or a .code-workspace file when one is given.
+  await page.goto(`${vscodeUrl}/?${workspaceFile ? `workspace=${encodeURIComponent(workspaceFile)}` : `folder=${encodeURIComponent(workspaceDir)}`}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.part.activitybar').waitFor({ timeout: 60_000 });
   // The extension host is up once the status bar shows its items.
