@@ -62,7 +62,8 @@ describe('Signed out: the welcome view and the palette', () => {
     const output = page.locator('.part.panel');
     await output.waitFor({ timeout: 30_000 });
     // The Output panel shows the GitShare channel, which starts with the activation line.
-    await eventually(async () => /GitShare [\d.]+ activated/.test(await output.locator('.view-lines').first().innerText().catch(() => '')), 'the GitShare log');
+    const text = async () => (await output.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+    await eventually(async () => /\[info\] GitShare [\d.]+ activated/.test(await text()), 'the GitShare log');
   });
 
   it('the button signs in; then the view lists the files and the palette offers the file commands', async () => {

@@ -327,14 +327,34 @@ export function filesRow(page: Page, label: string) {
   return filesRows(page).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
 }
 
-/** Expands a folder row in the Files view (a click on a collapsed folder) and waits for `child` under it. */
+/**
+ * Expands a folder row in the Files view and waits for `child` under it. A click
+ * toggles the folder, so it clicks only while the folder is collapsed; a folder
+ * that shows as expanded without the child (a drag hovering over it opens it, and
+ * a refresh can leave it so) is closed and opened again, as a person would.
+ */
 export async function expandFolder(page: Page, folder: string, child: string): Promise<void> {
   const row = filesRow(page, folder);
   await row.waitFor({ timeout: 60_000 });
-  if ((await row.getAttribute('aria-expanded')) !== 'true') {
-    await row.click();
+  const shown = filesRow(page, child);
+  for (let attempt = 0; ; attempt++) {
+    if ((await row.getAttribute('aria-expanded')) !== 'true') {
+      await row.click();
+    }
+    const found = await shown.waitFor({ timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (found) {
+      return;
+    }
+    if (attempt === 4) {
+      throw new Error(`${child} does not show under ${folder} in the Files view`);
+    }
+    if ((await row.getAttribute('aria-expanded')) === 'true') {
+      await row.click();
+    }
   }
-  await filesRow(page, child).waitFor({ timeout: 60_000 });
 }
 
 /**
@@ -451,11 +471,28 @@ export async function answerFileDialog(page: Page, target: string, okLabel: stri
   }
 }
 
-/** Waits for a notification (toast or the notification center) whose text matches. */
+/**
+ * Waits for a notification whose text matches: as a toast, or, when the toast has
+ * already hidden itself, in the notification center (opened as a person would).
+ */
 export async function waitForNotification(page: Page, text: RegExp, timeoutMs = 60_000) {
-  const toast = page.locator('.notification-toast, .notifications-center .notification-list-item', { hasText: text }).first();
-  await toast.waitFor({ timeout: timeoutMs });
-  return toast;
+  const toast = page.locator('.notification-toast', { hasText: text }).first();
+  const listed = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  await eventually(
+    async () => {
+      if ((await toast.isVisible()) || (await listed.isVisible())) {
+        return true;
+      }
+      // A toast hides itself after a while; the center keeps every notification.
+      if (!(await page.locator('.notifications-center.visible').count()) && !(await page.locator('.notification-toast').count())) {
+        await runCommand(page, 'Notifications: Show Notifications').catch(() => undefined);
+      }
+      return false;
+    },
+    `a notification ${text}`,
+    timeoutMs,
+  );
+  return (await toast.isVisible()) ? toast : listed;
 }
 
 /** Closes every notification toast (they can cover the tree), through the command a person would use. */
