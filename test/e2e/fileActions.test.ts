@@ -182,12 +182,12 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
     await row('item-000.txt').click({ button: 'right' });
     await page.locator('.context-view .monaco-menu').first().waitFor();
     await closeMenus(page);
-    await eventually(async () => (await more.isVisible()) || (await page.keyboard.press('PageDown'), false), 'the Load more… row');
+    await eventually(async () => (await more.isVisible()) || (await page.keyboard.press('PageDown'), false), 'the Load more… row', 90_000);
     await row('item-199.txt').waitFor({ state: 'attached' });
     assert.equal(await row('item-200.txt').count(), 0, 'the first page ends at 200 entries');
     await more.click();
     const last = row(`item-${MANY_COUNT - 1}.txt`);
-    await eventually(async () => (await last.isVisible()) || (await page.keyboard.press('PageDown'), false), `item-${MANY_COUNT - 1}.txt in the view`);
+    await eventually(async () => (await last.isVisible()) || (await page.keyboard.press('PageDown'), false), `item-${MANY_COUNT - 1}.txt in the view`, 90_000);
     await row('item-200.txt').waitFor({ state: 'attached' });
     assert.equal(await row('Load more…').count(), 0, 'nothing more to load');
   });
