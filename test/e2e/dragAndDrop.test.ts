@@ -1,0 +1,100 @@
+/**
+ * Drag and drop in the Files view: files dropped from the operating system onto
+ * a folder are uploaded into it; items dragged within the view are moved. The
+ * result is checked on the server's disk and in the view.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import {
+  collapseFilesView,
+  eventually,
+  expandFolder,
+  filesRow,
+  onServer,
+  openPages,
+  openWorkbench,
+  showFilesView,
+  signInThroughUi,
+  signOutThroughUi,
+} from './workbench';
+
+const HOME = 'e2e-dnd';
+
+function seed(relative: string, content?: string): void {
+  const target = onServer(relative);
+  if (content === undefined) {
+    fs.mkdirSync(target, { recursive: true });
+    return;
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, content);
+}
+
+describe('Files view drag and drop', () => {
+  let page: Page;
+  const row = (label: string) => filesRow(page, label);
+
+  before(async () => {
+    seed(`${HOME}/move-me.txt`, 'moving bytes\n');
+    seed(`${HOME}/into/already.txt`, 'already here\n');
+    seed(`${HOME}/drop-here/.keep`, '');
+    page = await openWorkbench();
+    openPages.add(page);
+    await signInThroughUi(page);
+    await showFilesView(page);
+    await expandFolder(page, HOME, 'move-me.txt');
+  });
+
+  after(async () => {
+    await collapseFilesView(page).catch(() => undefined);
+    await signOutThroughUi(page).catch(() => undefined);
+    openPages.delete(page);
+    await page.close();
+  });
+
+  it('files dropped from the operating system onto a folder are uploaded into it', async () => {
+    const target = row('drop-here');
+    // What the browser hands a page when files are dropped from the desktop: a DataTransfer with File objects.
+    const dataTransfer = await page.evaluateHandle(`(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['dropped from the desktop\\n'], 'from-desktop.txt', { type: 'text/plain' }));
+      transfer.items.add(new File([new Uint8Array([0, 1, 2, 254, 255])], 'binary.bin', { type: 'application/octet-stream' }));
+      return transfer;
+    })()`);
+    await target.dispatchEvent('dragenter', { dataTransfer });
+    await target.dispatchEvent('dragover', { dataTransfer });
+    await target.dispatchEvent('drop', { dataTransfer });
+    await eventually(
+      () => fs.existsSync(onServer(`${HOME}/drop-here/from-desktop.txt`)) && fs.existsSync(onServer(`${HOME}/drop-here/binary.bin`)),
+      'the dropped files on the server',
+    );
+    assert.equal(await fsp.readFile(onServer(`${HOME}/drop-here/from-desktop.txt`), 'utf8'), 'dropped from the desktop\n');
+    assert.deepEqual([...(await fsp.readFile(onServer(`${HOME}/drop-here/binary.bin`)))], [0, 1, 2, 254, 255]);
+    await expandFolder(page, 'drop-here', 'from-desktop.txt');
+    await row('binary.bin').waitFor();
+  });
+
+  it('an item dragged onto another folder in the view is moved there', async () => {
+    // Press on the file, move onto the folder until the view marks it as the drop target, release.
+    const from = (await row('move-me.txt').boundingBox())!;
+    await page.mouse.move(from.x + from.width / 3, from.y + from.height / 2);
+    await page.mouse.down();
+    const target = row('into');
+    await eventually(async () => {
+      const to = (await target.boundingBox())!;
+      await page.mouse.move(to.x + to.width / 3, to.y + to.height / 2, { steps: 5 });
+      return /\bdrop-target\b/.test((await target.getAttribute('class')) ?? '');
+    }, 'the into folder marked as the drop target', 15_000);
+    await page.mouse.up();
+    await eventually(() => fs.existsSync(onServer(`${HOME}/into/move-me.txt`)), 'move-me.txt in into/ on the server');
+    assert.equal(await fsp.readFile(onServer(`${HOME}/into/move-me.txt`), 'utf8'), 'moving bytes\n');
+    assert.equal(fs.existsSync(onServer(`${HOME}/move-me.txt`)), false, 'gone from where it was');
+    assert.equal(await fsp.readFile(onServer(`${HOME}/into/already.txt`), 'utf8'), 'already here\n', 'the folder kept what it had');
+    await expandFolder(page, 'into', 'move-me.txt');
+    // Exactly one row for the file: it left its old place in the view.
+    await eventually(async () => (await page.locator('.part.sidebar .monaco-list-row', { hasText: 'move-me.txt' }).count()) === 1, 'one move-me.txt row');
+  });
+});
