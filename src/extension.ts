@@ -5,16 +5,21 @@ import { createTestApi, GitShareTestApi, ShownErrorRecord, SwappableInteraction,
 import { Logger } from './common/logger';
 import { GitShareAuthentication } from './auth/authentication';
 import { GitShareClients } from './api/clients';
+import type { GitShareAccount } from './common/accounts';
 import { CheckConnectionCommand } from './commands/checkConnection';
 import { FileCommands } from './commands/fileCommands';
 import { GettingStartedProgress } from './commands/gettingStarted';
+import { GoToFileCommand } from './commands/goToFile';
+import { RevealInViewCommand } from './commands/revealInView';
 import { TransferService } from './commands/transferService';
 import { GitShareFileSystemProvider } from './fs/gitshareFileSystem';
 import { RemoteWatchService } from './fs/remoteWatchService';
 import { PromptingSaveConflictResolver, RemoteSnapshotProvider, SNAPSHOT_SCHEME } from './fs/saveConflict';
 import { FilesDragAndDropController } from './views/filesDragAndDrop';
 import { RemoteFilesTreeProvider } from './views/filesTree';
+import { revealInFilesView } from './views/reveal';
 import { TreeFreshness } from './views/treeFreshness';
+import { FileIndexService } from './search/indexService';
 
 /**
  * The composition root: builds the parts and hands them to `context.subscriptions`.
@@ -63,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): GitShareTestApi | un
     showCollapseAll: true,
     dragAndDropController: new FilesDragAndDropController(clients, tree, fileSystem, transfers, errors),
   });
+  const fileIndexes = new FileIndexService(clients, context.globalStorageUri, logger.child('index'), fileSystem.onDidChangeFile);
+  const reveal = (account: GitShareAccount, path: string, isFolder: boolean) => revealInFilesView(filesView, clients, account, path, isFolder);
   context.subscriptions.push(
     clients,
     fileSystem,
@@ -72,6 +79,9 @@ export function activate(context: vscode.ExtensionContext): GitShareTestApi | un
     vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, snapshots),
     filesView,
     new TreeFreshness(clients, tree, filesView, logger.child('tree')),
+    fileIndexes,
+    new GoToFileCommand(clients, fileIndexes, reveal, errors, logger.child('goToFile')),
+    new RevealInViewCommand(clients, reveal, errors),
     new FileCommands(clients, tree, fileSystem, transfers, errors, interaction),
     new CheckConnectionCommand(logger.child('check'), errors, version),
     gettingStarted,

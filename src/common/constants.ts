@@ -67,4 +67,7 @@ export const Commands = {
   copyPath: 'gitshare.files.copyPath',
   loadMore: 'gitshare.files.loadMore',
   addFolderToWorkspace: 'gitshare.files.addFolderToWorkspace',
+  // Finding files (src/commands/goToFile.ts, src/search/)
+  goToFile: 'gitshare.goToFile',
+  revealInView: 'gitshare.files.revealInView',
 } as const;

@@ -10,7 +10,8 @@
  *   --files N            small files for the many-files figure (default 1000)
  *   --entries N          entries in the listed folder (default 10000)
  *   --activation-runs N  code-server windows for the activation figure (default 3; quick 1)
- *   --only a,b           figures: download,upload,static,memory,many,listing,bundle,activation,
+ *   --index-files N      files in the account indexed for Go to File (default 100000; quick 5000)
+ *   --only a,b           figures: download,upload,static,memory,many,listing,index,bundle,activation,
  *                        link-big,link-many,link-host
  *   --rtt-ms N           the link's round-trip time (default 40)
  *   --mbit N             the link's rate in Mbit/s (default 200)
@@ -29,6 +30,7 @@ import { DEFAULT_PAGE_SIZE } from '../../src/views/folderCache';
 import { outputDir, repoRoot } from '../harness/paths';
 import type { SpawnedServer } from '../server/spawn';
 import { measureActivation } from './activation/measure';
+import { indexFigures } from './fileIndex';
 import { curl, describeMachine, formatMiB, makeFile, MiB, runChild, runWorker, spread, type Spread } from './common';
 import { DEFAULT_CONCURRENCY } from '../../src/commands/transferQueue';
 import { measureInHost } from './host/measure';
@@ -38,7 +40,7 @@ import type { WorkerRequest, WorkerResult } from './worker';
 
 // ---- options
 
-const FIGURES = ['download', 'upload', 'static', 'memory', 'many', 'listing', 'bundle', 'activation', 'link-big', 'link-many', 'link-host'] as const;
+const FIGURES = ['download', 'upload', 'static', 'memory', 'many', 'listing', 'index', 'bundle', 'activation', 'link-big', 'link-many', 'link-host'] as const;
 type Figure = (typeof FIGURES)[number];
 
 interface Options {
@@ -901,6 +903,13 @@ async function main(): Promise<void> {
     }
     if (want('listing')) {
       await attempt('listing', () => listing(ctx));
+    }
+    if (want('index')) {
+      // Beside the listing figure: the first walk's rate and a keystroke in Go to File (test/bench/fileIndex.ts).
+      const indexFiles = Number(process.argv[process.argv.indexOf('--index-files') + 1]) || (options.quick ? 5_000 : 100_000);
+      await attempt('index', async () => {
+        rows.push(...(await indexFigures({ serverUrl: gitshare!.url, token, gitshareData, files: indexFiles, runs: options.runs, log })));
+      });
     }
   } finally {
     await gitshare?.close();

@@ -9,7 +9,7 @@ import type { GitShareClient } from '../../src/api/client';
 import { activeEditorText, colleague, eventually, leaveWindow, serverRequests, setUserSetting } from './liveWorkbench';
 import { openPages, openWorkbench, runCommand, signInThroughUi, signOutThroughUi } from './workbench';
 
-describe('Live: editors follow GitShare', () => {
+describe('Live: editors and the Files view follow GitShare; Go to File', () => {
   let page: Page;
   let other: GitShareClient;
   const tree = () => page.locator('.part.sidebar .monaco-list-row');
@@ -21,6 +21,7 @@ describe('Live: editors follow GitShare', () => {
     openPages.add(page);
     other = await colleague();
     await other.writeFile('/live/follow.txt', Buffer.from('First version.\n'), undefined);
+    await other.writeFile('/archive/2025/quarter/quarterly-needle-report.md', Buffer.from('# Needle report\n\nThree levels deep.\n'), undefined);
     await signInThroughUi(page);
     // The default is 10 seconds; the test's user settings make it 1 so the test is quick.
     await setUserSetting(page, 'gitshare.watch.interval', '1');
@@ -98,5 +99,28 @@ describe('Live: editors follow GitShare', () => {
     assert.ok((await serverRequests('GET /api/v1/folders')) > listingsBefore, 'the view listed again');
     assert.equal(await row('live').getAttribute('aria-expanded'), 'true', 'the folder stays expanded');
     assert.equal(await row('follow.txt').getAttribute('aria-selected'), 'true', 'the selection stays');
+  });
+
+  it('Go to File… finds a file three levels deep by a part of its name and opens it', async () => {
+    await runCommand(page, 'GitShare: Go to File…');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('needle-rep');
+    // The first time, the account is indexed while the picker is open; the match appears when found.
+    const match = page.getByRole('option', { name: /quarterly-needle-report\.md/ }).first();
+    await match.waitFor({ timeout: 30_000 });
+    assert.match((await match.getAttribute('aria-label')) ?? '', /\/archive\/2025\/quarter/, 'the folder is shown beside the name');
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await activeEditorText(page)).includes('Three levels deep.'), 'the file open in an editor');
+  });
+
+  it('Reveal in GitShare View selects the active editor’s file in the Files view, its folders expanded', async () => {
+    await runCommand(page, 'GitShare: Reveal in GitShare View');
+    const revealed = row('quarterly-needle-report.md');
+    await revealed.waitFor({ timeout: 30_000 });
+    await eventually(async () => (await revealed.getAttribute('aria-selected')) === 'true', 'the file selected in the view', 10_000);
+    for (const folder of ['archive', '2025', 'quarter']) {
+      assert.equal(await row(folder).getAttribute('aria-expanded'), 'true', `${folder} expanded`);
+    }
   });
 });
