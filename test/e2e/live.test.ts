@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { GitShareClient } from '../../src/api/client';
-import { activeEditorText, colleague, eventually, leaveWindow, serverRequests, setUserSetting } from './liveWorkbench';
+import { activeEditorText, colleague, eventually, leaveWindow, serverRequests, setUserSetting, turnOffAutoSave } from './liveWorkbench';
 import { openPages, openWorkbench, runCommand, signInThroughUi, signOutThroughUi } from './workbench';
 
 describe('Live: editors and the Files view follow GitShare; Go to File', () => {
@@ -48,7 +48,8 @@ describe('Live: editors and the Files view follow GitShare; Go to File', () => {
 
   it('a dirty editor keeps its edits; saving asks the one conflict question, Compare shows both; nothing is lost', async () => {
     // VS Code for the Web saves after a delay by default; a desktop user's editor stays dirty until saved.
-    await runCommand(page, 'File: Toggle Auto Save');
+    await turnOffAutoSave(page);
+    await page.locator('.editor-group-container.active .editor-instance .monaco-editor').first().waitFor();
     await page.locator('.editor-group-container.active .editor-instance .monaco-editor').first().click();
     await page.keyboard.press('Control+End');
     await page.keyboard.type('My own edit.');

@@ -56,6 +56,32 @@ export async function setUserSetting(page: Page, key: string, value: string): Pr
 }
 
 /**
+ * Turns Auto Save off with **File: Toggle Auto Save**, as a person does, and checks in the
+ * Settings editor that it is off (the toggle flips whatever the current value is).
+ */
+export async function turnOffAutoSave(page: Page): Promise<void> {
+  const current = async (): Promise<string> => {
+    await runCommand(page, 'Preferences: Open User Settings');
+    const editor = page.locator('.settings-editor');
+    await editor.waitFor();
+    await page.keyboard.type('files.autoSave');
+    const select = editor.locator('[data-key="files.autoSave"] select').first();
+    await select.waitFor({ timeout: 30_000 });
+    const value = await select.inputValue();
+    await page.keyboard.press('Control+W');
+    return value;
+  };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if ((await current()) === 'off') {
+      return;
+    }
+    await runCommand(page, 'File: Toggle Auto Save');
+    await eventually(async () => (await current()) === 'off', 'Auto Save off', 10_000).catch(() => undefined);
+  }
+  throw new Error('Auto Save could not be turned off');
+}
+
+/**
  * Leaves the window for another browser tab, as a person switches to another
  * application; `back()` returns to it. Chromium driven by playwright reports
  * every page as focused unless focus emulation is off, so it is turned off first.
