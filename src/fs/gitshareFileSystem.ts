@@ -87,7 +87,10 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       const entry = await client.metadata(path);
       const stat = toFileStat(entry);
       const known = this.known.get(uri.toString());
-      if (entry.type === 'file' && known && entry.etag !== known.etag) {
+      // Only for an editor with unsaved changes (a save is what this is for): a clean editor
+      // that reloads (the watcher saw a change) must record the true size, or its next save
+      // would meet VS Code's own check after all.
+      if (entry.type === 'file' && known && entry.etag !== known.etag && isDirtyInEditor(uri)) {
         // Changed on GitShare since the editor read it: see the comment at the top.
         return { ...stat, size: known.size };
       }
@@ -257,6 +260,11 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
     clearTimeout(this.fireTimer);
     this._onDidChangeFile.dispose();
   }
+}
+
+function isDirtyInEditor(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.workspace.textDocuments.some((document) => document.isDirty && document.uri.toString() === key);
 }
 
 function toFileStat(entry: Entry): vscode.FileStat {
