@@ -22,6 +22,17 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
+    // A test waits for what a person would wait for (an element, a file, a server count), never a
+    // fixed time: under load a fixed sleep is either too short (a flake) or wasted time.
+    files: ['test/e2e/**/*.ts', 'test/integration/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'waitForTimeout', message: 'Wait for what a person would wait for (a locator, a file, a count), not a fixed time.' },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
   },
