@@ -473,26 +473,36 @@ export async function answerFileDialog(page: Page, target: string, okLabel: stri
 
 /**
  * Waits for a notification whose text matches: as a toast, or, when the toast has
- * already hidden itself, in the notification center (opened as a person would).
+ * already hidden itself, in the notification center, which is opened once (as a
+ * person would, from the palette) and closed again, so later notifications show
+ * as toasts.
  */
-export async function waitForNotification(page: Page, text: RegExp, timeoutMs = 60_000) {
-  const toast = page.locator('.notification-toast', { hasText: text }).first();
-  const listed = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
-  await eventually(
-    async () => {
-      if ((await toast.isVisible()) || (await listed.isVisible())) {
-        return true;
-      }
-      // A toast hides itself after a while; the center keeps every notification.
-      if (!(await page.locator('.notifications-center.visible').count()) && !(await page.locator('.notification-toast').count())) {
-        await runCommand(page, 'Notifications: Show Notifications').catch(() => undefined);
-      }
-      return false;
-    },
-    `a notification ${text}`,
-    timeoutMs,
-  );
-  return (await toast.isVisible()) ? toast : listed;
+export async function waitForNotification(page: Page, text: RegExp, timeoutMs = 60_000): Promise<void> {
+  const toast = page.locator('.notifications-toasts').getByText(text).first();
+  const center = page.locator('.notifications-center');
+  const listed = center.getByText(text).first();
+  let opened = false;
+  try {
+    await eventually(
+      async () => {
+        if ((await toast.isVisible()) || (await listed.isVisible())) {
+          return true;
+        }
+        // A toast hides itself after a while; the center keeps every notification.
+        if (!opened && !(await page.locator('.notification-toast').count())) {
+          opened = true;
+          await runCommand(page, 'Notifications: Show Notifications').catch(() => undefined);
+        }
+        return false;
+      },
+      `a notification ${text}`,
+      timeoutMs,
+    );
+  } finally {
+    if (opened) {
+      await runCommand(page, 'Notifications: Hide Notifications').catch(() => page.keyboard.press('Escape'));
+    }
+  }
 }
 
 /** Closes every notification toast (they can cover the tree), through the command a person would use. */
