@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../src/common/constants';
+import { activateForTest } from './helpers';
 
 describe('The extension in a real VS Code', () => {
   it('activates and registers its commands', async () => {
@@ -16,5 +17,11 @@ describe('The extension in a real VS Code', () => {
     // Focusing a view only succeeds when the workbench knows the container and the view.
     await vscode.commands.executeCommand('workbench.view.extension.gitshare');
     await vscode.commands.executeCommand('gitshare.files.focus');
+  });
+
+  it('returns only the test API (in ExtensionMode.Test; nothing in normal use)', async () => {
+    const api = await activateForTest();
+    assert.deepEqual(Object.keys(api).sort(), ['accounts', 'clearShownErrors', 'filesViewLabels', 'setInteraction', 'shownErrors']);
+    // Signed in, its accounts are names only: test/integration/files/files.test.ts.
   });
 });

@@ -237,8 +237,12 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
   it('signs out: revoked at the server, gone from VS Code and the secret storage', async () => {
     const session = (await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true }))!;
     const before = await stats();
+    // "GitShare: Sign Out…", first answered with Cancel: nothing happens.
+    await withAnswers(api, { confirm: async () => false }, () => Promise.resolve(vscode.commands.executeCommand(Commands.signOut)));
+    assert.equal(api.accounts().length, 1, 'Cancel keeps the account');
+    assert.equal((await stats()).revocations, before.revocations, 'and revokes nothing');
     const changed = waitForSessionChange();
-    // "GitShare: Sign Out…", confirmed as a person would. (The Accounts menu's Sign Out is in the e2e layer.)
+    // Then confirmed, as a person would. (The Accounts menu's Sign Out is in the e2e layer.)
     const confirmations: string[] = [];
     await withAnswers(
       api,

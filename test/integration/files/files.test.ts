@@ -72,6 +72,15 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     assert.deepEqual(await api.filesViewLabels('notes'), ['ideas.txt', 'todo.md']);
   });
 
+  it('the test API describes the signed-in account by name only: no token, no token source', async () => {
+    assert.deepEqual(api.accounts().map((a) => Object.keys(a).sort()), [['authority', 'id', 'label', 'serverUrl']]);
+    assert.equal(api.accounts()[0]!.label, 'demo');
+    // What the extension would send: the Files view lists, so the account has a live token.
+    await filesViewShows(api, 'README.md');
+    const everything = JSON.stringify({ accounts: api.accounts(), errors: api.shownErrors() });
+    assert.doesNotMatch(everything, /[A-Za-z0-9_-]{43}/, 'no token-shaped string');
+  });
+
   it('the gitshare: file system lists, stats and reads', async () => {
     const entries = await vscode.workspace.fs.readDirectory(uri('/'));
     assert.ok(entries.some(([name, type]) => name === 'notes' && type === vscode.FileType.Directory));
@@ -318,17 +327,30 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     assert.equal(await fsp.readFile(path.join(dest, 'one.txt'), 'utf8'), 'local');
   });
 
-  it('a failed download leaves no file behind', async () => {
+  it('a failed download leaves no file behind, and its summary says which file failed and why', async () => {
     const dest = path.join(tmp, 'failed');
     await fsp.mkdir(dest);
     await serverWrite('/transfers/big.bin', 'x'.repeat(256 * 1024));
     await fault({ kind: 'cut', afterBytes: 1000, count: 20, match: 'GET /api/v1/files' });
+    const shown: string[] = [];
     try {
-      await downloadTo(api, uri('/transfers/big.bin'), dest);
+      await withAnswers(
+        api,
+        {
+          chooseLocal: async () => [vscode.Uri.file(dest)],
+          notify: async (note) => {
+            shown.push(`${note.severity}: ${note.message}`);
+            return undefined;
+          },
+        },
+        () => Promise.resolve(vscode.commands.executeCommand(Commands.download, uri('/transfers/big.bin'))),
+      );
     } finally {
       await fetch(`${serverUrl}/__test__/faults`, { method: 'DELETE' }).catch(() => undefined);
     }
     assert.deepEqual(await fsp.readdir(dest), []);
+    assert.equal(shown.length, 1, shown.join(' | '));
+    assert.match(shown[0]!, /^warning: 0 downloaded, 1 failed\. big\.bin: \S/);
   });
 
   it('New Folder… refuses names that are not allowed in its input box, and creates nothing', async () => {
