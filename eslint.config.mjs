@@ -33,6 +33,12 @@ export default tseslint.config(
     },
   },
   {
+    // The other extension of the e2e tests (test/fixtures/other-extension/) is plain CommonJS.
+    files: ['test/fixtures/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', exports: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
   },

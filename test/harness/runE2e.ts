@@ -24,11 +24,25 @@ function packageExtension(): string {
   return path.join(repoRoot, `${name}-${version}.vsix`);
 }
 
+/**
+ * Packages test/fixtures/other-extension/ (an ordinary extension that tries to
+ * reach GitShare's tokens) into a .vsix, to install beside GitShare's.
+ */
+function packageOtherExtension(): string {
+  const fixture = path.join(repoRoot, 'test', 'fixtures', 'other-extension');
+  const out = path.join(outputDir, 'other-extension.vsix');
+  fs.mkdirSync(outputDir, { recursive: true });
+  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', out], { cwd: fixture, stdio: ['ignore', 'ignore', 'inherit'] });
+  return out;
+}
+
 async function main(): Promise<number> {
   clearLayerResult('e2e');
   fs.rmSync(path.join(outputDir, 'e2e'), { recursive: true, force: true });
   const install = await ensureCodeServer();
   const vsix = packageExtension();
+  const otherVsix = packageOtherExtension();
   const sandbox = makeSandbox('e2e');
   const workspaceDir = path.join(sandbox, 'workspace');
   fs.mkdirSync(workspaceDir, { recursive: true });
@@ -50,6 +64,7 @@ async function main(): Promise<number> {
   try {
     server = await startLocalServer(path.join(sandbox, 'gitshare-data'));
     await installExtension(install, sandbox, vsix);
+    await installExtension(install, sandbox, otherVsix);
     codeServer = await startCodeServer(install, {
       sandbox,
       settings: { 'gitshare.serverUrl': server.url },
