@@ -41,7 +41,7 @@ export interface TransferSummary {
 }
 
 /** Transfers at once unless `gitshare.transfers.concurrency` says otherwise (package.json has the same default). */
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_CONCURRENCY = 8;
 
 export class TransferQueue {
   private readonly outcomes: TransferOutcome[] = [];

@@ -236,6 +236,7 @@ export class RemoteFilesTreeProvider implements vscode.TreeDataProvider<FilesNod
       });
       if (state.nextCursor) {
         children.push(new LoadMoreNode(account, path, parent));
+        this.cache.prefetch(this.clients.forAccount(account), account.id, path);
       }
       if (children.length === 0 && path !== '/') {
         children.push(new MessageNode('Empty folder', parent, false));

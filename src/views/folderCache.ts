@@ -2,22 +2,31 @@
  * The tree's model: what has been loaded of each remote folder, page by page.
  * A folder of 10,000 entries shows its first page at once; the rest comes on
  * "Load more". Concurrent requests for the same folder share one fetch.
+ * The tree asks for the next page as soon as it shows "Load more" (one page
+ * ahead, never more), so the click costs no round trip of its own.
  * This module imports no `vscode`.
  */
 
 import type { GitShareClient } from '../api/client';
-import type { Entry } from '../api/types';
+import type { Entry, FolderPage } from '../api/types';
 
 export interface FolderState {
   readonly entries: readonly Entry[];
   readonly nextCursor: string | null;
 }
 
-export const DEFAULT_PAGE_SIZE = 200;
+/** The contract's largest `limit`: a page per round trip, as few round trips as the server allows. */
+export const DEFAULT_PAGE_SIZE = 1000;
+
+interface Prefetch {
+  readonly cursor: string;
+  readonly page: Promise<FolderPage | undefined>;
+}
 
 export class FolderCache {
   private readonly states = new Map<string, FolderState>();
   private readonly inFlight = new Map<string, Promise<FolderState>>();
+  private readonly ahead = new Map<string, Prefetch>();
 
   constructor(private readonly pageSize: number = DEFAULT_PAGE_SIZE) {}
 
@@ -56,13 +65,20 @@ export class FolderCache {
     }
     const cursor = known.nextCursor;
     return this.once(key, async () => {
-      const page = await client.listFolder(path, { limit: this.pageSize, cursor });
+      const ahead = this.ahead.get(key);
+      this.ahead.delete(key);
+      // A failed prefetch is asked again, so its error reaches the person who clicked.
+      const page =
+        (ahead?.cursor === cursor ? await ahead.page : undefined) ?? (await client.listFolder(path, { limit: this.pageSize, cursor }));
       const seen = new Set(known.entries.map((e) => e.path));
       const state = {
         entries: [...known.entries, ...page.entries.filter((e) => !seen.has(e.path))],
         nextCursor: page.nextCursor,
       };
-      this.states.set(key, state);
+      // Unless the folder was invalidated meanwhile: then this page belongs to a listing nobody shows.
+      if (this.states.get(key) === known) {
+        this.states.set(key, state);
+      }
       return state;
     });
   }
@@ -70,12 +86,14 @@ export class FolderCache {
   /** Replaces what is loaded of a folder with a fresher listing (see folderFreshness.ts). */
   set(accountId: string, path: string, state: FolderState): void {
     this.states.set(FolderCache.key(accountId, path), state);
+    this.ahead.delete(FolderCache.key(accountId, path));
   }
 
   /** Forgets one folder (and what lies below it), or everything of an account, or everything. */
   invalidate(accountId?: string, path?: string): void {
     if (accountId === undefined) {
       this.states.clear();
+      this.ahead.clear();
       return;
     }
     const prefix = FolderCache.key(accountId, '');
@@ -86,8 +104,22 @@ export class FolderCache {
       const keyPath = key.slice(prefix.length);
       if (path === undefined || keyPath === path || keyPath.startsWith(path === '/' ? '/' : path + '/')) {
         this.states.delete(key);
+        this.ahead.delete(key);
       }
     }
+  }
+
+  /**
+   * Requests the page after what is loaded, for loadMore to take (once per
+   * page: a second call is a no-op). An error waits until someone clicks.
+   */
+  prefetch(client: GitShareClient, accountId: string, path: string): void {
+    const key = FolderCache.key(accountId, path);
+    const cursor = this.states.get(key)?.nextCursor;
+    if (!cursor || this.ahead.get(key)?.cursor === cursor) {
+      return;
+    }
+    this.ahead.set(key, { cursor, page: client.listFolder(path, { limit: this.pageSize, cursor }).catch(() => undefined) });
   }
 
   private once(key: string, load: () => Promise<FolderState>): Promise<FolderState> {

@@ -13,9 +13,10 @@ import { format } from 'node:util';
 import { launchChromium } from '../../harness/browser';
 import { ensureCodeServer, makeSandbox, startCodeServer } from '../../harness/codeServer';
 import { startForwardProxy } from './forwardProxy';
+import { HOST_LOG } from './marker';
 import type { HostRequest, HostResult } from './probe';
 
-const TIMEOUT_MS = 10 * 60_000;
+const TIMEOUT_MS = 8 * 60_000;
 
 export async function measureInHost(
   extensionDir: string,
@@ -37,8 +38,12 @@ export async function measureInHost(
     const exited = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
     await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
       const text = format(...(Array.isArray(args) ? args : [args]));
-      if (/GitShare|gitshare/.test(text) && /error/i.test(text)) {
-        log(`  (host) ${text.slice(0, 300)}`);
+      for (const line of text.split('\n')) {
+        if (line.startsWith(HOST_LOG)) {
+          log(`  (host) ${line.slice(HOST_LOG.length)}`);
+        } else if (/gitshare/i.test(line) && /error/i.test(line)) {
+          log(`  (host) ${line.slice(0, 300)}`);
+        }
       }
     });
     const remote = (p: string) => `vscode-remote://${codeServer.authority}${p}`;

@@ -15,7 +15,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
 import type { GitShareTestApi } from '../../../src/common/interaction';
-import { signInWithCode } from '../../integration/helpers';
+import { downloadTo, signInWithCode } from '../../integration/helpers';
+import { HOST_LOG } from './marker';
 
 export interface HostRequest {
   /** The GitShare server as the extension sees it: the shaped link, on 127.0.0.2 so VS Code's proxy support applies. */
@@ -57,6 +58,8 @@ async function countFiles(dir: string): Promise<number> {
   return n;
 }
 
+const say = (line: string) => console.log(HOST_LOG + line);
+
 export async function run(): Promise<void> {
   const request = JSON.parse(fs.readFileSync(process.env.GITSHARE_BENCH_HOST!, 'utf8')) as HostRequest;
   const steps: HostStep[] = [];
@@ -66,13 +69,16 @@ export async function run(): Promise<void> {
     // ExtensionMode.Test (this module is the "tests"), so activate() returns the one test seam.
     const api = (await vscode.extensions.getExtension<GitShareTestApi | undefined>(EXTENSION_ID)!.activate())!;
     await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, request.serverUrl, vscode.ConfigurationTarget.Global);
+    say('signing in');
     const account = await signInWithCode(api);
+    say(`signed in as ${account.label}`);
     const uri = (p: string) => vscode.Uri.from({ scheme: FS_SCHEME, authority: account.authority, path: p });
     const name = path.basename(request.localDir);
     const sink = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bench-host-'));
 
     const measure = async (what: HostStep['what'], concurrency: number, action: () => Thenable<unknown>, count: () => Promise<number>) => {
       await control(`${request.linkControlUrl}/reset`, 'POST');
+      say(`${what} at concurrency ${concurrency}`);
       const started = performance.now();
       await action();
       const seconds = (performance.now() - started) / 1000;
@@ -89,7 +95,7 @@ export async function run(): Promise<void> {
       );
       const dest = path.join(sink, `c${c}`);
       await fsp.mkdir(dest);
-      await measure('download', c, () => vscode.commands.executeCommand(Commands.download, uri(`${remote}/${name}`), undefined, vscode.Uri.file(dest)), () =>
+      await measure('download', c, () => downloadTo(api, uri(`${remote}/${name}`), dest), () =>
         countFiles(dest),
       );
     }

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Commands, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
+import { DEFAULT_CONCURRENCY } from '../../../src/commands/transferQueue';
 
 interface Manifest {
   contributes: {
@@ -58,6 +59,6 @@ describe('package.json and constants agree', () => {
     for (const key of Object.values(Settings)) {
       assert.ok(`${SETTINGS_SECTION}.${key}` in manifest.contributes.configuration.properties, key);
     }
-    assert.equal(manifest.contributes.configuration.properties['gitshare.transfers.concurrency'].default, 4);
+    assert.equal(manifest.contributes.configuration.properties['gitshare.transfers.concurrency'].default, DEFAULT_CONCURRENCY, 'the manifest and the code agree');
   });
 });

@@ -33,6 +33,33 @@ describe('views/FolderCache', function () {
     assert.equal(new Set(third.entries.map((e) => e.path)).size, 31);
   });
 
+  it('"load more" takes the page fetched while "Load more" was shown: no request of its own', async () => {
+    const cache = new FolderCache(12);
+    server.control!.resetStats();
+    const listings = () => server.control!.stats().requests['GET /api/v1/folders'] ?? 0;
+    const settled = async (n: number) => {
+      for (let i = 0; i < 200 && listings() < n; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return listings();
+    };
+    await cache.get(client, 'acct', '/big');
+    cache.prefetch(client, 'acct', '/big');
+    cache.prefetch(client, 'acct', '/big');
+    assert.equal(await settled(2), 2, 'the first page, and the second asked once');
+    const second = await cache.loadMore(client, 'acct', '/big');
+    assert.equal(second.entries.length, 24);
+    assert.equal(listings(), 2, 'the click took the page already fetched');
+    cache.prefetch(client, 'acct', '/big');
+    assert.equal(await settled(3), 3);
+    const third = await cache.loadMore(client, 'acct', '/big');
+    assert.equal(third.entries.length, 31);
+    assert.equal(third.nextCursor, null);
+    cache.prefetch(client, 'acct', '/big');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(listings(), 3, 'nothing after the last page');
+  });
+
   it('shares one request between concurrent callers and caches', async () => {
     server.control!.resetStats();
     const cache = new FolderCache(50);
