@@ -12,7 +12,7 @@
  *   --activation-runs N  code-server windows for the activation figure (default 3; quick 1)
  *   --index-files N      files in the account indexed for Go to File (default 100000; quick 5000)
  *   --only a,b           figures: download,upload,static,memory,many,listing,index,bundle,activation,
- *                        link-big,link-many,link-host
+ *                        link-big,link-many,link-host,link-listing
  *   --rtt-ms N           the link's round-trip time (default 40)
  *   --mbit N             the link's rate in Mbit/s (default 200)
  *   --link-size MIB      size of the big transfer over the link (default 256; quick 32)
@@ -40,7 +40,7 @@ import type { WorkerRequest, WorkerResult } from './worker';
 
 // ---- options
 
-const FIGURES = ['download', 'upload', 'static', 'memory', 'many', 'listing', 'index', 'bundle', 'activation', 'link-big', 'link-many', 'link-host'] as const;
+const FIGURES = ['download', 'upload', 'static', 'memory', 'many', 'listing', 'index', 'bundle', 'activation', 'link-big', 'link-many', 'link-host', 'link-listing'] as const;
 type Figure = (typeof FIGURES)[number];
 
 interface Options {
@@ -511,30 +511,40 @@ async function manyFiles(ctx: Context): Promise<void> {
   await fsp.rm(dir, { recursive: true, force: true });
 }
 
+/** The big folder, made once (on the server's disk directly: 10,000 PUTs would take minutes); its path. */
+let bigFolder: Promise<string> | undefined;
+function makeBigFolder(ctx: Context, n: number): Promise<string> {
+  bigFolder ??= (async () => {
+    const folder = '/bench-list';
+    const created = await fetch(apiUrl(ctx, 'folders', folder), { method: 'POST', headers: { Authorization: `Bearer ${ctx.token}` } });
+    if (created.status !== 201 && created.status !== 409) {
+      throw new Error(`create ${folder}: HTTP ${created.status}`);
+    }
+    const filesRoot = path.join(ctx.gitshareData, 'files');
+    const owner = (await fsp.readdir(filesRoot)).find((user) => fs.existsSync(path.join(filesRoot, user, 'bench-list')));
+    if (!owner) {
+      throw new Error(`cannot find ${folder} under ${filesRoot}`);
+    }
+    const onDisk = path.join(filesRoot, owner, 'bench-list');
+    const dirs = Math.round(n / 20);
+    for (let i = 0; i < n; i++) {
+      const name = `${i < dirs ? 'folder' : 'file'}-${String(i).padStart(5, '0')}${i < dirs ? '' : '.txt'}`;
+      if (i < dirs) {
+        await fsp.mkdir(path.join(onDisk, name), { recursive: true });
+      } else {
+        await fsp.writeFile(path.join(onDisk, name), 'x');
+      }
+    }
+    return folder;
+  })();
+  return bigFolder;
+}
+
 async function listing(ctx: Context): Promise<void> {
   const { options } = ctx;
   const n = options.entries;
-  const folder = '/bench-list';
-  const created = await fetch(apiUrl(ctx, 'folders', folder), { method: 'POST', headers: { Authorization: `Bearer ${ctx.token}` } });
-  if (created.status !== 201 && created.status !== 409) {
-    throw new Error(`create ${folder}: HTTP ${created.status}`);
-  }
-  // Entries are made on the server's disk directly (the local server keeps files as files): 10,000 PUTs would take minutes.
-  const filesRoot = path.join(ctx.gitshareData, 'files');
-  const owner = (await fsp.readdir(filesRoot)).find((user) => fs.existsSync(path.join(filesRoot, user, 'bench-list')));
-  if (!owner) {
-    throw new Error(`cannot find ${folder} under ${filesRoot}`);
-  }
-  const onDisk = path.join(filesRoot, owner, 'bench-list');
+  const folder = await makeBigFolder(ctx, n);
   const dirs = Math.round(n / 20);
-  for (let i = 0; i < n; i++) {
-    const name = `${i < dirs ? 'folder' : 'file'}-${String(i).padStart(5, '0')}${i < dirs ? '' : '.txt'}`;
-    if (i < dirs) {
-      await fsp.mkdir(path.join(onDisk, name), { recursive: true });
-    } else {
-      await fsp.writeFile(path.join(onDisk, name), 'x');
-    }
-  }
   log(`listing ${n} entries (${dirs} folders) in pages of ${DEFAULT_PAGE_SIZE} × ${options.runs}`);
   const passes = 3;
   const ext: WorkerResult[] = [];
@@ -743,6 +753,56 @@ async function linkMany(ctx: Context): Promise<void> {
   await fsp.rm(path.join(ctx.work, 'many-link'), { recursive: true, force: true });
 }
 
+/** A big folder over the link: the first page in the tree within one RTT + 100 ms, the whole folder within 1.25× ⌈N ÷ 1000⌉ round trips. */
+async function linkListing(ctx: Context): Promise<void> {
+  const { options, link } = ctx;
+  const n = options.entries;
+  const folder = await makeBigFolder(ctx, n);
+  const pages = Math.ceil(n / 1000);
+  const rtt = rttSeconds(link.profile);
+  const firstTarget = rtt + 0.1;
+  const wholeLimit = pages * rtt;
+  log(`over the link (${linkText(link.profile)}): listing ${n} entries in pages of ${DEFAULT_PAGE_SIZE} × ${options.linkRuns}`);
+  const runs: WorkerResult[] = [];
+  for (let run = 0; run < options.linkRuns; run++) {
+    const r = await worker(ctx, { mode: 'listing', serverUrl: link.url, folder, pageSize: DEFAULT_PAGE_SIZE, passes: 2 });
+    if (r.items! < n) {
+      throw new Error(`the listing over the link saw ${r.items} of ${n} entries`);
+    }
+    runs.push(r);
+    log(`  run ${run + 1}: first page ${fmt(r.firstPageSeconds!.at(-1)! * 1000, 0)} ms, whole folder ${fmt(r.seconds * 1000, 0)} ms in ${r.requests} pages`);
+  }
+  // The same on loopback: what the server and the client cost per page without round trips.
+  const loop = await worker(ctx, { mode: 'listing', serverUrl: ctx.gitshare.url, folder, pageSize: DEFAULT_PAGE_SIZE, passes: 2 });
+  const first = spread(runs.map((r) => r.firstPageSeconds!.at(-1)!));
+  const whole = spread(runs.map((r) => r.seconds / wholeLimit));
+  rows.push({
+    figure: `first page of a ${n}-entry folder over the link`,
+    value: `${fmt(first.median * 1000, 0)} ms`,
+    comparison: `one RTT ${link.profile.rttMs} ms; on loopback ${fmt(loop.firstPageSeconds!.at(-1)! * 1000, 0)} ms`,
+    ratio: { median: first.median * 1000, min: first.min * 1000, max: first.max * 1000, runs: first.runs },
+    ratioUnit: ' ms',
+    target: `≤ ${fmt(firstTarget * 1000, 0)} ms (RTT + 100 ms)`,
+    pass: first.median <= firstTarget,
+    raw: runs.map((r) => r.firstPageSeconds),
+  });
+  rows.push({
+    figure: `whole ${n}-entry folder over the link ("Load more" as soon as shown)`,
+    value: `${fmt(spread(runs.map((r) => r.seconds)).median * 1000, 0)} ms in ${runs[0].requests} pages`,
+    comparison: `limit ${fmt(wholeLimit * 1000, 0)} ms (⌈N÷1000⌉ RTT); on loopback ${fmt(loop.seconds * 1000, 0)} ms`,
+    ratio: whole,
+    ratioUnit: '× limit',
+    target: '≤ 1.25× limit',
+    pass: whole.median <= 1.25,
+    note:
+      whole.median <= 1.25
+        ? undefined
+        : `on loopback, with no round trip to pay, the same ${runs[0].requests} pages take ${fmt(loop.seconds * 1000, 0)} ms here (the server reads and sorts the folder for every page; the client parses and builds nodes): ` +
+          `${fmt(loop.seconds / wholeLimit)}× the link's limit before any round trip.`,
+    raw: { runs: runs.map((r) => r.seconds), loopback: loop.seconds, limit: wholeLimit },
+  });
+}
+
 /** The same small files through the palette's Upload… and Download… in the real extension host (code-server), through the same link. */
 async function linkHost(ctx: Context, extensionDir: string): Promise<void> {
   const { options, link } = ctx;
@@ -894,6 +954,9 @@ async function main(): Promise<void> {
     }
     if (want('link-many')) {
       await attempt('link-many', () => linkMany(ctx));
+    }
+    if (want('link-listing')) {
+      await attempt('link-listing', () => linkListing(ctx));
     }
     if (want('download') || want('upload') || want('static') || want('memory')) {
       await attempt('transfers', () => transfers(ctx, new Map()));
