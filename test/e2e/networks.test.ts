@@ -21,7 +21,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startRecordingProxy, type RecordingProxy } from '../proxy/recordingProxy';
 import { routeLabel } from '../server/faults';
 import { spawnServer, type SpawnedServer } from '../server/spawn';
-import { allowInBrowser, ensureSignedOut, env, openPages, openWorkbench, runCommand, screenshot, signOutThroughUi, waitForAccount } from './workbench';
+import { allowInBrowser, ensureSignedOut, env, openPages, openWorkbench, runCommand, screenshot, showFilesView, signOutThroughUi, startOwnWorkbench, waitForAccount } from './workbench';
 
 interface Stats {
   requests: Record<string, number>;
@@ -296,14 +296,25 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
 
   it('https with the test CA trusted by the system: sign-in, listing, download and upload work, through CONNECT tunnels of the proxy', async () => {
     const server = await httpsServer();
-    // As an administrator installs a company CA on Debian; VS Code reads the system store (http.systemCertificates).
+    // As an administrator installs a company CA on Debian; VS Code reads the system store
+    // (http.systemCertificates) once per extension host, so — as the README tells a person — the
+    // window is opened after the CA is installed: a code-server of this test's own, started now.
     const caFile = `/usr/local/share/ca-certificates/gitshare-e2e-${process.pid}-${Date.now()}.crt`;
     installedCas.push(caFile);
     await fsp.writeFile(caFile, server.ca);
     execFileSync('update-ca-certificates', { stdio: 'ignore' });
+    const recording = await proxy();
+    const workspace = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-e2e-tls-workspace-'));
+    dataDirs.push(workspace);
+    // The browser trusting the test CA is the browser's business, not the extension's.
+    const own = await startOwnWorkbench('tls', { settings: { 'http.proxy': recording.url, 'gitshare.serverUrl': server.url }, ignoreHTTPSErrors: true });
+    const sharedPage = page;
     try {
-      const recording = await proxy();
-      await setSettings({ 'http.proxy': recording.url, 'gitshare.serverUrl': server.url });
+      page = await own.open(workspace);
+      // A new window: wait, as a person would, until the GitShare view offers to sign in — then
+      // the extension is loaded and its commands are in the palette.
+      await showFilesView(page);
+      await page.locator('.part.sidebar .welcome-view-content', { hasText: /Sign in to GitShare/ }).first().waitFor({ timeout: 90_000 });
       const report = await checkConnection(new RegExp(`${server.url.replace(/[.]/g, '\\.')} \\(from gitshare\\.serverUrl\\)[\\s\\S]*http\\.proxy: ${recording.url.replace(/[.]/g, '\\.')}`));
       assert.match(report, /✔ TLS/);
       assert.match(report, /issuer GitShare Test CA/);
@@ -324,7 +335,12 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
       for (const needed of ['POST /oauth2/token/', 'GET /api/v1/folders', 'PUT /api/v1/files']) {
         assert.ok((atServer[needed] ?? 0) > 0, `${needed} reached the https server: ${JSON.stringify(atServer)}`);
       }
+    } catch (error) {
+      console.log(`      screenshot: ${await screenshot(page, 'networks-tls-own-workbench').catch(() => '')}`);
+      throw error;
     } finally {
+      page = sharedPage;
+      await own.stop();
       await removeCas();
     }
     assert.ok(!fs.readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8').includes(server.ca.split('\n')[1]!), 'the test CA is gone from the system store');

@@ -596,13 +596,16 @@ function packagedVsix(): string {
 }
 
 /** Starts another code-server with the packaged extension installed, `settings` as its user settings. */
-export async function startOwnWorkbench(label: string, options: { settings: Record<string, unknown>; workspaceTrust?: boolean }): Promise<OwnWorkbench> {
+export async function startOwnWorkbench(
+  label: string,
+  options: { settings: Record<string, unknown>; workspaceTrust?: boolean; ignoreHTTPSErrors?: boolean },
+): Promise<OwnWorkbench> {
   const install = await ensureCodeServer();
   const sandbox = makeSandbox(`e2e-${label}`);
   await installExtension(install, sandbox, packagedVsix());
   const log = fs.createWriteStream(path.join(outputDir, `e2e-code-server-${label}.log`));
   const server = await startCodeServer(install, { sandbox, settings: options.settings, workspaceTrust: options.workspaceTrust, log: (line) => log.write(line + '\n') });
-  const context = await env().browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await env().browser.newContext({ viewport: { width: 1400, height: 900 }, ignoreHTTPSErrors: options.ignoreHTTPSErrors });
   return {
     url: server.url,
     userDataDir: server.userDataDir,

@@ -137,7 +137,9 @@ function appendLog(text) {
 
 /** Runs one apt-get step with its output in the install log; true when it succeeded. */
 function aptGet(prefix, args) {
-  const [command, ...rest] = [...prefix, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args];
+  // Another apt-get (an unattended upgrade, a second checkout's npm test) may hold dpkg's lock:
+  // wait for it a while instead of failing at once.
+  const [command, ...rest] = [...prefix, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-o', 'DPkg::Lock::Timeout=300', ...args];
   appendLog(`\n$ ${[command, ...rest].join(' ')}\n`);
   const fd = fs.openSync(installLog, 'a');
   try {
