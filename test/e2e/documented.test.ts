@@ -13,6 +13,7 @@ import { SEED_ONLY, startServer, type RunningServer } from '../server/index';
 import {
   allowInBrowser,
   env,
+  eventually,
   findInAccountsMenu,
   openPages,
   openWorkbench,
@@ -166,9 +167,11 @@ describe('Sign in to the GitShare its page documents (an application registered 
     const stats = seedOnly.control!.stats();
     assert.equal(stats.tokenRequests.authorization_code, 1, 'one code exchange');
     assert.equal(stats.requests['POST /oauth2/register'] ?? 0, 1, 'one look for self-registration, which answered 404');
-    // The "Signing in…" notification ended, and nothing went wrong on the way.
-    const shown = await toasts();
-    assert.ok(!shown.some((t) => /Signing in to GitShare/.test(t)), shown.join('\n'));
+    // The "Signing in…" notification ends (as a person sees it go), and nothing went wrong on the way.
+    const shown = await eventually(async () => {
+      const now = await toasts();
+      return !now.some((t) => /Signing in to GitShare/.test(t)) && now;
+    }, 'the "Signing in…" notification to end', 15_000);
     assert.ok(!shown.some((t) => /error|wrong|cannot|not a function/i.test(t)), shown.join('\n'));
 
     // The account's files, in the GitShare sidebar.
@@ -199,7 +202,8 @@ describe('Sign in to the GitShare its page documents (an application registered 
     await pasteCode(wrongCode);
     const refused = page.locator('.notification-toast', { hasText: 'GitShare did not accept the client id or secret. Check them on GitShare and enter them again.' });
     await refused.waitFor({ timeout: 30_000 });
-    assert.ok(!(await toasts()).some((t) => /Signing in to GitShare…/.test(t)), 'the "Signing in…" notification ended');
+    // The notification leaves the screen a moment after the message appears.
+    await eventually(async () => !(await toasts()).some((t) => /Signing in to GitShare…/.test(t)), 'the "Signing in…" notification to end', 15_000);
 
     const code = await codeFromBrowser(noRegistration, async () => {
       await refused.locator('.monaco-button', { hasText: 'Enter Again' }).click();
