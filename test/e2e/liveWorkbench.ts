@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { GitShareClient } from '../../src/api/client';
 import { Logger, MemoryLogSink } from '../../src/common/logger';
 import { signIn } from '../unit/helpers/serverSession';
-import { env, openWorkbench, runCommand } from './workbench';
+import { env, eventually, openWorkbench, runCommand } from './workbench';
 
 /** A second, independent session on the demo account: "a colleague" using GitShare elsewhere. */
 export async function colleague(): Promise<GitShareClient> {
@@ -17,20 +17,8 @@ export async function colleague(): Promise<GitShareClient> {
   return new GitShareClient({ serverUrl, tokens, logger: Logger.create(new MemoryLogSink()) });
 }
 
-/** Waits until `probe` holds, polling (never a fixed sleep). */
-export async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** The shared polling wait, re-exported for the live suite's tests. */
+export { eventually };
 
 /** How many requests of a route the server has answered (`GET /api/v1/metadata`). */
 export async function serverRequests(route: string): Promise<number> {

@@ -21,7 +21,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startRecordingProxy, type RecordingProxy } from '../proxy/recordingProxy';
 import { routeLabel } from '../server/faults';
 import { spawnServer, type SpawnedServer } from '../server/spawn';
-import { allowInBrowser, ensureSignedOut, env, openPages, openWorkbench, runCommand, screenshot, showFilesView, signOutThroughUi, startOwnWorkbench, waitForAccount } from './workbench';
+import { allowInBrowser, ensureSignedOut, env, eventually, openPages, openWorkbench, runCommand, screenshot, showFilesView, signOutThroughUi, startOwnWorkbench, waitForAccount } from './workbench';
 
 interface Stats {
   requests: Record<string, number>;
@@ -59,20 +59,6 @@ function serverFile(dataDir: string, relative: string): string | undefined {
     }
   }
   return undefined;
-}
-
-async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** The routes the extension calls (the browser's authorize and consent pages are not the extension's). */
