@@ -9,7 +9,10 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       eqeqeq: ['error', 'always'],
       curly: 'error',
       'no-throw-literal': 'error',
@@ -28,7 +31,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { property: 'waitForTimeout', message: 'Wait for what a person would wait for (a locator, a file, a count), not a fixed time.' },
+        {
+          property: 'waitForTimeout',
+          message: 'Wait for what a person would wait for (a locator, a file, a count), not a fixed time.',
+        },
       ],
     },
   },

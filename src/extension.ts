@@ -1,7 +1,13 @@
 import * as vscode from 'vscode';
 import { Commands, FS_SCHEME, ViewIds } from './common/constants';
 import { ErrorHandler } from './common/errorHandler';
-import { createTestApi, GitShareTestApi, ShownErrorRecord, SwappableInteraction, VsCodeInteraction } from './common/interaction';
+import {
+  createTestApi,
+  GitShareTestApi,
+  ShownErrorRecord,
+  SwappableInteraction,
+  VsCodeInteraction,
+} from './common/interaction';
 import { Logger } from './common/logger';
 import { GitShareAuthentication } from './auth/authentication';
 import { GitShareClients } from './api/clients';
@@ -42,7 +48,9 @@ export function activate(context: vscode.ExtensionContext): GitShareTestApi | un
   context.subscriptions.push(auth);
 
   const version: string = context.extension.packageJSON.version;
-  const clients = GitShareClients.withDefaults(auth.accounts, logger, { userAgent: `GitShare-VSCode/${version} (${vscode.env.appName})` });
+  const clients = GitShareClients.withDefaults(auth.accounts, logger, {
+    userAgent: `GitShare-VSCode/${version} (${vscode.env.appName})`,
+  });
   const snapshots = new RemoteSnapshotProvider(clients);
   const saveConflicts = new PromptingSaveConflictResolver(interaction, snapshots);
   const fileSystem = new GitShareFileSystemProvider(clients, logger.child('fs'), saveConflicts);
@@ -68,8 +76,14 @@ export function activate(context: vscode.ExtensionContext): GitShareTestApi | un
     showCollapseAll: true,
     dragAndDropController: new FilesDragAndDropController(clients, tree, fileSystem, transfers, errors),
   });
-  const fileIndexes = new FileIndexService(clients, context.globalStorageUri, logger.child('index'), fileSystem.onDidChangeFile);
-  const reveal = (account: GitShareAccount, path: string, isFolder: boolean) => revealInFilesView(filesView, clients, account, path, isFolder);
+  const fileIndexes = new FileIndexService(
+    clients,
+    context.globalStorageUri,
+    logger.child('index'),
+    fileSystem.onDidChangeFile,
+  );
+  const reveal = (account: GitShareAccount, path: string, isFolder: boolean) =>
+    revealInFilesView(filesView, clients, account, path, isFolder);
   context.subscriptions.push(
     clients,
     fileSystem,

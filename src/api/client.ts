@@ -188,7 +188,10 @@ export class GitShareClient {
     }
   }
 
-  async listFolder(path: string, options: { cursor?: string; limit?: number; signal?: AbortSignal } = {}): Promise<FolderPage> {
+  async listFolder(
+    path: string,
+    options: { cursor?: string; limit?: number; signal?: AbortSignal } = {},
+  ): Promise<FolderPage> {
     const response = await this.request({
       method: 'GET',
       apiPath: '/api/v1/folders' + encodePath(path),
@@ -208,16 +211,23 @@ export class GitShareClient {
     const folder = normalizePath(path);
     for (const entry of page.entries) {
       if (nameProblem(entry.name) === undefined && entry.path !== (folder === '/' ? '' : folder) + '/' + entry.name) {
-        throw new GitShareError('protocol', `GitShare listed "${entry.name}" in ${folder} with a path outside that folder, so the listing was refused.`, {
-          detail: `GET /api/v1/folders${encodePath(path)}: entry ${JSON.stringify(entry.name)} has path ${JSON.stringify(entry.path)}`,
-        });
+        throw new GitShareError(
+          'protocol',
+          `GitShare listed "${entry.name}" in ${folder} with a path outside that folder, so the listing was refused.`,
+          {
+            detail: `GET /api/v1/folders${encodePath(path)}: entry ${JSON.stringify(entry.name)} has path ${JSON.stringify(entry.path)}`,
+          },
+        );
       }
     }
     return page;
   }
 
   /** Every entry of a folder, page after page, fetched only as the caller consumes them. */
-  iterateFolder(path: string, options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncGenerator<Entry, void, undefined> {
+  iterateFolder(
+    path: string,
+    options: { pageSize?: number; signal?: AbortSignal } = {},
+  ): AsyncGenerator<Entry, void, undefined> {
     return paginate(async (cursor) => {
       const page = await this.listFolder(path, { cursor, limit: options.pageSize, signal: options.signal });
       return { items: page.entries, nextCursor: page.nextCursor };
@@ -276,10 +286,14 @@ export class GitShareClient {
       signal,
     });
     const tooLarge = (size: string) =>
-      new GitShareError('tooLarge', `This file is larger than ${formatMiB(maxBytes)}, too large to open in an editor. Use Download… to save it to your computer.`, {
-        detail: `GET ${path}: ${size} bytes, more than ${maxBytes}`,
-        code: 'too_large_to_open',
-      });
+      new GitShareError(
+        'tooLarge',
+        `This file is larger than ${formatMiB(maxBytes)}, too large to open in an editor. Use Download… to save it to your computer.`,
+        {
+          detail: `GET ${path}: ${size} bytes, more than ${maxBytes}`,
+          code: 'too_large_to_open',
+        },
+      );
     const announced = Number(response.headers.get('content-length') ?? NaN);
     if (announced > maxBytes) {
       response.discard();
@@ -301,7 +315,12 @@ export class GitShareClient {
   }
 
   /** Writes bytes already in memory (the editor's save). */
-  async writeFile(path: string, data: Uint8Array, precondition: WritePrecondition, signal?: AbortSignal): Promise<Entry> {
+  async writeFile(
+    path: string,
+    data: Uint8Array,
+    precondition: WritePrecondition,
+    signal?: AbortSignal,
+  ): Promise<Entry> {
     const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const response = await this.request({
       method: 'PUT',
@@ -321,7 +340,12 @@ export class GitShareClient {
   }
 
   /** Streams a local file up; never holds it whole in memory. */
-  async upload(path: string, localFile: string, precondition: WritePrecondition, options: TransferOptions = {}): Promise<Entry> {
+  async upload(
+    path: string,
+    localFile: string,
+    precondition: WritePrecondition,
+    options: TransferOptions = {},
+  ): Promise<Entry> {
     const { size } = await fsp.stat(localFile);
     const response = await this.request({
       method: 'PUT',
@@ -385,7 +409,10 @@ export class GitShareClient {
         options.onProgress?.(written, total);
         // A large buffer keeps the body flowing while a write is on disk: fewer pauses, and
         // the chunks waiting meanwhile go down in one writev.
-        const sink = fs.createWriteStream(temp, { flags: response.status === 206 ? 'a' : 'w', highWaterMark: FILE_BUFFER_BYTES });
+        const sink = fs.createWriteStream(temp, {
+          flags: response.status === 206 ? 'a' : 'w',
+          highWaterMark: FILE_BUFFER_BYTES,
+        });
         // Counted as the chunks pass (listener added before the pipe's, so it runs first),
         // without a stream of its own in between.
         response.body.on('data', (chunk: Buffer) => {
@@ -402,7 +429,11 @@ export class GitShareClient {
           }
           written = (await fsp.stat(temp).catch(() => undefined))?.size ?? 0;
           const mapped = this.mapStreamError(error, `GET ${apiPath}`, options.signal);
-          if (mapped.kind === 'cancelled' || retry >= this.policy.maxRetries || !(mapped.kind === 'network' || mapped.kind === 'timeout')) {
+          if (
+            mapped.kind === 'cancelled' ||
+            retry >= this.policy.maxRetries ||
+            !(mapped.kind === 'network' || mapped.kind === 'timeout')
+          ) {
             throw mapped;
           }
           this.logger.warn(`GET ${apiPath}: body broke after ${written} bytes; resuming`, mapped);
@@ -428,9 +459,13 @@ export class GitShareClient {
     if (!this.transportAllowed) {
       // Sign-in refuses such addresses already; this keeps the bearer token off plain http
       // whatever the address came from (e.g. a stored session edited by hand).
-      throw new GitShareError('invalidInput', 'GitShare must be reached over https:// (plain http:// only on loopback addresses).', {
-        detail: `refused ${this.origin}`,
-      });
+      throw new GitShareError(
+        'invalidInput',
+        'GitShare must be reached over https:// (plain http:// only on loopback addresses).',
+        {
+          detail: `refused ${this.origin}`,
+        },
+      );
     }
     const describe = `${req.method} ${req.apiPath}`;
     let token = await this.tokens.getAccessToken();
@@ -471,7 +506,11 @@ export class GitShareClient {
         }
         const code = mapped.code;
         // A refused certificate stays refused: no retry.
-        if (mapped.kind !== 'certificate' && retries < this.policy.maxRetries && isRetryableNetworkError(code, req.retry)) {
+        if (
+          mapped.kind !== 'certificate' &&
+          retries < this.policy.maxRetries &&
+          isRetryableNetworkError(code, req.retry)
+        ) {
           retries++;
           const delay = retryDelay(this.policy, retries, undefined);
           this.logger.warn(`${describe} failed (${code ?? mapped.kind}); retry ${retries} in ${delay} ms`);
@@ -483,7 +522,9 @@ export class GitShareClient {
       }
       const status = response.status;
       this.logger.debug(`${describe} → ${status} (${Date.now() - started} ms)`);
-      const wrapped = attempt.wrap(response, this.idleTimeoutMs, (e) => this.mapStreamError(e, describe, req.signal, attempt));
+      const wrapped = attempt.wrap(response, this.idleTimeoutMs, (e) =>
+        this.mapStreamError(e, describe, req.signal, attempt),
+      );
 
       if (status === 401 && !refreshed) {
         // One refresh, then one replay; a second 401 is final.
@@ -536,7 +577,13 @@ export class GitShareClient {
   }
 
   /** Follows only same-origin redirects of safe requests: the bearer token never leaves the origin. */
-  private followRedirect(current: string, location: string | null, req: ApiRequest, describe: string, count: number): string {
+  private followRedirect(
+    current: string,
+    location: string | null,
+    req: ApiRequest,
+    describe: string,
+    count: number,
+  ): string {
     const target = location ? new URL(location, current) : undefined;
     if (!target || req.method !== 'GET' || target.origin !== this.origin || count > MAX_REDIRECTS) {
       throw new GitShareError('protocol', 'GitShare answered with an unexpected redirect.', {
@@ -546,7 +593,12 @@ export class GitShareClient {
     return target.toString();
   }
 
-  private mapStreamError(error: unknown, describe: string, signal: AbortSignal | undefined, attempt?: Attempt): GitShareError {
+  private mapStreamError(
+    error: unknown,
+    describe: string,
+    signal: AbortSignal | undefined,
+    attempt?: Attempt,
+  ): GitShareError {
     if (signal?.aborted) {
       return new CancelledError();
     }
@@ -617,7 +669,12 @@ async function placeFile(temp: string, destination: string, overwrite: boolean):
       throw error;
     }
     // A file system without hard links: check, then rename.
-    if (await fsp.stat(destination).then(() => true, () => false)) {
+    if (
+      await fsp.stat(destination).then(
+        () => true,
+        () => false,
+      )
+    ) {
       throw new GitShareError('conflict', `${nodePath.basename(destination)} already exists here.`, {
         detail: `download target exists: ${destination}`,
         code: 'already_exists',
@@ -657,7 +714,10 @@ class Attempt {
   timedOut = false;
   timedOutAfter = 0;
 
-  constructor(private readonly callerSignal: AbortSignal | undefined, responseTimeoutMs: number) {
+  constructor(
+    private readonly callerSignal: AbortSignal | undefined,
+    responseTimeoutMs: number,
+  ) {
     callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
     this.touch(responseTimeoutMs);
   }
@@ -753,4 +813,3 @@ class Attempt {
     };
   }
 }
-

@@ -31,7 +31,12 @@ export class GitShareClients {
     return new GitShareClients(
       directory,
       (account) =>
-        new GitShareClient({ ...options, serverUrl: account.serverUrl, tokens: account.tokens, logger: logger.child('api') }),
+        new GitShareClient({
+          ...options,
+          serverUrl: account.serverUrl,
+          tokens: account.tokens,
+          logger: logger.child('api'),
+        }),
     );
   }
 

@@ -105,9 +105,14 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
   steps.push(proxyStep.step);
 
   // 5. TLS and the certificate chain (through the proxy's tunnel when there is one)
-  const tlsStep = url.protocol === 'https:'
-    ? await checkTls(hostname, port, proxyStep.tunnel, input.ca, timeoutMs)
-    : { title: 'TLS', status: 'skipped' as const, lines: ['Plain http, allowed only because the server is on this computer (loopback).'] };
+  const tlsStep =
+    url.protocol === 'https:'
+      ? await checkTls(hostname, port, proxyStep.tunnel, input.ca, timeoutMs)
+      : {
+          title: 'TLS',
+          status: 'skipped' as const,
+          lines: ['Plain http, allowed only because the server is on this computer (loopback).'],
+        };
 
   // 6. OAuth metadata, or the documented paths
   const metadata = await checkMetadata(origin, fetch, timeoutMs);
@@ -119,14 +124,23 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
   // 7. The session's token and scopes; 8. one API call
   const sessions = input.sessions ?? [];
   if (sessions.length === 0) {
-    steps.push({ title: 'Session', status: 'skipped', lines: ['Not signed in to this server: run GitShare: Sign In.'] });
+    steps.push({
+      title: 'Session',
+      status: 'skipped',
+      lines: ['Not signed in to this server: run GitShare: Sign In.'],
+    });
     steps.push({ title: 'API call', status: 'skipped', lines: ['Needs a session.'] });
   }
   for (const session of sessions) {
     const suffix = sessions.length > 1 ? ` (${text(session.label)})` : '';
     const tokenStep = await checkToken(origin, session, fetch, timeoutMs);
     steps.push({ ...tokenStep, title: `Session${suffix}` });
-    steps.push({ ...(tokenStep.status === 'failed' ? { title: '', status: 'skipped' as const, lines: ['Needs a valid session.'] } : await checkApiCall(origin, session, fetch, timeoutMs)), title: `API call${suffix}` });
+    steps.push({
+      ...(tokenStep.status === 'failed'
+        ? { title: '', status: 'skipped' as const, lines: ['Needs a valid session.'] }
+        : await checkApiCall(origin, session, fetch, timeoutMs)),
+      title: `API call${suffix}`,
+    });
   }
   return finish(input.serverUrl, steps, []);
 }
@@ -144,7 +158,15 @@ function checkAddress(serverUrl: string): { step: CheckStep; url?: URL } {
   const title = 'Server address';
   const value = serverUrl.trim();
   if (!value) {
-    return { step: { title, status: 'failed', lines: ['gitshare.serverUrl is empty. Set it to your GitShare server, e.g. https://gitshare.example, or run GitShare: Sign In to be asked.'] } };
+    return {
+      step: {
+        title,
+        status: 'failed',
+        lines: [
+          'gitshare.serverUrl is empty. Set it to your GitShare server, e.g. https://gitshare.example, or run GitShare: Sign In to be asked.',
+        ],
+      },
+    };
   }
   let url: URL;
   try {
@@ -153,10 +175,24 @@ function checkAddress(serverUrl: string): { step: CheckStep; url?: URL } {
     return { step: { title, status: 'failed', lines: [`gitshare.serverUrl is not an address: ${text(value)}`] } };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { step: { title, status: 'failed', lines: [`gitshare.serverUrl must start with https:// (it is ${text(url.protocol)}).`] } };
+    return {
+      step: {
+        title,
+        status: 'failed',
+        lines: [`gitshare.serverUrl must start with https:// (it is ${text(url.protocol)}).`],
+      },
+    };
   }
   if (!isAllowedTransport(url)) {
-    return { step: { title, status: 'failed', lines: [`${url.origin} uses plain http, which is allowed only for a server on this computer. Use https://${url.host}.`] } };
+    return {
+      step: {
+        title,
+        status: 'failed',
+        lines: [
+          `${url.origin} uses plain http, which is allowed only for a server on this computer. Use https://${url.host}.`,
+        ],
+      },
+    };
   }
   const lines = [`${url.origin} (from gitshare.serverUrl)`];
   let status: StepStatus = 'ok';
@@ -182,9 +218,17 @@ async function checkDns(hostname: string, viaProxy: boolean): Promise<CheckStep>
   } catch (error) {
     const code = errorCode(error) ?? 'error';
     if (viaProxy) {
-      return { title, status: 'warning', lines: [`${hostname} does not resolve here (${code}); the proxy resolves it, so this may be expected.`] };
+      return {
+        title,
+        status: 'warning',
+        lines: [`${hostname} does not resolve here (${code}); the proxy resolves it, so this may be expected.`],
+      };
     }
-    return { title, status: 'failed', lines: [`${hostname} does not resolve (${code}). Check the spelling of gitshare.serverUrl, your network or VPN.`] };
+    return {
+      title,
+      status: 'failed',
+      lines: [`${hostname} does not resolve (${code}). Check the spelling of gitshare.serverUrl, your network or VPN.`],
+    };
   }
 }
 
@@ -209,16 +253,20 @@ export function proxyFor(url: URL, settings: NetworkSettings): ProxyDecision {
   if (host === 'localhost' || host === '127.0.0.1' || host === '::1') {
     return { why: `${host} is always reached directly (VS Code never proxies it).` };
   }
-  const exclusions = [...(settings.noProxy ?? []), ...(read('NO_PROXY') ?? '').split(',')].map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const exclusions = [...(settings.noProxy ?? []), ...(read('NO_PROXY') ?? '').split(',')]
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const excluded = exclusions.find((rule) => matchesNoProxy(rule, host, url.port));
   if (excluded) {
     return { why: `${host} is excluded from the proxy by "${text(excluded)}" (http.noProxy or NO_PROXY).` };
   }
   const configured = settings.proxy?.trim();
-  const fromEnv = url.protocol === 'https:' ? read('HTTPS_PROXY') ?? read('HTTP_PROXY') : read('HTTP_PROXY');
+  const fromEnv = url.protocol === 'https:' ? (read('HTTPS_PROXY') ?? read('HTTP_PROXY')) : read('HTTP_PROXY');
   const value = configured || fromEnv;
   if (!value) {
-    return { why: 'No proxy in http.proxy or the environment (HTTPS_PROXY, HTTP_PROXY). Desktop VS Code may still use the operating system\'s proxy settings.' };
+    return {
+      why: "No proxy in http.proxy or the environment (HTTPS_PROXY, HTTP_PROXY). Desktop VS Code may still use the operating system's proxy settings.",
+    };
   }
   try {
     const proxyUrl = new URL(value.includes('://') ? value : `http://${value}`);
@@ -240,23 +288,46 @@ function matchesNoProxy(rule: string, host: string, port: string): boolean {
   return host === bare || host.endsWith(`.${bare}`);
 }
 
-async function checkProxy(url: URL, proxy: ProxyDecision, settings: NetworkSettings, timeoutMs: number): Promise<{ step: CheckStep; tunnel?: net.Socket }> {
+async function checkProxy(
+  url: URL,
+  proxy: ProxyDecision,
+  settings: NetworkSettings,
+  timeoutMs: number,
+): Promise<{ step: CheckStep; tunnel?: net.Socket }> {
   const title = 'Proxy';
   const facts: string[] = [];
   if (settings.proxyStrictSSL === false) {
-    facts.push('http.proxyStrictSSL is false: VS Code does not verify certificates of proxied requests. Turn it back on once the right certificate authority is trusted.');
+    facts.push(
+      'http.proxyStrictSSL is false: VS Code does not verify certificates of proxied requests. Turn it back on once the right certificate authority is trusted.',
+    );
   }
   if (!proxy.url) {
-    return { step: { title, status: settings.proxyStrictSSL === false ? 'warning' : 'ok', lines: [`None: ${proxy.why}`, ...facts] } };
+    return {
+      step: {
+        title,
+        status: settings.proxyStrictSSL === false ? 'warning' : 'ok',
+        lines: [`None: ${proxy.why}`, ...facts],
+      },
+    };
   }
   const shown = `${proxy.url.protocol}//${proxy.url.host}`;
-  const lines = [`${shown} (${proxy.why})${proxy.url.username ? ', with credentials in the setting' : ''}${settings.proxyAuthorizationSet ? ', with http.proxyAuthorization' : ''}`, ...facts];
+  const lines = [
+    `${shown} (${proxy.why})${proxy.url.username ? ', with credentials in the setting' : ''}${settings.proxyAuthorizationSet ? ', with http.proxyAuthorization' : ''}`,
+    ...facts,
+  ];
   if (proxy.url.protocol !== 'http:') {
-    return { step: { title, status: 'warning', lines: [...lines, `Only http:// proxies are tried here; VS Code itself handles ${proxy.url.protocol} proxies.`] } };
+    return {
+      step: {
+        title,
+        status: 'warning',
+        lines: [...lines, `Only http:// proxies are tried here; VS Code itself handles ${proxy.url.protocol} proxies.`],
+      },
+    };
   }
   const headers: Record<string, string> = {};
   if (proxy.url.username) {
-    headers['Proxy-Authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(proxy.url.username)}:${decodeURIComponent(proxy.url.password)}`).toString('base64')}`;
+    headers['Proxy-Authorization'] =
+      `Basic ${Buffer.from(`${decodeURIComponent(proxy.url.username)}:${decodeURIComponent(proxy.url.password)}`).toString('base64')}`;
   }
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   try {
@@ -282,20 +353,53 @@ async function checkProxy(url: URL, proxy: ProxyDecision, settings: NetworkSetti
     });
     if (answer.status === 407) {
       answer.socket?.destroy();
-      return { step: { title, status: 'failed', lines: [...lines, `The proxy ${shown} asks for credentials (407 Proxy Authentication Required). Desktop VS Code asks for them; otherwise set http.proxyAuthorization or ask your IT department.`] } };
+      return {
+        step: {
+          title,
+          status: 'failed',
+          lines: [
+            ...lines,
+            `The proxy ${shown} asks for credentials (407 Proxy Authentication Required). Desktop VS Code asks for them; otherwise set http.proxyAuthorization or ask your IT department.`,
+          ],
+        },
+      };
     }
     if (url.protocol === 'https:' && answer.status !== 200) {
       answer.socket?.destroy();
-      return { step: { title, status: 'failed', lines: [...lines, `The proxy ${shown} refused the tunnel to ${url.host} (HTTP ${answer.status}).`] } };
+      return {
+        step: {
+          title,
+          status: 'failed',
+          lines: [...lines, `The proxy ${shown} refused the tunnel to ${url.host} (HTTP ${answer.status}).`],
+        },
+      };
     }
-    const how = url.protocol === 'https:' ? `opened a tunnel (CONNECT) to ${url.host}` : `forwarded a request to ${url.host} (HTTP ${answer.status})`;
-    return { step: { title, status: settings.proxyStrictSSL === false ? 'warning' : 'ok', lines: [...lines, `The proxy ${how}.`] }, tunnel: answer.socket };
+    const how =
+      url.protocol === 'https:'
+        ? `opened a tunnel (CONNECT) to ${url.host}`
+        : `forwarded a request to ${url.host} (HTTP ${answer.status})`;
+    return {
+      step: {
+        title,
+        status: settings.proxyStrictSSL === false ? 'warning' : 'ok',
+        lines: [...lines, `The proxy ${how}.`],
+      },
+      tunnel: answer.socket,
+    };
   } catch (error) {
-    return { step: { title, status: 'failed', lines: [...lines, `The proxy ${shown} cannot be reached: ${describe(error)}.`] } };
+    return {
+      step: { title, status: 'failed', lines: [...lines, `The proxy ${shown} cannot be reached: ${describe(error)}.`] },
+    };
   }
 }
 
-async function checkTls(hostname: string, port: number, tunnel: net.Socket | undefined, ca: string | undefined, timeoutMs: number): Promise<CheckStep> {
+async function checkTls(
+  hostname: string,
+  port: number,
+  tunnel: net.Socket | undefined,
+  ca: string | undefined,
+  timeoutMs: number,
+): Promise<CheckStep> {
   const title = 'TLS';
   try {
     const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
@@ -318,7 +422,13 @@ async function checkTls(hostname: string, port: number, tunnel: net.Socket | und
     const verdict = socket.authorized ? undefined : String(socket.authorizationError ?? 'not trusted');
     socket.destroy();
     tunnel?.destroy();
-    return { title, status: 'ok', lines: verdict ? [...lines, `Node's built-in certificate authorities do not trust it (${verdict}).`] : [...lines, 'Trusted.'] };
+    return {
+      title,
+      status: 'ok',
+      lines: verdict
+        ? [...lines, `Node's built-in certificate authorities do not trust it (${verdict}).`]
+        : [...lines, 'Trusted.'],
+    };
   } catch (error) {
     tunnel?.destroy();
     return { title, status: 'failed', lines: [`No TLS connection to ${hostname}:${port}: ${describe(error)}.`] };
@@ -329,22 +439,31 @@ function reconcileTls(step: CheckStep, problem: string | undefined): CheckStep {
   if (step.status !== 'ok') {
     return step;
   }
-  const lines = step.lines.filter((line) => !line.startsWith('Node\'s built-in') && line !== 'Trusted.');
+  const lines = step.lines.filter((line) => !line.startsWith("Node's built-in") && line !== 'Trusted.');
   if (problem) {
     return { ...step, status: 'failed', lines: [...lines, problem] };
   }
-  const nodeOnly = step.lines.some((line) => line.startsWith('Node\'s built-in'));
-  return { ...step, lines: [...lines, nodeOnly ? 'Trusted by VS Code (through the system\'s certificates).' : 'Trusted.'] };
+  const nodeOnly = step.lines.some((line) => line.startsWith("Node's built-in"));
+  return {
+    ...step,
+    lines: [...lines, nodeOnly ? "Trusted by VS Code (through the system's certificates)." : 'Trusted.'],
+  };
 }
 
 function certificateChain(leaf: tls.DetailedPeerCertificate): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  for (let cert: tls.DetailedPeerCertificate | undefined = leaf; cert && Object.keys(cert).length > 0 && !seen.has(cert.fingerprint256); cert = cert.issuerCertificate) {
+  for (
+    let cert: tls.DetailedPeerCertificate | undefined = leaf;
+    cert && Object.keys(cert).length > 0 && !seen.has(cert.fingerprint256);
+    cert = cert.issuerCertificate
+  ) {
     seen.add(cert.fingerprint256);
     const names = cert.subjectaltname ? `, for ${cert.subjectaltname.replace(/DNS:|IP Address:/g, '')}` : '';
     const issuer = cert.issuer?.CN ?? cert.issuer?.O;
-    out.push(`${text(String(cert.subject?.CN ?? cert.subject?.O ?? '?'))}${names}, issuer ${text(String(issuer ?? '?'))}, valid ${isoDay(cert.valid_from)} to ${isoDay(cert.valid_to)}, SHA-256 ${cert.fingerprint256.slice(0, 23)}…`);
+    out.push(
+      `${text(String(cert.subject?.CN ?? cert.subject?.O ?? '?'))}${names}, issuer ${text(String(issuer ?? '?'))}, valid ${isoDay(cert.valid_from)} to ${isoDay(cert.valid_to)}, SHA-256 ${cert.fingerprint256.slice(0, 23)}…`,
+    );
     if (out.length >= 5) {
       break;
     }
@@ -352,32 +471,66 @@ function certificateChain(leaf: tls.DetailedPeerCertificate): string[] {
   return out;
 }
 
-async function checkMetadata(origin: string, fetch: CheckFetch, timeoutMs: number): Promise<{ step: CheckStep; certificateProblem?: string }> {
+async function checkMetadata(
+  origin: string,
+  fetch: CheckFetch,
+  timeoutMs: number,
+): Promise<{ step: CheckStep; certificateProblem?: string }> {
   const title = 'Sign-in endpoints';
   const where = `${origin}/.well-known/oauth-authorization-server`;
   let response: Response;
   const started = Date.now();
   try {
-    response = await fetch(where, { method: 'GET', headers: { Accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) as never });
+    response = await fetch(where, {
+      method: 'GET',
+      headers: { Accept: 'application/json' },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs) as never,
+    });
   } catch (error) {
     const certificate = certificateError(origin, error);
     if (certificate) {
-      return { step: { title, status: 'failed', lines: ['Not asked: the certificate was refused (see TLS). Nothing was sent.'] }, certificateProblem: certificate.message };
+      return {
+        step: {
+          title,
+          status: 'failed',
+          lines: ['Not asked: the certificate was refused (see TLS). Nothing was sent.'],
+        },
+        certificateProblem: certificate.message,
+      };
     }
     return { step: { title, status: 'failed', lines: [failure(origin, error, timeoutMs)] } };
   }
   const ms = Date.now() - started;
   if (response.status === 404) {
     await response.text().catch(() => '');
-    return { step: { title, status: 'ok', lines: [`No OAuth metadata (404 in ${ms} ms): the documented paths are used, ${origin}/oauth2/authorize/ and ${origin}/oauth2/token/.`] } };
+    return {
+      step: {
+        title,
+        status: 'ok',
+        lines: [
+          `No OAuth metadata (404 in ${ms} ms): the documented paths are used, ${origin}/oauth2/authorize/ and ${origin}/oauth2/token/.`,
+        ],
+      },
+    };
   }
   if (response.status !== 200) {
     const body = parseServerErrorBody(await response.text().catch(() => ''));
-    return { step: { title, status: 'failed', lines: [`${where} answered HTTP ${response.status}${body.error ? ` ${text(body.error)}` : ''}. A proxy or another server may be answering instead of GitShare.`] } };
+    return {
+      step: {
+        title,
+        status: 'failed',
+        lines: [
+          `${where} answered HTTP ${response.status}${body.error ? ` ${text(body.error)}` : ''}. A proxy or another server may be answering instead of GitShare.`,
+        ],
+      },
+    };
   }
   const metadata = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
   if (!metadata || typeof metadata.issuer !== 'string') {
-    return { step: { title, status: 'failed', lines: [`${where} did not return OAuth metadata (JSON with an issuer).`] } };
+    return {
+      step: { title, status: 'failed', lines: [`${where} did not return OAuth metadata (JSON with an issuer).`] },
+    };
   }
   const lines = [`OAuth metadata (RFC 8414) in ${ms} ms, issuer ${text(metadata.issuer)}`];
   let status: StepStatus = 'ok';
@@ -389,20 +542,27 @@ async function checkMetadata(origin: string, fetch: CheckFetch, timeoutMs: numbe
     const value = metadata[key];
     if (typeof value === 'string') {
       const onOrigin = safeOrigin(value) === origin;
-      lines.push(`${key}: ${text(value)}${onOrigin ? '' : ' — not on the server\'s origin'}`);
+      lines.push(`${key}: ${text(value)}${onOrigin ? '' : " — not on the server's origin"}`);
       if (!onOrigin) {
         status = 'failed';
       }
     } else if (key === 'authorization_endpoint' || key === 'token_endpoint') {
       lines.push(`${key}: not given, the documented path is used`);
     } else {
-      lines.push(`${key}: not offered${key === 'registration_endpoint' ? ' (set gitshare.clientId to an application registered by hand)' : ''}`);
+      lines.push(
+        `${key}: not offered${key === 'registration_endpoint' ? ' (set gitshare.clientId to an application registered by hand)' : ''}`,
+      );
     }
   }
   return { step: { title, status, lines } };
 }
 
-async function checkToken(origin: string, session: SessionToCheck, fetch: CheckFetch, timeoutMs: number): Promise<CheckStep> {
+async function checkToken(
+  origin: string,
+  session: SessionToCheck,
+  fetch: CheckFetch,
+  timeoutMs: number,
+): Promise<CheckStep> {
   const title = 'Session';
   const scopes = session.scopes.length ? session.scopes.join(' ') : '(none recorded)';
   const missing = REQUIRED_SCOPES.filter((s) => !session.scopes.includes(s));
@@ -415,17 +575,34 @@ async function checkToken(origin: string, session: SessionToCheck, fetch: CheckF
   if (response.status === 200) {
     const user = (await response.json().catch(() => undefined)) as { username?: unknown } | undefined;
     const name = typeof user?.username === 'string' ? user.username : '?';
-    return { title, status: missing.length ? 'warning' : 'ok', lines: [`The token is valid: GET /api/v1/user answered 200 in ${ms} ms for ${text(name)}.`, scopeLine] };
+    return {
+      title,
+      status: missing.length ? 'warning' : 'ok',
+      lines: [`The token is valid: GET /api/v1/user answered 200 in ${ms} ms for ${text(name)}.`, scopeLine],
+    };
   }
   const body = parseServerErrorBody(await response.text().catch(() => ''));
-  const mapped = errorFromResponse({ status: response.status, body, wwwAuthenticate: response.headers.get('www-authenticate'), request: 'GET /api/v1/user' });
-  const lines = response.status === 401
-    ? [`The token of ${text(session.label)} is not valid any more (401${mapped.code ? ` ${text(mapped.code)}` : ''}): it expired or was revoked. GitShare renews it on the next request; if that fails, sign in again.`]
-    : [`GET /api/v1/user answered HTTP ${response.status}: ${mapped.message}`];
+  const mapped = errorFromResponse({
+    status: response.status,
+    body,
+    wwwAuthenticate: response.headers.get('www-authenticate'),
+    request: 'GET /api/v1/user',
+  });
+  const lines =
+    response.status === 401
+      ? [
+          `The token of ${text(session.label)} is not valid any more (401${mapped.code ? ` ${text(mapped.code)}` : ''}): it expired or was revoked. GitShare renews it on the next request; if that fails, sign in again.`,
+        ]
+      : [`GET /api/v1/user answered HTTP ${response.status}: ${mapped.message}`];
   return { title, status: 'failed', lines: [...lines, scopeLine] };
 }
 
-async function checkApiCall(origin: string, session: SessionToCheck, fetch: CheckFetch, timeoutMs: number): Promise<CheckStep> {
+async function checkApiCall(
+  origin: string,
+  session: SessionToCheck,
+  fetch: CheckFetch,
+  timeoutMs: number,
+): Promise<CheckStep> {
   const title = 'API call';
   const answer = await call(origin, '/api/v1/folders/?limit=1', session, fetch, timeoutMs);
   if ('error' in answer) {
@@ -435,16 +612,41 @@ async function checkApiCall(origin: string, session: SessionToCheck, fetch: Chec
   if (response.status === 200) {
     const page = (await response.json().catch(() => undefined)) as { entries?: unknown } | undefined;
     if (!page || !Array.isArray(page.entries)) {
-      return { title, status: 'failed', lines: ['GET /api/v1/folders/ answered 200 but not with a folder listing. A proxy may be answering instead of GitShare.'] };
+      return {
+        title,
+        status: 'failed',
+        lines: [
+          'GET /api/v1/folders/ answered 200 but not with a folder listing. A proxy may be answering instead of GitShare.',
+        ],
+      };
     }
-    return { title, status: 'ok', lines: [`GET /api/v1/folders/?limit=1 answered 200 in ${ms} ms: the root folder can be listed.`] };
+    return {
+      title,
+      status: 'ok',
+      lines: [`GET /api/v1/folders/?limit=1 answered 200 in ${ms} ms: the root folder can be listed.`],
+    };
   }
   const body = parseServerErrorBody(await response.text().catch(() => ''));
-  const mapped = errorFromResponse({ status: response.status, body, wwwAuthenticate: response.headers.get('www-authenticate'), request: 'GET /api/v1/folders/' });
-  return { title, status: 'failed', lines: [`GET /api/v1/folders/ answered HTTP ${response.status}: ${mapped.message}`] };
+  const mapped = errorFromResponse({
+    status: response.status,
+    body,
+    wwwAuthenticate: response.headers.get('www-authenticate'),
+    request: 'GET /api/v1/folders/',
+  });
+  return {
+    title,
+    status: 'failed',
+    lines: [`GET /api/v1/folders/ answered HTTP ${response.status}: ${mapped.message}`],
+  };
 }
 
-async function call(origin: string, path: string, session: SessionToCheck, fetch: CheckFetch, timeoutMs: number): Promise<{ response: Response; ms: number } | { error: string }> {
+async function call(
+  origin: string,
+  path: string,
+  session: SessionToCheck,
+  fetch: CheckFetch,
+  timeoutMs: number,
+): Promise<{ response: Response; ms: number } | { error: string }> {
   const started = Date.now();
   try {
     const response = await fetch(origin + path, {
@@ -464,20 +666,30 @@ async function call(origin: string, path: string, session: SessionToCheck, fetch
 const MARKS: Record<StepStatus, string> = { ok: '✔', warning: '⚠', failed: '✖', skipped: '–' };
 
 /** The report as plain text, for an untitled document the person can read and copy. */
-export function formatReport(report: ConnectionReport, input: Pick<ConnectionCheckInput, 'about' | 'network' | 'now'> = {}): string {
+export function formatReport(
+  report: ConnectionReport,
+  input: Pick<ConnectionCheckInput, 'about' | 'network' | 'now'> = {},
+): string {
   const now = (input.now ?? (() => new Date()))();
   const out: string[] = [];
   out.push('GitShare connection check');
-  out.push(`${now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`);
+  out.push(
+    `${now
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' UTC')}`,
+  );
   for (const line of input.about ?? []) {
     out.push(line);
   }
   out.push('');
   const failed = report.steps.filter((s) => s.status === 'failed');
   const warned = report.steps.filter((s) => s.status === 'warning');
-  out.push(failed.length === 0
-    ? `Result: GitShare can be reached${warned.length ? `, with ${warned.length} warning${warned.length > 1 ? 's' : ''}` : ''}.`
-    : `Result: ${failed.length} step${failed.length > 1 ? 's' : ''} failed — first: ${failed[0]!.title}.`);
+  out.push(
+    failed.length === 0
+      ? `Result: GitShare can be reached${warned.length ? `, with ${warned.length} warning${warned.length > 1 ? 's' : ''}` : ''}.`
+      : `Result: ${failed.length} step${failed.length > 1 ? 's' : ''} failed — first: ${failed[0]!.title}.`,
+  );
   out.push('');
   for (const step of report.steps) {
     out.push(`${MARKS[step.status]} ${step.title}${step.status === 'skipped' ? ' (not checked)' : ''}`);

@@ -152,12 +152,14 @@ const CERTIFICATE_PROBLEMS: Record<string, string> = {
   SELF_SIGNED_CERT_IN_CHAIN: UNTRUSTED_CA,
   DEPTH_ZERO_SELF_SIGNED_CERT:
     'is self-signed, so this computer cannot trust it. Ask the administrator of the server for a certificate from a trusted certificate authority, or add it to the trusted certificates of this computer (see "Networks" in the GitShare README).',
-  CERT_HAS_EXPIRED: 'has expired. Ask the administrator of the server to renew it; check also that this computer\'s clock is right.',
-  CERT_NOT_YET_VALID: 'is not valid yet. Check that this computer\'s clock is right.',
+  CERT_HAS_EXPIRED:
+    "has expired. Ask the administrator of the server to renew it; check also that this computer's clock is right.",
+  CERT_NOT_YET_VALID: "is not valid yet. Check that this computer's clock is right.",
   ERR_TLS_CERT_ALTNAME_INVALID:
-    'is for another name. Check that gitshare.serverUrl uses the server\'s name exactly as its certificate does.',
+    "is for another name. Check that gitshare.serverUrl uses the server's name exactly as its certificate does.",
   CERT_REVOKED: 'has been revoked. Ask the administrator of the server for a new one.',
-  CERT_SIGNATURE_FAILURE: 'has an invalid signature. Someone may be intercepting the connection; ask your IT department.',
+  CERT_SIGNATURE_FAILURE:
+    'has an invalid signature. Someone may be intercepting the connection; ask your IT department.',
   CERT_UNTRUSTED: UNTRUSTED_CA,
   CERT_REJECTED: UNTRUSTED_CA,
   INVALID_CA: UNTRUSTED_CA,
@@ -190,11 +192,15 @@ export function certificateError(url: string, cause: unknown, request?: string):
     return undefined;
   }
   const host = safeHost(url);
-  return new GitShareError('certificate', `The certificate of the GitShare server ${host} ${CERTIFICATE_PROBLEMS[code!]}`, {
-    detail: `${request ?? url}: ${code} ${cause instanceof Error ? cause.message : String(cause)}`.trim(),
-    cause,
-    code,
-  });
+  return new GitShareError(
+    'certificate',
+    `The certificate of the GitShare server ${host} ${CERTIFICATE_PROBLEMS[code!]}`,
+    {
+      detail: `${request ?? url}: ${code} ${cause instanceof Error ? cause.message : String(cause)}`.trim(),
+      cause,
+      code,
+    },
+  );
 }
 
 function safeHost(serverUrl: string): string {

@@ -44,7 +44,8 @@ const ENTER_AGAIN = 'Enter Again';
 type SignInMode = 'auto' | 'code';
 
 export class GitShareAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
-  private readonly _onDidChangeSessions = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+  private readonly _onDidChangeSessions =
+    new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
   readonly onDidChangeSessions = this._onDidChangeSessions.event;
   private readonly disposables: vscode.Disposable[] = [this._onDidChangeSessions];
   /** Set while a callback-mode sign-in waits: switches it to the no-callback mode. */
@@ -63,24 +64,29 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     private readonly interaction: Interaction,
   ) {
     this.disposables.push(
-      toDisposable(sessions.onDidChangeSessions((change) => {
-        this._onDidChangeSessions.fire({
-          added: change.added.map((s) => this.announce(s)),
-          removed: change.removed.map((s) => this.toAuthSession(s, s.accessToken, this.announcedLabels.get(s.id))),
-          changed: change.changed.map((s) => this.announce(s)),
-        });
-        for (const removed of change.removed) {
-          this.announcedLabels.delete(removed.id);
-        }
-        this.relabel();
-        void this.updateContext();
-      })),
+      toDisposable(
+        sessions.onDidChangeSessions((change) => {
+          this._onDidChangeSessions.fire({
+            added: change.added.map((s) => this.announce(s)),
+            removed: change.removed.map((s) => this.toAuthSession(s, s.accessToken, this.announcedLabels.get(s.id))),
+            changed: change.changed.map((s) => this.announce(s)),
+          });
+          for (const removed of change.removed) {
+            this.announcedLabels.delete(removed.id);
+          }
+          this.relabel();
+          void this.updateContext();
+        }),
+      ),
       toDisposable(sessions.onDidLoseSession((session) => void this.offerSignInAgain(session))),
     );
     void this.updateContext();
   }
 
-  async getSessions(scopes: readonly string[] | undefined, options?: vscode.AuthenticationProviderSessionOptions): Promise<vscode.AuthenticationSession[]> {
+  async getSessions(
+    scopes: readonly string[] | undefined,
+    options?: vscode.AuthenticationProviderSessionOptions,
+  ): Promise<vscode.AuthenticationSession[]> {
     await this.sessions.initialize().catch(() => undefined);
     if (scopes?.includes(ADD_ACCOUNT_SCOPE)) {
       return [];
@@ -103,7 +109,10 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
   }
 
   async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
-    const session = await this.signInReporting(scopes.filter((scope) => scope !== ADD_ACCOUNT_SCOPE), 'auto');
+    const session = await this.signInReporting(
+      scopes.filter((scope) => scope !== ADD_ACCOUNT_SCOPE),
+      'auto',
+    );
     if (!session) {
       // Already told the person; a cancellation makes the workbench add nothing.
       throw new vscode.CancellationError();
@@ -143,14 +152,19 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
   async setClientSecret(): Promise<void> {
     const clientId = applicationSetting(Settings.clientId);
     if (!clientId) {
-      throw new GitShareError('invalidInput', `Set "${SETTINGS_SECTION}.${Settings.clientId}" in your user settings first.`);
+      throw new GitShareError(
+        'invalidInput',
+        `Set "${SETTINGS_SECTION}.${Settings.clientId}" in your user settings first.`,
+      );
     }
     // The secret belongs to one server: it is never sent to another.
     const serverUrl = await this.resolveServerUrl();
     const secret = await this.interaction.input({
       id: 'clientSecret',
       title: 'GitShare Client Secret',
-      prompt: notificationText(`The client secret of the GitShare application ${clientId} on ${new URL(serverUrl).host}. Leave empty to remove it.`),
+      prompt: notificationText(
+        `The client secret of the GitShare application ${clientId} on ${new URL(serverUrl).host}. Leave empty to remove it.`,
+      ),
       password: true,
     });
     if (secret === undefined) {
@@ -196,7 +210,10 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
       } catch (error) {
         if (error instanceof RegistrationRefusedError) {
           this.logger.info(`${error.detail ?? error.message}; asking for an application registered by hand`);
-          const why = error.reason === 'unavailable' ? `GitShare at ${host} does not let VS Code register itself.` : `GitShare at ${host} refused to register VS Code.`;
+          const why =
+            error.reason === 'unavailable'
+              ? `GitShare at ${host} does not let VS Code register itself.`
+              : `GitShare at ${host} refused to register VS Code.`;
           client = await this.hand.walkThrough(serverUrl, why);
           continue;
         }
@@ -204,10 +221,16 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
           if (!client) {
             // Our own registration is gone at the server: forget it, so the next sign-in registers again.
             await this.store.updateClients(serverUrl, () => []);
-            throw new GitShareError('signInRequired', 'GitShare no longer knows this VS Code. Please sign in again.', { detail: error.detail });
+            throw new GitShareError('signInRequired', 'GitShare no longer knows this VS Code. Please sign in again.', {
+              detail: error.detail,
+            });
           }
           this.logger.warn(`Sign in to GitShare failed: ${error.detail ?? error.message}`);
-          const choice = await this.interaction.notify({ severity: 'error', message: `Sign in to GitShare: ${error.message}`, actions: [ENTER_AGAIN] });
+          const choice = await this.interaction.notify({
+            severity: 'error',
+            message: `Sign in to GitShare: ${error.message}`,
+            actions: [ENTER_AGAIN],
+          });
           if (choice !== ENTER_AGAIN) {
             throw new CancelledError();
           }
@@ -241,7 +264,13 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     const pasteMessage = 'Allow access in your browser, then paste the code GitShare shows.';
     if (client || mode === 'code') {
       // An application registered by hand has one way back, known in advance; "Sign In with a Code" asks for the code.
-      const redirectUri = !client ? OOB_REDIRECT_URI : mode === 'code' ? (client.callbackUrl ? OOB_REDIRECT_URI : undefined) : redirectUriFor(client, stableCallbackUri(serverUrl));
+      const redirectUri = !client
+        ? OOB_REDIRECT_URI
+        : mode === 'code'
+          ? client.callbackUrl
+            ? OOB_REDIRECT_URI
+            : undefined
+          : redirectUriFor(client, stableCallbackUri(serverUrl));
       const codeOnScreen = redirectUri === undefined || redirectUri === OOB_REDIRECT_URI;
       progress.report({ message: codeOnScreen ? pasteMessage : 'Continue in your browser.' });
       return this.flow.signIn({ ...common, redirectUri, signal: cancelled });
@@ -313,7 +342,9 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
       throw new CancelledError();
     }
     const serverUrl = normalizeServerUrl(typed);
-    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, serverUrl, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration(SETTINGS_SECTION)
+      .update(Settings.serverUrl, serverUrl, vscode.ConfigurationTarget.Global);
     return serverUrl;
   }
 
@@ -353,7 +384,11 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     if (!stale.length) {
       return;
     }
-    this._onDidChangeSessions.fire({ added: [], removed: stale.map((s) => this.toAuthSession(s, s.accessToken, this.announcedLabels.get(s.id))), changed: [] });
+    this._onDidChangeSessions.fire({
+      added: [],
+      removed: stale.map((s) => this.toAuthSession(s, s.accessToken, this.announcedLabels.get(s.id))),
+      changed: [],
+    });
     this._onDidChangeSessions.fire({ added: stale.map((s) => this.announce(s)), removed: [], changed: [] });
   }
 
@@ -363,7 +398,11 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     return servers.size > 1 ? `${session.user.username} (${new URL(session.serverUrl).host})` : session.user.username;
   }
 
-  private toAuthSession(session: StoredSession, accessToken = session.accessToken, label = this.accountLabel(session)): vscode.AuthenticationSession {
+  private toAuthSession(
+    session: StoredSession,
+    accessToken = session.accessToken,
+    label = this.accountLabel(session),
+  ): vscode.AuthenticationSession {
     return {
       id: session.id,
       accessToken,
@@ -381,7 +420,9 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
  * application has no callback URL.
  */
 export function stableCallbackUri(serverUrl: string): string | undefined {
-  return vscode.env.uiKind === vscode.UIKind.Desktop ? `${vscode.env.uriScheme}://${EXTENSION_ID}${callbackPathFor(serverUrl)}` : undefined;
+  return vscode.env.uiKind === vscode.UIKind.Desktop
+    ? `${vscode.env.uriScheme}://${EXTENSION_ID}${callbackPathFor(serverUrl)}`
+    : undefined;
 }
 
 function accountId(session: StoredSession): string {

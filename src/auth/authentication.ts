@@ -25,7 +25,12 @@ export class GitShareAuthentication implements vscode.Disposable {
   readonly accounts: AccountDirectory;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(secrets: SecretStorageLike, logger: Logger, errors: ErrorHandler, private readonly interaction: Interaction) {
+  constructor(
+    secrets: SecretStorageLike,
+    logger: Logger,
+    errors: ErrorHandler,
+    private readonly interaction: Interaction,
+  ) {
     const store = new TokenStore(secrets, logger);
     const oauth = new OAuthClient(logger);
     const sessions = new SessionManager(store, oauth, logger);
@@ -53,13 +58,21 @@ export class GitShareAuthentication implements vscode.Disposable {
       toDisposable(sessions),
       toDisposable(pending),
       provider,
-      vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, provider, { supportsMultipleAccounts: true }),
+      vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, provider, {
+        supportsMultipleAccounts: true,
+      }),
       vscode.window.registerUriHandler(new AuthUriHandler(pending, logger)),
       // A new sign-in every time (adding an account), never the existing session; the provider shows what went wrong.
       vscode.commands.registerCommand(Commands.signIn, () => provider.signInNewAccount()),
       vscode.commands.registerCommand(Commands.signInWithCode, () => provider.signInWithCode()),
-      vscode.commands.registerCommand(Commands.enterClientDetails, errors.wrap('Enter client id and secret', () => provider.enterClientDetails())),
-      vscode.commands.registerCommand(Commands.setClientSecret, errors.wrap('Set client secret', () => provider.setClientSecret())),
+      vscode.commands.registerCommand(
+        Commands.enterClientDetails,
+        errors.wrap('Enter client id and secret', () => provider.enterClientDetails()),
+      ),
+      vscode.commands.registerCommand(
+        Commands.setClientSecret,
+        errors.wrap('Set client secret', () => provider.setClientSecret()),
+      ),
       vscode.commands.registerCommand(Commands.authUseCode, () => provider.useCodeInstead()),
       vscode.commands.registerCommand(
         Commands.signOut,
@@ -77,7 +90,11 @@ export class GitShareAuthentication implements vscode.Disposable {
     // Accounts menu that stays there, signed in or not (see ADD_ACCOUNT_SCOPE).
     void sessions
       .initialize()
-      .then(() => vscode.authentication.getSession(AUTH_PROVIDER_ID, [...DEFAULT_SCOPES, ADD_ACCOUNT_SCOPE], { createIfNone: false }))
+      .then(() =>
+        vscode.authentication.getSession(AUTH_PROVIDER_ID, [...DEFAULT_SCOPES, ADD_ACCOUNT_SCOPE], {
+          createIfNone: false,
+        }),
+      )
       .catch((error) => logger.warn('Could not restore the GitShare sessions:', error));
   }
 
@@ -99,7 +116,11 @@ export class GitShareAuthentication implements vscode.Disposable {
         id: 'signOutAccount',
         title: 'Sign Out of GitShare',
         placeHolder: 'Which account?',
-        items: all.map((s) => ({ label: labelText(s.user.username), description: new URL(s.serverUrl).host, value: s.id })),
+        items: all.map((s) => ({
+          label: labelText(s.user.username),
+          description: new URL(s.serverUrl).host,
+          value: s.id,
+        })),
       });
       session = all.find((s) => s.id === id);
     }

@@ -24,7 +24,12 @@ export class ClientRegistry {
   ) {}
 
   /** A client registered for `redirectUri` on this server, registering one when needed. */
-  async clientFor(serverUrl: string, as: AuthorizationServer, redirectUri: string, signal?: AbortSignal): Promise<ClientCredentials> {
+  async clientFor(
+    serverUrl: string,
+    as: AuthorizationServer,
+    redirectUri: string,
+    signal?: AbortSignal,
+  ): Promise<ClientCredentials> {
     const known = (await this.store.readClients(serverUrl)).find((client) => client.redirectUris.includes(redirectUri));
     if (known) {
       this.logger.debug(`Reusing client ${known.clientId} for this redirect URI`);
@@ -32,7 +37,10 @@ export class ClientRegistry {
     }
     const redirectUris = redirectUri === OOB_REDIRECT_URI ? [OOB_REDIRECT_URI] : [redirectUri, OOB_REDIRECT_URI];
     const registered = await this.oauth.register(as, redirectUris, signal);
-    await this.store.updateClients(serverUrl, (clients) => [...clients.filter((c) => c.clientId !== registered.clientId), registered]);
+    await this.store.updateClients(serverUrl, (clients) => [
+      ...clients.filter((c) => c.clientId !== registered.clientId),
+      registered,
+    ]);
     return credentials(registered);
   }
 
@@ -40,7 +48,10 @@ export class ClientRegistry {
   async prune(serverUrl: string, as: AuthorizationServer | undefined): Promise<void> {
     const inUse = await this.clientsInUse(serverUrl);
     const clients = await this.store.readClients(serverUrl);
-    const newest = clients.reduce<RegisteredClient | undefined>((a, b) => (!a || b.registeredAt >= a.registeredAt ? b : a), undefined);
+    const newest = clients.reduce<RegisteredClient | undefined>(
+      (a, b) => (!a || b.registeredAt >= a.registeredAt ? b : a),
+      undefined,
+    );
     const stale = clients.filter((client) => client !== newest && !inUse.has(client.clientId));
     if (!stale.length) {
       return;

@@ -69,14 +69,18 @@ export class HandRegistration {
       }
       const clientSecret = await this.store.readClientSecret(serverUrl, configured);
       const callbackUrl = record?.clientId === configured ? record.callbackUrl : undefined;
-      this.logger.info(`Using the configured client ${configured}${clientSecret ? '' : ' as a public client (no secret set)'}`);
+      this.logger.info(
+        `Using the configured client ${configured}${clientSecret ? '' : ' as a public client (no secret set)'}`,
+      );
       return { clientId: configured, clientSecret, callbackUrl };
     }
     if (!record) {
       return undefined;
     }
     const clientSecret = await this.store.readClientSecret(serverUrl, record.clientId);
-    this.logger.info(`Using client ${record.clientId}, registered by hand on ${serverUrl} (${record.callbackUrl ? 'with a callback URL' : 'no callback URL'})`);
+    this.logger.info(
+      `Using client ${record.clientId}, registered by hand on ${serverUrl} (${record.callbackUrl ? 'with a callback URL' : 'no callback URL'})`,
+    );
     return { clientId: record.clientId, clientSecret, callbackUrl: record.callbackUrl };
   }
 
@@ -148,7 +152,9 @@ export class HandRegistration {
     this.logger.redact(secret.trim());
     const callbackUrl = answer.kind === 'callback' && callbackHere ? callbackHere : null;
     await this.store.saveHandClient(serverUrl, { clientId, callbackUrl }, secret.trim());
-    this.logger.info(`Saved client ${clientId} for ${serverUrl} (${callbackUrl ? 'with a callback URL' : 'no callback URL'})`);
+    this.logger.info(
+      `Saved client ${clientId} for ${serverUrl} (${callbackUrl ? 'with a callback URL' : 'no callback URL'})`,
+    );
     return { clientId, clientSecret: secret.trim(), callbackUrl };
   }
 }

@@ -37,7 +37,9 @@ const EXTRA_PATHS = {
   revocation_endpoint: '/oauth2/revoke_token/',
 } as const;
 
-const ENDPOINTS = [...Object.keys(DOCUMENTED_PATHS), ...Object.keys(EXTRA_PATHS)] as (keyof typeof DOCUMENTED_PATHS | keyof typeof EXTRA_PATHS)[];
+const ENDPOINTS = [...Object.keys(DOCUMENTED_PATHS), ...Object.keys(EXTRA_PATHS)] as (
+  keyof typeof DOCUMENTED_PATHS | keyof typeof EXTRA_PATHS
+)[];
 
 /** Statuses that say "there is nothing here", as opposed to "something broke". */
 const ABSENT_STATUSES = new Set([404, 405, 410, 501]);
@@ -51,7 +53,10 @@ const MAX_OAUTH_BODY_BYTES = 1024 * 1024;
  */
 export class RegistrationRefusedError extends GitShareError {
   override readonly name = 'RegistrationRefusedError';
-  constructor(readonly reason: 'unavailable' | 'refused', options: { status?: number; code?: string; detail: string }) {
+  constructor(
+    readonly reason: 'unavailable' | 'refused',
+    options: { status?: number; code?: string; detail: string },
+  ) {
     super(
       'protocol',
       reason === 'unavailable'
@@ -66,11 +71,15 @@ export class RegistrationRefusedError extends GitShareError {
 export class ClientRejectedError extends GitShareError {
   override readonly name = 'ClientRejectedError';
   constructor(detail: string) {
-    super('invalidInput', 'GitShare did not accept the client id or secret. Check them on GitShare and enter them again.', {
-      status: 401,
-      code: 'invalid_client',
-      detail,
-    });
+    super(
+      'invalidInput',
+      'GitShare did not accept the client id or secret. Check them on GitShare and enter them again.',
+      {
+        status: 401,
+        code: 'invalid_client',
+        detail,
+      },
+    );
   }
 }
 
@@ -163,7 +172,11 @@ export const nodeFetchAsWhatwg: FetchLike = async (url, init) => {
   const nullBody = response.status === 204 || response.status === 205 || response.status === 304 || !response.body;
   const body = nullBody ? null : await readCapped(response.body as AsyncIterable<Uint8Array>, MAX_OAUTH_BODY_BYTES);
   if (response.status < 200 || response.status > 599) {
-    throw new GitShareError('protocol', 'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.', { detail: `HTTP ${response.status} from ${new URL(url).pathname}` });
+    throw new GitShareError(
+      'protocol',
+      'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.',
+      { detail: `HTTP ${response.status} from ${new URL(url).pathname}` },
+    );
   }
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
 };
@@ -175,7 +188,11 @@ async function readCapped(body: AsyncIterable<Uint8Array>, limit: number): Promi
     length += chunk.byteLength;
     if (length > limit) {
       (body as { destroy?: () => void }).destroy?.();
-      throw new GitShareError('protocol', 'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.', { detail: `an OAuth answer over ${limit} bytes` });
+      throw new GitShareError(
+        'protocol',
+        'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.',
+        { detail: `an OAuth answer over ${limit} bytes` },
+      );
     }
     chunks.push(chunk);
   }
@@ -188,7 +205,10 @@ export class OAuthClient {
   readonly timeoutMs: number;
   private readonly now: () => number;
 
-  constructor(private readonly logger: Logger, options: OAuthClientOptions = {}) {
+  constructor(
+    private readonly logger: Logger,
+    options: OAuthClientOptions = {},
+  ) {
     this.fetch = options.fetch ?? nodeFetchAsWhatwg;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.now = options.now ?? Date.now;
@@ -226,16 +246,24 @@ export class OAuthClient {
     }
     const found = metadata as oauth.AuthorizationServer;
     if (typeof found.issuer !== 'string' || stripSlash(found.issuer) !== origin) {
-      throw new GitShareError('protocol', 'GitShare sent sign-in details for another server. Check the server address.', {
-        detail: `discovery: issuer ${String(found.issuer)} is not ${origin}`,
-      });
+      throw new GitShareError(
+        'protocol',
+        'GitShare sent sign-in details for another server. Check the server address.',
+        {
+          detail: `discovery: issuer ${String(found.issuer)} is not ${origin}`,
+        },
+      );
     }
     // PKCE with S256 is what protects the code; a server that lists its methods without S256 cannot be used safely.
     const methods = found.code_challenge_methods_supported;
     if (methods !== undefined && !(Array.isArray(methods) && methods.includes('S256'))) {
-      throw new GitShareError('protocol', 'This GitShare server does not support secure sign-in (PKCE with S256), so the extension will not sign in to it.', {
-        detail: `discovery: code_challenge_methods_supported ${JSON.stringify(methods)}`,
-      });
+      throw new GitShareError(
+        'protocol',
+        'This GitShare server does not support secure sign-in (PKCE with S256), so the extension will not sign in to it.',
+        {
+          detail: `discovery: code_challenge_methods_supported ${JSON.stringify(methods)}`,
+        },
+      );
     }
     const merged: oauth.AuthorizationServer = {
       ...found,
@@ -248,20 +276,34 @@ export class OAuthClient {
         continue;
       }
       if (typeof value !== 'string' || !sameOrigin(value, origin)) {
-        throw new GitShareError('protocol', 'GitShare sent sign-in details that point to another server. Check the server address.', {
-          detail: `discovery: ${key} ${String(value)} is not on ${origin}`,
-        });
+        throw new GitShareError(
+          'protocol',
+          'GitShare sent sign-in details that point to another server. Check the server address.',
+          {
+            detail: `discovery: ${key} ${String(value)} is not on ${origin}`,
+          },
+        );
       }
     }
-    const missing = (Object.keys(EXTRA_PATHS) as (keyof typeof EXTRA_PATHS)[]).filter((key) => merged[key] === undefined);
-    this.logger.debug(`Discovered the OAuth endpoints of ${origin}${missing.length ? ` (without ${missing.join(', ')})` : ''}`);
+    const missing = (Object.keys(EXTRA_PATHS) as (keyof typeof EXTRA_PATHS)[]).filter(
+      (key) => merged[key] === undefined,
+    );
+    this.logger.debug(
+      `Discovered the OAuth endpoints of ${origin}${missing.length ? ` (without ${missing.join(', ')})` : ''}`,
+    );
     return merged;
   }
 
   /** RFC 7591: registers this extension for exactly these redirect URIs. */
-  async register(as: oauth.AuthorizationServer, redirectUris: readonly string[], signal?: AbortSignal): Promise<RegisteredClient> {
+  async register(
+    as: oauth.AuthorizationServer,
+    redirectUris: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<RegisteredClient> {
     if (!as.registration_endpoint) {
-      throw new RegistrationRefusedError('unavailable', { detail: 'registration: the metadata names no registration endpoint' });
+      throw new RegistrationRefusedError('unavailable', {
+        detail: 'registration: the metadata names no registration endpoint',
+      });
     }
     const response = await this.call('registration', signal, (options) =>
       oauth.dynamicClientRegistrationRequest(
@@ -278,12 +320,21 @@ export class OAuthClient {
     );
     if (ABSENT_STATUSES.has(response.status)) {
       await discard(response);
-      throw new RegistrationRefusedError('unavailable', { status: response.status, detail: `registration: HTTP ${response.status}` });
+      throw new RegistrationRefusedError('unavailable', {
+        status: response.status,
+        detail: `registration: HTTP ${response.status}`,
+      });
     }
-    const body = await this.process('registration', () => oauth.processDynamicClientRegistrationResponse(response)).catch((error: unknown) => {
+    const body = await this.process('registration', () =>
+      oauth.processDynamicClientRegistrationResponse(response),
+    ).catch((error: unknown) => {
       // 400 invalid_redirect_uri and the like: this server will not take us, but a person can register by hand.
       if (error instanceof GitShareError && error.status !== undefined && error.status >= 400 && error.status < 500) {
-        throw new RegistrationRefusedError('refused', { status: error.status, code: error.code, detail: error.detail ?? 'registration refused' });
+        throw new RegistrationRefusedError('refused', {
+          status: error.status,
+          code: error.code,
+          detail: error.detail ?? 'registration refused',
+        });
       }
       throw error;
     });
@@ -292,8 +343,10 @@ export class OAuthClient {
       clientId: body.client_id,
       clientSecret: typeof body.client_secret === 'string' ? body.client_secret : undefined,
       redirectUris: Array.isArray(body.redirect_uris) ? body.redirect_uris.map(String) : [...redirectUris],
-      registrationAccessToken: typeof extra.registration_access_token === 'string' ? extra.registration_access_token : undefined,
-      registrationClientUri: typeof extra.registration_client_uri === 'string' ? extra.registration_client_uri : undefined,
+      registrationAccessToken:
+        typeof extra.registration_access_token === 'string' ? extra.registration_access_token : undefined,
+      registrationClientUri:
+        typeof extra.registration_client_uri === 'string' ? extra.registration_client_uri : undefined,
       registeredAt: this.now(),
     };
     this.logger.redact(client.clientSecret);
@@ -313,9 +366,10 @@ export class OAuthClient {
         return false;
       }
       const endpoint = String(as.registration_endpoint);
-      const url = client.registrationClientUri && sameOrigin(client.registrationClientUri, endpoint)
-        ? client.registrationClientUri
-        : `${endpoint.replace(/\/?$/, '/')}${encodeURIComponent(client.clientId)}`;
+      const url =
+        client.registrationClientUri && sameOrigin(client.registrationClientUri, endpoint)
+          ? client.registrationClientUri
+          : `${endpoint.replace(/\/?$/, '/')}${encodeURIComponent(client.clientId)}`;
       const headers: Record<string, string> = { accept: 'application/json' };
       if (client.registrationAccessToken) {
         headers.authorization = `Bearer ${client.registrationAccessToken}`;
@@ -323,7 +377,12 @@ export class OAuthClient {
         headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
       }
       this.assertTransport(new URL(url));
-      const response = await this.fetch(url, { method: 'DELETE', headers, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+      const response = await this.fetch(url, {
+        method: 'DELETE',
+        headers,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       await discard(response);
       const ok = response.status === 204 || response.status === 200 || response.status === 404;
       this.logger.info(`Deleted the registration of client ${client.clientId}: HTTP ${response.status}`);
@@ -372,7 +431,12 @@ export class OAuthClient {
    * `error` ends the attempt (`access_denied` as a cancellation on GitShare), `iss`
    * must name this server when present (RFC 9207). Returns the code.
    */
-  validateCallback(as: oauth.AuthorizationServer, client: ClientCredentials, parameters: URLSearchParams, expectedState: string | undefined): URLSearchParams {
+  validateCallback(
+    as: oauth.AuthorizationServer,
+    client: ClientCredentials,
+    parameters: URLSearchParams,
+    expectedState: string | undefined,
+  ): URLSearchParams {
     const copy = new URLSearchParams(parameters);
     const code = copy.get('code');
     this.logger.redact(code ?? undefined);
@@ -417,15 +481,31 @@ export class OAuthClient {
     signal?: AbortSignal,
   ): Promise<TokenSet> {
     const redirectUri = request.redirectUri;
-    const response = redirectUri === undefined
-      ? await this.codeRequestWithoutRedirectUri(as, client, callbackParameters, request.codeVerifier, signal)
-      : await this.call('token', signal, (options) =>
-        oauth.authorizationCodeGrantRequest(as, toClient(client), clientAuth(client), callbackParameters, redirectUri, request.codeVerifier, options),
-      );
-    const body = await this.process('token', () => oauth.processAuthorizationCodeResponse(as, toClient(client), response), (code) =>
-      code === 'invalid_grant'
-        ? new GitShareError('signInRequired', 'GitShare did not accept the sign-in (the code was mistyped, expired or already used). Please sign in again.', { code, status: 400 })
-        : undefined,
+    const response =
+      redirectUri === undefined
+        ? await this.codeRequestWithoutRedirectUri(as, client, callbackParameters, request.codeVerifier, signal)
+        : await this.call('token', signal, (options) =>
+            oauth.authorizationCodeGrantRequest(
+              as,
+              toClient(client),
+              clientAuth(client),
+              callbackParameters,
+              redirectUri,
+              request.codeVerifier,
+              options,
+            ),
+          );
+    const body = await this.process(
+      'token',
+      () => oauth.processAuthorizationCodeResponse(as, toClient(client), response),
+      (code) =>
+        code === 'invalid_grant'
+          ? new GitShareError(
+              'signInRequired',
+              'GitShare did not accept the sign-in (the code was mistyped, expired or already used). Please sign in again.',
+              { code, status: 400 },
+            )
+          : undefined,
     );
     return this.toTokenSet(body);
   }
@@ -443,7 +523,12 @@ export class OAuthClient {
     codeVerifier: string,
     signal: AbortSignal | undefined,
   ): Promise<Response> {
-    const form = new URLSearchParams({ grant_type: 'authorization_code', code: callbackParameters.get('code') ?? '', code_verifier: codeVerifier, client_id: client.clientId });
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: callbackParameters.get('code') ?? '',
+      code_verifier: codeVerifier,
+      client_id: client.clientId,
+    });
     if (client.clientSecret !== undefined) {
       form.set('client_secret', client.clientSecret);
     }
@@ -462,15 +547,26 @@ export class OAuthClient {
   }
 
   /** Refresh grant; the server rotates the refresh token. `invalid_grant` → `signInRequired`. */
-  async refresh(as: oauth.AuthorizationServer, client: ClientCredentials, refreshToken: string, signal?: AbortSignal): Promise<TokenSet> {
+  async refresh(
+    as: oauth.AuthorizationServer,
+    client: ClientCredentials,
+    refreshToken: string,
+    signal?: AbortSignal,
+  ): Promise<TokenSet> {
     this.logger.redact(refreshToken);
     const response = await this.call('refresh', signal, (options) =>
       oauth.refreshTokenGrantRequest(as, toClient(client), clientAuth(client), refreshToken, options),
     );
-    const body = await this.process('refresh', () => oauth.processRefreshTokenResponse(as, toClient(client), response), (code) =>
-      code === 'invalid_grant'
-        ? new GitShareError('signInRequired', 'Your GitShare session has ended. Please sign in again.', { code, status: 400 })
-        : undefined,
+    const body = await this.process(
+      'refresh',
+      () => oauth.processRefreshTokenResponse(as, toClient(client), response),
+      (code) =>
+        code === 'invalid_grant'
+          ? new GitShareError('signInRequired', 'Your GitShare session has ended. Please sign in again.', {
+              code,
+              status: 400,
+            })
+          : undefined,
     );
     return this.toTokenSet(body);
   }
@@ -480,7 +576,12 @@ export class OAuthClient {
    * its metadata, or 404 at the contract's path): nothing to do there. Throws
    * on other failures; sign-out treats that as "could not revoke".
    */
-  async revoke(as: oauth.AuthorizationServer, client: ClientCredentials, token: string, signal?: AbortSignal): Promise<RevocationResult> {
+  async revoke(
+    as: oauth.AuthorizationServer,
+    client: ClientCredentials,
+    token: string,
+    signal?: AbortSignal,
+  ): Promise<RevocationResult> {
     this.logger.redact(token);
     if (!as.revocation_endpoint) {
       return 'unsupported';
@@ -514,16 +615,34 @@ export class OAuthClient {
     }
     if (response.status !== 200) {
       await discard(response);
-      throw new GitShareError(response.status === 401 ? 'signInRequired' : response.status >= 500 ? 'server' : 'protocol', 'GitShare did not return your account details. Try signing in again.', {
-        status: response.status,
-        detail: `GET /api/v1/user: HTTP ${response.status}`,
-      });
+      throw new GitShareError(
+        response.status === 401 ? 'signInRequired' : response.status >= 500 ? 'server' : 'protocol',
+        'GitShare did not return your account details. Try signing in again.',
+        {
+          status: response.status,
+          detail: `GET /api/v1/user: HTTP ${response.status}`,
+        },
+      );
     }
-    const body = (await response.json().catch(() => undefined)) as { id?: unknown; username?: unknown; name?: unknown } | undefined;
-    if (!body || typeof body.username !== 'string' || !body.username || (typeof body.id !== 'string' && typeof body.id !== 'number')) {
-      throw new GitShareError('protocol', 'GitShare returned account details that could not be read. Check the server address, or show the log for details.', { detail: 'GET /api/v1/user: unexpected body' });
+    const body = (await response.json().catch(() => undefined)) as
+      { id?: unknown; username?: unknown; name?: unknown } | undefined;
+    if (
+      !body ||
+      typeof body.username !== 'string' ||
+      !body.username ||
+      (typeof body.id !== 'string' && typeof body.id !== 'number')
+    ) {
+      throw new GitShareError(
+        'protocol',
+        'GitShare returned account details that could not be read. Check the server address, or show the log for details.',
+        { detail: 'GET /api/v1/user: unexpected body' },
+      );
     }
-    return { id: String(body.id), username: body.username, name: typeof body.name === 'string' ? body.name : undefined };
+    return {
+      id: String(body.id),
+      username: body.username,
+      name: typeof body.name === 'string' ? body.name : undefined,
+    };
   }
 
   private toTokenSet(body: oauth.TokenEndpointResponse): TokenSet {
@@ -531,9 +650,12 @@ export class OAuthClient {
     this.logger.redact(body.refresh_token);
     // oauth4webapi lowercases it; compared without case here too, as RFC 6749 §5.1 says.
     if (String(body.token_type).toLowerCase() !== 'bearer') {
-      throw new GitShareError('protocol', 'GitShare issued a kind of token this extension cannot use.', { detail: `token_type ${body.token_type}` });
+      throw new GitShareError('protocol', 'GitShare issued a kind of token this extension cannot use.', {
+        detail: `token_type ${body.token_type}`,
+      });
     }
-    const expiresIn = typeof body.expires_in === 'number' && Number.isFinite(body.expires_in) ? body.expires_in : undefined;
+    const expiresIn =
+      typeof body.expires_in === 'number' && Number.isFinite(body.expires_in) ? body.expires_in : undefined;
     return {
       accessToken: body.access_token,
       refreshToken: body.refresh_token,
@@ -547,10 +669,18 @@ export class OAuthClient {
   private async call(
     what: string,
     signal: AbortSignal | undefined,
-    request: (options: { [oauth.customFetch]: FetchLike; [oauth.allowInsecureRequests]?: boolean; signal: AbortSignal }) => Promise<Response>,
+    request: (options: {
+      [oauth.customFetch]: FetchLike;
+      [oauth.allowInsecureRequests]?: boolean;
+      signal: AbortSignal;
+    }) => Promise<Response>,
   ): Promise<Response> {
     try {
-      return await request({ [oauth.customFetch]: this.guardedFetch, [oauth.allowInsecureRequests]: true, signal: this.signal(signal) });
+      return await request({
+        [oauth.customFetch]: this.guardedFetch,
+        [oauth.allowInsecureRequests]: true,
+        signal: this.signal(signal),
+      });
     } catch (error) {
       throw this.transportError(what, error, signal);
     }
@@ -588,13 +718,20 @@ export class OAuthClient {
    * Runs oauth4webapi's check of an answer and turns what it throws into one
    * typed error whose message says what to do; its own text goes to the log only.
    */
-  private async process<T>(what: string, process: () => Promise<T>, mapCode?: (code: string) => GitShareError | undefined): Promise<T> {
+  private async process<T>(
+    what: string,
+    process: () => Promise<T>,
+    mapCode?: (code: string) => GitShareError | undefined,
+  ): Promise<T> {
     try {
       return await process();
     } catch (error) {
-      const status = error instanceof oauth.ResponseBodyError || error instanceof oauth.WWWAuthenticateChallengeError
-        ? error.status
-        : (error as { cause?: unknown })?.cause instanceof Response ? ((error as { cause: Response }).cause.status) : undefined;
+      const status =
+        error instanceof oauth.ResponseBodyError || error instanceof oauth.WWWAuthenticateChallengeError
+          ? error.status
+          : (error as { cause?: unknown })?.cause instanceof Response
+            ? (error as { cause: Response }).cause.status
+            : undefined;
       const code = error instanceof oauth.ResponseBodyError ? error.error : undefined;
       const detail = `${what}: ${status === undefined ? '' : `HTTP ${status} `}${code ?? describe(error)}`;
       if (code === 'invalid_client' || (status === 401 && what !== 'registration')) {
@@ -607,12 +744,24 @@ export class OAuthClient {
         throw mapped;
       }
       if (status !== undefined && status >= 500) {
-        throw new GitShareError('server', 'GitShare is not working right now. Try again later.', { status, code, detail });
+        throw new GitShareError('server', 'GitShare is not working right now. Try again later.', {
+          status,
+          code,
+          detail,
+        });
       }
       if (code !== undefined) {
-        throw new GitShareError('protocol', 'GitShare refused the sign-in request. Show the log for its answer.', { status, code, detail });
+        throw new GitShareError('protocol', 'GitShare refused the sign-in request. Show the log for its answer.', {
+          status,
+          code,
+          detail,
+        });
       }
-      throw new GitShareError('protocol', 'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.', { status, detail });
+      throw new GitShareError(
+        'protocol',
+        'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.',
+        { status, detail },
+      );
     }
   }
 
@@ -630,7 +779,9 @@ export class OAuthClient {
     }
     const name = error instanceof Error ? error.name : '';
     if (name === 'TimeoutError' || name === 'AbortError') {
-      return new GitShareError('timeout', 'GitShare did not answer in time. Try again, or check the server address.', { detail: `${what}: ${describe(error)}` });
+      return new GitShareError('timeout', 'GitShare did not answer in time. Try again, or check the server address.', {
+        detail: `${what}: ${describe(error)}`,
+      });
     }
     return new GitShareError('network', 'Could not reach GitShare. Check your connection and the server address.', {
       detail: `${what}: ${describe(error)}`,
@@ -640,7 +791,10 @@ export class OAuthClient {
 }
 
 function toClient(client: ClientCredentials): oauth.Client {
-  return { client_id: client.clientId, token_endpoint_auth_method: client.clientSecret === undefined ? 'none' : 'client_secret_post' };
+  return {
+    client_id: client.clientId,
+    token_endpoint_auth_method: client.clientSecret === undefined ? 'none' : 'client_secret_post',
+  };
 }
 
 /** The documented form: client_id and client_secret in the body. */

@@ -63,9 +63,15 @@ export class PendingSignIns {
     const callback = new Promise<URLSearchParams>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.finish(state);
-        reject(new GitShareError('timeout', 'GitShare did not answer within 5 minutes, so the sign-in was stopped. Please try again.', {
-          detail: `no callback within ${Math.round(timeoutMs / 1000)} s`,
-        }));
+        reject(
+          new GitShareError(
+            'timeout',
+            'GitShare did not answer within 5 minutes, so the sign-in was stopped. Please try again.',
+            {
+              detail: `no callback within ${Math.round(timeoutMs / 1000)} s`,
+            },
+          ),
+        );
       }, timeoutMs);
       timer.unref?.();
       entry = { resolve, reject, timer, callbackPath };
@@ -98,16 +104,28 @@ export class PendingSignIns {
     }
     const entry = this.pending.get(state);
     if (!entry) {
-      const why = this.finished.includes(state) ? 'an already used' : this.pending.size ? 'an unknown' : 'a state while no sign-in is pending, with an unknown';
+      const why = this.finished.includes(state)
+        ? 'an already used'
+        : this.pending.size
+          ? 'an unknown'
+          : 'a state while no sign-in is pending, with an unknown';
       this.logger.warn(`Ignored a sign-in callback with ${why} state`);
       return false;
     }
     this.finish(state);
     if (path !== entry.callbackPath) {
-      this.logger.warn(`Stopped a sign-in: its callback came back on ${path}, the path of another server, not ${entry.callbackPath}`);
-      entry.reject(new GitShareError('protocol', 'The sign-in came back from a different GitShare server than the one it started with, so it was stopped. Please try again.', {
-        detail: `callback path ${path}, expected ${entry.callbackPath}`,
-      }));
+      this.logger.warn(
+        `Stopped a sign-in: its callback came back on ${path}, the path of another server, not ${entry.callbackPath}`,
+      );
+      entry.reject(
+        new GitShareError(
+          'protocol',
+          'The sign-in came back from a different GitShare server than the one it started with, so it was stopped. Please try again.',
+          {
+            detail: `callback path ${path}, expected ${entry.callbackPath}`,
+          },
+        ),
+      );
       return false;
     }
     entry.resolve(query);

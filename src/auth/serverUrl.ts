@@ -30,7 +30,10 @@ export function normalizeServerUrl(input: string): string {
     throw new GitShareError('invalidInput', 'The GitShare address must not contain a user name or password.');
   }
   if (!isAllowedTransport(url)) {
-    throw new GitShareError('invalidInput', 'Use https:// for GitShare; plain http:// is allowed only for loopback addresses.');
+    throw new GitShareError(
+      'invalidInput',
+      'Use https:// for GitShare; plain http:// is allowed only for loopback addresses.',
+    );
   }
   return url.origin;
 }

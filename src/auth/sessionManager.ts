@@ -101,7 +101,9 @@ export class SessionManager implements AccountDirectory {
     this.leaseRenewMs = options.leaseRenewMs ?? Math.floor(this.leaseMs / 3);
     this.leaseSettleMs = options.leaseSettleMs ?? 100;
     this.subscription = store.onDidChange((change) => {
-      this.exclusive(() => this.sync(change)).catch((error) => this.logger.warn('Could not follow a change of the stored sessions:', error));
+      this.exclusive(() => this.sync(change)).catch((error) =>
+        this.logger.warn('Could not follow a change of the stored sessions:', error),
+      );
     });
   }
 
@@ -133,7 +135,9 @@ export class SessionManager implements AccountDirectory {
   }
 
   get accounts(): readonly GitShareAccount[] {
-    return [...this.sessions.keys()].map((id) => this.accountObjects.get(id)).filter((account): account is GitShareAccount => !!account);
+    return [...this.sessions.keys()]
+      .map((id) => this.accountObjects.get(id))
+      .filter((account): account is GitShareAccount => !!account);
   }
 
   findByAuthority(authority: string): GitShareAccount | undefined {
@@ -180,7 +184,9 @@ export class SessionManager implements AccountDirectory {
     await this.store.saveSession(session);
     this.put(session);
     this.logger.info(`Signed in as ${session.user.username} on ${session.serverUrl} (session ${session.id})`);
-    this.fire(existing ? { added: [], removed: [], changed: [session] } : { added: [session], removed: [], changed: [] });
+    this.fire(
+      existing ? { added: [], removed: [], changed: [session] } : { added: [session], removed: [], changed: [] },
+    );
     if (existing) {
       void this.revokeBestEffort(existing);
     }
@@ -499,16 +505,24 @@ export class SessionManager implements AccountDirectory {
     const { left, unsupported } = await this.revokeTokens(session.serverUrl, session.client, tokens);
     if (unsupported) {
       // A GitShare as its page documents it has no revocation (RFC 7009): nothing to do there.
-      this.logger.info(`${session.serverUrl} cannot revoke tokens (no revocation endpoint); session ${session.id} was removed here`);
+      this.logger.info(
+        `${session.serverUrl} cannot revoke tokens (no revocation endpoint); session ${session.id} was removed here`,
+      );
       return;
     }
     if (!left.length) {
       this.logger.info(`Revoked the tokens of session ${session.id} at ${session.serverUrl}`);
       return;
     }
-    this.logger.warn(`Could not revoke the tokens of session ${session.id} at ${session.serverUrl}; they were removed locally and revocation will be tried again later`);
+    this.logger.warn(
+      `Could not revoke the tokens of session ${session.id} at ${session.serverUrl}; they were removed locally and revocation will be tried again later`,
+    );
     await this.store
-      .updatePendingRevocations((list) => [...list, { serverUrl: session.serverUrl, client: session.client, tokens: left, attempts: 1 }].slice(-MAX_PENDING_REVOCATIONS))
+      .updatePendingRevocations((list) =>
+        [...list, { serverUrl: session.serverUrl, client: session.client, tokens: left, attempts: 1 }].slice(
+          -MAX_PENDING_REVOCATIONS,
+        ),
+      )
       .catch((error) => this.logger.warn('Could not keep the failed revocation for later:', error));
   }
 
@@ -516,7 +530,11 @@ export class SessionManager implements AccountDirectory {
    * Revokes in order; returns the tokens not revoked (from the first failure on),
    * or `unsupported` when the server has no revocation at all (nothing is left to retry).
    */
-  private async revokeTokens(serverUrl: string, client: StoredSession['client'], tokens: readonly string[]): Promise<{ left: string[]; unsupported: boolean }> {
+  private async revokeTokens(
+    serverUrl: string,
+    client: StoredSession['client'],
+    tokens: readonly string[],
+  ): Promise<{ left: string[]; unsupported: boolean }> {
     for (let i = 0; i < tokens.length; i++) {
       try {
         const as = await this.metadata(serverUrl);
@@ -589,7 +607,11 @@ export class SessionManager implements AccountDirectory {
     if (!current) {
       return;
     }
-    if (current.accessToken !== session.accessToken || current.refreshToken !== session.refreshToken || current.expiresAt !== session.expiresAt) {
+    if (
+      current.accessToken !== session.accessToken ||
+      current.refreshToken !== session.refreshToken ||
+      current.expiresAt !== session.expiresAt
+    ) {
       this.put(session);
       this.fire({ added: [], removed: [], changed: [session] }, false);
     }

@@ -61,15 +61,24 @@ export class SignInFlow {
     const as = await this.sessions.metadata(serverUrl, signal);
     try {
       throwIfAborted(signal);
-      const client = options.client ?? (await this.clients.clientFor(serverUrl, as, redirectUri ?? OOB_REDIRECT_URI, signal));
+      const client =
+        options.client ?? (await this.clients.clientFor(serverUrl, as, redirectUri ?? OOB_REDIRECT_URI, signal));
       this.logger.redact(client.clientSecret);
-      const request = await this.oauth.createAuthorization(as, client, options.client ? redirectUri : redirectUri ?? OOB_REDIRECT_URI, options.scopes, { prompt: options.prompt });
+      const request = await this.oauth.createAuthorization(
+        as,
+        client,
+        options.client ? redirectUri : (redirectUri ?? OOB_REDIRECT_URI),
+        options.scopes,
+        { prompt: options.prompt },
+      );
       const timeoutMs = options.timeoutMs ?? SIGN_IN_TIMEOUT_MS;
 
       let parameters: URLSearchParams;
       if (oob) {
         if (!options.promptForCode) {
-          throw new GitShareError('unexpected', 'This sign-in cannot ask for a code.', { detail: 'promptForCode is required in no-callback mode' });
+          throw new GitShareError('unexpected', 'This sign-in cannot ask for a code.', {
+            detail: 'promptForCode is required in no-callback mode',
+          });
         }
         this.logger.info('Opening the GitShare sign-in page; waiting for the code to be pasted');
         await options.openBrowser(request.url);
@@ -114,7 +123,9 @@ export class SignInFlow {
       });
     } finally {
       if (!options.client) {
-        await this.clients.prune(serverUrl, as).catch((error) => this.logger.warn('Could not tidy up client registrations:', error));
+        await this.clients
+          .prune(serverUrl, as)
+          .catch((error) => this.logger.warn('Could not tidy up client registrations:', error));
       }
     }
   }
@@ -129,7 +140,12 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new GitShareError('timeout', 'GitShare did not answer within 5 minutes, so the sign-in was stopped. Please try again.'));
+      reject(
+        new GitShareError(
+          'timeout',
+          'GitShare did not answer within 5 minutes, so the sign-in was stopped. Please try again.',
+        ),
+      );
     }, timeoutMs);
     const onAbort = () => reject(new CancelledError());
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -93,7 +93,10 @@ export class TokenStore {
   /** Serialises read-modify-write of the index and client lists within this window. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly secrets: SecretStorageLike, private readonly logger: Logger) {
+  constructor(
+    private readonly secrets: SecretStorageLike,
+    private readonly logger: Logger,
+  ) {
     this.subscription = secrets.onDidChange(({ key }) => {
       if (key === INDEX_KEY) {
         this._onDidChange.fire({ kind: 'sessions' });
@@ -145,7 +148,10 @@ export class TokenStore {
     if (!Array.isArray(clients)) {
       return [];
     }
-    const valid = clients.filter((client): client is RegisteredClient => typeof client?.clientId === 'string' && Array.isArray(client.redirectUris));
+    const valid = clients.filter(
+      (client): client is RegisteredClient =>
+        typeof client?.clientId === 'string' && Array.isArray(client.redirectUris),
+    );
     for (const client of valid) {
       this.logger.redact(client.clientSecret);
       this.logger.redact(client.registrationAccessToken);
@@ -154,7 +160,10 @@ export class TokenStore {
   }
 
   /** Read-modify-write of one server's registered clients. */
-  updateClients(serverUrl: string, update: (clients: RegisteredClient[]) => RegisteredClient[]): Promise<RegisteredClient[]> {
+  updateClients(
+    serverUrl: string,
+    update: (clients: RegisteredClient[]) => RegisteredClient[],
+  ): Promise<RegisteredClient[]> {
     return this.serialise(async () => {
       const next = update(await this.readClients(serverUrl));
       if (next.length) {
@@ -199,19 +208,27 @@ export class TokenStore {
     }
     this.logger.redact(legacy);
     const proven = (await this.readSessions()).some(
-      (session) => session.serverUrl === serverUrl && session.client.clientId === clientId && session.client.clientSecret === legacy,
+      (session) =>
+        session.serverUrl === serverUrl &&
+        session.client.clientId === clientId &&
+        session.client.clientSecret === legacy,
     );
     if (proven && !(await this.readClientSecret(serverUrl, clientId))) {
       await this.saveClientSecret(serverUrl, clientId, legacy);
     }
     await this.secrets.delete(legacyKey);
-    this.logger.info(`The client secret of ${clientId} ${proven ? `now belongs to ${serverUrl} alone` : 'was stored without its server and was removed'}`);
+    this.logger.info(
+      `The client secret of ${clientId} ${proven ? `now belongs to ${serverUrl} alone` : 'was stored without its server and was removed'}`,
+    );
     return proven ? 'migrated' : 'dropped';
   }
 
   async readHandClient(serverUrl: string): Promise<HandClientRecord | undefined> {
     const record = await this.readJson<HandClientRecord>(HAND_CLIENT_PREFIX + serverUrl);
-    return record && typeof record.clientId === 'string' && record.clientId && (record.callbackUrl === null || typeof record.callbackUrl === 'string')
+    return record &&
+      typeof record.clientId === 'string' &&
+      record.clientId &&
+      (record.callbackUrl === null || typeof record.callbackUrl === 'string')
       ? { clientId: record.clientId, callbackUrl: record.callbackUrl }
       : undefined;
   }
@@ -219,7 +236,10 @@ export class TokenStore {
   /** Saves the application and its secret for this server (the secret in its own key, as for `gitshare.clientId`). */
   async saveHandClient(serverUrl: string, record: HandClientRecord, secret: string | undefined): Promise<void> {
     await this.saveClientSecret(serverUrl, record.clientId, secret);
-    await this.secrets.store(HAND_CLIENT_PREFIX + serverUrl, JSON.stringify({ clientId: record.clientId, callbackUrl: record.callbackUrl }));
+    await this.secrets.store(
+      HAND_CLIENT_PREFIX + serverUrl,
+      JSON.stringify({ clientId: record.clientId, callbackUrl: record.callbackUrl }),
+    );
   }
 
   async readPendingRevocations(): Promise<PendingRevocation[]> {

@@ -10,7 +10,10 @@ import { Logger } from '../common/logger';
 import { PendingSignIns } from './pendingSignIns';
 
 export class AuthUriHandler implements vscode.UriHandler {
-  constructor(private readonly pending: PendingSignIns, private readonly logger: Logger) {}
+  constructor(
+    private readonly pending: PendingSignIns,
+    private readonly logger: Logger,
+  ) {}
 
   handleUri(uri: vscode.Uri): void {
     if (!uri.path.startsWith(AUTH_CALLBACK_PATH + '/')) {

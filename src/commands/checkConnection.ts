@@ -18,14 +18,21 @@ export class CheckConnectionCommand implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[];
   private count = 0;
 
-  constructor(private readonly logger: Logger, errors: ErrorHandler, private readonly version: string) {
+  constructor(
+    private readonly logger: Logger,
+    errors: ErrorHandler,
+    private readonly version: string,
+  ) {
     this.disposables = [
       this.changes,
       vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, {
         onDidChange: this.changes.event,
         provideTextDocumentContent: (uri) => this.reports.get(uri.toString()) ?? '',
       }),
-      vscode.commands.registerCommand(Commands.checkConnection, errors.wrap(vscode.l10n.t('Check connection'), () => this.run())),
+      vscode.commands.registerCommand(
+        Commands.checkConnection,
+        errors.wrap(vscode.l10n.t('Check connection'), () => this.run()),
+      ),
     ];
   }
 
@@ -38,7 +45,9 @@ export class CheckConnectionCommand implements vscode.Disposable {
       async () => checkConnection({ serverUrl, network, sessions: await this.sessionsFor(serverUrl) }),
     );
     const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.title);
-    this.logger.info(`Connection check of ${safeOrigin(serverUrl) ?? '(no valid server address)'}: ${failed.length ? `failed at ${failed.join(', ')}` : 'passed'}`);
+    this.logger.info(
+      `Connection check of ${safeOrigin(serverUrl) ?? '(no valid server address)'}: ${failed.length ? `failed at ${failed.join(', ')}` : 'passed'}`,
+    );
     const text = formatReport(report, {
       network,
       about: [
@@ -61,7 +70,9 @@ export class CheckConnectionCommand implements vscode.Disposable {
     const accounts = await vscode.authentication.getAccounts(AUTH_PROVIDER_ID);
     const sessions: SessionToCheck[] = [];
     for (const account of accounts.filter((a) => a.id.startsWith(`${origin}#`))) {
-      const session = await vscode.authentication.getSession(AUTH_PROVIDER_ID, [], { silent: true, account }).then(undefined, () => undefined);
+      const session = await vscode.authentication
+        .getSession(AUTH_PROVIDER_ID, [], { silent: true, account })
+        .then(undefined, () => undefined);
       if (session) {
         sessions.push({ label: session.account.label, accessToken: session.accessToken, scopes: session.scopes });
       }

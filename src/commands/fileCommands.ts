@@ -43,15 +43,21 @@ export class FileCommands implements vscode.Disposable {
     );
     // Names, destinations and confirmations come from the person (through the Interaction),
     // never from command arguments another extension could pass.
-    register(Commands.download, 'Download', (target?: unknown, selection?: unknown[]) => this.download(target, selection));
+    register(Commands.download, 'Download', (target?: unknown, selection?: unknown[]) =>
+      this.download(target, selection),
+    );
     register(Commands.newFolder, 'New folder', (target?: unknown) => this.newFolder(target));
     register(Commands.newFile, 'New file', (target?: unknown) => this.newFile(target));
     register(Commands.open, 'Open', (node?: FilesNode) => this.open(node));
     register(Commands.rename, 'Rename', (node?: FilesNode) => this.rename(node));
     register(Commands.delete, 'Delete', (node?: FilesNode, selection?: FilesNode[]) => this.delete(node, selection));
     register(Commands.copyPath, 'Copy path', (node?: FilesNode) => this.copyPath(node));
-    register(Commands.loadMore, 'Load more', (node?: FilesNode) => (node instanceof LoadMoreNode ? this.tree.loadMore(node) : undefined));
-    register(Commands.addFolderToWorkspace, 'Add folder to workspace', (target?: unknown) => this.addFolderToWorkspace(target));
+    register(Commands.loadMore, 'Load more', (node?: FilesNode) =>
+      node instanceof LoadMoreNode ? this.tree.loadMore(node) : undefined,
+    );
+    register(Commands.addFolderToWorkspace, 'Add folder to workspace', (target?: unknown) =>
+      this.addFolderToWorkspace(target),
+    );
   }
 
   // ---- transfers
@@ -67,11 +73,17 @@ export class FileCommands implements vscode.Disposable {
         detail: `not a file: URI: ${foreign.scheme}`,
       });
     }
-    const folder = (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title: 'Upload to GitShare' }));
+    const folder =
+      (await this.folderTarget(target)) ??
+      (await pickRemote(this.clients, { mode: 'folder', title: 'Upload to GitShare' }));
     if (!folder) {
       return;
     }
-    await this.transfers.upload(folder.account, folder.path, chosen.map((uri) => uri.fsPath));
+    await this.transfers.upload(
+      folder.account,
+      folder.path,
+      chosen.map((uri) => uri.fsPath),
+    );
   }
 
   private async askLocalSources(): Promise<vscode.Uri[] | undefined> {
@@ -94,7 +106,14 @@ export class FileCommands implements vscode.Disposable {
       folders = kind === 'folders';
       files = !folders;
     }
-    return this.interaction.chooseLocal({ id: 'uploadSources', title: 'Upload to GitShare', openLabel: 'Upload', files, folders, many: true });
+    return this.interaction.chooseLocal({
+      id: 'uploadSources',
+      title: 'Upload to GitShare',
+      openLabel: 'Upload',
+      files,
+      folders,
+      many: true,
+    });
   }
 
   private async download(target: unknown, selection: readonly unknown[] | undefined): Promise<void> {
@@ -116,7 +135,9 @@ export class FileCommands implements vscode.Disposable {
       return;
     }
     if (folder.scheme !== 'file') {
-      throw new GitShareError('invalidInput', 'Choose a folder on this computer.', { detail: `destination scheme ${folder.scheme}` });
+      throw new GitShareError('invalidInput', 'Choose a folder on this computer.', {
+        detail: `destination scheme ${folder.scheme}`,
+      });
     }
     for (const [account, entries] of groups) {
       await this.transfers.download(account, entries, folder.fsPath);
@@ -124,9 +145,14 @@ export class FileCommands implements vscode.Disposable {
   }
 
   /** What to download: the tree's selection, a gitshare: URI, or what the person picks. */
-  private async entriesToDownload(target: unknown, selection: readonly unknown[] | undefined): Promise<Map<GitShareAccount, Entry[]> | undefined> {
+  private async entriesToDownload(
+    target: unknown,
+    selection: readonly unknown[] | undefined,
+  ): Promise<Map<GitShareAccount, Entry[]> | undefined> {
     const groups = new Map<GitShareAccount, Entry[]>();
-    const nodes = (selection?.length ? selection : target ? [target] : []).filter((n): n is EntryNode => n instanceof EntryNode);
+    const nodes = (selection?.length ? selection : target ? [target] : []).filter(
+      (n): n is EntryNode => n instanceof EntryNode,
+    );
     for (const node of nodes) {
       groups.set(node.account, [...(groups.get(node.account) ?? []), node.entry]);
     }
@@ -150,7 +176,9 @@ export class FileCommands implements vscode.Disposable {
   // ---- tree item commands
 
   private async newFolder(target: unknown): Promise<void> {
-    const folder = (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title: 'New Folder on GitShare' }));
+    const folder =
+      (await this.folderTarget(target)) ??
+      (await pickRemote(this.clients, { mode: 'folder', title: 'New Folder on GitShare' }));
     if (!folder) {
       return;
     }
@@ -165,7 +193,9 @@ export class FileCommands implements vscode.Disposable {
   }
 
   private async newFile(target: unknown): Promise<void> {
-    const folder = (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title: 'New File on GitShare' }));
+    const folder =
+      (await this.folderTarget(target)) ??
+      (await pickRemote(this.clients, { mode: 'folder', title: 'New File on GitShare' }));
     if (!folder) {
       return;
     }
@@ -204,12 +234,17 @@ export class FileCommands implements vscode.Disposable {
   }
 
   private async delete(node: FilesNode | undefined, selection: readonly FilesNode[] | undefined): Promise<void> {
-    const targets = (selection?.length ? selection : node ? [node] : []).filter((n): n is EntryNode => n instanceof EntryNode);
+    const targets = (selection?.length ? selection : node ? [node] : []).filter(
+      (n): n is EntryNode => n instanceof EntryNode,
+    );
     if (!targets.length) {
       return;
     }
     const folders = targets.filter((t) => t.isFolder).length;
-    const message = targets.length === 1 ? `Delete "${targets[0].entry.name}" from GitShare?` : `Delete ${targets.length} items from GitShare?`;
+    const message =
+      targets.length === 1
+        ? `Delete "${targets[0].entry.name}" from GitShare?`
+        : `Delete ${targets.length} items from GitShare?`;
     const detail = `${folders ? 'Folders are deleted with everything in them. ' : ''}This cannot be undone.`;
     if (!(await this.interaction.confirm({ id: 'delete', message, detail, action: 'Delete' }))) {
       return;
@@ -241,7 +276,8 @@ export class FileCommands implements vscode.Disposable {
 
   private async addFolderToWorkspace(target: unknown): Promise<void> {
     const folder =
-      (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title: 'Add GitShare Folder to Workspace' }));
+      (await this.folderTarget(target)) ??
+      (await pickRemote(this.clients, { mode: 'folder', title: 'Add GitShare Folder to Workspace' }));
     if (!folder) {
       return;
     }

@@ -43,7 +43,12 @@ export class GoToFileCommand implements vscode.Disposable {
     private readonly errors: ErrorHandler,
     private readonly logger: Logger,
   ) {
-    this.disposables.push(vscode.commands.registerCommand(Commands.goToFile, errors.wrap('Go to File', () => this.run())));
+    this.disposables.push(
+      vscode.commands.registerCommand(
+        Commands.goToFile,
+        errors.wrap('Go to File', () => this.run()),
+      ),
+    );
   }
 
   private async run(): Promise<void> {
@@ -59,7 +64,9 @@ export class GoToFileCommand implements vscode.Disposable {
     // Our order is the ranking; VS Code would otherwise re-sort by its own label match.
     // A runtime property of the QuickPick (proposed typing only), ignored where absent.
     (picker as unknown as { sortByLabel: boolean }).sortByLabel = false;
-    const loaded = await Promise.all(accounts.map(async (account) => ({ account, index: await this.indexes.indexFor(account) })));
+    const loaded = await Promise.all(
+      accounts.map(async (account) => ({ account, index: await this.indexes.indexFor(account) })),
+    );
     const progress = new Map<GitShareAccount, string>();
     const several = accounts.length > 1;
 
@@ -75,7 +82,8 @@ export class GoToFileCommand implements vscode.Disposable {
       picker.items = found.slice(0, RESULTS).map(({ account, item }) => toItem(account, item, several));
       const walking = [...progress.values()];
       picker.busy = walking.length > 0;
-      picker.title = walking.length > 0 ? `GitShare: Go to File — indexing ${walking.join(', ')}` : 'GitShare: Go to File';
+      picker.title =
+        walking.length > 0 ? `GitShare: Go to File — indexing ${walking.join(', ')}` : 'GitShare: Go to File';
     };
     let timer: NodeJS.Timeout | undefined;
     const redrawSoon = () => {
@@ -112,7 +120,10 @@ export class GoToFileCommand implements vscode.Disposable {
       progress.set(account, `${name}starting…`);
       this.indexes
         .refresh(account, (p) => {
-          progress.set(account, `${name}${p.entries.toLocaleString('en-US')} entries in ${p.folders.toLocaleString('en-US')} folders`);
+          progress.set(
+            account,
+            `${name}${p.entries.toLocaleString('en-US')} entries in ${p.folders.toLocaleString('en-US')} folders`,
+          );
           redrawSoon();
         })
         .catch((error: unknown) => {

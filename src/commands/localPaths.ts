@@ -50,14 +50,22 @@ export function localNameProblem(name: string, platform: NodeJS.Platform = proce
  * offending segment when any would escape. Checks the resolved result as well,
  * as a second line of defence.
  */
-export function safeLocalPath(root: string, segments: readonly string[], platform: NodeJS.Platform = process.platform): string {
+export function safeLocalPath(
+  root: string,
+  segments: readonly string[],
+  platform: NodeJS.Platform = process.platform,
+): string {
   for (const segment of segments) {
     const problem = localNameProblem(segment, platform);
     if (problem) {
-      throw new GitShareError('invalidInput', `Refused the name ${JSON.stringify(segment)} from GitShare: it ${problem}.`, {
-        detail: `unsafe name ${JSON.stringify(segment)} under ${root}`,
-        code: 'unsafe_name',
-      });
+      throw new GitShareError(
+        'invalidInput',
+        `Refused the name ${JSON.stringify(segment)} from GitShare: it ${problem}.`,
+        {
+          detail: `unsafe name ${JSON.stringify(segment)} under ${root}`,
+          code: 'unsafe_name',
+        },
+      );
     }
   }
   const resolvedRoot = nodePath.resolve(root);

@@ -19,11 +19,7 @@ export interface RemoteChoice {
   readonly entry?: Entry;
 }
 
-type PickAction =
-  | { kind: 'choose' }
-  | { kind: 'up' }
-  | { kind: 'open'; entry: Entry }
-  | { kind: 'more' };
+type PickAction = { kind: 'choose' } | { kind: 'up' } | { kind: 'open'; entry: Entry } | { kind: 'more' };
 
 interface PickItem extends vscode.QuickPickItem {
   readonly action: PickAction;
@@ -41,7 +37,11 @@ export async function pickAccount(clients: GitShareClients, placeHolder: string)
     return accounts[0];
   }
   const picked = await vscode.window.showQuickPick(
-    accounts.map((account) => ({ label: labelText(account.label), description: new URL(account.serverUrl).host, account })),
+    accounts.map((account) => ({
+      label: labelText(account.label),
+      description: new URL(account.serverUrl).host,
+      account,
+    })),
     { placeHolder },
   );
   return picked?.account;
@@ -70,25 +70,47 @@ export async function pickRemote(
     // Names and user names come from the server: `$(…)` in them stays text.
     const where = labelText(`${account.label}:${path}`);
     if (options.mode === 'folder') {
-      items.push({ label: '$(check) Use this folder', description: where, action: { kind: 'choose' }, alwaysShow: true });
+      items.push({
+        label: '$(check) Use this folder',
+        description: where,
+        action: { kind: 'choose' },
+        alwaysShow: true,
+      });
     } else if (path !== '/') {
-      items.push({ label: '$(cloud-download) Download this folder', description: where, action: { kind: 'choose' }, alwaysShow: true });
+      items.push({
+        label: '$(cloud-download) Download this folder',
+        description: where,
+        action: { kind: 'choose' },
+        alwaysShow: true,
+      });
     }
     if (path !== '/') {
-      items.push({ label: '$(arrow-up) ..', description: labelText(parentPath(path)), action: { kind: 'up' }, alwaysShow: true });
+      items.push({
+        label: '$(arrow-up) ..',
+        description: labelText(parentPath(path)),
+        action: { kind: 'up' },
+        alwaysShow: true,
+      });
     }
     for (const entry of entries) {
       if (entry.type === 'dir') {
         items.push({ label: `$(folder) ${labelText(entry.name)}`, action: { kind: 'open', entry } });
       } else if (options.mode === 'fileOrFolder') {
-        items.push({ label: `$(file) ${labelText(entry.name)}`, description: `${entry.size} bytes`, action: { kind: 'open', entry } });
+        items.push({
+          label: `$(file) ${labelText(entry.name)}`,
+          description: `${entry.size} bytes`,
+          action: { kind: 'open', entry },
+        });
       }
     }
     if (cursor) {
       items.push({ label: '$(more) Load more…', action: { kind: 'more' }, alwaysShow: true });
     }
     quickPick.items = items;
-    quickPick.placeholder = options.mode === 'folder' ? `Choose a folder on GitShare (in ${path})` : `Choose a file or folder on GitShare (in ${path})`;
+    quickPick.placeholder =
+      options.mode === 'folder'
+        ? `Choose a folder on GitShare (in ${path})`
+        : `Choose a file or folder on GitShare (in ${path})`;
   };
 
   const load = async (more: boolean) => {

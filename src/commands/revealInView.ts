@@ -23,7 +23,8 @@ export class RevealInViewCommand implements vscode.Disposable {
   }
 
   private async run(target?: unknown): Promise<void> {
-    const uri = target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri ?? activeTabUri();
+    const uri =
+      target instanceof vscode.Uri ? target : (vscode.window.activeTextEditor?.document.uri ?? activeTabUri());
     if (!uri || uri.scheme !== FS_SCHEME) {
       throw new GitShareError('invalidInput', 'The active editor is not a GitShare file.');
     }

@@ -18,7 +18,14 @@ import { remoteUri } from '../fs/uris';
 import type { Interaction } from '../common/interaction';
 import { ConflictDecider, type AskConflict } from './conflicts';
 import { createRemoteFolders, downloadJob, planDownload, planUpload, uploadJob } from './transfers';
-import { describeSummary, formatBytes, summaryLines, DEFAULT_CONCURRENCY, TransferQueue, type TransferSummary } from './transferQueue';
+import {
+  describeSummary,
+  formatBytes,
+  summaryLines,
+  DEFAULT_CONCURRENCY,
+  TransferQueue,
+  type TransferSummary,
+} from './transferQueue';
 
 /** Shortest time between two updates of the progress notification. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -37,16 +44,25 @@ export class TransferService {
     private readonly interaction: Interaction,
   ) {}
 
-  async upload(account: GitShareAccount, remoteFolder: string, localPaths: readonly string[]): Promise<TransferSummary> {
+  async upload(
+    account: GitShareAccount,
+    remoteFolder: string,
+    localPaths: readonly string[],
+  ): Promise<TransferSummary> {
     const client = this.clients.forAccount(account);
     const summary = await this.withProgress('Uploading to GitShare', async (queue, signal) => {
       const plan = await planUpload(localPaths, remoteFolder, signal);
       plan.refused.forEach((outcome) => queue.record(outcome));
       // Parents come with each file; only folders that would stay empty need creating.
-      const empty = plan.folders.filter((folder) => !plan.files.some((file) => isEqualOrDescendant(file.remote, folder)));
+      const empty = plan.folders.filter(
+        (folder) => !plan.files.some((file) => isEqualOrDescendant(file.remote, folder)),
+      );
       (await createRemoteFolders(client, empty, signal)).forEach((outcome) => queue.record(outcome));
       const decider = new ConflictDecider(this.askConflict('gitshare'));
-      return queue.run(plan.files.map((item) => uploadJob(client, item, decider)), signal);
+      return queue.run(
+        plan.files.map((item) => uploadJob(client, item, decider)),
+        signal,
+      );
     });
     this.listener.onDidUpload(account, remoteFolder);
     this.fileSystem.notifyChanged(remoteUri(account, remoteFolder));
@@ -63,14 +79,19 @@ export class TransferService {
         await fsp.mkdir(folder, { recursive: true });
       }
       const decider = new ConflictDecider(this.askConflict('local'));
-      return queue.run(plan.files.map((item) => downloadJob(client, item, decider)), signal);
+      return queue.run(
+        plan.files.map((item) => downloadJob(client, item, decider)),
+        signal,
+      );
     });
     await this.report(summary, 'downloaded');
     return summary;
   }
 
   private concurrency(): number {
-    const value = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>(Settings.transfersConcurrency, DEFAULT_CONCURRENCY);
+    const value = vscode.workspace
+      .getConfiguration(SETTINGS_SECTION)
+      .get<number>(Settings.transfersConcurrency, DEFAULT_CONCURRENCY);
     return Number.isInteger(value) && value >= 1 ? Math.min(value, 16) : DEFAULT_CONCURRENCY;
   }
 
@@ -128,11 +149,13 @@ export class TransferService {
     const detail = firstFailure ? ` ${firstFailure.label}: ${firstFailure.reason ?? 'failed'}` : '';
     // Not awaited: the command is done; the message stays until dismissed. The names in it
     // come from the disk or the server: notify shows them as text, never as a link.
-    void this.interaction.notify({ severity: firstFailure ? 'warning' : 'info', message: text + detail, actions: ['Show Log'] }).then((choice) => {
-      if (choice === 'Show Log') {
-        void vscode.commands.executeCommand(Commands.showLog);
-      }
-    });
+    void this.interaction
+      .notify({ severity: firstFailure ? 'warning' : 'info', message: text + detail, actions: ['Show Log'] })
+      .then((choice) => {
+        if (choice === 'Show Log') {
+          void vscode.commands.executeCommand(Commands.showLog);
+        }
+      });
   }
 
   /** The Overwrite / Skip / Keep Both question, with "for all" answers when more are waiting. */

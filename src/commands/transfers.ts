@@ -51,7 +51,11 @@ const PRECHECK_BYTES = 256 * 1024;
 // ---- uploads
 
 /** Walks the chosen local files and folders; symbolic links inside folders are skipped. */
-export async function planUpload(localPaths: readonly string[], remoteFolder: string, signal?: AbortSignal): Promise<Plan<UploadItem>> {
+export async function planUpload(
+  localPaths: readonly string[],
+  remoteFolder: string,
+  signal?: AbortSignal,
+): Promise<Plan<UploadItem>> {
   const plan: Plan<UploadItem> = { files: [], folders: [], refused: [] };
   const visit = async (local: string, remote: string, label: string, top: boolean): Promise<void> => {
     if (signal?.aborted) {
@@ -124,7 +128,10 @@ export function uploadJob(client: GitShareClient, item: UploadItem, decider: Con
       }
       for (let asked = 0; ; asked++) {
         try {
-          await client.upload(target, item.local, precondition, { signal, onProgress: throttled(reportBytes, item.size) });
+          await client.upload(target, item.local, precondition, {
+            signal,
+            onProgress: throttled(reportBytes, item.size),
+          });
           return 'done';
         } catch (error) {
           // If-None-Match met an existing file: ask (once per file), then try again.
@@ -205,24 +212,40 @@ export async function planDownload(
     const label = segments.join('/');
     const problem = localNameProblem(entry.name);
     if (problem) {
-      plan.refused.push({ label, status: 'failed', reason: `Refused the name ${JSON.stringify(entry.name)} from GitShare: it ${problem}.` });
+      plan.refused.push({
+        label,
+        status: 'failed',
+        reason: `Refused the name ${JSON.stringify(entry.name)} from GitShare: it ${problem}.`,
+      });
       continue;
     }
     const local = safeLocalPath(localFolder, segments);
     if (entry.type === 'dir') {
       if (walked.has(entry.path)) {
-        plan.refused.push({ label, status: 'failed', reason: `GitShare listed the folder ${entry.path} more than once (a cycle); it is downloaded once.` });
+        plan.refused.push({
+          label,
+          status: 'failed',
+          reason: `GitShare listed the folder ${entry.path} more than once (a cycle); it is downloaded once.`,
+        });
         continue;
       }
       if (segments.length > maxDepth) {
-        plan.refused.push({ label, status: 'failed', reason: `Folders nested deeper than ${maxDepth} levels are not downloaded.` });
+        plan.refused.push({
+          label,
+          status: 'failed',
+          reason: `Folders nested deeper than ${maxDepth} levels are not downloaded.`,
+        });
         continue;
       }
       walked.add(entry.path);
       plan.folders.push(local);
       for await (const child of client.iterateFolder(entry.path, { signal })) {
         if (++seen > maxEntries) {
-          plan.refused.push({ label, status: 'failed', reason: `More than ${maxEntries.toLocaleString('en-US')} files and folders: the rest of this folder was not downloaded. Download it in parts.` });
+          plan.refused.push({
+            label,
+            status: 'failed',
+            reason: `More than ${maxEntries.toLocaleString('en-US')} files and folders: the rest of this folder was not downloaded. Download it in parts.`,
+          });
           break;
         }
         queue.push({ entry: child, segments: [...segments, child.name] });
@@ -251,11 +274,18 @@ export function downloadJob(client: GitShareClient, item: DownloadItem, decider:
           ({ target, overwrite } = decision);
         }
         try {
-          await client.download(item.remote, target, { signal, overwrite, onProgress: throttled(reportBytes, item.size) });
+          await client.download(item.remote, target, {
+            signal,
+            overwrite,
+            onProgress: throttled(reportBytes, item.size),
+          });
           return 'done';
         } catch (error) {
           // The file appeared while downloading: ask, once.
-          if (!(error instanceof GitShareError && error.kind === 'conflict' && error.code === 'already_exists') || asked > 0) {
+          if (
+            !(error instanceof GitShareError && error.kind === 'conflict' && error.code === 'already_exists') ||
+            asked > 0
+          ) {
             throw error;
           }
           reportBytes(0);
@@ -308,7 +338,11 @@ function exists(path: string): Promise<boolean> {
 }
 
 /** Creates remote folders in order; an existing one is fine. */
-export async function createRemoteFolders(client: GitShareClient, folders: readonly string[], signal?: AbortSignal): Promise<TransferOutcome[]> {
+export async function createRemoteFolders(
+  client: GitShareClient,
+  folders: readonly string[],
+  signal?: AbortSignal,
+): Promise<TransferOutcome[]> {
   const failures: TransferOutcome[] = [];
   for (const folder of folders) {
     try {
@@ -320,7 +354,12 @@ export async function createRemoteFolders(client: GitShareClient, folders: reado
       if (error instanceof GitShareError && error.kind === 'cancelled') {
         throw error;
       }
-      failures.push({ label: folder, status: 'failed', reason: error instanceof Error ? error.message : String(error), error });
+      failures.push({
+        label: folder,
+        status: 'failed',
+        reason: error instanceof Error ? error.message : String(error),
+        error,
+      });
     }
   }
   return failures;

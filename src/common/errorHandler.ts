@@ -34,7 +34,11 @@ export class ErrorHandler {
     this.record?.add({ message, action });
     // When the server cannot be reached or trusted, the step-by-step check is the next thing to try.
     const offerCheck = CONNECTION_KINDS.has(gitShareError.kind);
-    const choice = await this.interaction.notify({ severity: 'error', message, actions: [...(offerCheck ? [CHECK_CONNECTION] : []), SHOW_LOG] });
+    const choice = await this.interaction.notify({
+      severity: 'error',
+      message,
+      actions: [...(offerCheck ? [CHECK_CONNECTION] : []), SHOW_LOG],
+    });
     if (choice === SHOW_LOG) {
       await vscode.commands.executeCommand(Commands.showLog);
     } else if (choice === CHECK_CONNECTION) {

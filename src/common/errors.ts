@@ -54,7 +54,11 @@ export class GitShareError extends Error {
   readonly status?: number;
   readonly code?: string;
 
-  constructor(readonly kind: ErrorKind, message: string, options: GitShareErrorOptions = {}) {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    options: GitShareErrorOptions = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.detail = options.detail;
     this.status = options.status;

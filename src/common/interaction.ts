@@ -155,7 +155,11 @@ export class VsCodeInteraction implements Interaction {
   }
 
   async confirm(question: ConfirmQuestion): Promise<boolean> {
-    const answer = await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, question.action);
+    const answer = await vscode.window.showWarningMessage(
+      question.message,
+      { modal: true, detail: question.detail },
+      question.action,
+    );
     return answer === question.action;
   }
 
@@ -168,7 +172,8 @@ export class VsCodeInteraction implements Interaction {
         `"${name}" changed on GitShare since you opened it.`,
         {
           modal: true,
-          detail: 'Compare shows the version on GitShare next to yours; saving from there replaces it. Overwrite replaces it now. Cancel leaves both as they are.',
+          detail:
+            'Compare shows the version on GitShare next to yours; saving from there replaces it. Overwrite replaces it now. Cancel leaves both as they are.',
         },
         compare,
         overwrite,
@@ -182,7 +187,11 @@ export class VsCodeInteraction implements Interaction {
     const items: Item[] = [
       { label: '$(replace-all) Overwrite', answer: { choice: 'overwrite', applyToAll: false } },
       { label: '$(debug-step-over) Skip', answer: { choice: 'skip', applyToAll: false } },
-      { label: '$(files) Keep Both', description: 'adds a number to the new name', answer: { choice: 'keepBoth', applyToAll: false } },
+      {
+        label: '$(files) Keep Both',
+        description: 'adds a number to the new name',
+        answer: { choice: 'keepBoth', applyToAll: false },
+      },
       { label: 'For this and all other conflicts', kind: vscode.QuickPickItemKind.Separator },
       { label: '$(replace-all) Overwrite All', answer: { choice: 'overwrite', applyToAll: true } },
       { label: '$(debug-step-over) Skip All', answer: { choice: 'skip', applyToAll: true } },
@@ -200,7 +209,11 @@ export class VsCodeInteraction implements Interaction {
 
   async notify(note: Note): Promise<string | undefined> {
     const show =
-      note.severity === 'error' ? vscode.window.showErrorMessage : note.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      note.severity === 'error'
+        ? vscode.window.showErrorMessage
+        : note.severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     return show(notificationText(note.message), ...(note.actions ?? []));
   }
 }
@@ -239,7 +252,9 @@ export class SwappableInteraction implements Interaction {
     return this.fake?.askSaveConflict ? this.fake.askSaveConflict(name) : this.real.askSaveConflict(name);
   }
   askTransferConflict(question: TransferConflictQuestion): Promise<TransferConflictAnswer | undefined> {
-    return this.fake?.askTransferConflict ? this.fake.askTransferConflict(question) : this.real.askTransferConflict(question);
+    return this.fake?.askTransferConflict
+      ? this.fake.askTransferConflict(question)
+      : this.real.askTransferConflict(question);
   }
   notify(note: Note): Promise<string | undefined> {
     return this.fake?.notify ? this.fake.notify(note) : this.real.notify(note);
@@ -307,7 +322,8 @@ export function createTestApi<T>(parts: {
   };
   return {
     setInteraction: (fake) => parts.interaction.swap(fake),
-    accounts: () => parts.accounts.accounts.map(({ id, label, serverUrl, authority }) => ({ id, label, serverUrl, authority })),
+    accounts: () =>
+      parts.accounts.accounts.map(({ id, label, serverUrl, authority }) => ({ id, label, serverUrl, authority })),
     shownErrors: () => parts.shownErrors.list(),
     clearShownErrors: () => parts.shownErrors.clear(),
     filesViewLabels: async (...labels) => {

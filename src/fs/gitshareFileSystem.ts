@@ -48,7 +48,8 @@ interface KnownVersion {
 }
 
 const CHANGED_REMOTELY = 'Not saved: the file changed on GitShare since you opened it.';
-const COMPARE_THEN_SAVE = 'Not saved yet: compare it with the version on GitShare, then save again to replace that version.';
+const COMPARE_THEN_SAVE =
+  'Not saved yet: compare it with the version on GitShare, then save again to replace that version.';
 
 export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly _onDidChangeFile = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
@@ -121,13 +122,19 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
     });
   }
 
-  async writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {
+  async writeFile(
+    uri: vscode.Uri,
+    content: Uint8Array,
+    options: { readonly create: boolean; readonly overwrite: boolean },
+  ): Promise<void> {
     return this.run(uri, async (client, path) => {
       const known = this.known.get(uri.toString())?.base;
       let precondition: WritePrecondition;
       if (!options.overwrite && !options.create) {
         // Neither may happen: the only answers are "exists" and "not found".
-        throw (await client.tryMetadata(path)) ? vscode.FileSystemError.FileExists(uri) : vscode.FileSystemError.FileNotFound(uri);
+        throw (await client.tryMetadata(path))
+          ? vscode.FileSystemError.FileExists(uri)
+          : vscode.FileSystemError.FileNotFound(uri);
       } else if (!options.overwrite) {
         // Create only: never replace, decided by the server atomically.
         precondition = { ifNoneMatch: '*' };
@@ -147,20 +154,31 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       try {
         entry = await client.writeFile(path, content, precondition);
       } catch (error) {
-        if (!(error instanceof GitShareError && error.kind === 'preconditionFailed') || !precondition || !('ifMatch' in precondition)) {
+        if (
+          !(error instanceof GitShareError && error.kind === 'preconditionFailed') ||
+          !precondition ||
+          !('ifMatch' in precondition)
+        ) {
           throw error;
         }
         entry = await this.resolveSaveConflict(uri, client, path, content);
       }
       this.remember(uri, entry.etag, entry.size);
-      this.fireSoon({ type: precondition && 'ifNoneMatch' in precondition ? vscode.FileChangeType.Created : vscode.FileChangeType.Changed, uri });
+      this.fireSoon({
+        type:
+          precondition && 'ifNoneMatch' in precondition ? vscode.FileChangeType.Created : vscode.FileChangeType.Changed,
+        uri,
+      });
     });
   }
 
   async createDirectory(uri: vscode.Uri): Promise<void> {
     return this.run(uri, async (client, path) => {
       await client.createFolder(path);
-      this.fireSoon({ type: vscode.FileChangeType.Created, uri }, { type: vscode.FileChangeType.Changed, uri: parentUri(uri) });
+      this.fireSoon(
+        { type: vscode.FileChangeType.Created, uri },
+        { type: vscode.FileChangeType.Changed, uri: parentUri(uri) },
+      );
     });
   }
 
@@ -168,7 +186,10 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
     return this.run(uri, async (client, path) => {
       await client.delete(path, { recursive: options.recursive });
       this.forget(uri);
-      this.fireSoon({ type: vscode.FileChangeType.Deleted, uri }, { type: vscode.FileChangeType.Changed, uri: parentUri(uri) });
+      this.fireSoon(
+        { type: vscode.FileChangeType.Deleted, uri },
+        { type: vscode.FileChangeType.Changed, uri: parentUri(uri) },
+      );
     });
   }
 
@@ -181,7 +202,10 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       const entry = await client.move(from, to, { overwrite: options.overwrite });
       this.forget(oldUri);
       this.remember(newUri, entry.type === 'file' ? entry.etag : undefined, entry.size);
-      this.fireSoon({ type: vscode.FileChangeType.Deleted, uri: oldUri }, { type: vscode.FileChangeType.Created, uri: newUri });
+      this.fireSoon(
+        { type: vscode.FileChangeType.Deleted, uri: oldUri },
+        { type: vscode.FileChangeType.Created, uri: newUri },
+      );
     });
   }
 
@@ -193,7 +217,12 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
     this.fireSoon({ type, uri });
   }
 
-  private async resolveSaveConflict(uri: vscode.Uri, client: GitShareClient, path: string, content: Uint8Array): Promise<Entry> {
+  private async resolveSaveConflict(
+    uri: vscode.Uri,
+    client: GitShareClient,
+    path: string,
+    content: Uint8Array,
+  ): Promise<Entry> {
     this.logger.info(`Save of ${path} met a newer version on GitShare; asking`);
     const choice = await this.conflicts.resolve(uri);
     if (choice === 'overwrite') {

@@ -30,7 +30,9 @@ const DEFAULT_INTERVAL_SECONDS = 10;
 
 /** The interval setting in milliseconds (0 = off). */
 export function watchIntervalMs(): number {
-  const seconds = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>(Settings.watchInterval, DEFAULT_INTERVAL_SECONDS);
+  const seconds = vscode.workspace
+    .getConfiguration(SETTINGS_SECTION)
+    .get<number>(Settings.watchInterval, DEFAULT_INTERVAL_SECONDS);
   return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
 }
 
@@ -120,9 +122,15 @@ export class RemoteWatchService implements vscode.Disposable {
 
   private report(target: WatchTarget, kind: RemoteChangeKind): void {
     const uri = toUri(target);
-    this.logger.info(`${target.path} ${kind === 'changed' ? 'changed' : kind === 'deleted' ? 'was deleted' : 'appeared'} on GitShare`);
+    this.logger.info(
+      `${target.path} ${kind === 'changed' ? 'changed' : kind === 'deleted' ? 'was deleted' : 'appeared'} on GitShare`,
+    );
     const type =
-      kind === 'changed' ? vscode.FileChangeType.Changed : kind === 'deleted' ? vscode.FileChangeType.Deleted : vscode.FileChangeType.Created;
+      kind === 'changed'
+        ? vscode.FileChangeType.Changed
+        : kind === 'deleted'
+          ? vscode.FileChangeType.Deleted
+          : vscode.FileChangeType.Created;
     this.fileSystem.notifyChanged(uri, type);
   }
 
@@ -137,7 +145,11 @@ export class RemoteWatchService implements vscode.Disposable {
 }
 
 function tabUris(input: unknown): vscode.Uri[] {
-  if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputNotebook) {
+  if (
+    input instanceof vscode.TabInputText ||
+    input instanceof vscode.TabInputCustom ||
+    input instanceof vscode.TabInputNotebook
+  ) {
     return [input.uri];
   }
   if (input instanceof vscode.TabInputTextDiff || input instanceof vscode.TabInputNotebookDiff) {

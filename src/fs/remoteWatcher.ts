@@ -115,7 +115,9 @@ export class RemoteWatcher {
     const all = [...this.watched.values()];
     if (all.length > this.cap && !this.warnedCap) {
       this.warnedCap = true;
-      this.options.logger.info(`${all.length} remote files are open; only the ${this.cap} opened last are checked for changes`);
+      this.options.logger.info(
+        `${all.length} remote files are open; only the ${this.cap} opened last are checked for changes`,
+      );
     }
     const batch = all.slice(-this.cap);
     if (batch.length === 0) {

@@ -184,7 +184,12 @@ export class FileIndex {
   }
 
   serialize(): string {
-    const saved: SavedIndex = { version: FORMAT_VERSION, key: this.key, walkedAt: this.walkedAt ?? null, folders: [...this.folders] };
+    const saved: SavedIndex = {
+      version: FORMAT_VERSION,
+      key: this.key,
+      walkedAt: this.walkedAt ?? null,
+      folders: [...this.folders],
+    };
     return JSON.stringify(saved);
   }
 
@@ -210,7 +215,6 @@ export class FileIndex {
   }
 }
 
-
 export interface WalkProgress {
   /** Folders listed so far in this walk. */
   readonly folders: number;
@@ -235,7 +239,11 @@ export const DEFAULT_WALK_CONCURRENCY = 6;
  * meanwhile sees old and new, never nothing). A folder that vanished during
  * the walk is dropped; any other failure ends the walk with that error.
  */
-export async function walkAccount(client: GitShareClient, index: FileIndex, options: WalkOptions = {}): Promise<WalkProgress> {
+export async function walkAccount(
+  client: GitShareClient,
+  index: FileIndex,
+  options: WalkOptions = {},
+): Promise<WalkProgress> {
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_WALK_CONCURRENCY);
   const queue: string[] = ['/'];
   let active = 0;
@@ -298,7 +306,10 @@ export async function walkAccount(client: GitShareClient, index: FileIndex, opti
 
 async function listAll(client: GitShareClient, path: string, options: WalkOptions): Promise<Entry[]> {
   const all: Entry[] = [];
-  for await (const entry of client.iterateFolder(path, { pageSize: options.pageSize ?? 1000, signal: options.signal })) {
+  for await (const entry of client.iterateFolder(path, {
+    pageSize: options.pageSize ?? 1000,
+    signal: options.signal,
+  })) {
     all.push(entry);
   }
   return all;

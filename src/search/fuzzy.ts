@@ -18,7 +18,13 @@ export interface PreparedQuery {
 
 export function prepareQuery(value: string): PreparedQuery {
   const raw = value.trim();
-  return { raw, terms: raw.toLowerCase().split(/\s+/).filter((t) => t.length > 0) };
+  return {
+    raw,
+    terms: raw
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((t) => t.length > 0),
+  };
 }
 
 /** Is `query` (lower case) a subsequence of `target` (lower case) from `from` on? */

@@ -32,7 +32,10 @@ export class FileIndexService implements vscode.Disposable {
   ) {
     this.known = [...clients.accounts];
     const accounts = clients.directory.onDidChangeAccounts(() => void this.onAccountsChanged());
-    this.disposables.push(new vscode.Disposable(() => accounts.dispose()), onDidChangeFile((events) => void this.onFilesChanged(events)));
+    this.disposables.push(
+      new vscode.Disposable(() => accounts.dispose()),
+      onDidChangeFile((events) => void this.onFilesChanged(events)),
+    );
   }
 
   /** The account's index: in memory, else from storage, else empty. */
@@ -75,14 +78,19 @@ export class FileIndexService implements vscode.Disposable {
     }
   }
 
-  private async walk(account: GitShareAccount, listeners: Set<(progress: WalkProgress) => void>): Promise<WalkProgress> {
+  private async walk(
+    account: GitShareAccount,
+    listeners: Set<(progress: WalkProgress) => void>,
+  ): Promise<WalkProgress> {
     const index = await this.indexFor(account);
     const started = Date.now();
     const result = await walkAccount(this.clients.forAccount(account), index, {
       onProgress: (progress) => listeners.forEach((listener) => listener(progress)),
     });
     const seconds = (Date.now() - started) / 1000;
-    this.logger.info(`Indexed ${result.entries} entries in ${result.folders} folders of ${account.label} in ${seconds.toFixed(1)} s`);
+    this.logger.info(
+      `Indexed ${result.entries} entries in ${result.folders} folders of ${account.label} in ${seconds.toFixed(1)} s`,
+    );
     this.scheduleSave(account, 0);
     return result;
   }

@@ -39,12 +39,23 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
       return;
     }
     dataTransfer.set(TREE_MIME, new vscode.DataTransferItem(entries));
-    dataTransfer.set(URI_LIST, new vscode.DataTransferItem(entries.map((e) => remoteUri(e.account, e.entry.path).toString()).join('\r\n')));
+    dataTransfer.set(
+      URI_LIST,
+      new vscode.DataTransferItem(entries.map((e) => remoteUri(e.account, e.entry.path).toString()).join('\r\n')),
+    );
   }
 
-  async handleDrop(target: FilesNode | undefined, dataTransfer: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
+  async handleDrop(
+    target: FilesNode | undefined,
+    dataTransfer: vscode.DataTransfer,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
     try {
-      const folder = target ? folderOf(target) : this.clients.accounts.length === 1 ? { account: this.clients.accounts[0], path: '/' } : undefined;
+      const folder = target
+        ? folderOf(target)
+        : this.clients.accounts.length === 1
+          ? { account: this.clients.accounts[0], path: '/' }
+          : undefined;
       if (!folder) {
         return;
       }
@@ -58,7 +69,11 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
         return;
       }
       if (local.length) {
-        await this.transfers.upload(folder.account, folder.path, local.map((u) => u.fsPath));
+        await this.transfers.upload(
+          folder.account,
+          folder.path,
+          local.map((u) => u.fsPath),
+        );
         return;
       }
       await this.uploadDroppedBytes(dataTransfer, folder);
@@ -67,7 +82,10 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
     }
   }
 
-  private async move(sources: readonly EntryNode[], folder: { account: AccountNode['account']; path: string }): Promise<void> {
+  private async move(
+    sources: readonly EntryNode[],
+    folder: { account: AccountNode['account']; path: string },
+  ): Promise<void> {
     const client = this.clients.forAccount(folder.account);
     const failures: unknown[] = [];
     const changed: string[] = [];
@@ -105,7 +123,10 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
    * without a path, only their bytes. They are written under a free name, so a
    * drop never replaces anything.
    */
-  private async uploadDroppedBytes(dataTransfer: vscode.DataTransfer, folder: { account: AccountNode['account']; path: string }): Promise<void> {
+  private async uploadDroppedBytes(
+    dataTransfer: vscode.DataTransfer,
+    folder: { account: AccountNode['account']; path: string },
+  ): Promise<void> {
     const files: vscode.DataTransferFile[] = [];
     dataTransfer.forEach((item) => {
       const file = item.asFile();

@@ -227,7 +227,11 @@ export class RemoteFilesTreeProvider implements vscode.TreeDataProvider<FilesNod
     }
   }
 
-  private async folderChildren(account: GitShareAccount, path: string, parent: FolderNode | undefined): Promise<FilesNode[]> {
+  private async folderChildren(
+    account: GitShareAccount,
+    path: string,
+    parent: FolderNode | undefined,
+  ): Promise<FilesNode[]> {
     try {
       const state = await this.cache.get(this.clients.forAccount(account), account.id, path);
       const children: FilesNode[] = state.entries.map((entry) => {

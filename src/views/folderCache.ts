@@ -72,7 +72,8 @@ export class FolderCache {
       this.ahead.delete(key);
       // A failed prefetch is asked again, so its error reaches the person who clicked.
       const page =
-        (ahead?.cursor === cursor ? await ahead.page : undefined) ?? (await client.listFolder(path, { limit: this.pageSize, cursor }));
+        (ahead?.cursor === cursor ? await ahead.page : undefined) ??
+        (await client.listFolder(path, { limit: this.pageSize, cursor }));
       const seen = new Set(known.entries.map((e) => e.path));
       const state = {
         entries: [...known.entries, ...page.entries.filter((e) => !seen.has(e.path))],
@@ -122,7 +123,10 @@ export class FolderCache {
     if (!cursor || this.ahead.get(key)?.cursor === cursor) {
       return;
     }
-    this.ahead.set(key, { cursor, page: client.listFolder(path, { limit: this.pageSize, cursor }).catch(() => undefined) });
+    this.ahead.set(key, {
+      cursor,
+      page: client.listFolder(path, { limit: this.pageSize, cursor }).catch(() => undefined),
+    });
   }
 
   private once(key: string, load: () => Promise<FolderState>): Promise<FolderState> {

@@ -31,7 +31,11 @@ export async function revealInFilesView(
   segments.forEach((segment, i) => {
     current += `/${segment}`;
     const type = i < segments.length - 1 || isFolder ? 'dir' : 'file';
-    node = new EntryNode(account, { name: baseName(current), path: current, type, size: 0, modified: '', mtime: 0, etag: '' }, parent);
+    node = new EntryNode(
+      account,
+      { name: baseName(current), path: current, type, size: 0, modified: '', mtime: 0, etag: '' },
+      parent,
+    );
     parent = node;
   });
   await view.reveal(node!, { select: true, focus: true, expand: isFolder });

@@ -26,7 +26,14 @@ export function spread(values: readonly number[]): Spread {
   return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
 }
 
-export function describeMachine(): { text: string; cpu: string; cores: number; ramGiB: number; node: string; loadAverage: number[] } {
+export function describeMachine(): {
+  text: string;
+  cpu: string;
+  cores: number;
+  ramGiB: number;
+  node: string;
+  loadAverage: number[];
+} {
   const cpus = os.cpus();
   const cpu = cpus[0]?.model.trim() ?? 'unknown CPU';
   const ramGiB = Math.round((os.totalmem() / 1024 ** 3) * 10) / 10;
@@ -57,9 +64,17 @@ export interface ChildResult {
   readonly stderr: string;
 }
 
-export function runChild(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<ChildResult> {
+export function runChild(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; cwd?: string } = {},
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
@@ -100,7 +115,14 @@ export interface CurlResult {
 /** Runs curl with `-w` so the time is curl's own, not this process's start-up. */
 export async function curl(args: readonly string[], token?: string): Promise<CurlResult> {
   const header = token ? ['-H', `Authorization: Bearer ${token}`] : [];
-  const curlArgs = ['-sS', '--fail-with-body', '-w', '\n%{http_code} %{time_total} %{size_download} %{size_upload}\n', ...header, ...args];
+  const curlArgs = [
+    '-sS',
+    '--fail-with-body',
+    '-w',
+    '\n%{http_code} %{time_total} %{size_download} %{size_upload}\n',
+    ...header,
+    ...args,
+  ];
   const timeFile = path.join(os.tmpdir(), `gitshare-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const timed = fs.existsSync('/usr/bin/time');
   const result = timed
@@ -115,7 +137,9 @@ export async function curl(args: readonly string[], token?: string): Promise<Cur
   const last = result.stdout.trim().split('\n').pop() ?? '';
   const [status, seconds, down, up] = last.split(' ').map(Number);
   if (result.code !== 0) {
-    throw new Error(`curl ${args.join(' ')} failed (exit ${result.code}, HTTP ${status}): ${result.stderr.trim()} ${result.stdout.slice(0, 300)}`);
+    throw new Error(
+      `curl ${args.join(' ')} failed (exit ${result.code}, HTTP ${status}): ${result.stderr.trim()} ${result.stdout.slice(0, 300)}`,
+    );
   }
   return { seconds, status, bytes: Math.max(down, up), cpuSeconds };
 }
@@ -126,7 +150,7 @@ export async function makeFile(file: string, bytes: number): Promise<void> {
   const block = Buffer.alloc(Math.min(bytes, MiB));
   const handle = await fs.promises.open(file, 'w');
   try {
-    for (let written = 0; written < bytes; ) {
+    for (let written = 0; written < bytes;) {
       const n = Math.min(block.length, bytes - written);
       randomFillSync(block, 0, n);
       await handle.write(block, 0, n);

@@ -55,7 +55,9 @@ export async function indexFigures(options: IndexBenchOptions): Promise<IndexBen
     logger: Logger.create(new MemoryLogSink()),
   });
   const entries = options.files + folders;
-  options.log(`index: walking ${options.files} files in ${folders} folders, ${DEFAULT_WALK_CONCURRENCY} listings at a time × ${options.runs}`);
+  options.log(
+    `index: walking ${options.files} files in ${folders} folders, ${DEFAULT_WALK_CONCURRENCY} listings at a time × ${options.runs}`,
+  );
   const walkSeconds: number[] = [];
   const plainSeconds: number[] = [];
   let index: FileIndex | undefined;
@@ -76,7 +78,9 @@ export async function indexFigures(options: IndexBenchOptions): Promise<IndexBen
     for (const step of run % 2 ? steps.reverse() : steps) {
       await step();
     }
-    options.log(`  run ${run + 1}: index ${(entries / walkSeconds[run]).toFixed(0)} entries/s, plain HTTP ${(entries / plainSeconds[run]).toFixed(0)} entries/s`);
+    options.log(
+      `  run ${run + 1}: index ${(entries / walkSeconds[run]).toFixed(0)} entries/s, plain HTTP ${(entries / plainSeconds[run]).toFixed(0)} entries/s`,
+    );
   }
   const rates = spread(walkSeconds.map((s) => entries / s));
   const plainRates = spread(plainSeconds.map((s) => entries / s));
@@ -214,7 +218,9 @@ async function listAll(options: IndexBenchOptions, folder: string): Promise<{ pa
   const all: { path: string; type: string }[] = [];
   let cursor: string | null = null;
   do {
-    const url = new URL(`${options.serverUrl}/api/v1/folders${folder === '/' ? '/' : folder.split('/').map(encodeURIComponent).join('/')}`);
+    const url = new URL(
+      `${options.serverUrl}/api/v1/folders${folder === '/' ? '/' : folder.split('/').map(encodeURIComponent).join('/')}`,
+    );
     url.searchParams.set('limit', '1000');
     if (cursor) {
       url.searchParams.set('cursor', cursor);

@@ -40,7 +40,21 @@ import type { WorkerRequest, WorkerResult } from './worker';
 
 // ---- options
 
-const FIGURES = ['download', 'upload', 'static', 'memory', 'many', 'listing', 'index', 'bundle', 'activation', 'link-big', 'link-many', 'link-host', 'link-listing'] as const;
+const FIGURES = [
+  'download',
+  'upload',
+  'static',
+  'memory',
+  'many',
+  'listing',
+  'index',
+  'bundle',
+  'activation',
+  'link-big',
+  'link-many',
+  'link-host',
+  'link-listing',
+] as const;
 type Figure = (typeof FIGURES)[number];
 
 interface Options {
@@ -122,7 +136,16 @@ function fmt(n: number, digits = 2): string {
 }
 
 function printTable(): void {
-  const header = ['figure', 'value (median)', 'comparison (median)', 'ratio / figure', 'target', 'result', 'min … max', 'runs'];
+  const header = [
+    'figure',
+    'value (median)',
+    'comparison (median)',
+    'ratio / figure',
+    'target',
+    'result',
+    'min … max',
+    'runs',
+  ];
   const lines = rows.map((r) => [
     r.figure,
     r.value,
@@ -149,7 +172,13 @@ const mibps = (bytes: number, seconds: number) => bytes / MiB / seconds;
 // ---- the run
 
 /** CPU time per MiB moved: unlike wall time, it hardly depends on what else the machine runs. */
-function cpuRow(what: string, size: number, ext: readonly WorkerResult[], nodeCpu: readonly number[], curlCpu: readonly number[]): Row {
+function cpuRow(
+  what: string,
+  size: number,
+  ext: readonly WorkerResult[],
+  nodeCpu: readonly number[],
+  curlCpu: readonly number[],
+): Row {
   const perMiB = (seconds: number) => (seconds * 1000) / (size / MiB);
   const extMs = spread(ext.map((r) => perMiB(r.cpuSeconds!)));
   return {
@@ -172,7 +201,9 @@ function nodeNote(what: string, vsCurl: Spread, vsNode: Spread): string | undefi
   return (
     `the extension's ${what} reaches ${fmt(vsNode.median)}× (${fmt(vsNode.min)} … ${fmt(vsNode.max)}) of plain node:http + fs streams in a fresh Node process, ` +
     `and ${fmt(vsCurl.median)}× of curl: ` +
-    (vsNode.median >= 0.85 ? 'the gap is the Node runtime against curl, not the extension\'s transfer code.' : 'the extension\'s transfer code costs beyond what Node needs.')
+    (vsNode.median >= 0.85
+      ? "the gap is the Node runtime against curl, not the extension's transfer code."
+      : "the extension's transfer code costs beyond what Node needs.")
   );
 }
 
@@ -194,7 +225,10 @@ function apiUrl(ctx: Context, kind: 'files' | 'folders', remote: string): string
 }
 
 async function removeRemote(ctx: Context, remote: string): Promise<void> {
-  await fetch(apiUrl(ctx, 'files', remote) + '?recursive=true', { method: 'DELETE', headers: { Authorization: `Bearer ${ctx.token}` } });
+  await fetch(apiUrl(ctx, 'files', remote) + '?recursive=true', {
+    method: 'DELETE',
+    headers: { Authorization: `Bearer ${ctx.token}` },
+  });
 }
 
 function worker(ctx: Context, request: WorkerRequest): Promise<WorkerResult> {
@@ -249,12 +283,20 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
         async () => viaCurl.push(await curlGet(apiUrl(ctx, 'files', source.remote), ctx.token)),
         async () => {
           const local = path.join(sink, `ext-${run}.bin`);
-          ext.push(await worker(ctx, { mode: 'download', serverUrl: ctx.gitshare.url, remote: source.remote, local, size }));
+          ext.push(
+            await worker(ctx, { mode: 'download', serverUrl: ctx.gitshare.url, remote: source.remote, local, size }),
+          );
           await fsp.rm(local, { force: true });
         },
         async () => {
           const local = path.join(sink, `node-${run}.bin`);
-          const r = await worker(ctx, { mode: 'plainDownload', serverUrl: ctx.gitshare.url, remote: source.remote, local, size });
+          const r = await worker(ctx, {
+            mode: 'plainDownload',
+            serverUrl: ctx.gitshare.url,
+            remote: source.remote,
+            local,
+            size,
+          });
           viaNode.push(mibps(size, r.seconds));
           nodeCpu.push(r.cpuSeconds!);
           await fsp.rm(local, { force: true });
@@ -269,7 +311,10 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
       for (const step of run % 2 ? steps.reverse() : steps) {
         await step();
       }
-      log(`  run ${run + 1}: extension ${fmt(mibps(size, ext[run].seconds), 0)} MiB/s, curl ${fmt(viaCurl[run], 0)} MiB/s, plain Node ${fmt(viaNode[run], 0)} MiB/s` + (want('static') ? `, curl from the static server ${fmt(viaStatic[run], 0)} MiB/s` : ''));
+      log(
+        `  run ${run + 1}: extension ${fmt(mibps(size, ext[run].seconds), 0)} MiB/s, curl ${fmt(viaCurl[run], 0)} MiB/s, plain Node ${fmt(viaNode[run], 0)} MiB/s` +
+          (want('static') ? `, curl from the static server ${fmt(viaStatic[run], 0)} MiB/s` : ''),
+      );
     }
     memoryBySize.set(`download ${size}`, ext);
     const extRate = spread(ext.map((r) => mibps(size, r.seconds)));
@@ -300,7 +345,10 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
         ratioUnit: '× static',
         target: '≥ 0.9× (server not the limit)',
         pass: r.median >= 0.9,
-        note: r.median < 0.9 ? `the GitShare server delivers ${fmt(r.median)}× what a bare node:http static server does: the server, not the client, is the limit for downloads.` : undefined,
+        note:
+          r.median < 0.9
+            ? `the GitShare server delivers ${fmt(r.median)}× what a bare node:http static server does: the server, not the client, is the limit for downloads.`
+            : undefined,
         raw: { gitshareMiBps: viaCurl, staticMiBps: viaStatic },
       });
     }
@@ -325,12 +373,20 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
         },
         async () => {
           const remote = `/bench/up/ext-${run}.bin`;
-          ext.push(await worker(ctx, { mode: 'upload', serverUrl: ctx.gitshare.url, remote, local: source.local, size }));
+          ext.push(
+            await worker(ctx, { mode: 'upload', serverUrl: ctx.gitshare.url, remote, local: source.local, size }),
+          );
           await removeRemote(ctx, remote);
         },
         async () => {
           const remote = `/bench/up/node-${run}.bin`;
-          const r = await worker(ctx, { mode: 'plainUpload', serverUrl: ctx.gitshare.url, remote, local: source.local, size });
+          const r = await worker(ctx, {
+            mode: 'plainUpload',
+            serverUrl: ctx.gitshare.url,
+            remote,
+            local: source.local,
+            size,
+          });
           viaNode.push(mibps(size, r.seconds));
           nodeCpu.push(r.cpuSeconds!);
           await removeRemote(ctx, remote);
@@ -346,7 +402,10 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
       for (const step of run % 2 ? steps.reverse() : steps) {
         await step();
       }
-      log(`  run ${run + 1}: extension ${fmt(mibps(size, ext[run].seconds), 0)} MiB/s, curl -T ${fmt(viaCurl[run], 0)} MiB/s, plain Node ${fmt(viaNode[run], 0)} MiB/s` + (want('static') ? `, curl -T to the static server ${fmt(viaStatic[run], 0)} MiB/s` : ''));
+      log(
+        `  run ${run + 1}: extension ${fmt(mibps(size, ext[run].seconds), 0)} MiB/s, curl -T ${fmt(viaCurl[run], 0)} MiB/s, plain Node ${fmt(viaNode[run], 0)} MiB/s` +
+          (want('static') ? `, curl -T to the static server ${fmt(viaStatic[run], 0)} MiB/s` : ''),
+      );
     }
     memoryBySize.set(`upload ${size}`, ext);
     const extRate = spread(ext.map((r) => mibps(size, r.seconds)));
@@ -377,7 +436,10 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
         ratioUnit: '× static',
         target: '≥ 0.9× (server not the limit)',
         pass: r.median >= 0.9,
-        note: r.median < 0.9 ? `the GitShare server accepts uploads at ${fmt(r.median)}× the rate of a bare node:http server writing the same way (flush on close): the server is the limit for uploads.` : undefined,
+        note:
+          r.median < 0.9
+            ? `the GitShare server accepts uploads at ${fmt(r.median)}× the rate of a bare node:http server writing the same way (flush on close): the server is the limit for uploads.`
+            : undefined,
         raw: { gitshareMiBps: viaCurl, staticMiBps: viaStatic },
       });
     }
@@ -391,10 +453,26 @@ async function transfers(ctx: Context, memoryBySize: Map<string, WorkerResult[]>
       const up: WorkerResult[] = [];
       for (let run = 0; run < options.runs; run++) {
         const local = path.join(sink, `small-${run}.bin`);
-        down.push(await worker(ctx, { mode: 'download', serverUrl: ctx.gitshare.url, remote: smallSource.remote, local, size: small }));
+        down.push(
+          await worker(ctx, {
+            mode: 'download',
+            serverUrl: ctx.gitshare.url,
+            remote: smallSource.remote,
+            local,
+            size: small,
+          }),
+        );
         await fsp.rm(local, { force: true });
         const remote = `/bench/up/small-${run}.bin`;
-        up.push(await worker(ctx, { mode: 'upload', serverUrl: ctx.gitshare.url, remote, local: smallSource.local, size: small }));
+        up.push(
+          await worker(ctx, {
+            mode: 'upload',
+            serverUrl: ctx.gitshare.url,
+            remote,
+            local: smallSource.local,
+            size: small,
+          }),
+        );
         await removeRemote(ctx, remote);
       }
       memoryBySize.set(`download ${small}`, down);
@@ -450,12 +528,23 @@ async function manyFiles(ctx: Context): Promise<void> {
   const tCurl: number[] = [];
   const tCurlParallel: number[] = [];
   const curlConfig = (remoteFolder: string) =>
-    names.map((name) => `upload-file = "${path.join(dir, name)}"\nurl = "${apiUrl(ctx, 'files', `${remoteFolder}/${name}`)}"\noutput = "/dev/null"\n`).join('');
+    names
+      .map(
+        (name) =>
+          `upload-file = "${path.join(dir, name)}"\nurl = "${apiUrl(ctx, 'files', `${remoteFolder}/${name}`)}"\noutput = "/dev/null"\n`,
+      )
+      .join('');
   const curlRun = async (remoteFolder: string, parallel: boolean) => {
     const config = path.join(ctx.work, 'curl-many.cfg');
     await fsp.writeFile(config, `header = "Authorization: Bearer ${ctx.token}"\n` + curlConfig(remoteFolder));
     const started = performance.now();
-    const r = await runChild('curl', ['-sS', '--fail', ...(parallel ? ['--parallel', '--parallel-max', '4'] : []), '-K', config]);
+    const r = await runChild('curl', [
+      '-sS',
+      '--fail',
+      ...(parallel ? ['--parallel', '--parallel-max', '4'] : []),
+      '-K',
+      config,
+    ]);
     const seconds = (performance.now() - started) / 1000;
     await fsp.rm(config, { force: true });
     if (r.code !== 0) {
@@ -467,12 +556,32 @@ async function manyFiles(ctx: Context): Promise<void> {
     const steps = [
       async () => {
         const remote = `/bench/many/c4-${run}`;
-        t4.push((await worker(ctx, { mode: 'many', serverUrl: ctx.gitshare.url, localDir: dir, remoteFolder: remote, concurrency: 4 })).seconds);
+        t4.push(
+          (
+            await worker(ctx, {
+              mode: 'many',
+              serverUrl: ctx.gitshare.url,
+              localDir: dir,
+              remoteFolder: remote,
+              concurrency: 4,
+            })
+          ).seconds,
+        );
         await removeRemote(ctx, remote);
       },
       async () => {
         const remote = `/bench/many/c1-${run}`;
-        t1.push((await worker(ctx, { mode: 'many', serverUrl: ctx.gitshare.url, localDir: dir, remoteFolder: remote, concurrency: 1 })).seconds);
+        t1.push(
+          (
+            await worker(ctx, {
+              mode: 'many',
+              serverUrl: ctx.gitshare.url,
+              localDir: dir,
+              remoteFolder: remote,
+              concurrency: 1,
+            })
+          ).seconds,
+        );
         await removeRemote(ctx, remote);
       },
       async () => {
@@ -489,7 +598,9 @@ async function manyFiles(ctx: Context): Promise<void> {
     for (const step of run % 2 ? steps.reverse() : steps) {
       await step();
     }
-    log(`  run ${run + 1}: concurrency 4 ${fmt(t4[run])} s, one at a time ${fmt(t1[run])} s, curl loop ${fmt(tCurl[run])} s, curl --parallel 4 ${fmt(tCurlParallel[run])} s`);
+    log(
+      `  run ${run + 1}: concurrency 4 ${fmt(t4[run])} s, one at a time ${fmt(t1[run])} s, curl loop ${fmt(tCurl[run])} s, curl --parallel 4 ${fmt(tCurlParallel[run])} s`,
+    );
   }
   const speedup = spread(t4.map((t, i) => t1[i] / t));
   const curlSpeedup = spread(tCurl.map((t, i) => t / tCurlParallel[i]));
@@ -516,12 +627,17 @@ let bigFolder: Promise<string> | undefined;
 function makeBigFolder(ctx: Context, n: number): Promise<string> {
   bigFolder ??= (async () => {
     const folder = '/bench-list';
-    const created = await fetch(apiUrl(ctx, 'folders', folder), { method: 'POST', headers: { Authorization: `Bearer ${ctx.token}` } });
+    const created = await fetch(apiUrl(ctx, 'folders', folder), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ctx.token}` },
+    });
     if (created.status !== 201 && created.status !== 409) {
       throw new Error(`create ${folder}: HTTP ${created.status}`);
     }
     const filesRoot = path.join(ctx.gitshareData, 'files');
-    const owner = (await fsp.readdir(filesRoot)).find((user) => fs.existsSync(path.join(filesRoot, user, 'bench-list')));
+    const owner = (await fsp.readdir(filesRoot)).find((user) =>
+      fs.existsSync(path.join(filesRoot, user, 'bench-list')),
+    );
     if (!owner) {
       throw new Error(`cannot find ${folder} under ${filesRoot}`);
     }
@@ -551,8 +667,26 @@ async function listing(ctx: Context): Promise<void> {
   const plain: WorkerResult[] = [];
   for (let run = 0; run < options.runs; run++) {
     const steps = [
-      async () => ext.push(await worker(ctx, { mode: 'listing', serverUrl: ctx.gitshare.url, folder, pageSize: DEFAULT_PAGE_SIZE, passes })),
-      async () => plain.push(await worker(ctx, { mode: 'plainListing', serverUrl: ctx.gitshare.url, folder, pageSize: DEFAULT_PAGE_SIZE, passes })),
+      async () =>
+        ext.push(
+          await worker(ctx, {
+            mode: 'listing',
+            serverUrl: ctx.gitshare.url,
+            folder,
+            pageSize: DEFAULT_PAGE_SIZE,
+            passes,
+          }),
+        ),
+      async () =>
+        plain.push(
+          await worker(ctx, {
+            mode: 'plainListing',
+            serverUrl: ctx.gitshare.url,
+            folder,
+            pageSize: DEFAULT_PAGE_SIZE,
+            passes,
+          }),
+        ),
     ];
     for (const step of run % 2 ? steps.reverse() : steps) {
       await step();
@@ -560,7 +694,9 @@ async function listing(ctx: Context): Promise<void> {
     if (ext[run].items! < n || plain[run].items !== n) {
       throw new Error(`listing saw ${ext[run].items} / ${plain[run].items} of ${n} entries`);
     }
-    log(`  run ${run + 1}: extension ${fmt(ext[run].seconds * 1000, 0)} ms (cold ${fmt(ext[run].passSeconds![0] * 1000, 0)} ms), plain HTTP ${fmt(plain[run].seconds * 1000, 0)} ms (cold ${fmt(plain[run].passSeconds![0] * 1000, 0)} ms), ${ext[run].requests} pages`);
+    log(
+      `  run ${run + 1}: extension ${fmt(ext[run].seconds * 1000, 0)} ms (cold ${fmt(ext[run].passSeconds![0] * 1000, 0)} ms), plain HTTP ${fmt(plain[run].seconds * 1000, 0)} ms (cold ${fmt(plain[run].passSeconds![0] * 1000, 0)} ms), ${ext[run].requests} pages`,
+    );
   }
   const ratios = spread(ext.map((r, i) => r.seconds / plain[i].seconds));
   const coldRatios = spread(ext.map((r, i) => r.passSeconds![0] / plain[i].passSeconds![0]));
@@ -598,7 +734,9 @@ async function linkBig(ctx: Context): Promise<void> {
   const sink = path.join(ctx.work, 'sink-link');
   await fsp.mkdir(sink, { recursive: true });
   const limit = rttSeconds(link.profile) + wireSeconds(link.profile, size);
-  log(`over the link (${linkText(link.profile)}): ${formatMiB(size)} down and up × ${options.linkRuns}; limit ${fmt(limit)} s`);
+  log(
+    `over the link (${linkText(link.profile)}): ${formatMiB(size)} down and up × ${options.linkRuns}; limit ${fmt(limit)} s`,
+  );
   for (const op of ['download', 'upload'] as const) {
     const ext: number[] = [];
     const viaCurl: number[] = [];
@@ -611,18 +749,26 @@ async function linkBig(ctx: Context): Promise<void> {
             await fsp.rm(out, { force: true });
           } else {
             const remote = `/bench/link-up/curl-${run}.bin`;
-            viaCurl.push((await curl(['-T', source.local, '-o', '/dev/null', linkApiUrl(ctx, 'files', remote)], ctx.token)).seconds);
+            viaCurl.push(
+              (await curl(['-T', source.local, '-o', '/dev/null', linkApiUrl(ctx, 'files', remote)], ctx.token))
+                .seconds,
+            );
             await removeRemote(ctx, remote);
           }
         },
         async () => {
           if (op === 'download') {
             const local = path.join(sink, `ext-${run}.bin`);
-            ext.push((await worker(ctx, { mode: 'download', serverUrl: link.url, remote: source.remote, local, size })).seconds);
+            ext.push(
+              (await worker(ctx, { mode: 'download', serverUrl: link.url, remote: source.remote, local, size }))
+                .seconds,
+            );
             await fsp.rm(local, { force: true });
           } else {
             const remote = `/bench/link-up/ext-${run}.bin`;
-            ext.push((await worker(ctx, { mode: 'upload', serverUrl: link.url, remote, local: source.local, size })).seconds);
+            ext.push(
+              (await worker(ctx, { mode: 'upload', serverUrl: link.url, remote, local: source.local, size })).seconds,
+            );
             await removeRemote(ctx, remote);
           }
         },
@@ -674,7 +820,9 @@ async function linkMany(ctx: Context): Promise<void> {
   const names = await writeManyFiles(dir, n);
   const bytes = n * 4096;
   const limit = manyLimit(link.profile, n, c, bytes);
-  log(`over the link (${linkText(link.profile)}): ${n} files of 4 KiB up and down at concurrency ${c} × ${options.linkRuns}; limit ${fmt(limit)} s`);
+  log(
+    `over the link (${linkText(link.profile)}): ${n} files of 4 KiB up and down at concurrency ${c} × ${options.linkRuns}; limit ${fmt(limit)} s`,
+  );
   const curlParallel = async (op: 'upload' | 'download', remoteFolder: string, localFolder: string) => {
     const config = path.join(ctx.work, 'curl-many-link.cfg');
     const lines = names.map((name) =>
@@ -694,26 +842,60 @@ async function linkMany(ctx: Context): Promise<void> {
     return { seconds, connections: (await link.stats()).connections };
   };
   const results = {
-    upload: { ext: [] as number[], extConnections: [] as number[], curl: [] as number[], curlConnections: [] as number[], loopback: [] as number[] },
-    download: { ext: [] as number[], extConnections: [] as number[], curl: [] as number[], curlConnections: [] as number[], loopback: [] as number[] },
+    upload: {
+      ext: [] as number[],
+      extConnections: [] as number[],
+      curl: [] as number[],
+      curlConnections: [] as number[],
+      loopback: [] as number[],
+    },
+    download: {
+      ext: [] as number[],
+      extConnections: [] as number[],
+      curl: [] as number[],
+      curlConnections: [] as number[],
+      loopback: [] as number[],
+    },
   };
   for (let run = 0; run < options.linkRuns; run++) {
     const base = `/bench/many-link/${run}`;
     // Uploads first (their results are what the downloads fetch).
     await link.reset();
-    const up = await worker(ctx, { mode: 'many', serverUrl: link.url, localDir: dir, remoteFolder: `${base}/ext`, concurrency: c });
+    const up = await worker(ctx, {
+      mode: 'many',
+      serverUrl: link.url,
+      localDir: dir,
+      remoteFolder: `${base}/ext`,
+      concurrency: c,
+    });
     results.upload.ext.push(up.seconds);
     results.upload.extConnections.push((await link.stats()).connections);
     const curlUp = await curlParallel('upload', `${base}/curl/many`, dir);
     results.upload.curl.push(curlUp.seconds);
     results.upload.curlConnections.push(curlUp.connections);
     // The same work without the link: what the server and this machine cost per file.
-    results.upload.loopback.push((await worker(ctx, { mode: 'many', serverUrl: ctx.gitshare.url, localDir: dir, remoteFolder: `${base}/loop`, concurrency: c })).seconds);
+    results.upload.loopback.push(
+      (
+        await worker(ctx, {
+          mode: 'many',
+          serverUrl: ctx.gitshare.url,
+          localDir: dir,
+          remoteFolder: `${base}/loop`,
+          concurrency: c,
+        })
+      ).seconds,
+    );
 
     const down = path.join(ctx.work, 'many-link', `down-${run}`);
     await fsp.mkdir(path.join(down, 'ext'), { recursive: true });
     await link.reset();
-    const dn = await worker(ctx, { mode: 'manyDown', serverUrl: link.url, localDir: path.join(down, 'ext'), remoteFolder: `${base}/ext/many`, concurrency: c });
+    const dn = await worker(ctx, {
+      mode: 'manyDown',
+      serverUrl: link.url,
+      localDir: path.join(down, 'ext'),
+      remoteFolder: `${base}/ext/many`,
+      concurrency: c,
+    });
     results.download.ext.push(dn.seconds);
     results.download.extConnections.push((await link.stats()).connections);
     await fsp.mkdir(path.join(down, 'curl'), { recursive: true });
@@ -721,7 +903,17 @@ async function linkMany(ctx: Context): Promise<void> {
     results.download.curl.push(curlDown.seconds);
     results.download.curlConnections.push(curlDown.connections);
     await fsp.mkdir(path.join(down, 'loop'), { recursive: true });
-    results.download.loopback.push((await worker(ctx, { mode: 'manyDown', serverUrl: ctx.gitshare.url, localDir: path.join(down, 'loop'), remoteFolder: `${base}/ext/many`, concurrency: c })).seconds);
+    results.download.loopback.push(
+      (
+        await worker(ctx, {
+          mode: 'manyDown',
+          serverUrl: ctx.gitshare.url,
+          localDir: path.join(down, 'loop'),
+          remoteFolder: `${base}/ext/many`,
+          concurrency: c,
+        })
+      ).seconds,
+    );
     await fsp.rm(down, { recursive: true, force: true });
     await removeRemote(ctx, base);
     log(
@@ -762,18 +954,34 @@ async function linkListing(ctx: Context): Promise<void> {
   const rtt = rttSeconds(link.profile);
   const firstTarget = rtt + 0.1;
   const wholeLimit = pages * rtt;
-  log(`over the link (${linkText(link.profile)}): listing ${n} entries in pages of ${DEFAULT_PAGE_SIZE} × ${options.linkRuns}`);
+  log(
+    `over the link (${linkText(link.profile)}): listing ${n} entries in pages of ${DEFAULT_PAGE_SIZE} × ${options.linkRuns}`,
+  );
   const runs: WorkerResult[] = [];
   for (let run = 0; run < options.linkRuns; run++) {
-    const r = await worker(ctx, { mode: 'listing', serverUrl: link.url, folder, pageSize: DEFAULT_PAGE_SIZE, passes: 2 });
+    const r = await worker(ctx, {
+      mode: 'listing',
+      serverUrl: link.url,
+      folder,
+      pageSize: DEFAULT_PAGE_SIZE,
+      passes: 2,
+    });
     if (r.items! < n) {
       throw new Error(`the listing over the link saw ${r.items} of ${n} entries`);
     }
     runs.push(r);
-    log(`  run ${run + 1}: first page ${fmt(r.firstPageSeconds!.at(-1)! * 1000, 0)} ms, whole folder ${fmt(r.seconds * 1000, 0)} ms in ${r.requests} pages`);
+    log(
+      `  run ${run + 1}: first page ${fmt(r.firstPageSeconds!.at(-1)! * 1000, 0)} ms, whole folder ${fmt(r.seconds * 1000, 0)} ms in ${r.requests} pages`,
+    );
   }
   // The same on loopback: what the server and the client cost per page without round trips.
-  const loop = await worker(ctx, { mode: 'listing', serverUrl: ctx.gitshare.url, folder, pageSize: DEFAULT_PAGE_SIZE, passes: 2 });
+  const loop = await worker(ctx, {
+    mode: 'listing',
+    serverUrl: ctx.gitshare.url,
+    folder,
+    pageSize: DEFAULT_PAGE_SIZE,
+    passes: 2,
+  });
   const first = spread(runs.map((r) => r.firstPageSeconds!.at(-1)!));
   const whole = spread(runs.map((r) => r.seconds / wholeLimit));
   rows.push({
@@ -812,9 +1020,15 @@ async function linkHost(ctx: Context, extensionDir: string): Promise<void> {
   await writeManyFiles(dir, n);
   const limit = manyLimit(link.profile, n, c, n * 4096);
   log(`in the extension host (code-server) over the link: ${n} files of 4 KiB up and down at concurrency ${c}`);
-  const result = await measureInHost(extensionDir, { serverUrl: link.url, linkControlUrl: link.controlUrl, localDir: dir, files: n, concurrencies: [c] }, log);
+  const result = await measureInHost(
+    extensionDir,
+    { serverUrl: link.url, linkControlUrl: link.controlUrl, localDir: dir, files: n, concurrencies: [c] },
+    log,
+  );
   for (const step of result.steps) {
-    log(`  ${step.what} at ${step.concurrency}: ${fmt(step.seconds)} s, ${step.connections} new TCP connections, ${step.files} files`);
+    log(
+      `  ${step.what} at ${step.concurrency}: ${fmt(step.seconds)} s, ${step.connections} new TCP connections, ${step.files} files`,
+    );
     if (step.files !== n) {
       throw new Error(`the host ${step.what} moved ${step.files} of ${n} files`);
     }
@@ -830,7 +1044,9 @@ async function linkHost(ctx: Context, extensionDir: string): Promise<void> {
     });
   }
   const p = result.proxy;
-  log(`  with http.proxy set: ${p.requests} requests through the proxy (${p.connections} connections to it), ${p.files} files, ${fmt(p.seconds)} s`);
+  log(
+    `  with http.proxy set: ${p.requests} requests through the proxy (${p.connections} connections to it), ${p.files} files, ${fmt(p.seconds)} s`,
+  );
   rows.push({
     figure: 'http.proxy honoured in the extension host',
     value: `${p.requests} requests through the proxy for ${n} files`,
@@ -884,7 +1100,9 @@ async function activation(ctx: Context, dir: string): Promise<void> {
   const load = spread(runs.map((r) => r.loadAverage));
   rows.push({
     figure: 'activation in the extension host (code-server)',
-    value: `${fmt(ms.median, 0)} ms (VS Code's figure)` + (around.length ? `; around activate() ${fmt(spread(around).median, 0)} ms` : ''),
+    value:
+      `${fmt(ms.median, 0)} ms (VS Code's figure)` +
+      (around.length ? `; around activate() ${fmt(spread(around).median, 0)} ms` : ''),
     comparison: `empty extension in the same window ${fmt(empty.median, 0)} ms`,
     ratio: ms,
     ratioUnit: ' ms',
@@ -928,7 +1146,17 @@ async function main(): Promise<void> {
     await link.setTarget(gitshare.url);
     staticServer = await startStatic(staticRoot);
     const token = await bearerToken(link.url);
-    const ctx: Context = { options, work, gitshare, gitshareData, staticServer, staticRoot, token, env: { GITSHARE_BENCH_TOKEN: token }, link };
+    const ctx: Context = {
+      options,
+      work,
+      gitshare,
+      gitshareData,
+      staticServer,
+      staticRoot,
+      token,
+      env: { GITSHARE_BENCH_TOKEN: token },
+      link,
+    };
     log(
       `GitShare server ${gitshare.url} (child process), static server ${staticServer.url} (child process, node:http), ` +
         `link ${link.url} → GitShare (${linkText(options.link)}, child process)`,
@@ -969,9 +1197,19 @@ async function main(): Promise<void> {
     }
     if (want('index')) {
       // Beside the listing figure: the first walk's rate and a keystroke in Go to File (test/bench/fileIndex.ts).
-      const indexFiles = Number(process.argv[process.argv.indexOf('--index-files') + 1]) || (options.quick ? 5_000 : 100_000);
+      const indexFiles =
+        Number(process.argv[process.argv.indexOf('--index-files') + 1]) || (options.quick ? 5_000 : 100_000);
       await attempt('index', async () => {
-        rows.push(...(await indexFigures({ serverUrl: gitshare!.url, token, gitshareData, files: indexFiles, runs: options.runs, log })));
+        rows.push(
+          ...(await indexFigures({
+            serverUrl: gitshare!.url,
+            token,
+            gitshareData,
+            files: indexFiles,
+            runs: options.runs,
+            log,
+          })),
+        );
       });
     }
   } finally {

@@ -12,7 +12,13 @@ import { signIn } from '../unit/helpers/serverSession';
 
 export async function startGitShare(dataDir: string, publicUrl?: string): Promise<SpawnedServer> {
   return spawnServer([
-    '--host', '127.0.0.1', '--data', dataDir, '--max-upload-bytes', String(64 * 1024 ** 3), '--quiet',
+    '--host',
+    '127.0.0.1',
+    '--data',
+    dataDir,
+    '--max-upload-bytes',
+    String(64 * 1024 ** 3),
+    '--quiet',
     ...(publicUrl ? ['--public-url', publicUrl] : []),
   ]);
 }
@@ -28,7 +34,9 @@ export interface StaticServer {
 }
 
 export function startStatic(root: string): Promise<StaticServer> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'staticServer.js'), root], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'staticServer.js'), root], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {

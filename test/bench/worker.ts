@@ -25,11 +25,41 @@ import { EntryNode, LoadMoreNode, type FilesNode } from '../../src/views/nodes';
 import { procStatus } from './common';
 
 export type WorkerRequest =
-  | { readonly mode: 'download'; readonly serverUrl: string; readonly remote: string; readonly local: string; readonly size: number }
-  | { readonly mode: 'upload'; readonly serverUrl: string; readonly remote: string; readonly local: string; readonly size: number }
-  | { readonly mode: 'plainDownload' | 'plainUpload'; readonly serverUrl: string; readonly remote: string; readonly local: string; readonly size: number }
-  | { readonly mode: 'many'; readonly serverUrl: string; readonly localDir: string; readonly remoteFolder: string; readonly concurrency: number }
-  | { readonly mode: 'manyDown'; readonly serverUrl: string; readonly localDir: string; readonly remoteFolder: string; readonly concurrency: number }
+  | {
+      readonly mode: 'download';
+      readonly serverUrl: string;
+      readonly remote: string;
+      readonly local: string;
+      readonly size: number;
+    }
+  | {
+      readonly mode: 'upload';
+      readonly serverUrl: string;
+      readonly remote: string;
+      readonly local: string;
+      readonly size: number;
+    }
+  | {
+      readonly mode: 'plainDownload' | 'plainUpload';
+      readonly serverUrl: string;
+      readonly remote: string;
+      readonly local: string;
+      readonly size: number;
+    }
+  | {
+      readonly mode: 'many';
+      readonly serverUrl: string;
+      readonly localDir: string;
+      readonly remoteFolder: string;
+      readonly concurrency: number;
+    }
+  | {
+      readonly mode: 'manyDown';
+      readonly serverUrl: string;
+      readonly localDir: string;
+      readonly remoteFolder: string;
+      readonly concurrency: number;
+    }
   | ListingRequest;
 
 interface ListingRequest {
@@ -133,7 +163,9 @@ const neverAsked = new ConflictDecider(async () => {
 function checkSummary(summary: TransferSummary, expected: number): void {
   if (summary.done !== expected) {
     const first = summary.outcomes.find((o) => o.status !== 'done');
-    throw new Error(`${summary.done} of ${expected} done; first problem: ${first?.status} ${first?.label} ${first?.reason ?? ''}`);
+    throw new Error(
+      `${summary.done} of ${expected} done; first problem: ${first?.status} ${first?.label} ${first?.reason ?? ''}`,
+    );
   }
 }
 
@@ -144,8 +176,16 @@ async function transfer(request: Extract<WorkerRequest, { mode: 'download' | 'up
   const queue = new TransferQueue(1);
   const job =
     request.mode === 'download'
-      ? downloadJob(client, { remote: request.remote, local: request.local, size: request.size, label: 'bench' }, neverAsked)
-      : uploadJob(client, { local: request.local, remote: request.remote, size: request.size, label: 'bench' }, neverAsked);
+      ? downloadJob(
+          client,
+          { remote: request.remote, local: request.local, size: request.size, label: 'bench' },
+          neverAsked,
+        )
+      : uploadJob(
+          client,
+          { local: request.local, remote: request.remote, size: request.size, label: 'bench' },
+          neverAsked,
+        );
   const watch = new MemoryWatch();
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -162,12 +202,18 @@ async function transfer(request: Extract<WorkerRequest, { mode: 'download' | 'up
  * process: what Node itself reaches on this machine, to tell the runtime's
  * share of a gap to curl from the extension's code.
  */
-async function plainTransfer(request: Extract<WorkerRequest, { mode: 'plainDownload' | 'plainUpload' }>): Promise<WorkerResult> {
+async function plainTransfer(
+  request: Extract<WorkerRequest, { mode: 'plainDownload' | 'plainUpload' }>,
+): Promise<WorkerResult> {
   const headers = { Authorization: `Bearer ${process.env.GITSHARE_BENCH_TOKEN}` };
   const url = `${request.serverUrl}/api/v1/files${request.remote.split('/').map(encodeURIComponent).join('/')}`;
   const agent = new http.Agent({ keepAlive: true });
   await new Promise<void>((resolve, reject) =>
-    http.get(`${request.serverUrl}/api/v1/user`, { agent, headers }, (res) => res.resume().on('end', resolve).on('error', reject)).on('error', reject),
+    http
+      .get(`${request.serverUrl}/api/v1/user`, { agent, headers }, (res) =>
+        res.resume().on('end', resolve).on('error', reject),
+      )
+      .on('error', reject),
   );
   const watch = new MemoryWatch();
   const cpu = process.cpuUsage();
@@ -185,9 +231,15 @@ async function plainTransfer(request: Extract<WorkerRequest, { mode: 'plainDownl
     );
   } else {
     await new Promise<void>((resolve, reject) => {
-      const req = http.request(url, { method: 'PUT', agent, headers: { ...headers, 'Content-Length': request.size, 'If-None-Match': '*' } }, (res) => {
-        res.resume().on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
-      });
+      const req = http.request(
+        url,
+        { method: 'PUT', agent, headers: { ...headers, 'Content-Length': request.size, 'If-None-Match': '*' } },
+        (res) => {
+          res
+            .resume()
+            .on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+        },
+      );
       req.on('error', reject);
       pipeline(fs.createReadStream(request.local), req).catch(reject);
     });
@@ -293,7 +345,14 @@ async function listing(request: ListingRequest): Promise<WorkerResult> {
     memory = watch?.stop();
     items = shown.length;
   }
-  return { seconds: passSeconds[passSeconds.length - 1], passSeconds, firstPageSeconds, items, requests, memory: memory! };
+  return {
+    seconds: passSeconds[passSeconds.length - 1],
+    passSeconds,
+    firstPageSeconds,
+    items,
+    requests,
+    memory: memory!,
+  };
 }
 
 /** The same pages with plain node:http (keep-alive) and JSON.parse: the floor for any client. */
@@ -330,7 +389,9 @@ async function plainListing(request: ListingRequest): Promise<WorkerResult> {
     let cursor: string | null = null;
     requests = 0;
     do {
-      const page = (await get(`${base}?limit=${request.pageSize}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)) as {
+      const page = (await get(
+        `${base}?limit=${request.pageSize}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      )) as {
         entries: unknown[];
         next_cursor: string | null;
       };

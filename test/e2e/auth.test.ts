@@ -6,7 +6,18 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { allowInBrowser, ensureSignedOut, env, findInAccountsMenu, openPages, openWorkbench, screenshot, serverStats, signOutThroughUi, waitForAccount } from './workbench';
+import {
+  allowInBrowser,
+  ensureSignedOut,
+  env,
+  findInAccountsMenu,
+  openPages,
+  openWorkbench,
+  screenshot,
+  serverStats,
+  signOutThroughUi,
+  waitForAccount,
+} from './workbench';
 
 describe('Sign in when the browser cannot come back ("Having trouble?")', () => {
   let page: Page;
@@ -28,7 +39,10 @@ describe('Sign in when the browser cannot come back ("Having trouble?")', () => 
     const firstTab = page.context().waitForEvent('page', { timeout: 60_000 });
     await signIn.click();
     const openButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
-    await openButton.waitFor({ timeout: 15_000 }).then(() => openButton.click()).catch(() => undefined);
+    await openButton
+      .waitFor({ timeout: 15_000 })
+      .then(() => openButton.click())
+      .catch(() => undefined);
     // The browser opened on the callback-mode sign-in; pretend it can never come back.
     const callbackTab = await firstTab;
     await callbackTab.close();
@@ -37,7 +51,10 @@ describe('Sign in when the browser cannot come back ("Having trouble?")', () => 
     await trouble.waitFor({ timeout: 30_000 });
     const codeTab = page.context().waitForEvent('page', { timeout: 60_000 });
     await trouble.click();
-    await openButton.waitFor({ timeout: 15_000 }).then(() => openButton.click()).catch(() => undefined);
+    await openButton
+      .waitFor({ timeout: 15_000 })
+      .then(() => openButton.click())
+      .catch(() => undefined);
     const tab = await codeTab;
     openPages.add(tab);
     let code: string;
@@ -59,7 +76,11 @@ describe('Sign in when the browser cannot come back ("Having trouble?")', () => 
     await page.keyboard.press('Enter');
     await waitForAccount(page, 'demo');
     const after = await serverStats();
-    assert.equal((after.tokenRequests.authorization_code ?? 0) - (before.tokenRequests.authorization_code ?? 0), 1, 'one code exchange');
+    assert.equal(
+      (after.tokenRequests.authorization_code ?? 0) - (before.tokenRequests.authorization_code ?? 0),
+      1,
+      'one code exchange',
+    );
     console.log(`      screenshot: ${await screenshot(page, 'signed-in-with-code')}`);
     await signOutThroughUi(page);
   });

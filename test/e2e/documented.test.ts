@@ -33,7 +33,12 @@ describe('Sign in to the GitShare its page documents (an application registered 
   before(async () => {
     // 127.0.0.2: the workbench opens it as it is (see vscode-testing.md); ports are free ones.
     seedOnly = await startServer({ host: '127.0.0.2', faults: true, extras: SEED_ONLY, clients: [CLIENT] });
-    noRegistration = await startServer({ host: '127.0.0.2', faults: true, extras: { registration: false }, clients: [CLIENT] });
+    noRegistration = await startServer({
+      host: '127.0.0.2',
+      faults: true,
+      extras: { registration: false },
+      clients: [CLIENT],
+    });
     page = await openWorkbench();
     openPages.add(page);
   });
@@ -92,7 +97,10 @@ describe('Sign in to the GitShare its page documents (an application registered 
       } else {
         await page.keyboard.press('Escape');
       }
-      await modal.first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+      await modal
+        .first()
+        .waitFor({ state: 'hidden', timeout: 5_000 })
+        .catch(() => undefined);
     }
   }
 
@@ -104,7 +112,9 @@ describe('Sign in to the GitShare its page documents (an application registered 
   /** Walk-through: "no callback URL", the client id, the secret (a password box). */
   async function walkThrough(secret: string, expectIntro: RegExp): Promise<void> {
     const widget = page.locator('.quick-input-widget');
-    await widget.locator('.quick-input-title', { hasText: 'Register VS Code on GitShare (1/3)' }).waitFor({ timeout: 60_000 });
+    await widget
+      .locator('.quick-input-title', { hasText: 'Register VS Code on GitShare (1/3)' })
+      .waitFor({ timeout: 60_000 });
     const placeholder = await widget.locator('input').getAttribute('placeholder');
     assert.match(placeholder ?? '', expectIntro);
     assert.match(placeholder ?? '', /On GitShare, register an application/);
@@ -127,7 +137,10 @@ describe('Sign in to the GitShare its page documents (an application registered 
     await whileWaiting();
     // Another host than the workbench's: VS Code asks before opening it.
     const openButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
-    await openButton.waitFor({ timeout: 30_000 }).then(() => openButton.click()).catch(() => undefined);
+    await openButton
+      .waitFor({ timeout: 30_000 })
+      .then(() => openButton.click())
+      .catch(() => undefined);
     const tab = await tabPromise;
     openPages.add(tab);
     try {
@@ -161,31 +174,46 @@ describe('Sign in to the GitShare its page documents (an application registered 
     await address.locator('input').fill(seedOnly.url);
     await page.keyboard.press('Enter');
 
-    const code = await codeFromBrowser(seedOnly, () => walkThrough(CLIENT.clientSecret, /does not let VS Code register itself/));
+    const code = await codeFromBrowser(seedOnly, () =>
+      walkThrough(CLIENT.clientSecret, /does not let VS Code register itself/),
+    );
     await pasteCode(code);
     await waitForAccount(page, 'demo');
     const stats = seedOnly.control!.stats();
     assert.equal(stats.tokenRequests.authorization_code, 1, 'one code exchange');
     assert.equal(stats.requests['POST /oauth2/register'] ?? 0, 1, 'one look for self-registration, which answered 404');
     // The "Signing in…" notification ends (as a person sees it go), and nothing went wrong on the way.
-    const shown = await eventually(async () => {
-      const now = await toasts();
-      return !now.some((t) => /Signing in to GitShare/.test(t)) && now;
-    }, 'the "Signing in…" notification to end', 15_000);
+    const shown = await eventually(
+      async () => {
+        const now = await toasts();
+        return !now.some((t) => /Signing in to GitShare/.test(t)) && now;
+      },
+      'the "Signing in…" notification to end',
+      15_000,
+    );
     assert.ok(!shown.some((t) => /error|wrong|cannot|not a function/i.test(t)), shown.join('\n'));
 
     // The account's files, in the GitShare sidebar.
     await page.locator('.part.activitybar .action-item a[aria-label^="GitShare"]').first().click();
     const tree = page.locator('.part.sidebar .monaco-list-row');
-    await tree.filter({ hasText: /^\s*notes\s*$/ }).first().waitFor({ timeout: 30_000 });
-    await tree.filter({ hasText: /^\s*projects\s*$/ }).first().waitFor({ timeout: 30_000 });
+    await tree
+      .filter({ hasText: /^\s*notes\s*$/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await tree
+      .filter({ hasText: /^\s*projects\s*$/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     console.log(`      screenshot: ${await screenshot(page, 'documented-seed-only-files')}`);
 
     const revocationsBefore = seedOnly.control!.stats().requests['POST /oauth2/revoke_token/'] ?? 0;
     await signOutThroughUi(page);
     const after = await toasts();
     assert.ok(!after.some((t) => /Sign out|revoke|error/i.test(t)), `no error after Sign Out:\n${after.join('\n')}`);
-    assert.ok((seedOnly.control!.stats().requests['POST /oauth2/revoke_token/'] ?? 0) <= revocationsBefore + 1, 'at most one look for revocation');
+    assert.ok(
+      (seedOnly.control!.stats().requests['POST /oauth2/revoke_token/'] ?? 0) <= revocationsBefore + 1,
+      'at most one look for revocation',
+    );
   });
 
   it('after Sign Out the Accounts menu offers "Sign in with GitShare" again, without a reload', async () => {
@@ -200,10 +228,16 @@ describe('Sign in to the GitShare its page documents (an application registered 
       await walkThrough('mistyped-secret-000000', /does not let VS Code register itself/);
     });
     await pasteCode(wrongCode);
-    const refused = page.locator('.notification-toast', { hasText: 'GitShare did not accept the client id or secret. Check them on GitShare and enter them again.' });
+    const refused = page.locator('.notification-toast', {
+      hasText: 'GitShare did not accept the client id or secret. Check them on GitShare and enter them again.',
+    });
     await refused.waitFor({ timeout: 30_000 });
     // The notification leaves the screen a moment after the message appears.
-    await eventually(async () => !(await toasts()).some((t) => /Signing in to GitShare…/.test(t)), 'the "Signing in…" notification to end', 15_000);
+    await eventually(
+      async () => !(await toasts()).some((t) => /Signing in to GitShare…/.test(t)),
+      'the "Signing in…" notification to end',
+      15_000,
+    );
 
     const code = await codeFromBrowser(noRegistration, async () => {
       await refused.locator('.monaco-button', { hasText: 'Enter Again' }).click();
@@ -212,7 +246,11 @@ describe('Sign in to the GitShare its page documents (an application registered 
     await pasteCode(code);
     await waitForAccount(page, 'demo');
     const stats = noRegistration.control!.stats();
-    assert.equal(stats.requests['POST /oauth2/register'] ?? 0, 0, 'no registration endpoint in the metadata: none tried');
+    assert.equal(
+      stats.requests['POST /oauth2/register'] ?? 0,
+      0,
+      'no registration endpoint in the metadata: none tried',
+    );
     assert.equal(stats.tokenRequests.authorization_code, 2, 'the refused exchange and the good one');
     await signOutThroughUi(page);
   });

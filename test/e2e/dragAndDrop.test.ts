@@ -68,10 +68,15 @@ describe('Files view drag and drop', () => {
     await target.dispatchEvent('dragover', { dataTransfer });
     await target.dispatchEvent('drop', { dataTransfer });
     await eventually(
-      () => fs.existsSync(onServer(`${HOME}/drop-here/from-desktop.txt`)) && fs.existsSync(onServer(`${HOME}/drop-here/binary.bin`)),
+      () =>
+        fs.existsSync(onServer(`${HOME}/drop-here/from-desktop.txt`)) &&
+        fs.existsSync(onServer(`${HOME}/drop-here/binary.bin`)),
       'the dropped files on the server',
     );
-    assert.equal(await fsp.readFile(onServer(`${HOME}/drop-here/from-desktop.txt`), 'utf8'), 'dropped from the desktop\n');
+    assert.equal(
+      await fsp.readFile(onServer(`${HOME}/drop-here/from-desktop.txt`), 'utf8'),
+      'dropped from the desktop\n',
+    );
     assert.deepEqual([...(await fsp.readFile(onServer(`${HOME}/drop-here/binary.bin`)))], [0, 1, 2, 254, 255]);
     await expandFolder(page, 'drop-here', 'from-desktop.txt');
     await row('binary.bin').waitFor();
@@ -83,18 +88,29 @@ describe('Files view drag and drop', () => {
     await page.mouse.move(from.x + from.width / 3, from.y + from.height / 2);
     await page.mouse.down();
     const target = row('into');
-    await eventually(async () => {
-      const to = (await target.boundingBox())!;
-      await page.mouse.move(to.x + to.width / 3, to.y + to.height / 2, { steps: 5 });
-      return /\bdrop-target\b/.test((await target.getAttribute('class')) ?? '');
-    }, 'the into folder marked as the drop target', 15_000);
+    await eventually(
+      async () => {
+        const to = (await target.boundingBox())!;
+        await page.mouse.move(to.x + to.width / 3, to.y + to.height / 2, { steps: 5 });
+        return /\bdrop-target\b/.test((await target.getAttribute('class')) ?? '');
+      },
+      'the into folder marked as the drop target',
+      15_000,
+    );
     await page.mouse.up();
     await eventually(() => fs.existsSync(onServer(`${HOME}/into/move-me.txt`)), 'move-me.txt in into/ on the server');
     assert.equal(await fsp.readFile(onServer(`${HOME}/into/move-me.txt`), 'utf8'), 'moving bytes\n');
     assert.equal(fs.existsSync(onServer(`${HOME}/move-me.txt`)), false, 'gone from where it was');
-    assert.equal(await fsp.readFile(onServer(`${HOME}/into/already.txt`), 'utf8'), 'already here\n', 'the folder kept what it had');
+    assert.equal(
+      await fsp.readFile(onServer(`${HOME}/into/already.txt`), 'utf8'),
+      'already here\n',
+      'the folder kept what it had',
+    );
     await expandFolder(page, 'into', 'move-me.txt');
     // Exactly one row for the file: it left its old place in the view.
-    await eventually(async () => (await page.locator('.part.sidebar .monaco-list-row', { hasText: 'move-me.txt' }).count()) === 1, 'one move-me.txt row');
+    await eventually(
+      async () => (await page.locator('.part.sidebar .monaco-list-row', { hasText: 'move-me.txt' }).count()) === 1,
+      'one move-me.txt row',
+    );
   });
 });

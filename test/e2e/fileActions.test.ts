@@ -72,7 +72,10 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
   it('Rename… renames a file on GitShare, and the view shows the new name', async () => {
     await contextMenu(page, row('draft.txt'), 'Rename…');
     // The box offers the old name.
-    await eventually(async () => (await page.locator('.quick-input-widget input.input').first().inputValue()) === 'draft.txt', 'the old name in the box');
+    await eventually(
+      async () => (await page.locator('.quick-input-widget input.input').first().inputValue()) === 'draft.txt',
+      'the old name in the box',
+    );
     await answerInputBox(page, 'final.txt');
     await eventually(() => fs.existsSync(onServer(`${HOME}/final.txt`)), 'final.txt on the server');
     assert.equal(await fsp.readFile(onServer(`${HOME}/final.txt`), 'utf8'), 'draft bytes\n');
@@ -85,12 +88,16 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
     await contextMenu(page, row('old.txt'), 'Delete');
     await dialog().waitFor();
     assert.match(await dialog().innerText(), /Delete "old\.txt" from GitShare\?[\s\S]*This cannot be undone\./);
-    await dialog().locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await dialog()
+      .locator('.monaco-button', { hasText: /^Cancel$/ })
+      .click();
     await dialog().waitFor({ state: 'detached' });
     assert.equal(await fsp.readFile(onServer(`${HOME}/old.txt`), 'utf8'), 'old bytes\n', 'Cancel left the file');
 
     await contextMenu(page, row('old.txt'), 'Delete');
-    await dialog().locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    await dialog()
+      .locator('.monaco-button', { hasText: /^Delete$/ })
+      .click();
     await eventually(() => !fs.existsSync(onServer(`${HOME}/old.txt`)), 'old.txt gone from the server');
     await row('old.txt').waitFor({ state: 'detached' });
   });
@@ -100,13 +107,18 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
     await row('one.txt').click();
     await row('two.txt').click({ modifiers: ['Control'] });
     await row('full').click({ modifiers: ['Control'] });
-    await eventually(async () => (await page.locator('.part.sidebar .monaco-list-row[aria-selected="true"]').count()) === 3, 'three selected rows');
+    await eventually(
+      async () => (await page.locator('.part.sidebar .monaco-list-row[aria-selected="true"]').count()) === 3,
+      'three selected rows',
+    );
     await contextMenu(page, row('two.txt'), 'Delete');
     await dialog().waitFor();
     const text = await dialog().innerText();
     assert.match(text, /Delete 3 items from GitShare\?/);
     assert.match(text, /Folders are deleted with everything in them\./);
-    await dialog().locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    await dialog()
+      .locator('.monaco-button', { hasText: /^Delete$/ })
+      .click();
     await eventually(
       () => !['one.txt', 'two.txt', 'full'].some((name) => fs.existsSync(onServer(`${HOME}/${name}`))),
       'one.txt, two.txt and full/ gone from the server',
@@ -142,7 +154,7 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
     );
   });
 
-  it('Copy Path puts the file\'s GitShare path on the clipboard', async () => {
+  it("Copy Path puts the file's GitShare path on the clipboard", async () => {
     await page.evaluate("navigator.clipboard.writeText('nothing copied yet')");
     await contextMenu(page, row('final.txt'), 'Copy Path');
     const copied = await eventually(async () => {
@@ -165,12 +177,18 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
     await fsp.mkdir(dest, { recursive: true });
     await row('final.txt').click();
     await row('appeared.txt').click({ modifiers: ['Control'] });
-    await eventually(async () => (await page.locator('.part.sidebar .monaco-list-row[aria-selected="true"]').count()) === 2, 'two selected rows');
+    await eventually(
+      async () => (await page.locator('.part.sidebar .monaco-list-row[aria-selected="true"]').count()) === 2,
+      'two selected rows',
+    );
     await contextMenu(page, row('appeared.txt'), 'Download…');
     await answerFileDialog(page, dest, 'Download Here');
     await waitForNotification(page, /2 downloaded/);
     assert.deepEqual((await fsp.readdir(dest)).sort(), ['appeared.txt', 'final.txt']);
-    assert.equal(await fsp.readFile(path.join(dest, 'final.txt'), 'utf8'), await fsp.readFile(onServer(`${HOME}/final.txt`), 'utf8'));
+    assert.equal(
+      await fsp.readFile(path.join(dest, 'final.txt'), 'utf8'),
+      await fsp.readFile(onServer(`${HOME}/final.txt`), 'utf8'),
+    );
     assert.equal(await fsp.readFile(path.join(dest, 'appeared.txt'), 'utf8'), 'from elsewhere\n');
   });
 
@@ -182,12 +200,20 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
     await row('item-000.txt').click({ button: 'right' });
     await page.locator('.context-view .monaco-menu').first().waitFor();
     await closeMenus(page);
-    await eventually(async () => (await more.isVisible()) || (await page.keyboard.press('PageDown'), false), 'the Load more… row', 90_000);
+    await eventually(
+      async () => (await more.isVisible()) || (await page.keyboard.press('PageDown'), false),
+      'the Load more… row',
+      90_000,
+    );
     await row('item-199.txt').waitFor({ state: 'attached' });
     assert.equal(await row('item-200.txt').count(), 0, 'the first page ends at 200 entries');
     await more.click();
     const last = row(`item-${MANY_COUNT - 1}.txt`);
-    await eventually(async () => (await last.isVisible()) || (await page.keyboard.press('PageDown'), false), `item-${MANY_COUNT - 1}.txt in the view`, 90_000);
+    await eventually(
+      async () => (await last.isVisible()) || (await page.keyboard.press('PageDown'), false),
+      `item-${MANY_COUNT - 1}.txt in the view`,
+      90_000,
+    );
     await row('item-200.txt').waitFor({ state: 'attached' });
     assert.equal(await row('Load more…').count(), 0, 'nothing more to load');
   });

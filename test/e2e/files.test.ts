@@ -49,12 +49,20 @@ describe('Files: the sidebar, Upload… and Download… through the UI', () => {
     const labels = await tree().locator('.label-name').allInnerTexts();
     // Other suites add their own folders; the demo account's own entries keep their order.
     const demo = ['notes', 'photos', 'projects', 'README.md'];
-    assert.deepEqual(labels.filter((label) => demo.includes(label)), demo);
+    assert.deepEqual(
+      labels.filter((label) => demo.includes(label)),
+      demo,
+    );
     // Folders are the rows that can expand; at the top level none comes after a file.
     const kinds = await tree().evaluateAll((rows) =>
-      rows.filter((row) => row.getAttribute('aria-level') === '1').map((row) => (row.hasAttribute('aria-expanded') ? 'folder' : 'file')),
+      rows
+        .filter((row) => row.getAttribute('aria-level') === '1')
+        .map((row) => (row.hasAttribute('aria-expanded') ? 'folder' : 'file')),
     );
-    assert.ok(kinds.indexOf('file') > 0 && !kinds.slice(kinds.indexOf('file')).includes('folder'), `folders first: ${kinds.join(', ')}`);
+    assert.ok(
+      kinds.indexOf('file') > 0 && !kinds.slice(kinds.indexOf('file')).includes('folder'),
+      `folders first: ${kinds.join(', ')}`,
+    );
     const shot = await screenshot(page, 'files-sidebar');
     console.log(`      screenshot: ${shot}`);
   });
@@ -68,7 +76,10 @@ describe('Files: the sidebar, Upload… and Download… through the UI', () => {
     await page.keyboard.type('Edited from the e2e test. ');
     await page.keyboard.press('Control+S');
     const file = onServer('README.md');
-    await eventually(async () => (await fsp.readFile(file, 'utf8')).startsWith('Edited from the e2e test. # Welcome'), 'the saved bytes on the server');
+    await eventually(
+      async () => (await fsp.readFile(file, 'utf8')).startsWith('Edited from the e2e test. # Welcome'),
+      'the saved bytes on the server',
+    );
   });
 
   it('palette Upload… sends a local file to the chosen remote folder', async () => {
@@ -78,7 +89,10 @@ describe('Files: the sidebar, Upload… and Download… through the UI', () => {
     await answerFileDialog(page, local, 'Upload');
     await walkRemotePicker(page, [], 'Use this folder');
     await waitForNotification(page, /1 uploaded/);
-    const uploaded = await eventually(() => fs.existsSync(onServer('notes.md')) && onServer('notes.md'), 'notes.md on the server');
+    const uploaded = await eventually(
+      () => fs.existsSync(onServer('notes.md')) && onServer('notes.md'),
+      'notes.md on the server',
+    );
     assert.equal(await fsp.readFile(uploaded, 'utf8'), await fsp.readFile(local, 'utf8'));
   });
 
@@ -90,10 +104,12 @@ describe('Files: the sidebar, Upload… and Download… through the UI', () => {
     await answerFileDialog(page, dest, 'Download Here');
     await waitForNotification(page, /1 downloaded/);
     const downloaded = path.join(dest, 'index.html');
-    await eventually(() => fs.existsSync(downloaded), 'index.html in the workspace', 10_000).catch(async (error: Error) => {
-      const found = (await fsp.readdir(env().workspaceDir, { recursive: true })).join(', ');
-      throw new Error(`${error.message}; the workspace has: ${found}`);
-    });
+    await eventually(() => fs.existsSync(downloaded), 'index.html in the workspace', 10_000).catch(
+      async (error: Error) => {
+        const found = (await fsp.readdir(env().workspaceDir, { recursive: true })).join(', ');
+        throw new Error(`${error.message}; the workspace has: ${found}`);
+      },
+    );
     assert.match(await fsp.readFile(downloaded, 'utf8'), /Hello from GitShare/);
     assert.deepEqual(await fsp.readdir(dest), ['index.html'], 'no temporary file left');
   });

@@ -6,14 +6,25 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { GitShareClient } from '../../src/api/client';
-import { activeEditorText, colleague, eventually, leaveWindow, serverRequests, setUserSetting, turnOffAutoSave } from './liveWorkbench';
+import {
+  activeEditorText,
+  colleague,
+  eventually,
+  leaveWindow,
+  serverRequests,
+  setUserSetting,
+  turnOffAutoSave,
+} from './liveWorkbench';
 import { openPages, openWorkbench, runCommand, signInThroughUi, signOutThroughUi } from './workbench';
 
 describe('Live: editors and the Files view follow GitShare; Go to File', () => {
   let page: Page;
   let other: GitShareClient;
   const tree = () => page.locator('.part.sidebar .monaco-list-row');
-  const row = (label: string) => tree().filter({ hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
+  const row = (label: string) =>
+    tree()
+      .filter({ hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) })
+      .first();
   const activeTab = () => page.locator('.editor-group-container.active .tabs-container .tab.active');
 
   before(async () => {
@@ -21,7 +32,11 @@ describe('Live: editors and the Files view follow GitShare; Go to File', () => {
     openPages.add(page);
     other = await colleague();
     await other.writeFile('/live/follow.txt', Buffer.from('First version.\n'), undefined);
-    await other.writeFile('/archive/2025/quarter/quarterly-needle-report.md', Buffer.from('# Needle report\n\nThree levels deep.\n'), undefined);
+    await other.writeFile(
+      '/archive/2025/quarter/quarterly-needle-report.md',
+      Buffer.from('# Needle report\n\nThree levels deep.\n'),
+      undefined,
+    );
     await signInThroughUi(page);
     // The default is 10 seconds; the test's user settings make it 1 so the test is quick.
     await setUserSetting(page, 'gitshare.watch.interval', '1');
@@ -38,11 +53,18 @@ describe('Live: editors and the Files view follow GitShare; Go to File', () => {
     await page.locator('.part.activitybar .action-item a[aria-label^="GitShare"]').first().click();
     await row('live').click();
     await row('follow.txt').click();
-    await eventually(async () => (await activeEditorText(page)).includes('First version.'), 'follow.txt open in an editor');
+    await eventually(
+      async () => (await activeEditorText(page)).includes('First version.'),
+      'follow.txt open in an editor',
+    );
 
     await other.writeFile('/live/follow.txt', Buffer.from('Second version, from a colleague.\n'), undefined);
     // Interval 1 s: a few seconds allow for this machine's load.
-    await eventually(async () => (await activeEditorText(page)).includes('Second version, from a colleague.'), 'the new text in the editor', 15_000);
+    await eventually(
+      async () => (await activeEditorText(page)).includes('Second version, from a colleague.'),
+      'the new text in the editor',
+      15_000,
+    );
     assert.equal(await activeTab().evaluate((tab) => tab.classList.contains('dirty')), false, 'the editor is clean');
   });
 
@@ -53,12 +75,20 @@ describe('Live: editors and the Files view follow GitShare; Go to File', () => {
     await page.locator('.editor-group-container.active .editor-instance .monaco-editor').first().click();
     await page.keyboard.press('Control+End');
     await page.keyboard.type('My own edit.');
-    await eventually(async () => activeTab().evaluate((tab) => tab.classList.contains('dirty')), 'the tab to show unsaved changes', 10_000);
+    await eventually(
+      async () => activeTab().evaluate((tab) => tab.classList.contains('dirty')),
+      'the tab to show unsaved changes',
+      10_000,
+    );
 
     const checksBefore = await serverRequests('GET /api/v1/metadata');
     await other.writeFile('/live/follow.txt', Buffer.from('Third version, from a colleague.\n'), undefined);
     // Two more checks: at least one full round after the change.
-    await eventually(async () => (await serverRequests('GET /api/v1/metadata')) >= checksBefore + 2, 'two checks after the change', 15_000);
+    await eventually(
+      async () => (await serverRequests('GET /api/v1/metadata')) >= checksBefore + 2,
+      'two checks after the change',
+      15_000,
+    );
     const shown = await activeEditorText(page);
     assert.ok(shown.includes('My own edit.'), `the edit is still there: ${shown}`);
     assert.ok(!shown.includes('Third version'), 'a dirty editor is not reloaded under the person');
@@ -68,27 +98,42 @@ describe('Live: editors and the Files view follow GitShare; Go to File', () => {
     const question = page.locator('.monaco-dialog-box', { hasText: /changed on GitShare since you opened it/ }).first();
     await question.waitFor({ timeout: 30_000 });
     const { data } = await other.readFile('/live/follow.txt');
-    assert.equal(Buffer.from(data).toString(), 'Third version, from a colleague.\n', 'the colleague’s version is not overwritten');
+    assert.equal(
+      Buffer.from(data).toString(),
+      'Third version, from a colleague.\n',
+      'the colleague’s version is not overwritten',
+    );
 
     await question.locator('.monaco-button', { hasText: /^Compare$/ }).click();
     const diff = page.locator('.editor-group-container.active .monaco-diff-editor').first();
     await diff.waitFor({ timeout: 30_000 });
-    await eventually(async () => {
-      const text = (await diff.innerText()).replace(/\u00a0/g, ' ');
-      return text.includes('Third version, from a colleague.') && text.includes('My own edit.');
-    }, 'the comparison of both versions', 15_000);
+    await eventually(
+      async () => {
+        const text = (await diff.innerText()).replace(/\u00a0/g, ' ');
+        return text.includes('Third version, from a colleague.') && text.includes('My own edit.');
+      },
+      'the comparison of both versions',
+      15_000,
+    );
 
     // Leave the window clean for the next test: the person decides to keep the colleague's version.
     await runCommand(page, 'View: Close All Editors');
     const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: /Don't Save/ });
-    await dontSave.waitFor({ timeout: 10_000 }).then(() => dontSave.click()).catch(() => undefined);
+    await dontSave
+      .waitFor({ timeout: 10_000 })
+      .then(() => dontSave.click())
+      .catch(() => undefined);
   });
 
   it('a file added on GitShare appears in an expanded folder when the window gets focus back; selection and expansion stay', async () => {
     // An hour: only the return of focus can bring the new file in within this test.
     await setUserSetting(page, 'gitshare.watch.interval', '3600');
     await row('follow.txt').click();
-    await eventually(async () => (await row('follow.txt').getAttribute('aria-selected')) === 'true', 'follow.txt selected', 10_000);
+    await eventually(
+      async () => (await row('follow.txt').getAttribute('aria-selected')) === 'true',
+      'follow.txt selected',
+      10_000,
+    );
     const listingsBefore = await serverRequests('GET /api/v1/folders');
 
     const away = await leaveWindow(page);
@@ -110,16 +155,27 @@ describe('Live: editors and the Files view follow GitShare; Go to File', () => {
     // The first time, the account is indexed while the picker is open; the match appears when found.
     const match = page.getByRole('option', { name: /quarterly-needle-report\.md/ }).first();
     await match.waitFor({ timeout: 30_000 });
-    assert.match((await match.getAttribute('aria-label')) ?? '', /\/archive\/2025\/quarter/, 'the folder is shown beside the name');
+    assert.match(
+      (await match.getAttribute('aria-label')) ?? '',
+      /\/archive\/2025\/quarter/,
+      'the folder is shown beside the name',
+    );
     await page.keyboard.press('Enter');
-    await eventually(async () => (await activeEditorText(page)).includes('Three levels deep.'), 'the file open in an editor');
+    await eventually(
+      async () => (await activeEditorText(page)).includes('Three levels deep.'),
+      'the file open in an editor',
+    );
   });
 
   it('Reveal in GitShare View selects the active editor’s file in the Files view, its folders expanded', async () => {
     await runCommand(page, 'GitShare: Reveal in GitShare View');
     const revealed = row('quarterly-needle-report.md');
     await revealed.waitFor({ timeout: 30_000 });
-    await eventually(async () => (await revealed.getAttribute('aria-selected')) === 'true', 'the file selected in the view', 10_000);
+    await eventually(
+      async () => (await revealed.getAttribute('aria-selected')) === 'true',
+      'the file selected in the view',
+      10_000,
+    );
     for (const folder of ['archive', '2025', 'quarter']) {
       assert.equal(await row(folder).getAttribute('aria-expanded'), 'true', `${folder} expanded`);
     }

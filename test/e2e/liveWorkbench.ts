@@ -39,7 +39,11 @@ export async function setUserSetting(page: Page, key: string, value: string): Pr
   await input.press('Tab');
   // The Settings editor marks a setting "Modified" once it has written it to settings.json.
   await editor.locator(`.is-configured[data-key="${key}"]`).first().waitFor({ timeout: 10_000 });
-  await eventually(async () => (await input.inputValue()) === value, `${key} = ${value} in the Settings editor`, 10_000);
+  await eventually(
+    async () => (await input.inputValue()) === value,
+    `${key} = ${value} in the Settings editor`,
+    10_000,
+  );
   await page.keyboard.press('Control+W');
 }
 
@@ -84,7 +88,10 @@ export async function leaveWindow(page: Page): Promise<{ back(): Promise<void> }
     async back() {
       await other.close();
       await page.bringToFront();
-      await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+      await page
+        .locator('.monaco-workbench')
+        .click({ position: { x: 5, y: 5 } })
+        .catch(() => undefined);
       await eventually(async () => page.evaluate(hasFocus), 'the workbench to have focus again', 10_000);
       await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true }).catch(() => undefined);
       await cdp.detach().catch(() => undefined);

@@ -21,7 +21,20 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startRecordingProxy, type RecordingProxy } from '../proxy/recordingProxy';
 import { routeLabel } from '../server/faults';
 import { spawnServer, type SpawnedServer } from '../server/spawn';
-import { allowInBrowser, ensureSignedOut, env, eventually, openPages, openWorkbench, runCommand, screenshot, showFilesView, signOutThroughUi, startOwnWorkbench, waitForAccount } from './workbench';
+import {
+  allowInBrowser,
+  ensureSignedOut,
+  env,
+  eventually,
+  openPages,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  showFilesView,
+  signOutThroughUi,
+  startOwnWorkbench,
+  waitForAccount,
+} from './workbench';
 
 interface Stats {
   requests: Record<string, number>;
@@ -34,7 +47,10 @@ function request(url: string, method = 'GET', ca?: string): Promise<string> {
     const mod = target.protocol === 'https:' ? https : http;
     const req = mod.request(target, { method, ca, agent: false }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve(body));
+      res
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => (body += chunk))
+        .on('end', () => resolve(body));
     });
     req.once('error', reject);
     req.end();
@@ -74,7 +90,10 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
   const installedCas: string[] = [];
 
   const tree = () => page.locator('.part.sidebar .monaco-list-row');
-  const row = (label: string) => tree().filter({ hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
+  const row = (label: string) =>
+    tree()
+      .filter({ hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) })
+      .first();
 
   /**
    * Changes user settings as a person does: Preferences: Open User Settings (JSON), replace the
@@ -99,10 +118,20 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
     // Pasted, as typing (or insertText) gets brackets and quotes auto-closed.
-    await page.evaluate((value) => (globalThis as unknown as { navigator: { clipboard: { writeText(v: string): Promise<void> } } }).navigator.clipboard.writeText(value), text);
+    await page.evaluate(
+      (value) =>
+        (
+          globalThis as unknown as { navigator: { clipboard: { writeText(v: string): Promise<void> } } }
+        ).navigator.clipboard.writeText(value),
+      text,
+    );
     await page.keyboard.press('Control+V');
     await page.keyboard.press('Control+S');
-    await eventually(async () => (await fsp.readFile(env().settingsFile, 'utf8')).trim() === text, 'settings.json saved', 30_000).catch(async (error: Error) => {
+    await eventually(
+      async () => (await fsp.readFile(env().settingsFile, 'utf8')).trim() === text,
+      'settings.json saved',
+      30_000,
+    ).catch(async (error: Error) => {
       throw new Error(`${error.message}; it holds:\n${await fsp.readFile(env().settingsFile, 'utf8')}`);
     });
     // The floating editor keeps F1 to itself; Escape closes it.
@@ -117,7 +146,10 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
   async function startSignIn(): Promise<void> {
     await runCommand(page, 'GitShare: Sign In');
     const allow = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Allow$/ });
-    await allow.waitFor({ timeout: 15_000 }).then(() => allow.click()).catch(() => undefined);
+    await allow
+      .waitFor({ timeout: 15_000 })
+      .then(() => allow.click())
+      .catch(() => undefined);
   }
 
   /**
@@ -128,7 +160,10 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
     const popupPromise = page.context().waitForEvent('page', { timeout: 60_000 });
     await startSignIn();
     const openButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
-    await openButton.waitFor({ timeout: 30_000 }).then(() => openButton.click()).catch(() => undefined);
+    await openButton
+      .waitFor({ timeout: 30_000 })
+      .then(() => openButton.click())
+      .catch(() => undefined);
     const popup = await popupPromise;
     openPages.add(popup);
     try {
@@ -180,8 +215,12 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
 
   /** Waits for the next report tab and returns its text. */
   async function readReport(): Promise<string> {
-    const lines = page.locator('.editor-instance .view-lines', { hasText: /This\sreport\scontains\sno\stoken/ }).first();
-    await page.locator('.tabs-container .tab.active', { hasText: /GitShare Connection Check \d+\.txt/ }).waitFor({ timeout: 90_000 });
+    const lines = page
+      .locator('.editor-instance .view-lines', { hasText: /This\sreport\scontains\sno\stoken/ })
+      .first();
+    await page
+      .locator('.tabs-container .tab.active', { hasText: /GitShare Connection Check \d+\.txt/ })
+      .waitFor({ timeout: 90_000 });
     await lines.waitFor({ timeout: 30_000 });
     return (await lines.innerText()).replace(/\u00a0/g, ' ');
   }
@@ -206,7 +245,11 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
     await page.keyboard.press('Control+S');
     const file = serverFile(dataDir, 'README.md');
     assert.ok(file, 'README.md is on the server');
-    await eventually(async () => (await fsp.readFile(file, 'utf8')).startsWith(marker), 'the saved bytes on the server', 60_000);
+    await eventually(
+      async () => (await fsp.readFile(file, 'utf8')).startsWith(marker),
+      'the saved bytes on the server',
+      60_000,
+    );
     await runCommand(page, 'View: Close Editor');
   }
 
@@ -274,8 +317,21 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
       atProxy[label] = (atProxy[label] ?? 0) + 1;
     }
     // Every request of the extension that reached the server came through the proxy.
-    assert.deepEqual(Object.fromEntries(atServer.sort()), Object.fromEntries(Object.entries(atProxy).filter(([label]) => EXTENSION_ROUTE.test(label)).sort()));
-    for (const needed of ['POST /oauth2/token/', 'GET /api/v1/user', 'GET /api/v1/folders', 'GET /api/v1/files', 'PUT /api/v1/files']) {
+    assert.deepEqual(
+      Object.fromEntries(atServer.sort()),
+      Object.fromEntries(
+        Object.entries(atProxy)
+          .filter(([label]) => EXTENSION_ROUTE.test(label))
+          .sort(),
+      ),
+    );
+    for (const needed of [
+      'POST /oauth2/token/',
+      'GET /api/v1/user',
+      'GET /api/v1/folders',
+      'GET /api/v1/files',
+      'PUT /api/v1/files',
+    ]) {
       assert.ok((atProxy[needed] ?? 0) > 0, `${needed} went through the proxy: ${JSON.stringify(atProxy)}`);
     }
   });
@@ -293,15 +349,25 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
     const workspace = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-e2e-tls-workspace-'));
     dataDirs.push(workspace);
     // The browser trusting the test CA is the browser's business, not the extension's.
-    const own = await startOwnWorkbench('tls', { settings: { 'http.proxy': recording.url, 'gitshare.serverUrl': server.url }, ignoreHTTPSErrors: true });
+    const own = await startOwnWorkbench('tls', {
+      settings: { 'http.proxy': recording.url, 'gitshare.serverUrl': server.url },
+      ignoreHTTPSErrors: true,
+    });
     const sharedPage = page;
     try {
       page = await own.open(workspace);
       // A new window: wait, as a person would, until the GitShare view offers to sign in — then
       // the extension is loaded and its commands are in the palette.
       await showFilesView(page);
-      await page.locator('.part.sidebar .welcome-view-content', { hasText: /Sign in to GitShare/ }).first().waitFor({ timeout: 90_000 });
-      const report = await checkConnection(new RegExp(`${server.url.replace(/[.]/g, '\\.')} \\(from gitshare\\.serverUrl\\)[\\s\\S]*http\\.proxy: ${recording.url.replace(/[.]/g, '\\.')}`));
+      await page
+        .locator('.part.sidebar .welcome-view-content', { hasText: /Sign in to GitShare/ })
+        .first()
+        .waitFor({ timeout: 90_000 });
+      const report = await checkConnection(
+        new RegExp(
+          `${server.url.replace(/[.]/g, '\\.')} \\(from gitshare\\.serverUrl\\)[\\s\\S]*http\\.proxy: ${recording.url.replace(/[.]/g, '\\.')}`,
+        ),
+      );
       assert.match(report, /✔ TLS/);
       assert.match(report, /issuer GitShare Test CA/);
       assert.match(report, /Trusted/);
@@ -329,19 +395,28 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
       await own.stop();
       await removeCas();
     }
-    assert.ok(!fs.readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8').includes(server.ca.split('\n')[1]!), 'the test CA is gone from the system store');
+    assert.ok(
+      !fs.readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8').includes(server.ca.split('\n')[1]!),
+      'the test CA is gone from the system store',
+    );
   });
 
   it('https with a CA this computer does not trust: one clear message naming the server, Check Connection from it, and nothing sent', async () => {
     const server = await httpsServer();
     const host = new URL(server.url).host;
     await setSettings({ 'http.proxy': undefined, 'gitshare.serverUrl': server.url });
-    await checkConnection(new RegExp(`${server.url.replace(/[.]/g, '\\.')} \\(from gitshare\\.serverUrl\\)[\\s\\S]*http\\.proxy: \\(empty\\)`));
+    await checkConnection(
+      new RegExp(
+        `${server.url.replace(/[.]/g, '\\.')} \\(from gitshare\\.serverUrl\\)[\\s\\S]*http\\.proxy: \\(empty\\)`,
+      ),
+    );
     await runCommand(page, 'View: Close Editor');
     await resetStats(server.url, server.ca);
 
     await startSignIn();
-    const message = new RegExp(`certificate of the GitShare server ${host.replace(/[.]/g, '\\.')} is signed by a certificate authority this computer does not trust`);
+    const message = new RegExp(
+      `certificate of the GitShare server ${host.replace(/[.]/g, '\\.')} is signed by a certificate authority this computer does not trust`,
+    );
     const toast = await notification(message);
     const text = await toast.innerText();
     assert.match(text, /add it to the trusted certificates of this computer/);
@@ -350,7 +425,10 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
 
     // A click while the toast slides in can be lost; the toast closes once the button has run.
     for (let i = 0; i < 5 && (await toast.isVisible().catch(() => false)); i++) {
-      await toast.locator('.monaco-button', { hasText: 'Check Connection' }).click().catch(() => undefined);
+      await toast
+        .locator('.monaco-button', { hasText: 'Check Connection' })
+        .click()
+        .catch(() => undefined);
       await toast.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
     }
     const report = await readReport();

@@ -13,7 +13,15 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { signInAsUser } from '../server/signIn';
-import { env, openAccountsMenu, openPages, openWorkbench, runCommand, signInThroughUi, signOutThroughUi } from './workbench';
+import {
+  env,
+  openAccountsMenu,
+  openPages,
+  openWorkbench,
+  runCommand,
+  signInThroughUi,
+  signOutThroughUi,
+} from './workbench';
 
 /** A name the contract accepts, and that VS Code would render as a command link in a notification. */
 const LINK_NAME = '[Click me](command:workbench.action.openGlobalSettings)';
@@ -22,7 +30,10 @@ const FOLDER = 'seams-e2e';
 /** The API as the demo user, with the test's own OAuth client (never the extension's tokens). */
 async function serverApi(apiPath: string, init: RequestInit = {}): Promise<Response> {
   const { accessToken } = await signInAsUser(env().serverUrl, 'demo', 'demo', 'GitShare e2e tests');
-  return fetch(`${env().serverUrl}${apiPath}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${accessToken}` } });
+  return fetch(`${env().serverUrl}${apiPath}`, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${accessToken}` },
+  });
 }
 
 async function control(name: string, method: string, body?: unknown): Promise<void> {
@@ -43,7 +54,9 @@ describe('Security review: what another extension and a hostile file name can do
 
   /** The toast (or the notification center) that shows `text`, once it is there. */
   function toast(text: RegExp) {
-    return page.locator('.notification-toast, .notifications-center .notification-list-item', { hasText: text }).first();
+    return page
+      .locator('.notification-toast, .notifications-center .notification-list-item', { hasText: text })
+      .first();
   }
 
   /**
@@ -57,12 +70,17 @@ describe('Security review: what another extension and a hostile file name can do
     const wanted = folder + path.sep;
     const shows = `document.querySelector('.quick-input-widget input')?.value === ${JSON.stringify(wanted)}`;
     for (let attempt = 1; ; attempt++) {
-      await page.waitForFunction(`!!document.querySelector('.quick-input-widget input')?.value`, undefined, { timeout: 10_000 });
+      await page.waitForFunction(`!!document.querySelector('.quick-input-widget input')?.value`, undefined, {
+        timeout: 10_000,
+      });
       await input.fill(wanted);
       try {
         await page.waitForFunction(shows, undefined, { timeout: 3_000 });
         // It still shows the folder once its listing (here empty: only "..") has loaded.
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: '..' }).first().waitFor({ timeout: 10_000 });
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: '..' })
+          .first()
+          .waitFor({ timeout: 10_000 });
         await page.waitForFunction(shows, undefined, { timeout: 3_000 });
         break;
       } catch (error) {
@@ -88,7 +106,9 @@ describe('Security review: what another extension and a hostile file name can do
 
   after(async () => {
     await control('faults', 'DELETE').catch(() => undefined);
-    await serverApi(`/api/v1/files/${FOLDER}?recursive=true`, { method: 'DELETE' }).then((r) => r.body?.cancel()).catch(() => undefined);
+    await serverApi(`/api/v1/files/${FOLDER}?recursive=true`, { method: 'DELETE' })
+      .then((r) => r.body?.cancel())
+      .catch(() => undefined);
     await signOutThroughUi(page).catch(() => undefined);
     openPages.delete(page);
     await page.close();
@@ -117,7 +137,11 @@ describe('Security review: what another extension and a hostile file name can do
   it('a download of a file named like a command link fails: the summary shows the name as text and holds no link', async () => {
     // The file on GitShare, written with the test's own token.
     const remote = `/api/v1/files/${FOLDER}/${encodeURIComponent(LINK_NAME)}`;
-    const put = await serverApi(remote, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: 'hostile name, harmless bytes' });
+    const put = await serverApi(remote, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: 'hostile name, harmless bytes',
+    });
     assert.ok(put.ok, `PUT: HTTP ${put.status}`);
     await put.body?.cancel();
     const dest = path.join(env().workspaceDir, 'seams-downloads');
@@ -147,7 +171,10 @@ describe('Security review: what another extension and a hostile file name can do
     const summary = toast(/1 failed/);
     await summary.waitFor({ timeout: 90_000 });
     const message = summary.locator('.notification-list-item-message');
-    assert.ok(visible(await message.innerText()).includes(LINK_NAME), `the name shows literally: ${await message.innerText()}`);
+    assert.ok(
+      visible(await message.innerText()).includes(LINK_NAME),
+      `the name shows literally: ${await message.innerText()}`,
+    );
     assert.equal(await message.locator('a').count(), 0, 'no link in the message');
     assert.deepEqual(fs.readdirSync(dest), [], 'no half file left');
   });

@@ -1,6 +1,14 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { ensureSignedOut, openPages, openWorkbench, screenshot, serverStats, signInThroughUi, signOutThroughUi } from './workbench';
+import {
+  ensureSignedOut,
+  openPages,
+  openWorkbench,
+  screenshot,
+  serverStats,
+  signInThroughUi,
+  signOutThroughUi,
+} from './workbench';
 
 describe('Sign in from the Accounts menu', () => {
   let page: Page;
@@ -32,6 +40,9 @@ describe('Sign in from the Accounts menu', () => {
     const before = await serverStats();
     await signOutThroughUi(page);
     const after = await serverStats();
-    assert.ok(after.revocations > before.revocations, `a revocation reached the server (${before.revocations} → ${after.revocations})`);
+    assert.ok(
+      after.revocations > before.revocations,
+      `a revocation reached the server (${before.revocations} → ${after.revocations})`,
+    );
   });
 });

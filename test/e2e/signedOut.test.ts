@@ -19,9 +19,24 @@ import {
 } from './workbench';
 
 /** Commands that need an account: the palette must not offer them while signed out. */
-const NEEDS_ACCOUNT = ['GitShare: Upload…', 'GitShare: Download…', 'GitShare: Refresh', 'GitShare: New Folder…', 'GitShare: Add Folder to Workspace…'];
+const NEEDS_ACCOUNT = [
+  'GitShare: Upload…',
+  'GitShare: Download…',
+  'GitShare: Refresh',
+  'GitShare: New Folder…',
+  'GitShare: Add Folder to Workspace…',
+];
 /** Commands of the Files view's items: never in the palette (they need an item). */
-const ITEM_ONLY = ['Rename…', 'Delete', 'Copy Path', 'New File…', 'Upload Here…', 'Upload to GitShare…', 'Open', 'Load More'].map((t) => `GitShare: ${t}`);
+const ITEM_ONLY = [
+  'Rename…',
+  'Delete',
+  'Copy Path',
+  'New File…',
+  'Upload Here…',
+  'Upload to GitShare…',
+  'Open',
+  'Load More',
+].map((t) => `GitShare: ${t}`);
 
 describe('Signed out: the welcome view and the palette', () => {
   let page: Page;

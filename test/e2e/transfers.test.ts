@@ -51,7 +51,9 @@ async function clearFaults(): Promise<void> {
 }
 
 async function serverRequests(route: string): Promise<number> {
-  const stats = (await (await fetch(`${env().serverUrl}/__test__/stats`)).json()) as { requests: Record<string, number> };
+  const stats = (await (await fetch(`${env().serverUrl}/__test__/stats`)).json()) as {
+    requests: Record<string, number>;
+  };
   return stats.requests[route] ?? 0;
 }
 
@@ -92,7 +94,10 @@ describe('Transfers: folders through the dialogs and the picker, and Cancel', ()
     await answerFileDialog(page, local, 'Upload');
     await walkRemotePicker(page, ['projects'], 'Use this folder');
     await waitForNotification(page, /3 uploaded/);
-    await eventually(() => fs.existsSync(onServer('projects/e2e-folder-up/sub/deeper/c.bin')), 'the folder on the server');
+    await eventually(
+      () => fs.existsSync(onServer('projects/e2e-folder-up/sub/deeper/c.bin')),
+      'the folder on the server',
+    );
     assert.deepEqual(await tree(onServer('projects/e2e-folder-up')), await tree(local));
   });
 
@@ -106,7 +111,10 @@ describe('Transfers: folders through the dialogs and the picker, and Cancel', ()
     await waitForNotification(page, new RegExp(`(^|\\s)${Object.keys(expected).length} downloaded`));
     assert.deepEqual(await fsp.readdir(dest), ['projects']);
     assert.deepEqual(await tree(path.join(dest, 'projects')), expected);
-    assert.ok(Object.keys(expected).includes('website/index.html') && Object.keys(expected).includes('e2e-folder-up/sub/deeper/c.bin'));
+    assert.ok(
+      Object.keys(expected).includes('website/index.html') &&
+        Object.keys(expected).includes('e2e-folder-up/sub/deeper/c.bin'),
+    );
   });
 
   it('Cancel on a download in progress leaves nothing in the destination', async () => {
@@ -121,7 +129,10 @@ describe('Transfers: folders through the dialogs and the picker, and Cancel', ()
     await runCommand(page, 'GitShare: Download…');
     await walkRemotePicker(page, ['e2e-transfer', 'big.bin']);
     await answerFileDialog(page, dest, 'Download Here');
-    await eventually(async () => (await serverRequests('GET /api/v1/files')) > gets, 'the download request at the server');
+    await eventually(
+      async () => (await serverRequests('GET /api/v1/files')) > gets,
+      'the download request at the server',
+    );
     await cancelTransfer(/Downloading from GitShare/);
     assert.deepEqual(await fsp.readdir(dest), [], 'no file and no temporary file in the destination');
     await clearFaults();
@@ -144,7 +155,10 @@ describe('Transfers: folders through the dialogs and the picker, and Cancel', ()
     const overwrite = quickPickRowNamed(page, 'Overwrite');
     await overwrite.waitFor({ timeout: 30_000 });
     await overwrite.click();
-    await eventually(async () => (await serverRequests('PUT /api/v1/files')) > puts, 'the upload request at the server');
+    await eventually(
+      async () => (await serverRequests('PUT /api/v1/files')) > puts,
+      'the upload request at the server',
+    );
     await cancelTransfer(/Uploading to GitShare/);
     assert.ok((await fsp.readFile(remote)).equals(original), 'the GitShare file is as it was');
     assert.deepEqual(serverTempFiles(), [], 'no upload temp file left on the server');

@@ -28,13 +28,19 @@ describe('Getting started walkthrough', function () {
     await runCommand(page, 'Developer: Reset Welcome Page Walkthrough Progress');
     // Show (not toggle) the Explorer, so the Files view is hidden.
     await runCommand(page, 'View: Show Explorer');
-    await page.locator('.part.sidebar .composite.title', { hasText: /Explorer/i }).first().waitFor();
+    await page
+      .locator('.part.sidebar .composite.title', { hasText: /Explorer/i })
+      .first()
+      .waitFor();
 
     await runCommand(page, 'Welcome: Open Walkthrough...');
     const option = page.getByRole('option', { name: /Get Started with GitShare/ });
     await option.waitFor({ timeout: 30_000 });
     await option.click();
-    await page.locator('.gettingStartedContainer', { hasText: 'Get Started with GitShare' }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.gettingStartedContainer', { hasText: 'Get Started with GitShare' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     for (const title of ['Set your GitShare server', 'Sign in', 'Open the Files view', 'Upload a file']) {
       await page.locator('.getting-started-step .step-title', { hasText: title }).first().waitFor();
     }

@@ -50,10 +50,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Opens the workbench on the test folder (or a workspace file) in a new tab and waits until it is usable. */
 export async function openWorkbench(inContext?: BrowserContext, workspaceFile?: string): Promise<Page> {
   const { browser, vscodeUrl, workspaceDir } = env();
-  const context = inContext ?? browser.contexts()[0] ?? (await browser.newContext({ viewport: { width: 1400, height: 900 } }));
+  const context =
+    inContext ?? browser.contexts()[0] ?? (await browser.newContext({ viewport: { width: 1400, height: 900 } }));
   const page = await context.newPage();
   // The test folder, or a .code-workspace file when one is given.
-  await page.goto(`${vscodeUrl}/?${workspaceFile ? `workspace=${encodeURIComponent(workspaceFile)}` : `folder=${encodeURIComponent(workspaceDir)}`}`);
+  await page.goto(
+    `${vscodeUrl}/?${workspaceFile ? `workspace=${encodeURIComponent(workspaceFile)}` : `folder=${encodeURIComponent(workspaceDir)}`}`,
+  );
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.part.activitybar').waitFor({ timeout: 60_000 });
   // The extension host is up once the status bar shows its items.
@@ -68,7 +71,10 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await input.waitFor();
   await input.fill(`>${title}`);
   // Choose the row named exactly `title` (the palette may rank a longer title first), by its accessible name.
-  const row = page.locator('.quick-input-widget').getByRole('option', { name: new RegExp(`^${escapeRegExp(title)}(,|$)`) }).first();
+  const row = page
+    .locator('.quick-input-widget')
+    .getByRole('option', { name: new RegExp(`^${escapeRegExp(title)}(,|$)`) })
+    .first();
   await row.waitFor({ timeout: 30_000 });
   await row.click();
 }
@@ -114,9 +120,17 @@ export async function signInThroughUi(page: Page, username = 'demo', password = 
  * external-site prompt, GitShare's sign-in and consent pages in the new tab,
  * back to VS Code. Resolves when the Accounts menu shows the account.
  */
-export async function completeSignIn(page: Page, start: () => Promise<void>, username = 'demo', password = 'demo'): Promise<void> {
+export async function completeSignIn(
+  page: Page,
+  start: () => Promise<void>,
+  username = 'demo',
+  password = 'demo',
+): Promise<void> {
   let popup: Page | undefined;
-  const popupPromise = page.context().waitForEvent('page', { timeout: 90_000 }).then((tab) => (popup = tab));
+  const popupPromise = page
+    .context()
+    .waitForEvent('page', { timeout: 90_000 })
+    .then((tab) => (popup = tab));
   await start();
   // Until the browser tab opens, answer what VS Code asks on the way, as a person would:
   // "The extension 'GitShare' wants to sign in using GitShare." (Allow) when a command asks
@@ -216,7 +230,11 @@ export async function signOutThroughUi(page: Page, username = 'demo'): Promise<v
       // The mouse path to the submenu can close it under the pointer; go by keyboard instead,
       // as a keyboard user would: into the submenu, down to Sign Out, Enter.
       await page.keyboard.press('ArrowRight');
-      for (let i = 0; i < 5 && !(await signOut.evaluate((el) => el.closest('.action-item')?.classList.contains('focused') ?? false)); i++) {
+      for (
+        let i = 0;
+        i < 5 && !(await signOut.evaluate((el) => el.closest('.action-item')?.classList.contains('focused') ?? false));
+        i++
+      ) {
         await page.keyboard.press('ArrowDown');
       }
       await page.keyboard.press('Enter');
@@ -267,7 +285,11 @@ export function pause(ms: number): Promise<void> {
 }
 
 /** Polls `probe` until it returns something truthy; throws naming `what` after `timeoutMs`. */
-export async function eventually<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -303,7 +325,9 @@ export function onServer(relative: string, userId = 1, dataDir = env().serverDat
 /** The server's upload temp files left anywhere in an account folder (there must be none). */
 export function serverTempFiles(userId = 1, dataDir = env().serverDataDir): string[] {
   const root = accountDir(userId, dataDir);
-  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((name) => path.basename(name).startsWith('.gitshare-upload-'));
+  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((name) =>
+    path.basename(name).startsWith('.gitshare-upload-'),
+  );
 }
 
 /** Clicks the GitShare icon in the activity bar and waits for the Files view. */
@@ -324,7 +348,9 @@ export function filesRows(page: Page) {
 
 /** The Files view's row labelled exactly `label`; `within` narrows to rows whose aria-label also names a level. */
 export function filesRow(page: Page, label: string) {
-  return filesRows(page).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+  return filesRows(page)
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
+    .first();
 }
 
 /**
@@ -371,10 +397,13 @@ export async function contextMenu(page: Page, row: ReturnType<Page['locator']>, 
   await entry.waitFor({ timeout: 30_000 });
   for (let attempt = 0; ; attempt++) {
     await entry.click().catch(() => undefined);
-    const closed = await menu.first().waitFor({ state: 'detached', timeout: 1_500 }).then(
-      () => true,
-      () => false,
-    );
+    const closed = await menu
+      .first()
+      .waitFor({ state: 'detached', timeout: 1_500 })
+      .then(
+        () => true,
+        () => false,
+      );
     if (closed) {
       return;
     }
@@ -410,10 +439,15 @@ export async function answerInputBox(page: Page, value: string, prompt?: RegExp)
 
 /** The names the simple file dialog lists now ("..", "notes.md", "photos/" → "photos"). */
 async function dialogNames(page: Page): Promise<string[]> {
-  const labels = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').evaluateAll((rows) =>
-    rows.map((row) => row.getAttribute('aria-label') ?? ''),
+  const labels = await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
+  return labels.map((label) =>
+    label
+      .replace(/[\\/]$/, '')
+      .split(/,\s/)[0]!
+      .trim(),
   );
-  return labels.map((label) => label.replace(/[\\/]$/, '').split(/,\s/)[0]!.trim());
 }
 
 /**
@@ -449,22 +483,28 @@ export async function answerFileDialog(page: Page, target: string, okLabel: stri
     }
     // Accept only when the dialog shows what was typed, with no other row chosen (a chosen
     // folder row, "..", would be opened instead of accepting the typed path).
-    const ready = await eventually(async () => {
-      if ((await input.inputValue()) !== wanted || JSON.stringify((await dialogNames(page)).sort()) !== listed) {
-        return false;
-      }
-      const chosen = (await focused.count()) ? await focused.first().getAttribute('aria-label') : null;
-      return chosen === null || (!isFolder && chosen.split(/,\s/)[0]!.trim() === name);
-    }, `the file dialog to show ${wanted}`, 10_000).catch(() => false);
+    const ready = await eventually(
+      async () => {
+        if ((await input.inputValue()) !== wanted || JSON.stringify((await dialogNames(page)).sort()) !== listed) {
+          return false;
+        }
+        const chosen = (await focused.count()) ? await focused.first().getAttribute('aria-label') : null;
+        return chosen === null || (!isFolder && chosen.split(/,\s/)[0]!.trim() === name);
+      },
+      `the file dialog to show ${wanted}`,
+      10_000,
+    ).catch(() => false);
     if (!ready) {
       continue;
     }
     // Enter keeps the focus in the box (a click on the button moves it, and the list may then choose "..").
     await page.keyboard.press('Enter');
     // Done when the dialog closes or the next question takes its place (it has no such button).
-    const done = await eventually(async () => !(await widget.isVisible()) || !(await okButton.isVisible()), `the file dialog to accept ${wanted}`, 15_000).catch(
-      () => false,
-    );
+    const done = await eventually(
+      async () => !(await widget.isVisible()) || !(await okButton.isVisible()),
+      `the file dialog to accept ${wanted}`,
+      15_000,
+    ).catch(() => false);
     if (done) {
       return;
     }
@@ -511,7 +551,11 @@ export async function clearNotifications(page: Page): Promise<void> {
     return;
   }
   await runCommand(page, 'Notifications: Clear All Notifications');
-  await eventually(async () => (await page.locator('.notification-toast').count()) === 0, 'the notifications to close', 10_000);
+  await eventually(
+    async () => (await page.locator('.notification-toast').count()) === 0,
+    'the notifications to close',
+    10_000,
+  );
 }
 
 /** A quick-pick row whose label (icons aside) is `label`, and whose description matches `description` when given. */
@@ -554,7 +598,11 @@ export async function collapseFilesView(page: Page): Promise<void> {
   const collapse = page.locator('.part.sidebar .title-actions .action-label[aria-label^="Collapse All"]').first();
   await collapse.waitFor({ timeout: 10_000 });
   await collapse.click();
-  await eventually(async () => (await page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').count()) === 0, 'every folder collapsed', 10_000);
+  await eventually(
+    async () => (await page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').count()) === 0,
+    'every folder collapsed',
+    10_000,
+  );
 }
 
 /** The names of the commands the palette offers for `query` (e.g. "GitShare:"). */
@@ -567,13 +615,19 @@ export async function paletteCommands(page: Page, query: string): Promise<string
   await rows.first().waitFor({ timeout: 30_000 });
   // The list is filtered as the text arrives: read it once two looks agree.
   let previous = '';
-  const names = await eventually(async () => {
-    const now = await rows.evaluateAll((all) => all.map((row) => (row.getAttribute('aria-label') ?? '').split(', ')[0]!.trim()));
-    const key = JSON.stringify(now);
-    const stable = key === previous;
-    previous = key;
-    return stable && now;
-  }, 'the palette list to settle', 10_000);
+  const names = await eventually(
+    async () => {
+      const now = await rows.evaluateAll((all) =>
+        all.map((row) => (row.getAttribute('aria-label') ?? '').split(', ')[0]!.trim()),
+      );
+      const key = JSON.stringify(now);
+      const stable = key === previous;
+      previous = key;
+      return stable && now;
+    },
+    'the palette list to settle',
+    10_000,
+  );
   await page.keyboard.press('Escape');
   return names;
 }
@@ -591,7 +645,10 @@ export interface OwnWorkbench {
 
 /** The .vsix runE2e.ts packaged for this run. */
 function packagedVsix(): string {
-  const { name, version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
   return path.join(repoRoot, `${name}-${version}.vsix`);
 }
 
@@ -604,8 +661,16 @@ export async function startOwnWorkbench(
   const sandbox = makeSandbox(`e2e-${label}`);
   await installExtension(install, sandbox, packagedVsix());
   const log = fs.createWriteStream(path.join(outputDir, `e2e-code-server-${label}.log`));
-  const server = await startCodeServer(install, { sandbox, settings: options.settings, workspaceTrust: options.workspaceTrust, log: (line) => log.write(line + '\n') });
-  const context = await env().browser.newContext({ viewport: { width: 1400, height: 900 }, ignoreHTTPSErrors: options.ignoreHTTPSErrors });
+  const server = await startCodeServer(install, {
+    sandbox,
+    settings: options.settings,
+    workspaceTrust: options.workspaceTrust,
+    log: (line) => log.write(line + '\n'),
+  });
+  const context = await env().browser.newContext({
+    viewport: { width: 1400, height: 900 },
+    ignoreHTTPSErrors: options.ignoreHTTPSErrors,
+  });
   return {
     url: server.url,
     userDataDir: server.userDataDir,

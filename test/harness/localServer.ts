@@ -27,6 +27,15 @@ export async function startLocalServer(dataDir: string, extraArgs: string[] = []
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const server = require(serverModulePath) as ServerModule;
   // 127.0.0.2: code-server rewrites links to 127.0.0.1/localhost through its /proxy/, which mangles redirect_uri.
-  const running = await server.spawnServer(['--host', '127.0.0.2', '--port', '0', '--data', dataDir, '--faults', ...extraArgs]);
+  const running = await server.spawnServer([
+    '--host',
+    '127.0.0.2',
+    '--port',
+    '0',
+    '--data',
+    dataDir,
+    '--faults',
+    ...extraArgs,
+  ]);
   return { url: running.url, dataDir, close: () => running.close() };
 }

@@ -11,7 +11,27 @@ const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 // --no-dependencies: everything the extension needs at run time is in the esbuild bundle.
 // Relative links in README.md (the screenshot) resolve against the repository.
 const base = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).repository.url.replace(/\.git$/, '');
-execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out, '--baseContentUrl', `${base}/raw/main`, '--baseImagesUrl', `${base}/raw/main`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync(
+  process.execPath,
+  [
+    vsce,
+    'package',
+    '--no-dependencies',
+    '--out',
+    out,
+    '--baseContentUrl',
+    `${base}/raw/main`,
+    '--baseImagesUrl',
+    `${base}/raw/main`,
+  ],
+  { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+);
 const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
 console.log(`Packaged ${path.relative(root, out)}: ${(fs.statSync(out).size / 1024).toFixed(1)} KB`);
-console.log(listing.trim().split('\n').map((line) => `  ${line}`).join('\n'));
+console.log(
+  listing
+    .trim()
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n'),
+);

@@ -46,7 +46,12 @@ function killQuietly(pid: number | undefined, signal: NodeJS.Signals): void {
 }
 
 /** Resolves with the first match of `pattern` in the child's output, or rejects when it exits first or after the timeout. */
-export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number, label: string): Promise<RegExpMatchArray> {
+export function waitForOutput(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs: number,
+  label: string,
+): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const onData = (chunk: Buffer) => {

@@ -66,7 +66,11 @@ export function recordRun(runner: Mocha.Runner, files: number): { result(): Laye
  * passed, save the skips named in allowedPending.json; a layer that planned no test, or loaded
  * fewer test files than there are, ran hollow.
  */
-export function judgeLayer(result: LayerResult, expectedFiles: number, allowed: Record<string, string> = readAllowedPending()): string[] {
+export function judgeLayer(
+  result: LayerResult,
+  expectedFiles: number,
+  allowed: Record<string, string> = readAllowedPending(),
+): string[] {
   const problems: string[] = [];
   if (result.failures > 0) {
     problems.push(`${result.failures} failed`);
@@ -80,7 +84,8 @@ export function judgeLayer(result: LayerResult, expectedFiles: number, allowed: 
   const notAllowed = result.pendingTitles.filter((title) => !(title in allowed));
   if (notAllowed.length > 0) {
     problems.push(
-      `${notAllowed.length} skipped (pending) test(s) not in ${path.relative(repoRoot, allowedPendingFile)}:\n` + notAllowed.map((title) => `    - ${title}`).join('\n'),
+      `${notAllowed.length} skipped (pending) test(s) not in ${path.relative(repoRoot, allowedPendingFile)}:\n` +
+        notAllowed.map((title) => `    - ${title}`).join('\n'),
     );
   }
   const ran = result.passes + result.failures + result.pendingTitles.length;
@@ -96,7 +101,9 @@ export function finishLayer(layer: string, result: LayerResult, expectedFiles: n
   const problems = judgeLayer(result, expectedFiles);
   writeLayerResult(layer, { ...result, problems });
   const filtered = result.grep ? ` (only tests matching GITSHARE_TEST_GREP=${result.grep})` : '';
-  console.log(`${layer}: ${result.passes} passed, ${result.failures} failed, ${result.pending} pending of ${result.total}${filtered}`);
+  console.log(
+    `${layer}: ${result.passes} passed, ${result.failures} failed, ${result.pending} pending of ${result.total}${filtered}`,
+  );
   for (const problem of problems.filter((p) => p !== `${result.failures} failed`)) {
     console.error(`${layer} FAILED: ${problem}`);
   }

@@ -18,8 +18,14 @@ import { clearLayerResult, finishLayer, LayerResult, recordRun } from './results
 import { findTests } from './testFiles';
 
 function packageExtension(): string {
-  execFileSync(process.execPath, [path.join(repoRoot, 'esbuild.mjs'), '--production'], { cwd: repoRoot, stdio: 'inherit' });
-  execFileSync(process.execPath, [path.join(repoRoot, 'test', 'harness', 'package.mjs')], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [path.join(repoRoot, 'esbuild.mjs'), '--production'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
+  execFileSync(process.execPath, [path.join(repoRoot, 'test', 'harness', 'package.mjs')], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const { name, version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   return path.join(repoRoot, `${name}-${version}.vsix`);
 }
@@ -33,7 +39,10 @@ function packageOtherExtension(): string {
   const out = path.join(outputDir, 'other-extension.vsix');
   fs.mkdirSync(outputDir, { recursive: true });
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', out], { cwd: fixture, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', out], {
+    cwd: fixture,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return out;
 }
 
@@ -72,9 +81,21 @@ async function main(): Promise<number> {
     });
     console.log(`Local GitShare server: ${server.url}; code-server: ${codeServer.url}`);
     await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    setEnvironment({ browser, vscodeUrl: codeServer.url, serverUrl: server.url, serverDataDir: server.dataDir, workspaceDir, settingsFile: path.join(codeServer.userDataDir, 'User', 'settings.json') });
+    setEnvironment({
+      browser,
+      vscodeUrl: codeServer.url,
+      serverUrl: server.url,
+      serverDataDir: server.dataDir,
+      workspaceDir,
+      settingsFile: path.join(codeServer.userDataDir, 'User', 'settings.json'),
+    });
 
-    const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: 'spec', grep: process.env.GITSHARE_TEST_GREP || undefined });
+    const mocha = new Mocha({
+      ui: 'bdd',
+      timeout: 120_000,
+      reporter: 'spec',
+      grep: process.env.GITSHARE_TEST_GREP || undefined,
+    });
     mocha.rootHooks({
       async afterEach(this: Mocha.Context) {
         if (this.currentTest?.state !== 'failed') {

@@ -17,7 +17,15 @@ import { ensureCodeServer, makeSandbox, RunningCodeServer, startCodeServer } fro
 import { LocalServer, startLocalServer } from './localServer';
 import { cleanupOnSignals } from './processes';
 import { outputDir, repoRoot } from './paths';
-import { BEGIN_MARKER, clearLayerResult, finishLayer, LayerResult, RESULT_MARKER, SETUP_FAILED_MARKER, writeLayerResult } from './results';
+import {
+  BEGIN_MARKER,
+  clearLayerResult,
+  finishLayer,
+  LayerResult,
+  RESULT_MARKER,
+  SETUP_FAILED_MARKER,
+  writeLayerResult,
+} from './results';
 import { findTests } from './testFiles';
 
 const TIMEOUT_MS = Number(process.env.GITSHARE_INTEGRATION_TIMEOUT_MS ?? 15 * 60_000);
@@ -107,14 +115,24 @@ async function main(): Promise<number> {
     if (outcome === 'timeout' || outcome !== 0) {
       const shot = path.join(outputDir, 'integration-failure.png');
       await page.screenshot({ path: shot }).catch(() => undefined);
-      console.error(`Screenshot of the workbench: ${shot}; its log: ${path.join(outputDir, 'integration-workbench.log')}`);
+      console.error(
+        `Screenshot of the workbench: ${shot}; its log: ${path.join(outputDir, 'integration-workbench.log')}`,
+      );
     }
     if (outcome === 'timeout') {
       console.error(`Integration tests did not finish within ${TIMEOUT_MS / 1000} s.`);
       return 1;
     }
     if (setupFailure) {
-      writeLayerResult('integration', { passes: 0, failures: 0, pending: 0, total: 0, pendingTitles: [], files: 0, problems: [setupFailure] });
+      writeLayerResult('integration', {
+        passes: 0,
+        failures: 0,
+        pending: 0,
+        total: 0,
+        pendingTitles: [],
+        files: 0,
+        problems: [setupFailure],
+      });
       return 1;
     }
     if (!result) {

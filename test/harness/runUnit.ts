@@ -6,7 +6,12 @@ import { clearLayerResult, finishLayer, recordRun } from './results';
 import { findTests } from './testFiles';
 
 clearLayerResult('unit');
-const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, reporter: 'spec', grep: process.env.GITSHARE_TEST_GREP || undefined });
+const mocha = new Mocha({
+  ui: 'bdd',
+  timeout: 20_000,
+  reporter: 'spec',
+  grep: process.env.GITSHARE_TEST_GREP || undefined,
+});
 const files = findTests(path.join(repoRoot, 'out', 'test', 'unit'));
 for (const file of files) {
   mocha.addFile(file);

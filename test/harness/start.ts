@@ -84,13 +84,26 @@ async function main(): Promise<void> {
   const workspace = path.join(profile, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
 
-  console.log(`GitShare server: ${server.url}   (account: demo, password: demo; data in ${path.relative(repoRoot, dataDir)}/)`);
+  console.log(
+    `GitShare server: ${server.url}   (account: demo, password: demo; data in ${path.relative(repoRoot, dataDir)}/)`,
+  );
   if (desktop) {
     const { userDataDir, extensionsDir } = sandboxDirs(profile);
     writeUserSettings(userDataDir, server.url);
-    const code = spawn('code', ['--wait', '--new-window', `--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`, `--extensionDevelopmentPath=${repoRoot}`, workspace], {
-      stdio: 'inherit',
-    });
+    const code = spawn(
+      'code',
+      [
+        '--wait',
+        '--new-window',
+        `--user-data-dir=${userDataDir}`,
+        `--extensions-dir=${extensionsDir}`,
+        `--extensionDevelopmentPath=${repoRoot}`,
+        workspace,
+      ],
+      {
+        stdio: 'inherit',
+      },
+    );
     running.push({ what: 'VS Code', stop: async () => void code.kill('SIGTERM') });
     code.on('error', (error) => {
       console.error(`npm start failed: could not run code: ${error.message}`);
@@ -117,7 +130,9 @@ async function main(): Promise<void> {
   const payload = [['extensionDevelopmentPath', `vscode-remote://${codeServer.authority}${repoRoot}`]];
   const why = process.argv.includes('--code-server') ? '--code-server' : 'No `code` on PATH';
   console.log(`${why}: VS Code runs as code-server. Open this URL in a browser:\n`);
-  console.log(`  ${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}\n`);
+  console.log(
+    `  ${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}\n`,
+  );
   console.log('Then GitShare in the activity bar → Sign in (demo / demo). Ctrl-C stops everything.');
 }
 

@@ -15,6 +15,14 @@ export function requirementsFor(purpose: 'start' | 'test' | 'bench'): Requiremen
 export function dpkgInstalled(pkg: string): boolean;
 export function isPresent(req: Requirement): boolean;
 export function missing(requirements: readonly Requirement[]): Requirement[];
-export function installMethod(options?: { uid?: number; hasApt?: boolean; sudoWorks?: () => boolean; allowed?: boolean }): InstallMethod;
+export function installMethod(options?: {
+  uid?: number;
+  hasApt?: boolean;
+  sudoWorks?: () => boolean;
+  allowed?: boolean;
+}): InstallMethod;
 export function manualInstruction(packages: readonly string[], kind: InstallMethod['kind']): string;
-export function ensureSystemDeps(requirements: readonly Requirement[], options?: { log?: (line: string) => void; method?: InstallMethod }): string | null;
+export function ensureSystemDeps(
+  requirements: readonly Requirement[],
+  options?: { log?: (line: string) => void; method?: InstallMethod },
+): string | null;

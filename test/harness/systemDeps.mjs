@@ -19,7 +19,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const installLog = path.join(root, '.test-output', 'install.log');
 
 /** code-server's install is cached here (see codeServer.ts); its build tools are needed only until then. */
-const codeServerPackage = path.join(root, '.cache', 'vscode', 'code-server', 'node_modules', 'code-server', 'package.json');
+const codeServerPackage = path.join(
+  root,
+  '.cache',
+  'vscode',
+  'code-server',
+  'node_modules',
+  'code-server',
+  'package.json',
+);
 
 /**
  * @typedef {object} Requirement
@@ -139,7 +147,15 @@ function appendLog(text) {
 function aptGet(prefix, args) {
   // Another apt-get (an unattended upgrade, a second checkout's npm test) may hold dpkg's lock:
   // wait for it a while instead of failing at once.
-  const [command, ...rest] = [...prefix, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-o', 'DPkg::Lock::Timeout=300', ...args];
+  const [command, ...rest] = [
+    ...prefix,
+    'env',
+    'DEBIAN_FRONTEND=noninteractive',
+    'apt-get',
+    '-o',
+    'DPkg::Lock::Timeout=300',
+    ...args,
+  ];
   appendLog(`\n$ ${[command, ...rest].join(' ')}\n`);
   const fd = fs.openSync(installLog, 'a');
   try {
@@ -168,7 +184,9 @@ export function ensureSystemDeps(requirements, { log = (line) => console.log(lin
     return `Missing system packages:\n${reasons}\n${manualInstruction(packages, how.kind)}\nthen run the command again.`;
   }
   const relLog = path.relative(process.cwd(), installLog) || installLog;
-  log(`Installing Debian packages: ${packages.join(' ')} (apt-get${how.kind === 'sudo' ? ' through sudo' : ''}; log: ${relLog})…`);
+  log(
+    `Installing Debian packages: ${packages.join(' ')} (apt-get${how.kind === 'sudo' ? ' through sudo' : ''}; log: ${relLog})…`,
+  );
   appendLog(`\n=== ${new Date().toISOString()} installing ${packages.join(' ')}\n`);
   // A fresh machine may have no package lists yet: update once when the first try fails.
   let ok = aptGet(how.prefix, ['install', '-y', '-q', ...packages]);
@@ -190,7 +208,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const requested = process.env.GITSHARE_SYSTEM_DEPS;
   // GITSHARE_SYSTEM_DEPS=pkg,pkg (dpkg names) replaces the list: how the harness's own test asks
   // for a package that is not installed without touching the real ones.
-  const requirements = requested ? requested.split(',').filter(Boolean).map((pkg) => ({ pkg, why: 'asked for in GITSHARE_SYSTEM_DEPS', dpkg: true })) : requirementsFor(purpose);
+  const requirements = requested
+    ? requested
+        .split(',')
+        .filter(Boolean)
+        .map((pkg) => ({ pkg, why: 'asked for in GITSHARE_SYSTEM_DEPS', dpkg: true }))
+    : requirementsFor(purpose);
   const message = ensureSystemDeps(requirements);
   if (message) {
     console.error(message);

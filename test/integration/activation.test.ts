@@ -25,7 +25,10 @@ describe('Activation in a real VS Code', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     await extension.activate();
     const logs = allLogs();
-    assert.ok(logs.some(({ file }) => /exthost/i.test(file)), `an extension host log among ${logs.map((l) => l.file).join(', ')}`);
+    assert.ok(
+      logs.some(({ file }) => /exthost/i.test(file)),
+      `an extension host log among ${logs.map((l) => l.file).join(', ')}`,
+    );
     const offending = logs.filter(({ text }) => /navigator is now a global/i.test(text)).map(({ file }) => file);
     assert.deepEqual(offending, []);
   });

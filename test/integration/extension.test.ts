@@ -21,7 +21,13 @@ describe('The extension in a real VS Code', () => {
 
   it('returns only the test API (in ExtensionMode.Test; nothing in normal use)', async () => {
     const api = await activateForTest();
-    assert.deepEqual(Object.keys(api).sort(), ['accounts', 'clearShownErrors', 'filesViewLabels', 'setInteraction', 'shownErrors']);
+    assert.deepEqual(Object.keys(api).sort(), [
+      'accounts',
+      'clearShownErrors',
+      'filesViewLabels',
+      'setInteraction',
+      'shownErrors',
+    ]);
     // Signed in, its accounts are names only: test/integration/files/files.test.ts.
   });
 });

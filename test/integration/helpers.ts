@@ -9,7 +9,11 @@ import { authorizeAsUser } from '../server/browser';
 import { signInAsUser } from '../server/signIn';
 
 /** Resolves with the first truthy value `probe` gives, polling every 100 ms; rejects after `timeoutMs`. */
-export function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+export function until<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const tick = async () => {
@@ -32,7 +36,6 @@ export function until<T>(probe: () => T | undefined | Promise<T | undefined>, wh
   });
 }
 
-
 export const serverUrl = process.env.GITSHARE_TEST_SERVER_URL ?? '';
 export const SCOPES = ['files:read', 'files:write'];
 
@@ -46,7 +49,9 @@ export async function activateForTest(): Promise<GitShareTestApi> {
   if (!api) {
     throw new Error('GitShare returned no test API: is the extension host in ExtensionMode.Test?');
   }
-  await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, serverUrl, vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration(SETTINGS_SECTION)
+    .update(Settings.serverUrl, serverUrl, vscode.ConfigurationTarget.Global);
   return api;
 }
 
@@ -60,7 +65,11 @@ export interface SignInSeen {
  * Puts `fake` in front of the real UI for the duration of `body`: the questions
  * it answers never reach a dialog. Questions it leaves out reach the real UI.
  */
-export async function withAnswers<T>(api: GitShareTestApi, fake: Partial<Interaction>, body: () => Promise<T>): Promise<T> {
+export async function withAnswers<T>(
+  api: GitShareTestApi,
+  fake: Partial<Interaction>,
+  body: () => Promise<T>,
+): Promise<T> {
   api.setInteraction(fake);
   try {
     return await body();
@@ -74,7 +83,10 @@ export async function withAnswers<T>(api: GitShareTestApi, fake: Partial<Interac
  * the browser (played by authorizeAsUser through the server's real pages)
  * shows the code, and the code prompt receives it.
  */
-export async function signInWithCode(api: GitShareTestApi, seen: SignInSeen = { authorizeUrls: [], codes: [] }): Promise<AccountSummary> {
+export async function signInWithCode(
+  api: GitShareTestApi,
+  seen: SignInSeen = { authorizeUrls: [], codes: [] },
+): Promise<AccountSummary> {
   await signOutAll(api);
   let code: Promise<string> | undefined;
   const asked: string[] = [];
@@ -96,7 +108,12 @@ export async function signInWithCode(api: GitShareTestApi, seen: SignInSeen = { 
       api.clearShownErrors();
       await vscode.commands.executeCommand(Commands.signInWithCode);
       if (api.shownErrors().length) {
-        throw new Error(`Sign-in failed: ${api.shownErrors().map((e) => e.message).join(' | ')}`);
+        throw new Error(
+          `Sign-in failed: ${api
+            .shownErrors()
+            .map((e) => e.message)
+            .join(' | ')}`,
+        );
       }
       await until(() => api.accounts().length > 0, 'a signed-in account');
     },
@@ -130,7 +147,9 @@ export async function signOutAll(api: GitShareTestApi | undefined): Promise<void
 export async function sessionToken(): Promise<string> {
   const session = await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true });
   if (!session) {
-    throw new Error('VS Code hands GitShare\'s session to this test only after a sign-in through the Accounts menu (the auth suite)');
+    throw new Error(
+      "VS Code hands GitShare's session to this test only after a sign-in through the Accounts menu (the auth suite)",
+    );
   }
   return session.accessToken;
 }
@@ -144,7 +163,9 @@ let serverClient: Promise<string> | undefined;
  */
 export async function serverToken(renew = false): Promise<string> {
   if (renew || !serverClient) {
-    serverClient = signInAsUser(serverUrl, 'demo', 'demo', 'GitShare integration tests').then((client) => client.accessToken);
+    serverClient = signInAsUser(serverUrl, 'demo', 'demo', 'GitShare integration tests').then(
+      (client) => client.accessToken,
+    );
   }
   return serverClient;
 }
@@ -152,7 +173,10 @@ export async function serverToken(renew = false): Promise<string> {
 /** `fetch` on the server's API as the demo user (the test's own token), once more with a new token after a 401. */
 export async function serverFetch(apiPath: string, init: RequestInit = {}): Promise<Response> {
   const attempt = async (token: string) =>
-    fetch(`${serverUrl}${apiPath}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
+    fetch(`${serverUrl}${apiPath}`, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+    });
   const response = await attempt(await serverToken());
   if (response.status !== 401) {
     return response;

@@ -12,12 +12,12 @@ export const REFRESH_TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
  * (`--seed-only`: all false); each one missing answers 404 and is left out of the discovery document.
  */
 export interface ServerExtras {
-	/** RFC 8414 `/.well-known/oauth-authorization-server`. */
-	readonly discovery: boolean;
-	/** RFC 7591 `POST /oauth2/register/` (and its `DELETE`). */
-	readonly registration: boolean;
-	/** RFC 7009 `POST /oauth2/revoke_token/`. */
-	readonly revocation: boolean;
+  /** RFC 8414 `/.well-known/oauth-authorization-server`. */
+  readonly discovery: boolean;
+  /** RFC 7591 `POST /oauth2/register/` (and its `DELETE`). */
+  readonly registration: boolean;
+  /** RFC 7009 `POST /oauth2/revoke_token/`. */
+  readonly revocation: boolean;
 }
 
 export const ALL_EXTRAS: ServerExtras = { discovery: true, registration: true, revocation: true };
@@ -25,21 +25,21 @@ export const SEED_ONLY: ServerExtras = { discovery: false, registration: false, 
 
 /** What the route modules share. One per running server; nothing module-global. */
 export interface ServerContext {
-	readonly store: Store;
-	readonly sessions: SessionStore;
-	readonly faults: FaultInjector | undefined;
-	readonly dataDir: string;
-	readonly filesRoot: string;
-	readonly maxUploadBytes: number;
-	/** A request body that sends nothing for this long fails with 408 (0 = never). */
-	readonly uploadIdleTimeoutMs: number;
-	/** Serializes the commit step of uploads per target path. */
-	readonly uploadLocks: PathLocks;
-	/** The origin, known once the socket listens; also the OAuth issuer. */
-	issuer: string;
-	/** Lifetime of access tokens issued from now on. */
-	tokenTtlSeconds: number;
-	stats: ServerStats;
-	/** The contract's extras this server offers; a missing one answers 404. */
-	readonly extras: ServerExtras;
+  readonly store: Store;
+  readonly sessions: SessionStore;
+  readonly faults: FaultInjector | undefined;
+  readonly dataDir: string;
+  readonly filesRoot: string;
+  readonly maxUploadBytes: number;
+  /** A request body that sends nothing for this long fails with 408 (0 = never). */
+  readonly uploadIdleTimeoutMs: number;
+  /** Serializes the commit step of uploads per target path. */
+  readonly uploadLocks: PathLocks;
+  /** The origin, known once the socket listens; also the OAuth issuer. */
+  issuer: string;
+  /** Lifetime of access tokens issued from now on. */
+  tokenTtlSeconds: number;
+  stats: ServerStats;
+  /** The contract's extras this server offers; a missing one answers 404. */
+  readonly extras: ServerExtras;
 }

@@ -5,26 +5,32 @@ import type { Response } from 'express';
  * Handlers throw it; the error middleware in `app.ts` renders it.
  */
 export class HttpError extends Error {
-	constructor(
-		readonly status: number,
-		readonly code: string,
-		message: string,
-		readonly headers: Readonly<Record<string, string>> = {},
-	) {
-		super(message);
-		this.name = 'HttpError';
-	}
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
 }
 
-export function sendJsonError(res: Response, status: number, code: string, message: string, headers: Readonly<Record<string, string>> = {}): void {
-	if (res.headersSent) {
-		res.destroy();
-		return;
-	}
-	for (const [name, value] of Object.entries(headers)) {
-		res.setHeader(name, value);
-	}
-	res.status(status).json({ error: code, message });
+export function sendJsonError(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    res.setHeader(name, value);
+  }
+  res.status(status).json({ error: code, message });
 }
 
 export const badRequest = (code: string, message: string): HttpError => new HttpError(400, code, message);

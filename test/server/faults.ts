@@ -21,182 +21,193 @@ import { HttpError } from './errors';
 export type FaultKind = '429' | '503' | 'stall' | 'cut';
 
 export interface FaultSpec {
-	readonly kind: FaultKind;
-	readonly count?: number;
-	readonly retryAfter?: number;
-	readonly afterBytes?: number;
-	readonly match?: string;
-	readonly target?: 'request' | 'response';
+  readonly kind: FaultKind;
+  readonly count?: number;
+  readonly retryAfter?: number;
+  readonly afterBytes?: number;
+  readonly match?: string;
+  readonly target?: 'request' | 'response';
 }
 
 export interface ServerStats {
-	requests: Record<string, number>;
-	tokenRequests: { authorization_code: number; refresh_token: number; [grantType: string]: number };
-	revocations: number;
-	faultsInjected: number;
+  requests: Record<string, number>;
+  tokenRequests: { authorization_code: number; refresh_token: number; [grantType: string]: number };
+  revocations: number;
+  faultsInjected: number;
 }
 
 /** Mirrors the HTTP control API under `/__test__/`. */
 export interface ServerControl {
-	addFault(fault: FaultSpec): void;
-	clearFaults(): void;
-	stats(): ServerStats;
-	resetStats(): void;
-	setTokenTtl(seconds: number): void;
-	expireAccessTokens(): void;
-	/** Makes every unused authorization code expired now (to test `invalid_grant` for old codes). */
-	expireAuthorizationCodes(): void;
+  addFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  stats(): ServerStats;
+  resetStats(): void;
+  setTokenTtl(seconds: number): void;
+  expireAccessTokens(): void;
+  /** Makes every unused authorization code expired now (to test `invalid_grant` for old codes). */
+  expireAuthorizationCodes(): void;
 }
 
 export function emptyStats(): ServerStats {
-	return { requests: {}, tokenRequests: { authorization_code: 0, refresh_token: 0 }, revocations: 0, faultsInjected: 0 };
+  return {
+    requests: {},
+    tokenRequests: { authorization_code: 0, refresh_token: 0 },
+    revocations: 0,
+    faultsInjected: 0,
+  };
 }
 
 /** The route template a request belongs to, for counting (`GET /api/v1/files`). */
 export function routeLabel(method: string, path: string): string {
-	const prefixes = ['/api/v1/metadata', '/api/v1/folders', '/api/v1/files', '/oauth2/register'];
-	for (const prefix of prefixes) {
-		if (path === prefix || path.startsWith(prefix + '/')) {
-			return `${method} ${prefix}`;
-		}
-	}
-	return `${method} ${path}`;
+  const prefixes = ['/api/v1/metadata', '/api/v1/folders', '/api/v1/files', '/oauth2/register'];
+  for (const prefix of prefixes) {
+    if (path === prefix || path.startsWith(prefix + '/')) {
+      return `${method} ${prefix}`;
+    }
+  }
+  return `${method} ${path}`;
 }
 
 interface QueuedFault {
-	readonly spec: FaultSpec;
-	remaining: number;
+  readonly spec: FaultSpec;
+  remaining: number;
 }
 
 export function validateFault(body: unknown): FaultSpec {
-	const bad = (message: string): HttpError => new HttpError(400, 'invalid_request', message);
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-		throw bad('Expected a JSON object.');
-	}
-	const b = body as Record<string, unknown>;
-	if (b.kind !== '429' && b.kind !== '503' && b.kind !== 'stall' && b.kind !== 'cut') {
-		throw bad('kind must be "429", "503", "stall" or "cut".');
-	}
-	const optionalCount = (name: string): number | undefined => {
-		const value = b[name];
-		if (value === undefined) {
-			return undefined;
-		}
-		if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-			throw bad(`${name} must be a non-negative integer.`);
-		}
-		return value;
-	};
-	if (b.match !== undefined && typeof b.match !== 'string') {
-		throw bad('match must be a string.');
-	}
-	if (b.target !== undefined && b.target !== 'request' && b.target !== 'response') {
-		throw bad('target must be "request" or "response".');
-	}
-	return {
-		kind: b.kind,
-		count: optionalCount('count') ?? 1,
-		retryAfter: optionalCount('retryAfter'),
-		afterBytes: optionalCount('afterBytes'),
-		match: b.match as string | undefined,
-		target: b.target as 'request' | 'response' | undefined,
-	};
+  const bad = (message: string): HttpError => new HttpError(400, 'invalid_request', message);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw bad('Expected a JSON object.');
+  }
+  const b = body as Record<string, unknown>;
+  if (b.kind !== '429' && b.kind !== '503' && b.kind !== 'stall' && b.kind !== 'cut') {
+    throw bad('kind must be "429", "503", "stall" or "cut".');
+  }
+  const optionalCount = (name: string): number | undefined => {
+    const value = b[name];
+    if (value === undefined) {
+      return undefined;
+    }
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      throw bad(`${name} must be a non-negative integer.`);
+    }
+    return value;
+  };
+  if (b.match !== undefined && typeof b.match !== 'string') {
+    throw bad('match must be a string.');
+  }
+  if (b.target !== undefined && b.target !== 'request' && b.target !== 'response') {
+    throw bad('target must be "request" or "response".');
+  }
+  return {
+    kind: b.kind,
+    count: optionalCount('count') ?? 1,
+    retryAfter: optionalCount('retryAfter'),
+    afterBytes: optionalCount('afterBytes'),
+    match: b.match as string | undefined,
+    target: b.target as 'request' | 'response' | undefined,
+  };
 }
 
 function matches(spec: FaultSpec, method: string, path: string): boolean {
-	if (!spec.match) {
-		return true;
-	}
-	const m = /^([A-Z]+)\s+(.*)$/.exec(spec.match.trim());
-	if (m) {
-		return m[1] === method && path.startsWith(m[2]!);
-	}
-	return path.startsWith(spec.match.trim());
+  if (!spec.match) {
+    return true;
+  }
+  const m = /^([A-Z]+)\s+(.*)$/.exec(spec.match.trim());
+  if (m) {
+    return m[1] === method && path.startsWith(m[2]!);
+  }
+  return path.startsWith(spec.match.trim());
 }
 
 function hasBody(req: Request): boolean {
-	const length = req.headers['content-length'];
-	return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 export class FaultInjector {
-	private queue: QueuedFault[] = [];
-	private readonly stalled = new Set<Response>();
+  private queue: QueuedFault[] = [];
+  private readonly stalled = new Set<Response>();
 
-	add(spec: FaultSpec): void {
-		this.queue.push({ spec, remaining: spec.count ?? 1 });
-	}
+  add(spec: FaultSpec): void {
+    this.queue.push({ spec, remaining: spec.count ?? 1 });
+  }
 
-	clear(): void {
-		this.queue = [];
-	}
+  clear(): void {
+    this.queue = [];
+  }
 
-	/** Destroys stalled connections (on server close). */
-	releaseStalled(): void {
-		for (const res of this.stalled) {
-			res.destroy();
-		}
-		this.stalled.clear();
-	}
+  /** Destroys stalled connections (on server close). */
+  releaseStalled(): void {
+    for (const res of this.stalled) {
+      res.destroy();
+    }
+    this.stalled.clear();
+  }
 
-	private take(method: string, path: string): FaultSpec | undefined {
-		const index = this.queue.findIndex(q => q.remaining > 0 && matches(q.spec, method, path));
-		if (index < 0) {
-			return undefined;
-		}
-		const queued = this.queue[index]!;
-		queued.remaining--;
-		if (queued.remaining <= 0) {
-			this.queue.splice(index, 1);
-		}
-		return queued.spec;
-	}
+  private take(method: string, path: string): FaultSpec | undefined {
+    const index = this.queue.findIndex((q) => q.remaining > 0 && matches(q.spec, method, path));
+    if (index < 0) {
+      return undefined;
+    }
+    const queued = this.queue[index]!;
+    queued.remaining--;
+    if (queued.remaining <= 0) {
+      this.queue.splice(index, 1);
+    }
+    return queued.spec;
+  }
 
-	middleware(onInjected: () => void) {
-		return (req: Request, res: Response, next: NextFunction): void => {
-			if (req.path.startsWith('/__test__/')) {
-				next();
-				return;
-			}
-			const spec = this.take(req.method, req.path);
-			if (!spec) {
-				next();
-				return;
-			}
-			onInjected();
-			switch (spec.kind) {
-				case '429':
-					res.status(429).set('Retry-After', String(spec.retryAfter ?? 1)).set('Connection', 'close')
-						.json({ error: 'rate_limited', message: 'Too many requests (injected fault).' });
-					return;
-				case '503':
-					if (spec.retryAfter !== undefined) {
-						res.set('Retry-After', String(spec.retryAfter));
-					}
-					res.status(503).set('Connection', 'close').json({ error: 'unavailable', message: 'Service unavailable (injected fault).' });
-					return;
-				case 'stall':
-					this.stalled.add(res);
-					res.on('close', () => this.stalled.delete(res));
-					return;
-				case 'cut': {
-					const afterBytes = spec.afterBytes ?? 0;
-					const target = spec.target ?? (hasBody(req) ? 'request' : 'response');
-					if (afterBytes === 0) {
-						req.socket.destroy();
-						return;
-					}
-					if (target === 'request') {
-						cutRequestAfter(req, afterBytes);
-					} else {
-						cutResponseAfter(res, afterBytes);
-					}
-					next();
-					return;
-				}
-			}
-		};
-	}
+  middleware(onInjected: () => void) {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      if (req.path.startsWith('/__test__/')) {
+        next();
+        return;
+      }
+      const spec = this.take(req.method, req.path);
+      if (!spec) {
+        next();
+        return;
+      }
+      onInjected();
+      switch (spec.kind) {
+        case '429':
+          res
+            .status(429)
+            .set('Retry-After', String(spec.retryAfter ?? 1))
+            .set('Connection', 'close')
+            .json({ error: 'rate_limited', message: 'Too many requests (injected fault).' });
+          return;
+        case '503':
+          if (spec.retryAfter !== undefined) {
+            res.set('Retry-After', String(spec.retryAfter));
+          }
+          res
+            .status(503)
+            .set('Connection', 'close')
+            .json({ error: 'unavailable', message: 'Service unavailable (injected fault).' });
+          return;
+        case 'stall':
+          this.stalled.add(res);
+          res.on('close', () => this.stalled.delete(res));
+          return;
+        case 'cut': {
+          const afterBytes = spec.afterBytes ?? 0;
+          const target = spec.target ?? (hasBody(req) ? 'request' : 'response');
+          if (afterBytes === 0) {
+            req.socket.destroy();
+            return;
+          }
+          if (target === 'request') {
+            cutRequestAfter(req, afterBytes);
+          } else {
+            cutResponseAfter(res, afterBytes);
+          }
+          next();
+          return;
+        }
+      }
+    };
+  }
 }
 
 /**
@@ -204,74 +215,74 @@ export class FaultInjector {
  * listening for 'data', so the handler still consumes the body with backpressure.
  */
 function cutRequestAfter(req: Request, limit: number): void {
-	let seen = 0;
-	const push = req.push.bind(req);
-	req.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
-		if (chunk === null || req.destroyed) {
-			return push(chunk, encoding);
-		}
-		const buf = chunk as Buffer;
-		if (seen + buf.length >= limit) {
-			const keep = buf.subarray(0, limit - seen);
-			seen = limit;
-			const result = keep.length > 0 ? push(keep) : true;
-			setImmediate(() => req.socket.destroy());
-			return result;
-		}
-		seen += buf.length;
-		return push(chunk, encoding);
-	};
+  let seen = 0;
+  const push = req.push.bind(req);
+  req.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+    if (chunk === null || req.destroyed) {
+      return push(chunk, encoding);
+    }
+    const buf = chunk as Buffer;
+    if (seen + buf.length >= limit) {
+      const keep = buf.subarray(0, limit - seen);
+      seen = limit;
+      const result = keep.length > 0 ? push(keep) : true;
+      setImmediate(() => req.socket.destroy());
+      return result;
+    }
+    seen += buf.length;
+    return push(chunk, encoding);
+  };
 }
 
 /** Sends at most `limit` response-body bytes, then destroys the connection. */
 function cutResponseAfter(res: Response, limit: number): void {
-	let sent = 0;
-	const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
-	const end = res.end.bind(res) as (...args: unknown[]) => Response;
-	const cut = (): void => {
-		// Let the bytes already written reach the socket, then reset.
-		setImmediate(() => res.socket?.destroy());
-	};
-	const clip = (chunk: unknown): Buffer | undefined => {
-		if (chunk === undefined || chunk === null || typeof chunk === 'function') {
-			return undefined;
-		}
-		return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-	};
-	(res as unknown as { write: unknown }).write = (chunk: unknown, ...rest: unknown[]): boolean => {
-		const buf = clip(chunk);
-		if (!buf) {
-			return write(chunk, ...rest);
-		}
-		if (sent + buf.length >= limit) {
-			const keep = buf.subarray(0, limit - sent);
-			sent = limit;
-			if (keep.length > 0) {
-				write(keep);
-			}
-			cut();
-			return false;
-		}
-		sent += buf.length;
-		return write(buf, ...rest);
-	};
-	(res as unknown as { end: unknown }).end = (chunk?: unknown, ...rest: unknown[]): Response => {
-		const buf = clip(chunk);
-		if (buf) {
-			if (sent + buf.length >= limit) {
-				const keep = buf.subarray(0, limit - sent);
-				sent = limit;
-				if (!res.headersSent) {
-					res.flushHeaders();
-				}
-				if (keep.length > 0) {
-					write(keep);
-				}
-				cut();
-				return res;
-			}
-			sent += buf.length;
-		}
-		return end(chunk, ...rest);
-	};
+  let sent = 0;
+  const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  const cut = (): void => {
+    // Let the bytes already written reach the socket, then reset.
+    setImmediate(() => res.socket?.destroy());
+  };
+  const clip = (chunk: unknown): Buffer | undefined => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') {
+      return undefined;
+    }
+    return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+  };
+  (res as unknown as { write: unknown }).write = (chunk: unknown, ...rest: unknown[]): boolean => {
+    const buf = clip(chunk);
+    if (!buf) {
+      return write(chunk, ...rest);
+    }
+    if (sent + buf.length >= limit) {
+      const keep = buf.subarray(0, limit - sent);
+      sent = limit;
+      if (keep.length > 0) {
+        write(keep);
+      }
+      cut();
+      return false;
+    }
+    sent += buf.length;
+    return write(buf, ...rest);
+  };
+  (res as unknown as { end: unknown }).end = (chunk?: unknown, ...rest: unknown[]): Response => {
+    const buf = clip(chunk);
+    if (buf) {
+      if (sent + buf.length >= limit) {
+        const keep = buf.subarray(0, limit - sent);
+        sent = limit;
+        if (!res.headersSent) {
+          res.flushHeaders();
+        }
+        if (keep.length > 0) {
+          write(keep);
+        }
+        cut();
+        return res;
+      }
+      sent += buf.length;
+    }
+    return end(chunk, ...rest);
+  };
 }

@@ -29,81 +29,87 @@ export const SESSION_COOKIE = 'gitshare_session';
 const SESSION_LIFETIME_MS = 8 * 60 * 60 * 1000;
 
 export interface Session {
-	readonly id: string;
-	readonly csrf: string;
-	readonly userId: number | undefined;
-	readonly expiresAt: number;
+  readonly id: string;
+  readonly csrf: string;
+  readonly userId: number | undefined;
+  readonly expiresAt: number;
 }
 
 /** Browser sessions, in memory: a restart signs the person out of the pages (tokens survive). */
 export class SessionStore {
-	private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new Map<string, Session>();
 
-	find(req: Request): Session | undefined {
-		const id = readCookie(req.headers.cookie, SESSION_COOKIE);
-		const session = id === undefined ? undefined : this.sessions.get(id);
-		if (session && session.expiresAt < Date.now()) {
-			this.sessions.delete(session.id);
-			return undefined;
-		}
-		return session;
-	}
+  find(req: Request): Session | undefined {
+    const id = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const session = id === undefined ? undefined : this.sessions.get(id);
+    if (session && session.expiresAt < Date.now()) {
+      this.sessions.delete(session.id);
+      return undefined;
+    }
+    return session;
+  }
 
-	findOrCreate(req: Request, res: Response): Session {
-		return this.find(req) ?? this.create(res, undefined);
-	}
+  findOrCreate(req: Request, res: Response): Session {
+    return this.find(req) ?? this.create(res, undefined);
+  }
 
-	/** A new session (new id and csrf); used on sign-in so a planted cookie is worthless. */
-	create(res: Response, userId: number | undefined, previous?: Session): Session {
-		if (previous) {
-			this.sessions.delete(previous.id);
-		}
-		const session: Session = {
-			id: randomBytes(24).toString('base64url'),
-			csrf: randomBytes(24).toString('base64url'),
-			userId,
-			expiresAt: Date.now() + SESSION_LIFETIME_MS,
-		};
-		if (this.sessions.size > 10_000) {
-			const now = Date.now();
-			for (const [id, old] of this.sessions) {
-				if (old.expiresAt < now) {
-					this.sessions.delete(id);
-				}
-			}
-		}
-		this.sessions.set(session.id, session);
-		res.append('Set-Cookie', `${SESSION_COOKIE}=${session.id}; Path=/oauth2/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_LIFETIME_MS / 1000}`);
-		return session;
-	}
+  /** A new session (new id and csrf); used on sign-in so a planted cookie is worthless. */
+  create(res: Response, userId: number | undefined, previous?: Session): Session {
+    if (previous) {
+      this.sessions.delete(previous.id);
+    }
+    const session: Session = {
+      id: randomBytes(24).toString('base64url'),
+      csrf: randomBytes(24).toString('base64url'),
+      userId,
+      expiresAt: Date.now() + SESSION_LIFETIME_MS,
+    };
+    if (this.sessions.size > 10_000) {
+      const now = Date.now();
+      for (const [id, old] of this.sessions) {
+        if (old.expiresAt < now) {
+          this.sessions.delete(id);
+        }
+      }
+    }
+    this.sessions.set(session.id, session);
+    res.append(
+      'Set-Cookie',
+      `${SESSION_COOKIE}=${session.id}; Path=/oauth2/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_LIFETIME_MS / 1000}`,
+    );
+    return session;
+  }
 
-	csrfMatches(session: Session, submitted: unknown): boolean {
-		if (typeof submitted !== 'string') {
-			return false;
-		}
-		const a = Buffer.from(session.csrf);
-		const b = Buffer.from(submitted);
-		return a.length === b.length && timingSafeEqual(a, b);
-	}
+  csrfMatches(session: Session, submitted: unknown): boolean {
+    if (typeof submitted !== 'string') {
+      return false;
+    }
+    const a = Buffer.from(session.csrf);
+    const b = Buffer.from(submitted);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
 }
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
-	for (const part of (header ?? '').split(';')) {
-		const eq = part.indexOf('=');
-		if (eq > 0 && part.slice(0, eq).trim() === name) {
-			return part.slice(eq + 1).trim();
-		}
-	}
-	return undefined;
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      return part.slice(eq + 1).trim();
+    }
+  }
+  return undefined;
 }
 
 export function escapeHtml(value: string): string {
-	return value.replace(/[&<>"']/g, ch => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' })[ch]!);
+  return value.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
 }
 
 const SCOPE_WORDS: Readonly<Record<string, string>> = {
-	'files:read': 'See your files and folders, and download them (files:read)',
-	'files:write': 'Create, change, move and delete your files and folders (files:write)',
+  'files:read': 'See your files and folders, and download them (files:read)',
+  'files:write': 'Create, change, move and delete your files and folders (files:write)',
 };
 
 const CSS = `
@@ -116,7 +122,7 @@ button:focus,input:focus{outline:3px solid #0366d6;outline-offset:1px}
 .muted{color:#57606a}`;
 
 function layout(title: string, body: string): string {
-	return `<!DOCTYPE html>
+  return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -134,17 +140,20 @@ ${body}
 }
 
 export function sendPage(res: Response, status: number, html: string): void {
-	res.status(status)
-		.set('Content-Type', 'text/html; charset=utf-8')
-		.set('Cache-Control', 'no-store')
-		.set('X-Frame-Options', 'DENY')
-		.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-		.set('Referrer-Policy', 'no-referrer')
-		.send(html);
+  res
+    .status(status)
+    .set('Content-Type', 'text/html; charset=utf-8')
+    .set('Cache-Control', 'no-store')
+    .set('X-Frame-Options', 'DENY')
+    .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+    .set('Referrer-Policy', 'no-referrer')
+    .send(html);
 }
 
 export function signInPage(action: string, clientName: string, csrf: string, error?: string): string {
-	return layout('Sign in', `<h1>Sign in to GitShare</h1>
+  return layout(
+    'Sign in',
+    `<h1>Sign in to GitShare</h1>
 <p><strong>${escapeHtml(clientName)}</strong> wants to use your GitShare account. Sign in to continue.</p>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="${escapeHtml(action)}">
@@ -154,12 +163,22 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <label for="password">Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
-</form>`);
+</form>`,
+  );
 }
 
-export function consentPage(action: string, clientName: string, username: string, scopes: readonly string[], destination: string, csrf: string): string {
-	const items = scopes.map(scope => `<li>${escapeHtml(SCOPE_WORDS[scope] ?? scope)}</li>`).join('\n');
-	return layout('Allow access', `<h1>Allow <span id="client-name">${escapeHtml(clientName)}</span> to use your GitShare account?</h1>
+export function consentPage(
+  action: string,
+  clientName: string,
+  username: string,
+  scopes: readonly string[],
+  destination: string,
+  csrf: string,
+): string {
+  const items = scopes.map((scope) => `<li>${escapeHtml(SCOPE_WORDS[scope] ?? scope)}</li>`).join('\n');
+  return layout(
+    'Allow access',
+    `<h1>Allow <span id="client-name">${escapeHtml(clientName)}</span> to use your GitShare account?</h1>
 <p class="muted">Signed in as <strong>${escapeHtml(username)}</strong>.</p>
 <p>${escapeHtml(clientName)} will be able to:</p>
 <ul id="scopes">
@@ -170,23 +189,33 @@ ${items}
 <input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
 <button type="submit" name="decision" value="allow">Allow</button>
 <button type="submit" name="decision" value="deny">Deny</button>
-</form>`);
+</form>`,
+  );
 }
 
 export function codePage(clientName: string, code: string): string {
-	return layout('Your code', `<h1>Copy this code into ${escapeHtml(clientName)}</h1>
+  return layout(
+    'Your code',
+    `<h1>Copy this code into ${escapeHtml(clientName)}</h1>
 <p>Copy the code below and paste it into <strong>${escapeHtml(clientName)}</strong> to finish signing in. It works once and expires in 10 minutes.</p>
 <p><code id="code">${escapeHtml(code)}</code></p>
-<p class="muted">You can close this page afterwards.</p>`);
+<p class="muted">You can close this page afterwards.</p>`,
+  );
 }
 
 export function deniedPage(clientName: string): string {
-	return layout('Access denied', `<h1>Access denied</h1>
-<p>You did not allow <strong>${escapeHtml(clientName)}</strong> to use your GitShare account. You can close this page.</p>`);
+  return layout(
+    'Access denied',
+    `<h1>Access denied</h1>
+<p>You did not allow <strong>${escapeHtml(clientName)}</strong> to use your GitShare account. You can close this page.</p>`,
+  );
 }
 
 export function errorPage(title: string, message: string): string {
-	return layout(title, `<h1>${escapeHtml(title)}</h1>
+  return layout(
+    title,
+    `<h1>${escapeHtml(title)}</h1>
 <p class="error" role="alert">${escapeHtml(message)}</p>
-<p class="muted">Go back to the application and try signing in again.</p>`);
+<p class="muted">Go back to the application and try signing in again.</p>`,
+  );
 }

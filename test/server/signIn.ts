@@ -18,11 +18,20 @@ export interface SignedInClient {
   readonly refreshToken: string;
 }
 
-export async function signInAsUser(serverUrl: string, username = 'demo', password = 'demo', clientName = 'GitShare tests'): Promise<SignedInClient> {
+export async function signInAsUser(
+  serverUrl: string,
+  username = 'demo',
+  password = 'demo',
+  clientName = 'GitShare tests',
+): Promise<SignedInClient> {
   const registration = await fetch(`${serverUrl}/oauth2/register/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_name: clientName, redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'client_secret_post' }),
+    body: JSON.stringify({
+      client_name: clientName,
+      redirect_uris: [REDIRECT_URI],
+      token_endpoint_auth_method: 'client_secret_post',
+    }),
   });
   if (registration.status !== 201) {
     throw new Error(`register: HTTP ${registration.status} ${await registration.text()}`);
@@ -61,5 +70,10 @@ export async function signInAsUser(serverUrl: string, username = 'demo', passwor
     throw new Error(`token: HTTP ${token.status} ${await token.text()}`);
   }
   const body = (await token.json()) as { access_token: string; refresh_token: string };
-  return { clientId: client.client_id, clientSecret: client.client_secret, accessToken: body.access_token, refreshToken: body.refresh_token };
+  return {
+    clientId: client.client_id,
+    clientSecret: client.client_secret,
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token,
+  };
 }

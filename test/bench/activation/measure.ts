@@ -14,7 +14,13 @@ import * as path from 'node:path';
 import { format } from 'node:util';
 import type { Browser, Locator } from 'playwright-core';
 import { launchChromium } from '../../harness/browser';
-import { ensureCodeServer, makeSandbox, sandboxDirs, startCodeServer, type CodeServerInstall } from '../../harness/codeServer';
+import {
+  ensureCodeServer,
+  makeSandbox,
+  sandboxDirs,
+  startCodeServer,
+  type CodeServerInstall,
+} from '../../harness/codeServer';
 import { PROBE_MARKER, YARDSTICK_ID, YARDSTICK_NAME } from './marker';
 
 export interface ActivationRun {
@@ -36,9 +42,20 @@ function writeYardstick(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'package.json'),
-    JSON.stringify({ name, publisher, displayName: YARDSTICK_NAME, version: '0.0.1', engines: { vscode: '^1.138.0' }, main: './extension.js', activationEvents: ['onStartupFinished'] }),
+    JSON.stringify({
+      name,
+      publisher,
+      displayName: YARDSTICK_NAME,
+      version: '0.0.1',
+      engines: { vscode: '^1.138.0' },
+      main: './extension.js',
+      activationEvents: ['onStartupFinished'],
+    }),
   );
-  fs.writeFileSync(path.join(dir, 'extension.js'), 'exports.activate = function () {};\nexports.deactivate = function () {};\n');
+  fs.writeFileSync(
+    path.join(dir, 'extension.js'),
+    'exports.activate = function () {};\nexports.deactivate = function () {};\n',
+  );
 }
 
 const PAGE_TIMEOUT_MS = 60_000;
@@ -51,13 +68,19 @@ async function once(install: CodeServerInstall, browser: Browser, extensionDir: 
   // Installed (not a second development path: code-server honours only one).
   writeYardstick(path.join(sandboxDirs(sandbox).extensionsDir, `${YARDSTICK_ID}-0.0.1`));
   const loadAverage = os.loadavg()[0];
-  const codeServer = await startCodeServer(install, { sandbox, smokeTestDriver: true, env: { GITSHARE_BENCH_DONE_FILE: doneFile } });
+  const codeServer = await startCodeServer(install, {
+    sandbox,
+    smokeTestDriver: true,
+    env: { GITSHARE_BENCH_DONE_FILE: doneFile },
+  });
   // Tall enough that the Running Extensions list renders every row (it is virtualised).
   const page = await browser.newPage({ viewport: { width: 1400, height: 6000 } });
   try {
     const errors: string[] = [];
     let probe: { wasActive: boolean; aroundActivateMs?: number; yardstick: ActivationRun['yardstick'] } | undefined;
-    const exited = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
+    const exited = new Promise<number>(
+      (resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)),
+    );
     await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
       const text = format(...(Array.isArray(args) ? args : [args]));
       for (const line of text.split('\n')) {
@@ -74,7 +97,9 @@ async function once(install: CodeServerInstall, browser: Browser, extensionDir: 
       ['extensionDevelopmentPath', remote(extensionDir)],
       ['extensionTestsPath', remote(path.join(__dirname, 'probe.js'))],
     ];
-    await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.goto(
+      `${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
     const rows = page.locator('.runtime-extensions-editor .monaco-list-row');
     const yardstickName = new RegExp(`${escapeRegExp(YARDSTICK_NAME)}|${escapeRegExp(YARDSTICK_ID)}`);
     const timeOf = async (row: Locator) => {
@@ -82,7 +107,10 @@ async function once(install: CodeServerInstall, browser: Browser, extensionDir: 
       try {
         await time.filter({ hasText: /\d+ms/ }).waitFor({ timeout: PAGE_TIMEOUT_MS });
       } catch (error) {
-        const names = await page.locator('.runtime-extensions-editor .monaco-list-row .name').allTextContents().catch(() => []);
+        const names = await page
+          .locator('.runtime-extensions-editor .monaco-list-row .name')
+          .allTextContents()
+          .catch(() => []);
         throw new Error(
           `no activation time in the Running Extensions editor (rows: ${names.join(', ') || 'none'}; probe: ${probe ? 'ran' : 'did not report'}; ` +
             `errors logged: ${errors.slice(-5).join(' | ') || 'none'})`,
@@ -99,7 +127,15 @@ async function once(install: CodeServerInstall, browser: Browser, extensionDir: 
       throw new Error(`the activation probe did not finish (exit ${code})`);
     }
     const ms = (text: string) => Number(/(\d+)ms/.exec(text)![1]);
-    return { vscodeMs: ms(label), label, wasActive: probe.wasActive, aroundActivateMs: probe.aroundActivateMs, yardstickMs: ms(yardstickLabel), yardstick: probe.yardstick, loadAverage };
+    return {
+      vscodeMs: ms(label),
+      label,
+      wasActive: probe.wasActive,
+      aroundActivateMs: probe.aroundActivateMs,
+      yardstickMs: ms(yardstickLabel),
+      yardstick: probe.yardstick,
+      loadAverage,
+    };
   } finally {
     fs.writeFileSync(doneFile, 'done');
     await page.close().catch(() => undefined);
@@ -112,7 +148,11 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export async function measureActivation(extensionDir: string, runs: number, log: (line: string) => void): Promise<ActivationRun[]> {
+export async function measureActivation(
+  extensionDir: string,
+  runs: number,
+  log: (line: string) => void,
+): Promise<ActivationRun[]> {
   const install = await ensureCodeServer();
   const browser = await launchChromium();
   try {

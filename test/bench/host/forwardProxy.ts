@@ -18,7 +18,9 @@ export function startForwardProxy(): Promise<ForwardProxy> {
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
     if (req.url === '/stats') {
-      res.writeHead(200, { 'Content-Type': 'application/json', Connection: 'close' }).end(JSON.stringify({ requests, connections }));
+      res
+        .writeHead(200, { 'Content-Type': 'application/json', Connection: 'close' })
+        .end(JSON.stringify({ requests, connections }));
       return;
     }
     if (req.url === '/reset') {

@@ -30,12 +30,26 @@ export async function measureInHost(
   const forward = await startForwardProxy();
   const requestFile = path.join(sandbox, 'request.json');
   const resultFile = path.join(sandbox, 'result.json');
-  fs.writeFileSync(requestFile, JSON.stringify({ ...request, resultFile, forwardProxyUrl: forward.url, forwardProxyControlUrl: forward.url } satisfies HostRequest));
-  const codeServer = await startCodeServer(install, { sandbox, smokeTestDriver: true, env: { GITSHARE_BENCH_HOST: requestFile } });
+  fs.writeFileSync(
+    requestFile,
+    JSON.stringify({
+      ...request,
+      resultFile,
+      forwardProxyUrl: forward.url,
+      forwardProxyControlUrl: forward.url,
+    } satisfies HostRequest),
+  );
+  const codeServer = await startCodeServer(install, {
+    sandbox,
+    smokeTestDriver: true,
+    env: { GITSHARE_BENCH_HOST: requestFile },
+  });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const exited = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
+    const exited = new Promise<number>(
+      (resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)),
+    );
     await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
       const text = format(...(Array.isArray(args) ? args : [args]));
       for (const line of text.split('\n')) {
@@ -51,8 +65,13 @@ export async function measureInHost(
       ['extensionDevelopmentPath', remote(extensionDir)],
       ['extensionTestsPath', remote(path.join(__dirname, 'probe.js'))],
     ];
-    await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), TIMEOUT_MS))]);
+    await page.goto(
+      `${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
+    const code = await Promise.race([
+      exited,
+      new Promise<number>((resolve) => setTimeout(() => resolve(-1), TIMEOUT_MS)),
+    ]);
     if (!fs.existsSync(resultFile)) {
       throw new Error(`the host probe wrote no result (exit ${code})`);
     }

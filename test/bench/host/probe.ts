@@ -41,7 +41,13 @@ export interface HostStep {
 
 export interface HostResult {
   readonly steps: HostStep[];
-  readonly proxy: { readonly requests: number; readonly connections: number; readonly linkConnections: number; readonly seconds: number; readonly files: number };
+  readonly proxy: {
+    readonly requests: number;
+    readonly connections: number;
+    readonly linkConnections: number;
+    readonly seconds: number;
+    readonly files: number;
+  };
   readonly error?: string;
 }
 
@@ -68,7 +74,9 @@ export async function run(): Promise<void> {
   try {
     // ExtensionMode.Test (this module is the "tests"), so activate() returns the one test seam.
     const api = (await vscode.extensions.getExtension<GitShareTestApi | undefined>(EXTENSION_ID)!.activate())!;
-    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.serverUrl, request.serverUrl, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration(SETTINGS_SECTION)
+      .update(Settings.serverUrl, request.serverUrl, vscode.ConfigurationTarget.Global);
     say('signing in');
     const account = await signInWithCode(api);
     say(`signed in as ${account.label}`);
@@ -76,7 +84,12 @@ export async function run(): Promise<void> {
     const name = path.basename(request.localDir);
     const sink = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bench-host-'));
 
-    const measure = async (what: HostStep['what'], concurrency: number, action: () => Thenable<unknown>, count: () => Promise<number>) => {
+    const measure = async (
+      what: HostStep['what'],
+      concurrency: number,
+      action: () => Thenable<unknown>,
+      count: () => Promise<number>,
+    ) => {
       await control(`${request.linkControlUrl}/reset`, 'POST');
       say(`${what} at concurrency ${concurrency}`);
       const started = performance.now();
@@ -87,16 +100,24 @@ export async function run(): Promise<void> {
     };
 
     for (const c of request.concurrencies) {
-      await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.transfersConcurrency, c, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration(SETTINGS_SECTION)
+        .update(Settings.transfersConcurrency, c, vscode.ConfigurationTarget.Global);
       const remote = `/bench-host/c${c}`;
       await vscode.workspace.fs.createDirectory(uri(remote));
-      await measure('upload', c, () => vscode.commands.executeCommand(Commands.upload, uri(remote), [vscode.Uri.file(request.localDir)]), async () =>
-        (await vscode.workspace.fs.readDirectory(uri(`${remote}/${name}`))).length,
+      await measure(
+        'upload',
+        c,
+        () => vscode.commands.executeCommand(Commands.upload, uri(remote), [vscode.Uri.file(request.localDir)]),
+        async () => (await vscode.workspace.fs.readDirectory(uri(`${remote}/${name}`))).length,
       );
       const dest = path.join(sink, `c${c}`);
       await fsp.mkdir(dest);
-      await measure('download', c, () => downloadTo(api, uri(`${remote}/${name}`), dest), () =>
-        countFiles(dest),
+      await measure(
+        'download',
+        c,
+        () => downloadTo(api, uri(`${remote}/${name}`), dest),
+        () => countFiles(dest),
       );
     }
 
@@ -110,15 +131,30 @@ export async function run(): Promise<void> {
       const started = performance.now();
       await vscode.commands.executeCommand(Commands.upload, uri(remote), [vscode.Uri.file(request.localDir)]);
       const seconds = (performance.now() - started) / 1000;
-      const forward = await control<{ requests: number; connections: number }>(`${request.forwardProxyControlUrl}/stats`);
+      const forward = await control<{ requests: number; connections: number }>(
+        `${request.forwardProxyControlUrl}/stats`,
+      );
       const link = await control<{ connections: number }>(`${request.linkControlUrl}/stats`);
-      proxy = { requests: forward.requests, connections: forward.connections, linkConnections: link.connections, seconds, files: (await vscode.workspace.fs.readDirectory(uri(`${remote}/${name}`))).length };
+      proxy = {
+        requests: forward.requests,
+        connections: forward.connections,
+        linkConnections: link.connections,
+        seconds,
+        files: (await vscode.workspace.fs.readDirectory(uri(`${remote}/${name}`))).length,
+      };
     } finally {
       await config().update('http.proxy', undefined, vscode.ConfigurationTarget.Global);
     }
     await fsp.rm(sink, { recursive: true, force: true });
     fs.writeFileSync(request.resultFile, JSON.stringify({ steps, proxy } satisfies HostResult));
   } catch (error) {
-    fs.writeFileSync(request.resultFile, JSON.stringify({ steps, proxy, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies HostResult));
+    fs.writeFileSync(
+      request.resultFile,
+      JSON.stringify({
+        steps,
+        proxy,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      } satisfies HostResult),
+    );
   }
 }

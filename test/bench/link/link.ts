@@ -49,7 +49,16 @@ export function rttSeconds(profile: LinkProfile): number {
 export function startLink(target: string | undefined, profile: LinkProfile, host = '127.0.0.1'): Promise<Link> {
   const child = spawn(
     process.execPath,
-    [path.join(__dirname, 'linkProxy.js'), ...(target ? ['--target', target] : []), '--rtt-ms', String(profile.rttMs), '--mbit', String(profile.mbit), '--host', host],
+    [
+      path.join(__dirname, 'linkProxy.js'),
+      ...(target ? ['--target', target] : []),
+      '--rtt-ms',
+      String(profile.rttMs),
+      '--mbit',
+      String(profile.mbit),
+      '--host',
+      host,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -71,7 +80,8 @@ export function startLink(target: string | undefined, profile: LinkProfile, host
           profile,
           controlUrl,
           stats: async () => (await (await fetch(`${controlUrl}/stats`)).json()) as LinkStats,
-          setTarget: async (url) => void (await fetch(`${controlUrl}/target?url=${encodeURIComponent(url)}`, { method: 'POST' })),
+          setTarget: async (url) =>
+            void (await fetch(`${controlUrl}/target?url=${encodeURIComponent(url)}`, { method: 'POST' })),
           reset: async () => void (await fetch(`${controlUrl}/reset`, { method: 'POST' })),
           close,
         });

@@ -91,7 +91,9 @@ class Pipe {
   }
 
   private push(chunk: Buffer | null): void {
-    const left = chunk ? this.link.send(chunk.length, this.readyAt) : Math.max(performance.now(), this.link.freeAt, this.readyAt);
+    const left = chunk
+      ? this.link.send(chunk.length, this.readyAt)
+      : Math.max(performance.now(), this.link.freeAt, this.readyAt);
     const at = Math.max(left + this.oneWayMs, this.lastArrival);
     this.lastArrival = at;
     this.queue.push({ at, chunk });
@@ -109,10 +111,13 @@ class Pipe {
     if (this.timer || !this.queue.length) {
       return;
     }
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, Math.max(0, this.queue[0].at - performance.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.flush();
+      },
+      Math.max(0, this.queue[0].at - performance.now()),
+    );
   }
 
   private flush(): void {
@@ -160,7 +165,12 @@ function main(): void {
       client.destroy();
       return;
     }
-    const upstream = net.connect({ host: options.target.hostname, port: Number(options.target.port), noDelay: true, allowHalfOpen: true });
+    const upstream = net.connect({
+      host: options.target.hostname,
+      port: Number(options.target.port),
+      noDelay: true,
+      allowHalfOpen: true,
+    });
     sockets.add(client).add(upstream);
     new Pipe(client, upstream, up, oneWay, readyAt, high);
     new Pipe(upstream, client, down, oneWay, readyAt, high);
@@ -177,7 +187,9 @@ function main(): void {
 
   const control = http.createServer((req, res) => {
     if (req.url === '/stats') {
-      res.writeHead(200, { 'Content-Type': 'application/json', Connection: 'close' }).end(JSON.stringify({ connections, up: up.bytes, down: down.bytes }));
+      res
+        .writeHead(200, { 'Content-Type': 'application/json', Connection: 'close' })
+        .end(JSON.stringify({ connections, up: up.bytes, down: down.bytes }));
     } else if (req.url?.startsWith('/target?') && req.method === 'POST') {
       options.target = new URL(new URL(req.url, 'http://x').searchParams.get('url')!);
       res.writeHead(204, { Connection: 'close' }).end();

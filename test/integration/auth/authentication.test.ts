@@ -68,7 +68,9 @@ function readGitShareLog(): string {
 
 /** Printed when a test fails. */
 function printGitShareLog(): void {
-  const lines = readGitShareLog().split('\n').filter((l) => l.includes('[auth]'));
+  const lines = readGitShareLog()
+    .split('\n')
+    .filter((l) => l.includes('[auth]'));
   console.log(`--- GitShare log (auth lines) ---\n${lines.slice(-40).join('\n')}`);
 }
 
@@ -97,29 +99,31 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     // No server address is a broken run, never a pass (the harness checks it too).
     assert.ok(serverUrl, 'GITSHARE_TEST_SERVER_URL did not reach the extension host');
     api = await activateForTest();
-    api.setInteraction({ openExternal: async (url) => {
-      seen.authorizeUrls.push(url);
-      console.log('[test browser] signing in on the consent page');
-      const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
-      seen.locations.push(location);
-      console.log(`[test browser] redirected to ${new URL(location).origin}${new URL(location).pathname}`);
-      if (forgeOnly) {
-        // An attacker's page sends the browser to the callback with a state of its own. (In VS Code
-        // for the web each callback URL is delivered once, so the real one cannot follow.)
-        const forged = new URL(location);
-        forged.searchParams.set('state', 'forged-state-0123456789');
-        await vscode.env.openExternal(forged.toString() as unknown as vscode.Uri);
-        for (let i = 0; i < 50 && !readGitShareLog().includes('Ignored a sign-in callback'); i++) {
-          await new Promise((r) => setTimeout(r, 200));
+    api.setInteraction({
+      openExternal: async (url) => {
+        seen.authorizeUrls.push(url);
+        console.log('[test browser] signing in on the consent page');
+        const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
+        seen.locations.push(location);
+        console.log(`[test browser] redirected to ${new URL(location).origin}${new URL(location).pathname}`);
+        if (forgeOnly) {
+          // An attacker's page sends the browser to the callback with a state of its own. (In VS Code
+          // for the web each callback URL is delivered once, so the real one cannot follow.)
+          const forged = new URL(location);
+          forged.searchParams.set('state', 'forged-state-0123456789');
+          await vscode.env.openExternal(forged.toString() as unknown as vscode.Uri);
+          for (let i = 0; i < 50 && !readGitShareLog().includes('Ignored a sign-in callback'); i++) {
+            await new Promise((r) => setTimeout(r, 200));
+          }
+          throw new CancelledError();
         }
-        throw new CancelledError();
-      }
-      // The browser follows the 302 to this VS Code's callback URL: its page hands the URI to
-      // the workbench (in VS Code for the web through localStorage), which calls our UriHandler.
-      const opened = await vscode.env.openExternal(location as unknown as vscode.Uri);
-      console.log(`[test browser] callback page opened: ${opened}`);
-      return true;
-    } });
+        // The browser follows the 302 to this VS Code's callback URL: its page hands the URI to
+        // the workbench (in VS Code for the web through localStorage), which calls our UriHandler.
+        const opened = await vscode.env.openExternal(location as unknown as vscode.Uri);
+        console.log(`[test browser] callback page opened: ${opened}`);
+        return true;
+      },
+    });
   });
 
   afterEach(function () {
@@ -153,7 +157,10 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     } finally {
       forgeOnly = false;
     }
-    assert.ok(readGitShareLog().includes('Ignored a sign-in callback with an unknown state'), 'the forged callback reached the UriHandler and was ignored');
+    assert.ok(
+      readGitShareLog().includes('Ignored a sign-in callback with an unknown state'),
+      'the forged callback reached the UriHandler and was ignored',
+    );
     const after = await stats();
     assert.equal(after.tokenRequests.authorization_code, before.tokenRequests.authorization_code);
     assert.equal(api.accounts().length, 0);
@@ -178,16 +185,25 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
 
     // One redirect URI, byte for byte: authorize, the browser's return, and (server-checked) the token request.
     const redirectUri = new URL(seen.authorizeUrls.at(-1)!).searchParams.get('redirect_uri')!;
-    assert.ok(seen.locations.at(-1)!.startsWith(redirectUri + (redirectUri.includes('?') ? '&' : '?')), 'the browser came back to the registered redirect URI');
+    assert.ok(
+      seen.locations.at(-1)!.startsWith(redirectUri + (redirectUri.includes('?') ? '&' : '?')),
+      'the browser came back to the registered redirect URI',
+    );
     // This server's own callback path (mix-up defence), routed back to the UriHandler.
     // code-server carries the path in `vscode-path`; desktop VS Code in the URI's own path.
     const sent = new URL(redirectUri);
     assert.equal(sent.searchParams.get('vscode-path') ?? sent.pathname, callbackPathFor(serverUrl));
-    const external = (await vscode.env.asExternalUri(vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}${callbackPathFor(serverUrl)}`))).toString(true);
+    const external = (
+      await vscode.env.asExternalUri(
+        vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}${callbackPathFor(serverUrl)}`),
+      )
+    ).toString(true);
     assert.equal(sent.pathname, new URL(external).pathname);
 
     // The token works against the API.
-    const response = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${session.accessToken}` } });
+    const response = await fetch(`${serverUrl}/api/v1/user`, {
+      headers: { authorization: `Bearer ${session.accessToken}` },
+    });
     assert.equal(response.status, 200);
     await response.body?.cancel();
   });
@@ -197,10 +213,18 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     await control('expire-access-tokens', {});
     const before = await stats();
     // Ten files read at once through the gitshare: file system, as ten editors would.
-    const reads = await Promise.all(Array.from({ length: 10 }, () => vscode.workspace.fs.stat(vscode.Uri.parse(`gitshare://${api.accounts()[0]!.authority}/README.md`))));
+    const reads = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        vscode.workspace.fs.stat(vscode.Uri.parse(`gitshare://${api.accounts()[0]!.authority}/README.md`)),
+      ),
+    );
     assert.equal(reads.length, 10);
     const after = await stats();
-    assert.equal(after.tokenRequests.refresh_token! - before.tokenRequests.refresh_token!, 1, 'one refresh for all of them');
+    assert.equal(
+      after.tokenRequests.refresh_token! - before.tokenRequests.refresh_token!,
+      1,
+      'one refresh for all of them',
+    );
     const newToken = await sessionToken();
     assert.notEqual(newToken, oldToken, 'VS Code hands out the refreshed token');
     const response = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${newToken}` } });
@@ -237,7 +261,9 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     const session = (await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true }))!;
     const before = await stats();
     // "GitShare: Sign Out…", first answered with Cancel: nothing happens.
-    await withAnswers(api, { confirm: async () => false }, () => Promise.resolve(vscode.commands.executeCommand(Commands.signOut)));
+    await withAnswers(api, { confirm: async () => false }, () =>
+      Promise.resolve(vscode.commands.executeCommand(Commands.signOut)),
+    );
     assert.equal(api.accounts().length, 1, 'Cancel keeps the account');
     assert.equal((await stats()).revocations, before.revocations, 'and revokes nothing');
     const changed = waitForSessionChange();
@@ -259,7 +285,9 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     assert.equal(api.accounts().length, 0);
     const after = await stats();
     assert.ok(after.revocations > before.revocations);
-    const response = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${session.accessToken}` } });
+    const response = await fetch(`${serverUrl}/api/v1/user`, {
+      headers: { authorization: `Bearer ${session.accessToken}` },
+    });
     assert.equal(response.status, 401);
     await response.body?.cancel();
   });

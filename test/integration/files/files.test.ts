@@ -14,7 +14,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, FS_SCHEME } from '../../../src/common/constants';
 import type { AccountSummary, GitShareTestApi, TransferConflictQuestion } from '../../../src/common/interaction';
-import { activateForTest, downloadTo, filesViewShows, serverFetch, serverUrl, signInWithCode, until, withAnswers } from '../helpers';
+import {
+  activateForTest,
+  downloadTo,
+  filesViewShows,
+  serverFetch,
+  serverUrl,
+  signInWithCode,
+  until,
+  withAnswers,
+} from '../helpers';
 
 describe('files: the Files view, the gitshare: file system and transfers in a real VS Code', function () {
   this.timeout(120_000);
@@ -73,7 +82,10 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
   });
 
   it('the test API describes the signed-in account by name only: no token, no token source', async () => {
-    assert.deepEqual(api.accounts().map((a) => Object.keys(a).sort()), [['authority', 'id', 'label', 'serverUrl']]);
+    assert.deepEqual(
+      api.accounts().map((a) => Object.keys(a).sort()),
+      [['authority', 'id', 'label', 'serverUrl']],
+    );
     assert.equal(api.accounts()[0]!.label, 'demo');
     // What the extension would send: the Files view lists, so the account has a live token.
     await filesViewShows(api, 'README.md');
@@ -89,7 +101,10 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     assert.ok(stat.size > 0 && stat.mtime > 0);
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri('/README.md')));
     assert.match(text, /Welcome to GitShare/);
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(uri('/no-such-file'))), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
+    await assert.rejects(
+      Promise.resolve(vscode.workspace.fs.stat(uri('/no-such-file'))),
+      (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound',
+    );
   });
 
   it('honours create/overwrite exactly', async () => {
@@ -201,12 +216,12 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
 
-    it('Cancel: asked once (ours, not VS Code\'s), the editor stays dirty, GitShare keeps its version', async () => {
+    it("Cancel: asked once (ours, not VS Code's), the editor stays dirty, GitShare keeps its version", async () => {
       const { p, document, asked, saved } = await conflictingSave('cancel.txt', 'cancel');
       try {
         assert.deepEqual(asked, ['cancel.txt'], 'exactly one question, the one with Cancel');
         assert.equal(saved, false);
-        assert.equal(document.isDirty, true, 'the editor keeps the person\'s text');
+        assert.equal(document.isDirty, true, "the editor keeps the person's text");
         assert.equal(document.getText(), 'mine\nversion 1\n');
         assert.equal((await serverRead(p)).text, 'version 2, written elsewhere, longer\n');
       } finally {
@@ -214,7 +229,7 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
       }
     });
 
-    it('Overwrite: asked once, the editor is saved, GitShare has the editor\'s text', async () => {
+    it("Overwrite: asked once, the editor is saved, GitShare has the editor's text", async () => {
       const { p, document, asked } = await conflictingSave('overwrite.txt', 'overwrite');
       try {
         assert.deepEqual(asked, ['overwrite.txt']);
@@ -225,7 +240,7 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
       }
     });
 
-    it('Compare: GitShare\'s version against yours; saving from the compare view replaces that version, without asking again', async () => {
+    it("Compare: GitShare's version against yours; saving from the compare view replaces that version, without asking again", async () => {
       const { p, document, asked, saved } = await conflictingSave('compare.txt', 'compare');
       try {
         assert.deepEqual(asked, ['compare.txt']);
@@ -235,14 +250,26 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
           () =>
             vscode.window.tabGroups.all
               .flatMap((group) => group.tabs)
-              .find((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === document.uri.toString()),
+              .find(
+                (tab) =>
+                  tab.input instanceof vscode.TabInputTextDiff &&
+                  tab.input.modified.toString() === document.uri.toString(),
+              ),
           'the compare editor',
         );
         const input = diff.input as vscode.TabInputTextDiff;
         assert.match(diff.label, /compare\.txt \(on GitShare\) ↔ compare\.txt \(yours\)/);
-        assert.equal((await vscode.workspace.openTextDocument(input.original)).getText(), 'version 2, written elsewhere, longer\n', 'the left side is GitShare\'s version');
+        assert.equal(
+          (await vscode.workspace.openTextDocument(input.original)).getText(),
+          'version 2, written elsewhere, longer\n',
+          "the left side is GitShare's version",
+        );
         // The compare view's editable side is the person's document.
-        await until(() => vscode.window.activeTextEditor?.document.uri.toString() === document.uri.toString(), 'the compare view to be active', 10_000);
+        await until(
+          () => vscode.window.activeTextEditor?.document.uri.toString() === document.uri.toString(),
+          'the compare view to be active',
+          10_000,
+        );
 
         // Save in the compare view (its right side is the same document).
         await document.save();
@@ -297,7 +324,12 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
           return { choice: 'keepBoth', applyToAll: true };
         },
       },
-      () => Promise.resolve(vscode.commands.executeCommand(Commands.upload, uri('/transfers'), [vscode.Uri.file(path.join(local, 'one.txt'))])),
+      () =>
+        Promise.resolve(
+          vscode.commands.executeCommand(Commands.upload, uri('/transfers'), [
+            vscode.Uri.file(path.join(local, 'one.txt')),
+          ]),
+        ),
     );
     assert.deepEqual(asked, [{ name: 'one.txt', where: 'gitshare', remaining: 0 }]);
     assert.equal((await serverRead('/transfers/one (1).txt')).text, 'one');
@@ -376,8 +408,10 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
   });
 
   it('New Folder… creates the folder named in its input box', async () => {
-    await withAnswers(api, { input: async (question) => (question.id === 'newFolderName' ? 'made-by-new-folder' : undefined) }, () =>
-      Promise.resolve(vscode.commands.executeCommand(Commands.newFolder, uri('/'))),
+    await withAnswers(
+      api,
+      { input: async (question) => (question.id === 'newFolderName' ? 'made-by-new-folder' : undefined) },
+      () => Promise.resolve(vscode.commands.executeCommand(Commands.newFolder, uri('/'))),
     );
     const response = await serverFetch('/api/v1/folders/made-by-new-folder');
     assert.equal(response.status, 200, 'the folder exists on the server');

@@ -39,7 +39,11 @@ export const fault = (spec: object): Promise<unknown> => control('faults', spec)
 export const clearFaults = (): Promise<unknown> => control('faults', undefined, 'DELETE');
 
 /** `until` with this suite's shorter default wait. */
-export function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+export function until<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   return waitUntil(probe, what, timeoutMs);
 }
 

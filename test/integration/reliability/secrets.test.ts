@@ -37,7 +37,20 @@ import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, SETTINGS_SECTION } from '../../../src/common/constants';
 import type { AccountSummary, GitShareTestApi } from '../../../src/common/interaction';
 import { downloadTo } from '../helpers';
-import { activate, clearFaults, control, fault, gitshareUri, serverUrl, sessionToken, signInWithCode, signOutAll, SignInSeen, stats, until } from './helpers';
+import {
+  activate,
+  clearFaults,
+  control,
+  fault,
+  gitshareUri,
+  serverUrl,
+  sessionToken,
+  signInWithCode,
+  signOutAll,
+  SignInSeen,
+  stats,
+  until,
+} from './helpers';
 
 const sandbox = process.env.HOME ? path.dirname(process.env.HOME) : '';
 const serverData = process.env.GITSHARE_TEST_SERVER_DATA ?? '';
@@ -89,7 +102,14 @@ function describeError(error: unknown, depth = 0): string {
   } catch {
     props = Object.keys(own).join(',');
   }
-  return [error.name, error.message, error.stack ?? '', props, String(error), describeError(error.cause, depth + 1)].join('\n');
+  return [
+    error.name,
+    error.message,
+    error.stack ?? '',
+    props,
+    String(error),
+    describeError(error.cause, depth + 1),
+  ].join('\n');
 }
 
 const sha256hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -138,14 +158,20 @@ describe('reliability: no secret anywhere after a verbose run in the real extens
     await control('expire-access-tokens', {});
     await vscode.workspace.fs.readFile(gitshareUri(account, '/README.md'));
     const after = await stats();
-    assert.equal((after.tokenRequests.refresh_token ?? 0) - (before.tokenRequests.refresh_token ?? 0), 1, 'one refresh');
+    assert.equal(
+      (after.tokenRequests.refresh_token ?? 0) - (before.tokenRequests.refresh_token ?? 0),
+      1,
+      'one refresh',
+    );
     accessTokens.add(await sessionToken());
     assert.equal(accessTokens.size, 2, 'a new access token after the refresh');
 
     // Transfers.
     const local = path.join(tmp, 'secret-run.txt');
     await fsp.writeFile(local, 'uploaded during the secrets run');
-    await vscode.commands.executeCommand(Commands.upload, gitshareUri(account, '/reliability-secrets'), [vscode.Uri.file(local)]);
+    await vscode.commands.executeCommand(Commands.upload, gitshareUri(account, '/reliability-secrets'), [
+      vscode.Uri.file(local),
+    ]);
     const dest = path.join(tmp, 'download');
     await fsp.mkdir(dest);
     await downloadTo(api, gitshareUri(account, '/reliability-secrets/secret-run.txt'), dest);
@@ -182,15 +208,30 @@ describe('reliability: no secret anywhere after a verbose run in the real extens
 
   it('finds none of them in the log, settings, sandbox files, test output or thrown errors', async function () {
     // Too few secrets seen means the run above failed (it says why): nothing to search is no pass.
-    assert.ok(accessTokens.size >= 2 && seen.codes.length > 0, 'the sign-in run above did not produce the secrets to search for');
+    assert.ok(
+      accessTokens.size >= 2 && seen.codes.length > 0,
+      'the sign-in run above did not produce the secrets to search for',
+    );
     const known = new Map<string, string>();
     [...accessTokens].forEach((t, i) => known.set(t, `access token #${i + 1}`));
     seen.codes.forEach((c, i) => known.set(c, `authorization code #${i + 1}`));
 
     // The hashes the server keeps of every code, token, client secret and registration token.
-    const dbFiles = ['gitshare.sqlite', 'gitshare.sqlite-wal'].map((f) => path.join(serverData, f)).filter((f) => fs.existsSync(f));
-    const serverHashes = new Set(dbFiles.flatMap((f) => fs.readFileSync(f).toString('latin1').match(/[0-9a-f]{64}/g) ?? []));
-    const challenges = new Set(seen.authorizeUrls.map((u) => new URL(u).searchParams.get('code_challenge')).filter((c): c is string => !!c));
+    const dbFiles = ['gitshare.sqlite', 'gitshare.sqlite-wal']
+      .map((f) => path.join(serverData, f))
+      .filter((f) => fs.existsSync(f));
+    const serverHashes = new Set(
+      dbFiles.flatMap(
+        (f) =>
+          fs
+            .readFileSync(f)
+            .toString('latin1')
+            .match(/[0-9a-f]{64}/g) ?? [],
+      ),
+    );
+    const challenges = new Set(
+      seen.authorizeUrls.map((u) => new URL(u).searchParams.get('code_challenge')).filter((c): c is string => !!c),
+    );
     // The detector works: it recognises what it can check directly.
     for (const [value, what] of known) {
       assert.ok(serverHashes.has(sha256hex(value)), `the server's hash of ${what} is found`);
@@ -207,21 +248,29 @@ describe('reliability: no secret anywhere after a verbose run in the real extens
 
     const configuration = vscode.workspace.getConfiguration();
     const properties = Object.keys(
-      (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { configuration: { properties: Record<string, unknown> } } }).contributes
-        .configuration.properties,
+      (
+        vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+          contributes: { configuration: { properties: Record<string, unknown> } };
+        }
+      ).contributes.configuration.properties,
     );
     assert.ok(properties.length >= 3);
     for (const key of properties) {
       places.push({ where: `setting ${key}`, text: JSON.stringify(configuration.inspect(key)) });
     }
-    places.push({ where: 'the gitshare section', text: JSON.stringify(vscode.workspace.getConfiguration(SETTINGS_SECTION)) });
+    places.push({
+      where: 'the gitshare section',
+      text: JSON.stringify(vscode.workspace.getConfiguration(SETTINGS_SECTION)),
+    });
 
     const sandboxFiles = listFiles(sandbox);
     const userSettings = path.join(sandbox, 'user-data', 'User', 'settings.json');
     assert.ok(sandboxFiles.includes(userSettings), 'the user settings.json is searched');
     assert.match(fs.readFileSync(userSettings, 'utf8'), /gitshare\.serverUrl/);
     const outputDir = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, '.test-output');
-    const outputs = ['integration-workbench.log', 'integration-code-server.log'].map((f) => path.join(outputDir, f)).filter((f) => fs.existsSync(f));
+    const outputs = ['integration-workbench.log', 'integration-code-server.log']
+      .map((f) => path.join(outputDir, f))
+      .filter((f) => fs.existsSync(f));
     let bytes = 0;
     for (const file of [...sandboxFiles, ...outputs]) {
       try {

@@ -61,12 +61,25 @@ describe('reliability: the session and the files recover while VS Code stays ope
 
     await control('expire-access-tokens', {});
     const before = await stats();
-    const texts = await Promise.all(files.map(async (p) => decoder.decode(await vscode.workspace.fs.readFile(gitshareUri(account, p)))));
+    const texts = await Promise.all(
+      files.map(async (p) => decoder.decode(await vscode.workspace.fs.readFile(gitshareUri(account, p)))),
+    );
     const after = await stats();
 
-    assert.deepEqual(texts, files.map((p) => `contents of ${p}`), 'every read returned the server bytes');
-    assert.equal((after.tokenRequests.refresh_token ?? 0) - (before.tokenRequests.refresh_token ?? 0), 1, 'exactly one refresh_token request at the server');
-    assert.ok((after.requests['GET /api/v1/files'] ?? 0) - (before.requests['GET /api/v1/files'] ?? 0) >= 20, 'the reads reached the server');
+    assert.deepEqual(
+      texts,
+      files.map((p) => `contents of ${p}`),
+      'every read returned the server bytes',
+    );
+    assert.equal(
+      (after.tokenRequests.refresh_token ?? 0) - (before.tokenRequests.refresh_token ?? 0),
+      1,
+      'exactly one refresh_token request at the server',
+    );
+    assert.ok(
+      (after.requests['GET /api/v1/files'] ?? 0) - (before.requests['GET /api/v1/files'] ?? 0) >= 20,
+      'the reads reached the server',
+    );
     // The extension keeps the refreshed token: the next read needs no refresh.
     await vscode.workspace.fs.stat(gitshareUri(account, files[0]!));
     const later = await stats();
@@ -84,13 +97,21 @@ describe('reliability: the session and the files recover while VS Code stays ope
       'a clear "unavailable", not "not found" and not a sign-in prompt',
     );
     const during = await stats();
-    assert.equal(during.faultsInjected - before.faultsInjected, ATTEMPTS, 'retried a bounded number of times, then gave up');
+    assert.equal(
+      during.faultsInjected - before.faultsInjected,
+      ATTEMPTS,
+      'retried a bounded number of times, then gave up',
+    );
 
     // The window is used up: the server "is back". No clearFaults here.
     assert.match(decoder.decode(await vscode.workspace.fs.readFile(target)), /Welcome to GitShare/);
     const after = await stats();
     assert.equal(after.faultsInjected, during.faultsInjected, 'no fault left');
-    assert.equal(after.tokenRequests.refresh_token ?? 0, before.tokenRequests.refresh_token ?? 0, 'a 503 is no reason to refresh');
+    assert.equal(
+      after.tokenRequests.refresh_token ?? 0,
+      before.tokenRequests.refresh_token ?? 0,
+      'a 503 is no reason to refresh',
+    );
     assert.equal(after.revocations, before.revocations, 'a 503 is no reason to sign out');
     assert.equal(api.accounts().length, 1, 'still signed in');
   });
@@ -98,7 +119,10 @@ describe('reliability: the session and the files recover while VS Code stays ope
   it('a short outage (fewer 503s than retries) is invisible: the read succeeds', async () => {
     const before = await stats();
     await fault({ kind: '503', retryAfter: 0, count: ATTEMPTS - 2, match: 'GET /api/v1/files' });
-    assert.match(decoder.decode(await vscode.workspace.fs.readFile(gitshareUri(account, '/README.md'))), /Welcome to GitShare/);
+    assert.match(
+      decoder.decode(await vscode.workspace.fs.readFile(gitshareUri(account, '/README.md'))),
+      /Welcome to GitShare/,
+    );
     const after = await stats();
     assert.equal(after.faultsInjected - before.faultsInjected, ATTEMPTS - 2);
   });

@@ -24,7 +24,9 @@ describe('api/GitShareClient against the local server', function () {
   let tmp: string;
 
   before(async () => {
-    ({ server, tokens } = await startSignedIn(process.env.GITSHARE_TEST_SERVER_LOG ? { log: (l) => console.log('SRV', l) } : {}));
+    ({ server, tokens } = await startSignedIn(
+      process.env.GITSHARE_TEST_SERVER_LOG ? { log: (l) => console.log('SRV', l) } : {},
+    ));
     tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-client-'));
   });
   after(async () => {
@@ -33,7 +35,12 @@ describe('api/GitShareClient against the local server', function () {
   });
   beforeEach(() => {
     sink = new MemoryLogSink();
-    client = new GitShareClient({ serverUrl: server.url, tokens, logger: Logger.create(sink).child('api'), retry: FAST_RETRY });
+    client = new GitShareClient({
+      serverUrl: server.url,
+      tokens,
+      logger: Logger.create(sink).child('api'),
+      retry: FAST_RETRY,
+    });
     server.control!.clearFaults();
     server.control!.resetStats();
   });
@@ -57,7 +64,11 @@ describe('api/GitShareClient against the local server', function () {
 
   it('pages through a large folder with next_cursor', async () => {
     await client.createFolder('/many');
-    await Promise.all(Array.from({ length: 25 }, (_, i) => client.writeFile(`/many/f${String(i).padStart(2, '0')}.txt`, Buffer.from(`${i}`), undefined)));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        client.writeFile(`/many/f${String(i).padStart(2, '0')}.txt`, Buffer.from(`${i}`), undefined),
+      ),
+    );
     const first = await client.listFolder('/many', { limit: 10 });
     assert.equal(first.entries.length, 10);
     assert.ok(first.nextCursor);
@@ -70,8 +81,14 @@ describe('api/GitShareClient against the local server', function () {
   it('writes, moves and deletes, with typed errors', async () => {
     const entry = await client.writeFile('/work/a b.txt', Buffer.from('hello'), { ifNoneMatch: '*' });
     assert.equal(entry.path, '/work/a b.txt');
-    await assert.rejects(client.writeFile('/work/a b.txt', Buffer.from('again'), { ifNoneMatch: '*' }), kind('preconditionFailed'));
-    await assert.rejects(client.writeFile('/work/a b.txt', Buffer.from('stale'), { ifMatch: 'not-the-etag' }), kind('preconditionFailed'));
+    await assert.rejects(
+      client.writeFile('/work/a b.txt', Buffer.from('again'), { ifNoneMatch: '*' }),
+      kind('preconditionFailed'),
+    );
+    await assert.rejects(
+      client.writeFile('/work/a b.txt', Buffer.from('stale'), { ifMatch: 'not-the-etag' }),
+      kind('preconditionFailed'),
+    );
     const replaced = await client.writeFile('/work/a b.txt', Buffer.from('fresh'), { ifMatch: entry.etag });
     assert.notEqual(replaced.etag, entry.etag);
     const { data, etag } = await client.readFile('/work/a b.txt');
@@ -131,25 +148,47 @@ describe('api/GitShareClient against the local server', function () {
       getAccessToken: async () => 'not-a-token-at-all',
       refreshAfterUnauthorized: async () => 'still-not-a-token',
     });
-    const c = new GitShareClient({ serverUrl: server.url, tokens: broken, logger: Logger.create(sink), retry: FAST_RETRY });
+    const c = new GitShareClient({
+      serverUrl: server.url,
+      tokens: broken,
+      logger: Logger.create(sink),
+      retry: FAST_RETRY,
+    });
     await assert.rejects(c.metadata('/README.md'), kind('signInRequired'));
   });
 
   it('retries a stalled GET after the response timeout', async () => {
     server.control!.addFault({ kind: 'stall', count: 1, match: 'GET /api/v1/metadata' });
-    const c = new GitShareClient({ serverUrl: server.url, tokens, logger: Logger.create(sink), retry: FAST_RETRY, responseTimeoutMs: 300 });
+    const c = new GitShareClient({
+      serverUrl: server.url,
+      tokens,
+      logger: Logger.create(sink),
+      retry: FAST_RETRY,
+      responseTimeoutMs: 300,
+    });
     const entry = await c.metadata('/README.md');
     assert.equal(entry.name, 'README.md');
   });
 
   it('reports a timeout when every attempt stalls', async () => {
     server.control!.addFault({ kind: 'stall', count: 10, match: 'GET /api/v1/metadata' });
-    const c = new GitShareClient({ serverUrl: server.url, tokens, logger: Logger.create(sink), retry: { ...FAST_RETRY, maxRetries: 1 }, responseTimeoutMs: 200 });
+    const c = new GitShareClient({
+      serverUrl: server.url,
+      tokens,
+      logger: Logger.create(sink),
+      retry: { ...FAST_RETRY, maxRetries: 1 },
+      responseTimeoutMs: 200,
+    });
     await assert.rejects(c.metadata('/README.md'), kind('timeout'));
   });
 
   it('says network when nothing listens', async () => {
-    const c = new GitShareClient({ serverUrl: 'http://127.0.0.1:9', tokens, logger: Logger.create(sink), retry: { ...FAST_RETRY, maxRetries: 1 } });
+    const c = new GitShareClient({
+      serverUrl: 'http://127.0.0.1:9',
+      tokens,
+      logger: Logger.create(sink),
+      retry: { ...FAST_RETRY, maxRetries: 1 },
+    });
     await assert.rejects(c.metadata('/README.md'), kind('network'));
   });
 
@@ -176,7 +215,12 @@ describe('api/GitShareClient against the local server', function () {
 
     it('uploads a stream with progress and downloads through a temp file', async () => {
       const seen: number[] = [];
-      const entry = await client.upload('/big/big.bin', source, { ifNoneMatch: '*' }, { onProgress: (done) => seen.push(done) });
+      const entry = await client.upload(
+        '/big/big.bin',
+        source,
+        { ifNoneMatch: '*' },
+        { onProgress: (done) => seen.push(done) },
+      );
       assert.equal(entry.size, size);
       assert.equal(seen[seen.length - 1], size);
       assert.ok(seen.length > 3, 'progress reported while streaming');
@@ -249,6 +293,5 @@ describe('api/GitShareClient against the local server', function () {
       assert.equal(entry.size, size);
       assert.equal(server.control!.stats().requests['PUT /api/v1/files'], 2);
     });
-
   });
 });

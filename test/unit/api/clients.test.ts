@@ -39,7 +39,10 @@ describe('GitShareClients', () => {
   it('forAuthorityWhenRestored waits for the stored accounts before answering for an authority it does not know yet', async () => {
     const { directory, restore } = restoringDirectory([alice]);
     const clients = new GitShareClients(directory, factory);
-    assert.throws(() => clients.forAuthority(alice.authority), (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired');
+    assert.throws(
+      () => clients.forAuthority(alice.authority),
+      (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired',
+    );
     const pending = clients.forAuthorityWhenRestored(alice.authority);
     restore();
     const { account } = await pending;
@@ -50,6 +53,9 @@ describe('GitShareClients', () => {
     const { directory, restore } = restoringDirectory([alice]);
     const clients = new GitShareClients(directory, factory);
     restore();
-    await assert.rejects(clients.forAuthorityWhenRestored('bob@127.0.0.2:8765'), (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired');
+    await assert.rejects(
+      clients.forAuthorityWhenRestored('bob@127.0.0.2:8765'),
+      (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired',
+    );
   });
 });

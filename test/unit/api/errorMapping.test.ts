@@ -34,8 +34,16 @@ describe('api/errorMapping', () => {
   }
 
   it('reads the bearer challenge of a 401 without a body', () => {
-    assert.equal(bearerError('Bearer realm="gitshare", error="invalid_token", error_description="expired"'), 'invalid_token');
-    const error = errorFromResponse({ status: 401, body: {}, wwwAuthenticate: 'Bearer error="invalid_token"', request: 'GET /x' });
+    assert.equal(
+      bearerError('Bearer realm="gitshare", error="invalid_token", error_description="expired"'),
+      'invalid_token',
+    );
+    const error = errorFromResponse({
+      status: 401,
+      body: {},
+      wwwAuthenticate: 'Bearer error="invalid_token"',
+      request: 'GET /x',
+    });
     assert.equal(error.code, 'invalid_token');
   });
 

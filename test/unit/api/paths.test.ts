@@ -52,7 +52,10 @@ describe('api/paths', () => {
     const invalid = ['', 'a', 'a/b', '//', '/a//b', '/a/./b', '/a/../b', '/..', '/a\\b', '/a\0'];
     for (const input of invalid) {
       it(`refuses ${JSON.stringify(input)}`, () =>
-        assert.throws(() => normalizePath(input), (e: unknown) => e instanceof GitShareError && e.kind === 'invalidInput'));
+        assert.throws(
+          () => normalizePath(input),
+          (e: unknown) => e instanceof GitShareError && e.kind === 'invalidInput',
+        ));
     }
   });
 
@@ -88,9 +91,21 @@ describe('api/paths', () => {
 
   it('finds a free "keep both" name', () => {
     const taken = new Set(['a (1).txt']);
-    assert.equal(keepBothName('a.txt', (c) => taken.has(c)), 'a (2).txt');
-    assert.equal(keepBothName('README', () => false), 'README (1)');
-    assert.equal(keepBothName('.env', () => false), '.env (1)');
-    assert.equal(keepBothName('x.tar.gz', () => false), 'x.tar (1).gz');
+    assert.equal(
+      keepBothName('a.txt', (c) => taken.has(c)),
+      'a (2).txt',
+    );
+    assert.equal(
+      keepBothName('README', () => false),
+      'README (1)',
+    );
+    assert.equal(
+      keepBothName('.env', () => false),
+      '.env (1)',
+    );
+    assert.equal(
+      keepBothName('x.tar.gz', () => false),
+      'x.tar (1).gz',
+    );
   });
 });

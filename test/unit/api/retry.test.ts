@@ -51,11 +51,26 @@ describe('api/retry', () => {
 
   it('backs off exponentially with jitter, capped', () => {
     const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
-    assert.equal(retryDelay(policy, 1, undefined, () => 0), 50);
-    assert.equal(retryDelay(policy, 1, undefined, () => 1), 100);
-    assert.equal(retryDelay(policy, 3, undefined, () => 1), 400);
-    assert.equal(retryDelay(policy, 10, undefined, () => 1), 1000);
-    assert.equal(retryDelay(policy, 10, undefined, () => 0), 500);
+    assert.equal(
+      retryDelay(policy, 1, undefined, () => 0),
+      50,
+    );
+    assert.equal(
+      retryDelay(policy, 1, undefined, () => 1),
+      100,
+    );
+    assert.equal(
+      retryDelay(policy, 3, undefined, () => 1),
+      400,
+    );
+    assert.equal(
+      retryDelay(policy, 10, undefined, () => 1),
+      1000,
+    );
+    assert.equal(
+      retryDelay(policy, 10, undefined, () => 0),
+      500,
+    );
     // The server's word wins, but never beyond the cap.
     assert.equal(retryDelay(policy, 1, 2000), 2000);
     assert.equal(retryDelay(policy, 1, 10 * 60_000), policy.maxRetryAfterMs);

@@ -16,7 +16,11 @@ import { AuthStack, codeServerRedirectUri, startTestServer, tokenRequestCount } 
 const NO_CALLBACK = { clientId: 'by-hand', clientSecret: 'by-hand-secret-0123456789' };
 /** Registered by hand for this server's own callback path (mix-up defence), once the server's address is known. */
 let CALLBACK = '';
-let WITH_CALLBACK = { clientId: 'by-hand-callback', clientSecret: 'by-hand-callback-secret-0123', callbackUrl: CALLBACK };
+let WITH_CALLBACK = {
+  clientId: 'by-hand-callback',
+  clientSecret: 'by-hand-callback-secret-0123',
+  callbackUrl: CALLBACK,
+};
 
 describe('auth: the GitShare its page documents (--seed-only, a client registered by hand)', () => {
   let server: RunningServer;
@@ -62,18 +66,25 @@ describe('auth: the GitShare its page documents (--seed-only, a client registere
 
   it('registration 404 is a RegistrationRefusedError ("unavailable") that says to register by hand, not a crash', async () => {
     const as = await stack.oauth.discover(server.url);
-    await assert.rejects(stack.oauth.register(as, [codeServerRedirectUri(1, server.url)]), (e: unknown) =>
-      e instanceof RegistrationRefusedError && e.reason === 'unavailable' && /by hand/.test(e.message));
+    await assert.rejects(
+      stack.oauth.register(as, [codeServerRedirectUri(1, server.url)]),
+      (e: unknown) => e instanceof RegistrationRefusedError && e.reason === 'unavailable' && /by hand/.test(e.message),
+    );
   });
 
   it('a sign-in that would register itself ends with that error, before any browser opens', async () => {
     let opened = false;
-    await assert.rejects(stack.flow.signIn({
-      serverUrl: server.url, scopes: ['files:read', 'files:write'], redirectUri: codeServerRedirectUri(1, server.url),
-      openBrowser: async () => {
-        opened = true;
-      },
-    }), RegistrationRefusedError);
+    await assert.rejects(
+      stack.flow.signIn({
+        serverUrl: server.url,
+        scopes: ['files:read', 'files:write'],
+        redirectUri: codeServerRedirectUri(1, server.url),
+        openBrowser: async () => {
+          opened = true;
+        },
+      }),
+      RegistrationRefusedError,
+    );
     assert.equal(opened, false);
   });
 
@@ -98,24 +109,38 @@ describe('auth: the GitShare its page documents (--seed-only, a client registere
     assert.deepEqual([...token!.keys()].sort(), ['client_id', 'client_secret', 'code', 'code_verifier', 'grant_type']);
     assert.equal(tokenRequestCount(server, 'authorization_code'), 1);
 
-    const listing = await fetch(`${server.url}/api/v1/folders/`, { headers: { authorization: `Bearer ${await stack.sessions.getAccessToken(session.id)}` } });
+    const listing = await fetch(`${server.url}/api/v1/folders/`, {
+      headers: { authorization: `Bearer ${await stack.sessions.getAccessToken(session.id)}` },
+    });
     assert.equal(listing.status, 200);
 
     await stack.sessions.signOut(session.id);
     assert.deepEqual(await stack.store.readSessions(), []);
-    assert.ok(stack.sink.lines.some((line) => /^info .*cannot revoke tokens \(no revocation endpoint\)/.test(line)), stack.sink.lines.join('\n'));
+    assert.ok(
+      stack.sink.lines.some((line) => /^info .*cannot revoke tokens \(no revocation endpoint\)/.test(line)),
+      stack.sink.lines.join('\n'),
+    );
     assert.ok(!stack.sink.lines.some((line) => /^(warn|error)/.test(line)), 'nothing went wrong');
   });
 
   it('the oob value works too when sent to both endpoints', async () => {
     const person = pasteTheCodeShown();
-    await stack.flow.signIn({ serverUrl: server.url, scopes: ['files:read'], redirectUri: OOB_REDIRECT_URI, client: NO_CALLBACK, ...person });
+    await stack.flow.signIn({
+      serverUrl: server.url,
+      scopes: ['files:read'],
+      redirectUri: OOB_REDIRECT_URI,
+      client: NO_CALLBACK,
+      ...person,
+    });
     assert.equal(stack.http.tokenRequests()[0]!.get('redirect_uri'), OOB_REDIRECT_URI);
   });
 
   it('a client with a callback URL: that exact URL at authorize and token; the callback signs in', async () => {
     const session = await stack.flow.signIn({
-      serverUrl: server.url, scopes: ['files:read', 'files:write'], redirectUri: CALLBACK, client: WITH_CALLBACK,
+      serverUrl: server.url,
+      scopes: ['files:read', 'files:write'],
+      redirectUri: CALLBACK,
+      client: WITH_CALLBACK,
       openBrowser: async (url) => {
         assert.equal(new URL(url).searchParams.get('redirect_uri'), CALLBACK);
         const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
@@ -130,27 +155,60 @@ describe('auth: the GitShare its page documents (--seed-only, a client registere
 
   it('a mistyped secret (401 invalid_client) says exactly that; no JavaScript error text', async () => {
     const person = pasteTheCodeShown();
-    const error = await stack.flow.signIn({
-      serverUrl: server.url, scopes: ['files:read'], redirectUri: undefined, client: { ...NO_CALLBACK, clientSecret: 'mistyped-secret-000' }, ...person,
-    }).then(() => undefined, (e: unknown) => e);
+    const error = await stack.flow
+      .signIn({
+        serverUrl: server.url,
+        scopes: ['files:read'],
+        redirectUri: undefined,
+        client: { ...NO_CALLBACK, clientSecret: 'mistyped-secret-000' },
+        ...person,
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.ok(error instanceof ClientRejectedError, String(error));
-    assert.equal(error.message, 'GitShare did not accept the client id or secret. Check them on GitShare and enter them again.');
+    assert.equal(
+      error.message,
+      'GitShare did not accept the client id or secret. Check them on GitShare and enter them again.',
+    );
     assert.ok(!stack.sink.lines.some((line) => /is not a function|TypeError/.test(line)), stack.sink.lines.join('\n'));
   });
 
   it('a mistyped code is invalid_grant: "sign in again", nothing stored', async () => {
-    await assert.rejects(stack.flow.signIn({
-      serverUrl: server.url, scopes: ['files:read'], redirectUri: undefined, client: NO_CALLBACK,
-      openBrowser: async () => undefined, promptForCode: async () => 'not-the-code-0000',
-    }), (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired' && /sign in again/.test(e.message));
+    await assert.rejects(
+      stack.flow.signIn({
+        serverUrl: server.url,
+        scopes: ['files:read'],
+        redirectUri: undefined,
+        client: NO_CALLBACK,
+        openBrowser: async () => undefined,
+        promptForCode: async () => 'not-the-code-0000',
+      }),
+      (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired' && /sign in again/.test(e.message),
+    );
     assert.deepEqual(await stack.store.readSessions(), []);
   });
 
   it('/api/v1/user refusing the new token is a GitShareError (not a TypeError), and the tokens are let go', async () => {
     const person = pasteTheCodeShown();
-    stack.http.intercept = (url) => (url.endsWith('/api/v1/user') ? Promise.resolve(new Response('{"error":"invalid_token"}', { status: 401 })) : undefined);
-    await assert.rejects(stack.flow.signIn({ serverUrl: server.url, scopes: ['files:read'], redirectUri: undefined, client: NO_CALLBACK, ...person }),
-      (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired' && e.message === 'GitShare did not return your account details. Try signing in again.');
+    stack.http.intercept = (url) =>
+      url.endsWith('/api/v1/user')
+        ? Promise.resolve(new Response('{"error":"invalid_token"}', { status: 401 }))
+        : undefined;
+    await assert.rejects(
+      stack.flow.signIn({
+        serverUrl: server.url,
+        scopes: ['files:read'],
+        redirectUri: undefined,
+        client: NO_CALLBACK,
+        ...person,
+      }),
+      (e: unknown) =>
+        e instanceof GitShareError &&
+        e.kind === 'signInRequired' &&
+        e.message === 'GitShare did not return your account details. Try signing in again.',
+    );
   });
 });
 
@@ -171,13 +229,20 @@ describe('auth: discovery that leaves endpoints out', () => {
   it('no registration_endpoint: RegistrationRefusedError without a request; no revocation_endpoint: "unsupported" without a request', async () => {
     const as = await stack.oauth.discover(server.url);
     assert.equal(as.registration_endpoint, undefined);
-    await assert.rejects(stack.oauth.register(as, [codeServerRedirectUri(1, server.url)]), (e: unknown) => e instanceof RegistrationRefusedError && e.reason === 'unavailable');
+    await assert.rejects(
+      stack.oauth.register(as, [codeServerRedirectUri(1, server.url)]),
+      (e: unknown) => e instanceof RegistrationRefusedError && e.reason === 'unavailable',
+    );
     assert.equal(await stack.oauth.revoke(as, { clientId: 'x', clientSecret: 'y' }, 'some-token-value'), 'unsupported');
-    assert.deepEqual(stack.http.requests.map((r) => new URL(r.url).pathname), ['/.well-known/oauth-authorization-server']);
+    assert.deepEqual(
+      stack.http.requests.map((r) => new URL(r.url).pathname),
+      ['/.well-known/oauth-authorization-server'],
+    );
   });
 
   it('metadata without authorization_endpoint and token_endpoint: the documented paths', async () => {
-    stack.http.intercept = (url) => (url.includes('/.well-known/') ? Promise.resolve(Response.json({ issuer: server.url })) : undefined);
+    stack.http.intercept = (url) =>
+      url.includes('/.well-known/') ? Promise.resolve(Response.json({ issuer: server.url })) : undefined;
     const as = await stack.oauth.discover(server.url);
     assert.equal(as.authorization_endpoint, `${server.url}/oauth2/authorize/`);
     assert.equal(as.token_endpoint, `${server.url}/oauth2/token/`);
@@ -185,18 +250,25 @@ describe('auth: discovery that leaves endpoints out', () => {
   });
 
   it('a page that is not metadata (200 HTML) is treated as no metadata', async () => {
-    stack.http.intercept = (url) => (url.includes('/.well-known/') ? Promise.resolve(new Response('<html></html>', { status: 200, headers: { 'content-type': 'text/html' } })) : undefined);
+    stack.http.intercept = (url) =>
+      url.includes('/.well-known/')
+        ? Promise.resolve(new Response('<html></html>', { status: 200, headers: { 'content-type': 'text/html' } }))
+        : undefined;
     const as = await stack.oauth.discover(server.url);
     assert.equal(as.token_endpoint, `${server.url}/oauth2/token/`);
   });
 
   it('discovery 5xx is "not working right now", not a fallback', async () => {
-    stack.http.intercept = (url) => (url.includes('/.well-known/') ? Promise.resolve(new Response('oops', { status: 502 })) : undefined);
-    await assert.rejects(stack.oauth.discover(server.url), (e: unknown) => e instanceof GitShareError && e.kind === 'server' && /Try again later/.test(e.message));
+    stack.http.intercept = (url) =>
+      url.includes('/.well-known/') ? Promise.resolve(new Response('oops', { status: 502 })) : undefined;
+    await assert.rejects(
+      stack.oauth.discover(server.url),
+      (e: unknown) => e instanceof GitShareError && e.kind === 'server' && /Try again later/.test(e.message),
+    );
   });
 });
 
-describe('auth: token answers as GitShare\'s page shows them', () => {
+describe("auth: token answers as GitShare's page shows them", () => {
   let server: RunningServer;
   before(async () => {
     server = await startTestServer({ tokenTtlSeconds: 3600 });
@@ -213,7 +285,7 @@ describe('auth: token answers as GitShare\'s page shows them', () => {
       }
       return (async () => {
         const real = await fetch(url, { method: init.method, headers: init.headers, body: init.body as string });
-        return Response.json(edit(await real.json() as Record<string, unknown>), { status: real.status });
+        return Response.json(edit((await real.json()) as Record<string, unknown>), { status: real.status });
       })();
     };
     try {
@@ -268,9 +340,14 @@ describe('auth: token answers as GitShare\'s page shows them', () => {
       now = session.expiresAt! - 10_000; // inside the usual refresh margin
       assert.equal(await stack.sessions.getAccessToken(session.id), session.accessToken);
       now = session.expiresAt! + 1;
-      await assert.rejects(Promise.all([stack.sessions.getAccessToken(session.id), stack.sessions.getAccessToken(session.id)]),
-        (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired');
-      await assert.rejects(stack.sessions.getAccessToken(session.id), (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired');
+      await assert.rejects(
+        Promise.all([stack.sessions.getAccessToken(session.id), stack.sessions.getAccessToken(session.id)]),
+        (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired',
+      );
+      await assert.rejects(
+        stack.sessions.getAccessToken(session.id),
+        (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired',
+      );
       assert.deepEqual(lost, [session.id], 'one "sign in again"');
       assert.equal(stack.http.tokenRequests().filter((t) => t.get('grant_type') === 'refresh_token').length, 0);
       assert.deepEqual(await stack.store.readSessions(), []);

@@ -7,14 +7,28 @@
 import assert from 'node:assert/strict';
 import { CancelledError } from '../../../src/common/errors';
 import type { InputQuestion, PickQuestion } from '../../../src/common/interaction';
-import { HandClient, HandRegistration, HandRegistrationQuestions, redirectUriFor } from '../../../src/auth/handRegistration';
+import {
+  HandClient,
+  HandRegistration,
+  HandRegistrationQuestions,
+  redirectUriFor,
+} from '../../../src/auth/handRegistration';
 import { OOB_REDIRECT_URI } from '../../../src/auth/oauthClient';
 import { authorizeAsUserDetailed, RunningServer, SEED_ONLY } from '../../server/index';
 import { AuthStack, startTestServer } from './helpers';
 
 const DESKTOP_CALLBACK = 'vscode://gitshare.gitshare-vscode/did-authenticate';
 
-type Question = { kind: 'pick' | 'input'; id: string; title?: string; placeHolder?: string; prompt?: string; password?: boolean; labels?: string[]; details?: (string | undefined)[] };
+type Question = {
+  kind: 'pick' | 'input';
+  id: string;
+  title?: string;
+  placeHolder?: string;
+  prompt?: string;
+  password?: boolean;
+  labels?: string[];
+  details?: (string | undefined)[];
+};
 
 /** Answers each question in turn, by its id, as a person would; records what was asked. */
 class ScriptedPerson implements HandRegistrationQuestions {
@@ -28,7 +42,13 @@ class ScriptedPerson implements HandRegistrationQuestions {
   }
 
   async input(question: InputQuestion): Promise<string | undefined> {
-    this.asked.push({ kind: 'input', id: question.id, title: question.title, prompt: question.prompt, password: question.password });
+    this.asked.push({
+      kind: 'input',
+      id: question.id,
+      title: question.title,
+      prompt: question.prompt,
+      password: question.password,
+    });
     const answer = this.next(question.id);
     if (answer !== undefined) {
       assert.equal(question.validate?.(answer), undefined, `the box accepts ${JSON.stringify(answer)}`);
@@ -38,7 +58,14 @@ class ScriptedPerson implements HandRegistrationQuestions {
   }
 
   async pick<T>(question: PickQuestion<T>): Promise<T | undefined> {
-    this.asked.push({ kind: 'pick', id: question.id, title: question.title, placeHolder: question.placeHolder, labels: question.items.map((i) => i.label), details: question.items.map((i) => i.detail) });
+    this.asked.push({
+      kind: 'pick',
+      id: question.id,
+      title: question.title,
+      placeHolder: question.placeHolder,
+      labels: question.items.map((i) => i.label),
+      details: question.items.map((i) => i.detail),
+    });
     const label = this.next(question.id);
     return label === undefined ? undefined : question.items.find((item) => item.label.includes(label))?.value;
   }
@@ -64,7 +91,12 @@ describe('auth: an application registered by hand', () => {
   });
   afterEach(() => stack.dispose());
 
-  function registration(person: HandRegistrationQuestions, callbackHere: string | undefined, configured?: string, copied: string[] = []) {
+  function registration(
+    person: HandRegistrationQuestions,
+    callbackHere: string | undefined,
+    configured?: string,
+    copied: string[] = [],
+  ) {
     return new HandRegistration(stack.store, person, stack.logger, {
       callbackHere: () => callbackHere,
       configuredClientId: () => configured,
@@ -75,7 +107,11 @@ describe('auth: an application registered by hand', () => {
   }
 
   it('redirect URI: none without a callback URL; the exact URL when it reaches this window; the no-callback value when it cannot', () => {
-    const client = (callbackUrl: string | null | undefined): HandClient => ({ clientId: 'c', clientSecret: 's', callbackUrl });
+    const client = (callbackUrl: string | null | undefined): HandClient => ({
+      clientId: 'c',
+      clientSecret: 's',
+      callbackUrl,
+    });
     assert.equal(redirectUriFor(client(null), DESKTOP_CALLBACK), undefined);
     assert.equal(redirectUriFor(client(undefined), DESKTOP_CALLBACK), undefined);
     assert.equal(redirectUriFor(client(DESKTOP_CALLBACK), DESKTOP_CALLBACK), DESKTOP_CALLBACK);
@@ -93,10 +129,17 @@ describe('auth: an application registered by hand', () => {
     const saved = await hand.walkThrough(server.url, 'GitShare at the server does not let VS Code register itself.');
     assert.deepEqual(saved, { clientId: 'typed-id', clientSecret: 'typed-secret-0123456789', callbackUrl: null });
 
-    assert.deepEqual(person.asked.map((q) => q.id), ['handRegistrationCallback', 'handRegistrationClientId', 'handRegistrationClientSecret']);
+    assert.deepEqual(
+      person.asked.map((q) => q.id),
+      ['handRegistrationCallback', 'handRegistrationClientId', 'handRegistrationClientSecret'],
+    );
     const [callback, id, secret] = person.asked;
     assert.match(callback!.placeHolder!, /does not let VS Code register itself\. On GitShare, register an application/);
-    assert.deepEqual(callback!.labels, ['$(circle-slash) I left the callback URL empty'], 'no callback URL can reach a web window');
+    assert.deepEqual(
+      callback!.labels,
+      ['$(circle-slash) I left the callback URL empty'],
+      'no callback URL can reach a web window',
+    );
     assert.match(callback!.details![0]!, /leave it empty on GitShare/);
     assert.equal(id!.password, undefined);
     assert.equal(secret!.password, true, 'the secret goes in a password box');
@@ -106,7 +149,10 @@ describe('auth: an application registered by hand', () => {
     // Only in the secret storage: the id and callback under the server, the secret under (server, id).
     const stored = [...stack.secrets.values.entries()];
     assert.ok(stored.some(([key, value]) => key.includes(server.url) && value === 'typed-secret-0123456789'));
-    assert.ok(stack.sink.lines.every((line) => !line.includes('typed-secret-0123456789')), 'the secret never reaches the log');
+    assert.ok(
+      stack.sink.lines.every((line) => !line.includes('typed-secret-0123456789')),
+      'the secret never reaches the log',
+    );
   });
 
   it('in desktop VS Code: shows the callback URL to enter, copies it on request, and remembers that it was entered', async () => {
@@ -121,14 +167,22 @@ describe('auth: an application registered by hand', () => {
     assert.equal(saved.callbackUrl, DESKTOP_CALLBACK);
     const first = person.asked[0]!;
     assert.ok(first.labels!.includes('$(link) I entered this callback URL'));
-    assert.equal(person.asked.filter((q) => q.id === 'handRegistrationCallback').length, 2, 'the question comes back after the copy');
+    assert.equal(
+      person.asked.filter((q) => q.id === 'handRegistrationCallback').length,
+      2,
+      'the question comes back after the copy',
+    );
   });
 
   it('dismissing any step cancels and stores nothing', async () => {
     const scripts: Record<string, (string | undefined)[]>[] = [
       { handRegistrationCallback: [undefined] },
       { handRegistrationCallback: ['left the callback URL empty'], handRegistrationClientId: [undefined] },
-      { handRegistrationCallback: ['left the callback URL empty'], handRegistrationClientId: ['typed-id'], handRegistrationClientSecret: [undefined] },
+      {
+        handRegistrationCallback: ['left the callback URL empty'],
+        handRegistrationClientId: ['typed-id'],
+        handRegistrationClientSecret: [undefined],
+      },
     ];
     for (const answers of scripts) {
       const hand = registration(new ScriptedPerson(answers), undefined);
@@ -140,8 +194,16 @@ describe('auth: an application registered by hand', () => {
   it('gitshare.clientId: its secret for this server; its callback URL only as the walk-through recorded it for that id', async () => {
     await stack.store.saveClientSecret(server.url, 'desktop-id', 'desktop-secret-0123456789');
     const hand = registration(new ScriptedPerson({}), DESKTOP_CALLBACK, 'desktop-id');
-    assert.deepEqual(await hand.clientFor(server.url), { clientId: 'desktop-id', clientSecret: 'desktop-secret-0123456789', callbackUrl: undefined });
-    await stack.store.saveHandClient(server.url, { clientId: 'desktop-id', callbackUrl: DESKTOP_CALLBACK }, 'desktop-secret-0123456789');
+    assert.deepEqual(await hand.clientFor(server.url), {
+      clientId: 'desktop-id',
+      clientSecret: 'desktop-secret-0123456789',
+      callbackUrl: undefined,
+    });
+    await stack.store.saveHandClient(
+      server.url,
+      { clientId: 'desktop-id', callbackUrl: DESKTOP_CALLBACK },
+      'desktop-secret-0123456789',
+    );
     assert.equal((await hand.clientFor(server.url))!.callbackUrl, DESKTOP_CALLBACK);
   });
 

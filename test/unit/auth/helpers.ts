@@ -57,7 +57,12 @@ export class RecordingFetch {
   intercept: ((url: string, init: FetchInit) => Promise<Response> | undefined) | undefined;
 
   readonly fetch: FetchLike = async (url, init) => {
-    this.requests.push({ url, method: init.method, headers: { ...init.headers }, body: typeof init.body === 'string' ? init.body : init.body?.toString() });
+    this.requests.push({
+      url,
+      method: init.method,
+      headers: { ...init.headers },
+      body: typeof init.body === 'string' ? init.body : init.body?.toString(),
+    });
     const intercepted = this.intercept?.(url, init);
     if (intercepted) {
       return intercepted;
@@ -67,7 +72,9 @@ export class RecordingFetch {
 
   /** Every token sent to the revocation endpoint, in order. */
   revokedTokens(): string[] {
-    return this.requests.filter((r) => r.url.endsWith('/oauth2/revoke_token/')).map((r) => new URLSearchParams(r.body).get('token') ?? '');
+    return this.requests
+      .filter((r) => r.url.endsWith('/oauth2/revoke_token/'))
+      .map((r) => new URLSearchParams(r.body).get('token') ?? '');
   }
 
   /**
@@ -86,7 +93,12 @@ export class RecordingFetch {
         return undefined;
       }
       return (async () => {
-        const response = await fetch(url, { method: init.method, headers: init.headers, body: init.body as string | undefined, redirect: 'manual' });
+        const response = await fetch(url, {
+          method: init.method,
+          headers: init.headers,
+          body: init.body as string | undefined,
+          redirect: 'manual',
+        });
         const text = await response.text();
         if (response.status === 200) {
           served(JSON.parse(text));
@@ -146,8 +158,15 @@ export class AuthStack {
     this.logger = Logger.create(this.sink).child('auth');
     this.secrets = options.secrets ?? new MemorySecretStorage();
     this.store = new TokenStore(this.secrets, this.logger);
-    this.oauth = new OAuthClient(this.logger, { fetch: this.http.fetch, timeoutMs: options.oauthTimeoutMs ?? 5_000, now: options.sessions?.now });
-    this.sessions = new SessionManager(this.store, this.oauth, this.logger, { rereadDelaysMs: [20, 50], ...options.sessions });
+    this.oauth = new OAuthClient(this.logger, {
+      fetch: this.http.fetch,
+      timeoutMs: options.oauthTimeoutMs ?? 5_000,
+      now: options.sessions?.now,
+    });
+    this.sessions = new SessionManager(this.store, this.oauth, this.logger, {
+      rereadDelaysMs: [20, 50],
+      ...options.sessions,
+    });
     this.pending = new PendingSignIns(this.logger);
     this.clients = new ClientRegistry(this.store, this.oauth, this.logger, async (serverUrl) => {
       const stored = await this.store.readSessions();
@@ -157,7 +176,12 @@ export class AuthStack {
   }
 
   /** A complete callback-mode sign-in, playing the browser as `demo`. */
-  async signIn(server: RunningServer, redirectUri = codeServerRedirectUri(1, server.url), username = 'demo', password = 'demo') {
+  async signIn(
+    server: RunningServer,
+    redirectUri = codeServerRedirectUri(1, server.url),
+    username = 'demo',
+    password = 'demo',
+  ) {
     return this.flow.signIn({
       serverUrl: server.url,
       scopes: ['files:read', 'files:write'],

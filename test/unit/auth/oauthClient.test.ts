@@ -8,7 +8,9 @@ import { authorizeAsUser, RunningServer } from '../../server/index';
 import { RecordingFetch, codeServerRedirectUri, startTestServer } from './helpers';
 
 function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } }));
+  return Promise.resolve(
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } }),
+  );
 }
 
 describe('auth: OAuth client against the local server', () => {
@@ -55,8 +57,14 @@ describe('auth: OAuth client against the local server', () => {
       ['an empty list of PKCE methods', { code_challenge_methods_supported: [] }],
     ];
     it('accepts metadata that lists S256 among other PKCE methods, or lists none', async () => {
-      const real = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
-      http.intercept = (url) => (url.includes('/.well-known/') ? jsonResponse(200, { ...real, code_challenge_methods_supported: ['plain', 'S256'] }) : undefined);
+      const real = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as Record<
+        string,
+        unknown
+      >;
+      http.intercept = (url) =>
+        url.includes('/.well-known/')
+          ? jsonResponse(200, { ...real, code_challenge_methods_supported: ['plain', 'S256'] })
+          : undefined;
       assert.equal((await oauth.discover(server.url)).issuer, server.url);
       const { code_challenge_methods_supported: _dropped, ...without } = real;
       http.intercept = (url) => (url.includes('/.well-known/') ? jsonResponse(200, without) : undefined);
@@ -65,18 +73,31 @@ describe('auth: OAuth client against the local server', () => {
 
     for (const [what, override] of bad) {
       it(`refuses metadata with ${what}`, async () => {
-        const real = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
-        http.intercept = (url) => (url.includes('/.well-known/') ? jsonResponse(200, { ...real, ...override }) : undefined);
-        await assert.rejects(oauth.discover(server.url), (e: unknown) => e instanceof GitShareError && e.kind === 'protocol');
+        const real = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as Record<
+          string,
+          unknown
+        >;
+        http.intercept = (url) =>
+          url.includes('/.well-known/') ? jsonResponse(200, { ...real, ...override }) : undefined;
+        await assert.rejects(
+          oauth.discover(server.url),
+          (e: unknown) => e instanceof GitShareError && e.kind === 'protocol',
+        );
       });
     }
 
     it('maps an unreachable server to a network error', async () => {
-      await assert.rejects(oauth.discover('http://127.0.0.1:9'), (e: unknown) => e instanceof GitShareError && e.kind === 'network');
+      await assert.rejects(
+        oauth.discover('http://127.0.0.1:9'),
+        (e: unknown) => e instanceof GitShareError && e.kind === 'network',
+      );
     });
 
     it('refuses plain http to a host that is not loopback, before any request', async () => {
-      await assert.rejects(oauth.discover('http://gitshare.example'), (e: unknown) => e instanceof GitShareError && e.kind === 'protocol');
+      await assert.rejects(
+        oauth.discover('http://gitshare.example'),
+        (e: unknown) => e instanceof GitShareError && e.kind === 'protocol',
+      );
       assert.equal(http.requests.length, 0);
     });
 
@@ -101,19 +122,28 @@ describe('auth: OAuth client against the local server', () => {
       assert.equal(await oauth.unregister(as, client), true);
       assert.equal(http.requests.at(-1)!.method, 'DELETE');
       // The deleted client can no longer authenticate.
-      await assert.rejects(oauth.revoke(as, client, 'x'.repeat(20)), (e: unknown) => e instanceof GitShareError && e.code === 'invalid_client');
+      await assert.rejects(
+        oauth.revoke(as, client, 'x'.repeat(20)),
+        (e: unknown) => e instanceof GitShareError && e.code === 'invalid_client',
+      );
     });
 
     it('deleting with only the client credentials works too (Basic)', async () => {
       const as = await oauth.discover(server.url);
       const client = await oauth.register(as, [codeServerRedirectUri(4, server.url)]);
-      assert.equal(await oauth.unregister(as, { ...client, registrationAccessToken: undefined, registrationClientUri: undefined }), true);
+      assert.equal(
+        await oauth.unregister(as, { ...client, registrationAccessToken: undefined, registrationClientUri: undefined }),
+        true,
+      );
       assert.match(http.requests.at(-1)!.headers.authorization!, /^Basic /);
     });
 
     it('a refused registration is a protocol error with the server code', async () => {
       const as = await oauth.discover(server.url);
-      await assert.rejects(oauth.register(as, ['http://gitshare.example/callback']), (e: unknown) => e instanceof GitShareError && e.code === 'invalid_redirect_uri');
+      await assert.rejects(
+        oauth.register(as, ['http://gitshare.example/callback']),
+        (e: unknown) => e instanceof GitShareError && e.code === 'invalid_redirect_uri',
+      );
     });
   });
 
@@ -133,7 +163,10 @@ describe('auth: OAuth client against the local server', () => {
       assert.equal(query.get('iss'), server.url);
       const wrongIss = new URLSearchParams(query);
       wrongIss.set('iss', 'https://evil.example');
-      assert.throws(() => oauth.validateCallback(as, client, wrongIss, request.state), (e: unknown) => e instanceof GitShareError && e.kind === 'protocol');
+      assert.throws(
+        () => oauth.validateCallback(as, client, wrongIss, request.state),
+        (e: unknown) => e instanceof GitShareError && e.kind === 'protocol',
+      );
       const wrongState = new URLSearchParams(query);
       wrongState.set('state', 'not-the-state-0000');
       assert.throws(() => oauth.validateCallback(as, client, wrongState, request.state), GitShareError);
@@ -143,17 +176,26 @@ describe('auth: OAuth client against the local server', () => {
       const { as, client, request, parameters } = await authorized();
       const tokens = await oauth.exchangeCode(as, client, parameters, request);
       assert.ok(tokens.accessToken && tokens.refreshToken && tokens.expiresAt);
-      await assert.rejects(oauth.exchangeCode(as, client, parameters, request), (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired' && e.code === 'invalid_grant');
+      await assert.rejects(
+        oauth.exchangeCode(as, client, parameters, request),
+        (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired' && e.code === 'invalid_grant',
+      );
     });
 
     it('a verifier that does not match is invalid_grant', async () => {
       const { as, client, request, parameters } = await authorized();
-      await assert.rejects(oauth.exchangeCode(as, client, parameters, { ...request, codeVerifier: 'A'.repeat(43) }), (e: unknown) => e instanceof GitShareError && e.code === 'invalid_grant');
+      await assert.rejects(
+        oauth.exchangeCode(as, client, parameters, { ...request, codeVerifier: 'A'.repeat(43) }),
+        (e: unknown) => e instanceof GitShareError && e.code === 'invalid_grant',
+      );
     });
 
     it('does not follow a redirect from the token endpoint', async () => {
       const { as, client, request, parameters } = await authorized();
-      http.intercept = (url) => (url.endsWith('/oauth2/token/') ? Promise.resolve(new Response(null, { status: 307, headers: { location: 'https://evil.example/steal' } })) : undefined);
+      http.intercept = (url) =>
+        url.endsWith('/oauth2/token/')
+          ? Promise.resolve(new Response(null, { status: 307, headers: { location: 'https://evil.example/steal' } }))
+          : undefined;
       await assert.rejects(oauth.exchangeCode(as, client, parameters, request), GitShareError);
       assert.ok(!http.requests.some((r) => r.url.includes('evil.example')));
     });
@@ -180,21 +222,39 @@ describe('auth: OAuth client against the local server', () => {
     });
 
     const badResponses: [string, () => Promise<Response>][] = [
-      ['not JSON', () => Promise.resolve(new Response('<html>hi</html>', { status: 200, headers: { 'content-type': 'text/html' } }))],
+      [
+        'not JSON',
+        () =>
+          Promise.resolve(new Response('<html>hi</html>', { status: 200, headers: { 'content-type': 'text/html' } })),
+      ],
       ['no access_token', () => jsonResponse(200, { token_type: 'Bearer', expires_in: 60 })],
-      ['a token_type other than bearer', () => jsonResponse(200, { access_token: 'a'.repeat(20), token_type: 'mac', expires_in: 60 })],
+      [
+        'a token_type other than bearer',
+        () => jsonResponse(200, { access_token: 'a'.repeat(20), token_type: 'mac', expires_in: 60 }),
+      ],
     ];
     for (const [what, answer] of badResponses) {
       it(`refuses a token response with ${what}`, async () => {
         const { as, client, request, parameters } = await authorized();
         http.intercept = (url) => (url.endsWith('/oauth2/token/') ? answer() : undefined);
-        await assert.rejects(oauth.exchangeCode(as, client, parameters, request), (e: unknown) => e instanceof GitShareError && e.kind === 'protocol');
+        await assert.rejects(
+          oauth.exchangeCode(as, client, parameters, request),
+          (e: unknown) => e instanceof GitShareError && e.kind === 'protocol',
+        );
       });
     }
 
     it('accepts token_type in any case', async () => {
       const { as, client, request, parameters } = await authorized();
-      http.intercept = (url) => (url.endsWith('/oauth2/token/') ? jsonResponse(200, { access_token: 'b'.repeat(20), token_type: 'BEARER', expires_in: 60, refresh_token: 'r'.repeat(20) }) : undefined);
+      http.intercept = (url) =>
+        url.endsWith('/oauth2/token/')
+          ? jsonResponse(200, {
+              access_token: 'b'.repeat(20),
+              token_type: 'BEARER',
+              expires_in: 60,
+              refresh_token: 'r'.repeat(20),
+            })
+          : undefined;
       const tokens = await oauth.exchangeCode(as, client, parameters, request);
       assert.ok(tokens.expiresAt! > Date.now() + 59_000);
     });
@@ -206,7 +266,10 @@ describe('auth: OAuth client against the local server', () => {
       assert.ok(second.refreshToken && second.refreshToken !== first.refreshToken, 'rotated');
       const third = await oauth.refresh(as, client, second.refreshToken!);
       await oauth.revoke(as, client, third.refreshToken!);
-      await assert.rejects(oauth.refresh(as, client, third.refreshToken!), (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired');
+      await assert.rejects(
+        oauth.refresh(as, client, third.refreshToken!),
+        (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired',
+      );
       // Revoking an unknown token is fine (RFC 7009).
       await oauth.revoke(as, client, 'unknown-token-value-1234');
     });

@@ -40,17 +40,27 @@ describe('auth: pending sign-ins', () => {
     });
   }
 
-  it('a callback with the right state on another server\'s path ends that attempt (mix-up defence)', async () => {
+  it("a callback with the right state on another server's path ends that attempt (mix-up defence)", async () => {
     const attempt = pending.begin('state-ffffffffffffffff', 60_000, PATH);
     const query = new URLSearchParams({ code: 'code-from-the-other-server', state: 'state-ffffffffffffffff' });
     assert.equal(pending.handleCallback(query, callbackPathFor('https://honest.example')), false);
-    await assert.rejects(attempt.callback, (e: unknown) => e instanceof GitShareError && e.kind === 'protocol' && /different GitShare server/.test(e.message));
+    await assert.rejects(
+      attempt.callback,
+      (e: unknown) =>
+        e instanceof GitShareError && e.kind === 'protocol' && /different GitShare server/.test(e.message),
+    );
     assert.equal(pending.handleCallback(query, PATH), false, 'the state is used up');
     assert.equal(pending.size, 0);
   });
 
   it('gives every server its own callback path, the same on every run', () => {
-    const paths = ['https://one.example', 'https://two.example', 'https://one.example:8443', 'http://127.0.0.1:8765', 'http://127.0.0.1:8766'].map(callbackPathFor);
+    const paths = [
+      'https://one.example',
+      'https://two.example',
+      'https://one.example:8443',
+      'http://127.0.0.1:8765',
+      'http://127.0.0.1:8766',
+    ].map(callbackPathFor);
     assert.equal(new Set(paths).size, paths.length);
     assert.equal(callbackPathFor('https://one.example/some/path'), callbackPathFor('https://one.example'));
     for (const path of paths) {
@@ -59,14 +69,20 @@ describe('auth: pending sign-ins', () => {
   });
 
   it('ignores a callback when nothing is pending', () => {
-    assert.equal(pending.handleCallback(new URLSearchParams({ code: 'c0de-c0de-c0de', state: 'whatever-state-1' }), PATH), false);
+    assert.equal(
+      pending.handleCallback(new URLSearchParams({ code: 'c0de-c0de-c0de', state: 'whatever-state-1' }), PATH),
+      false,
+    );
     assert.ok(sink.lines.some((l) => l.includes('no sign-in is pending')));
   });
 
   it('expires with the attempt: a timeout rejects and the state stops working', async () => {
     const attempt = pending.begin('state-cccccccccccccccc', 20, PATH);
     await assert.rejects(attempt.callback, (e: unknown) => e instanceof GitShareError && e.kind === 'timeout');
-    assert.equal(pending.handleCallback(new URLSearchParams({ code: 'c0de-c0de-c0de', state: 'state-cccccccccccccccc' }), PATH), false);
+    assert.equal(
+      pending.handleCallback(new URLSearchParams({ code: 'c0de-c0de-c0de', state: 'state-cccccccccccccccc' }), PATH),
+      false,
+    );
   });
 
   it('keeps several attempts apart', async () => {

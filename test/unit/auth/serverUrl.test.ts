@@ -19,10 +19,22 @@ describe('auth: server address rules', () => {
     });
   }
 
-  const refused = ['', '   ', 'http://gitshare.example', 'http://10.0.0.1:8765', 'ftp://gitshare.example', 'https://user:pw@gitshare.example', 'http://127.0.0.1.example.com', 'not a url at all'];
+  const refused = [
+    '',
+    '   ',
+    'http://gitshare.example',
+    'http://10.0.0.1:8765',
+    'ftp://gitshare.example',
+    'https://user:pw@gitshare.example',
+    'http://127.0.0.1.example.com',
+    'not a url at all',
+  ];
   for (const input of refused) {
     it(`refuses ${JSON.stringify(input)}`, () => {
-      assert.throws(() => normalizeServerUrl(input), (e: unknown) => e instanceof GitShareError && e.kind === 'invalidInput');
+      assert.throws(
+        () => normalizeServerUrl(input),
+        (e: unknown) => e instanceof GitShareError && e.kind === 'invalidInput',
+      );
     });
   }
 

@@ -4,7 +4,14 @@ import { StoredSession } from '../../../src/auth/tokenStore';
 import { MAX_REVOCATION_ATTEMPTS } from '../../../src/auth/sessionManager';
 import { RunningServer } from '../../server/index';
 import { isDeepStrictEqual } from 'node:util';
-import { AuthStack, MemorySecretStorage, assertDifferentSecret, assertSameSecret, startTestServer, tokenRequestCount } from './helpers';
+import {
+  AuthStack,
+  MemorySecretStorage,
+  assertDifferentSecret,
+  assertSameSecret,
+  startTestServer,
+  tokenRequestCount,
+} from './helpers';
 
 /** A clock the test moves: `later(ms)` jumps ahead, as if time had passed. */
 function clock() {
@@ -20,11 +27,19 @@ async function callApi(server: RunningServer, token: string): Promise<number> {
 
 /** The status of a refresh grant with `refreshToken`, sent by hand as the session's client. */
 async function refreshStatus(server: RunningServer, session: StoredSession, refreshToken: string): Promise<number> {
-  const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: session.client.clientId });
+  const body = new URLSearchParams({
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    client_id: session.client.clientId,
+  });
   if (session.client.clientSecret) {
     body.set('client_secret', session.client.clientSecret);
   }
-  const response = await fetch(`${server.url}/oauth2/token/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const response = await fetch(`${server.url}/oauth2/token/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
   await response.body?.cancel();
   return response.status;
 }
@@ -83,7 +98,9 @@ describe('auth: sessions and refresh against the local server', () => {
     const stack = newStack({ sessions: { now: time.now } });
     const session = await stack.signIn(server);
     time.later(3600_000);
-    const tokens = await Promise.all(Array.from({ length: 50 }, () => stack.sessions.accounts[0]!.tokens.getAccessToken()));
+    const tokens = await Promise.all(
+      Array.from({ length: 50 }, () => stack.sessions.accounts[0]!.tokens.getAccessToken()),
+    );
     assert.equal(tokenRequestCount(server, 'refresh_token'), 1);
     assert.equal(new Set(tokens).size, 1);
     assertDifferentSecret(tokens[0], session.accessToken, 'a new access token');
@@ -100,12 +117,18 @@ describe('auth: sessions and refresh against the local server', () => {
     server.control!.expireAccessTokens();
     assert.equal(await callApi(server, session.accessToken), 401);
     const account = stack.sessions.accounts[0]!;
-    const tokens = await Promise.all(Array.from({ length: 50 }, () => account.tokens.refreshAfterUnauthorized(session.accessToken)));
+    const tokens = await Promise.all(
+      Array.from({ length: 50 }, () => account.tokens.refreshAfterUnauthorized(session.accessToken)),
+    );
     assert.equal(new Set(tokens).size, 1);
     assert.equal(tokenRequestCount(server, 'refresh_token'), 1);
     assert.equal(await callApi(server, tokens[0]!), 200);
     // A late caller with the old token gets the new one without another refresh.
-    assertSameSecret(await account.tokens.refreshAfterUnauthorized(session.accessToken), tokens[0], 'the late caller gets the new token');
+    assertSameSecret(
+      await account.tokens.refreshAfterUnauthorized(session.accessToken),
+      tokens[0],
+      'the late caller gets the new token',
+    );
     assert.equal(tokenRequestCount(server, 'refresh_token'), 1);
   });
 
@@ -145,7 +168,10 @@ describe('auth: sessions and refresh against the local server', () => {
     assert.equal(stack.sessions.accounts.length, 0);
     assert.deepEqual(await stack.store.readSessions(), []);
     // No loop: later calls fail at once, without a request.
-    await assert.rejects(account.tokens.getAccessToken(), (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired');
+    await assert.rejects(
+      account.tokens.getAccessToken(),
+      (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired',
+    );
     assert.equal(tokenRequestCount(server, 'refresh_token'), 1);
     assert.equal(lost.length, 1);
   });
@@ -155,9 +181,13 @@ describe('auth: sessions and refresh against the local server', () => {
     const stack = newStack({ sessions: { now: time.now } });
     const session = await stack.signIn(server);
     time.later(3600_000);
-    stack.http.intercept = (url) => (url.endsWith('/oauth2/token/') ? Promise.reject(new TypeError('fetch failed: ECONNREFUSED')) : undefined);
+    stack.http.intercept = (url) =>
+      url.endsWith('/oauth2/token/') ? Promise.reject(new TypeError('fetch failed: ECONNREFUSED')) : undefined;
     const account = stack.sessions.accounts[0]!;
-    await assert.rejects(account.tokens.getAccessToken(), (e: unknown) => e instanceof GitShareError && e.kind === 'network');
+    await assert.rejects(
+      account.tokens.getAccessToken(),
+      (e: unknown) => e instanceof GitShareError && e.kind === 'network',
+    );
     assert.equal(stack.sessions.accounts.length, 1);
     assert.ok(await stack.store.readSession(session.id));
     stack.http.intercept = undefined;
@@ -170,8 +200,13 @@ describe('auth: sessions and refresh against the local server', () => {
     const stack = newStack({ sessions: { now: time.now } });
     const session = await stack.signIn(server);
     time.later(3600_000 - 30_000); // inside the 60 s margin, not yet expired
-    stack.http.intercept = (url) => (url.endsWith('/oauth2/token/') ? Promise.reject(new TypeError('fetch failed')) : undefined);
-    assertSameSecret(await stack.sessions.accounts[0]!.tokens.getAccessToken(), session.accessToken, 'the still valid token');
+    stack.http.intercept = (url) =>
+      url.endsWith('/oauth2/token/') ? Promise.reject(new TypeError('fetch failed')) : undefined;
+    assertSameSecret(
+      await stack.sessions.accounts[0]!.tokens.getAccessToken(),
+      session.accessToken,
+      'the still valid token',
+    );
   });
 
   it('another window that refreshed first: its tokens are used, the old refresh token is never replayed', async () => {
@@ -200,7 +235,10 @@ describe('auth: sessions and refresh against the local server', () => {
     await windowB.sessions.initialize();
     time.later(3600_000);
     // Both read storage before either refreshed; A's answer and save land first.
-    const [a, b] = await Promise.allSettled([windowA.sessions.getAccessToken(session.id), windowB.sessions.getAccessToken(session.id)]);
+    const [a, b] = await Promise.allSettled([
+      windowA.sessions.getAccessToken(session.id),
+      windowB.sessions.getAccessToken(session.id),
+    ]);
     assert.equal(a.status, 'fulfilled');
     assert.equal(b.status, 'fulfilled');
     const token = (a as PromiseFulfilledResult<string>).value;
@@ -242,14 +280,25 @@ describe('auth: sessions and refresh against the local server', () => {
     // The server has rotated the tokens; its answer is still on the way.
     const issued = await held.served;
     const signingOut = stack.sessions.signOut(session.id);
-    await until(() => stack.sessions.accounts.length === 0, 'the account leaves the list while the refresh is still open');
+    await until(
+      () => stack.sessions.accounts.length === 0,
+      'the account leaves the list while the refresh is still open',
+    );
     held.release();
     await signingOut;
     await assert.rejects(refreshing, (e: unknown) => e instanceof GitShareError && e.kind === 'signInRequired');
     assert.equal(stack.sessions.accounts.length, 0);
     assert.deepEqual(await stack.store.readSessionIds(), [], 'no session is stored again');
-    assert.ok(![...stack.secrets.values.values()].some((v) => v.includes(issued.access_token) || v.includes(issued.refresh_token)), 'the new tokens are not kept');
-    assert.ok(stack.http.revokedTokens().includes(issued.refresh_token), 'the refresh token the refresh got was sent to revocation');
+    assert.ok(
+      ![...stack.secrets.values.values()].some(
+        (v) => v.includes(issued.access_token) || v.includes(issued.refresh_token),
+      ),
+      'the new tokens are not kept',
+    );
+    assert.ok(
+      stack.http.revokedTokens().includes(issued.refresh_token),
+      'the refresh token the refresh got was sent to revocation',
+    );
     assert.equal(await callApi(server, issued.access_token), 401);
     assert.equal(await refreshStatus(server, session, issued.refresh_token), 400);
   });
@@ -285,10 +334,16 @@ describe('auth: sessions and refresh against the local server', () => {
     const fromA = windowA.sessions.getAccessToken(session.id);
     await held.served;
     const lease = (await windowA.store.readLease(session.id))!;
-    assert.ok(lease.until - time.now() >= 30_000, `the lease lasts at least the OAuth timeout (${lease.until - time.now()} ms left)`);
+    assert.ok(
+      lease.until - time.now() >= 30_000,
+      `the lease lasts at least the OAuth timeout (${lease.until - time.now()} ms left)`,
+    );
     // The request stays open a whole timeout: the lease is renewed meanwhile.
     time.later(30_000);
-    await untilAsync(async () => ((await windowA.store.readLease(session.id))?.until ?? 0) - time.now() >= 30_000, 'the lease is renewed');
+    await untilAsync(
+      async () => ((await windowA.store.readLease(session.id))?.until ?? 0) - time.now() >= 30_000,
+      'the lease is renewed',
+    );
     // Window B needs a token now: it must wait, not spend the refresh token a second time.
     const fromB = windowB.sessions.getAccessToken(session.id);
     await new Promise((resolve) => setImmediate(resolve));
@@ -303,7 +358,8 @@ describe('auth: sessions and refresh against the local server', () => {
     const secrets = new MemorySecretStorage();
     const first = newStack({ secrets });
     const session = await first.signIn(server);
-    first.http.intercept = (url) => (url.endsWith('/oauth2/revoke_token/') ? Promise.reject(new TypeError('fetch failed: ECONNREFUSED')) : undefined);
+    first.http.intercept = (url) =>
+      url.endsWith('/oauth2/revoke_token/') ? Promise.reject(new TypeError('fetch failed: ECONNREFUSED')) : undefined;
     await first.sessions.signOut(session.id);
     assert.deepEqual(await first.store.readSessionIds(), []);
     assert.equal(await callApi(server, session.accessToken), 200, 'not revoked yet: the server was unreachable');
@@ -311,22 +367,33 @@ describe('auth: sessions and refresh against the local server', () => {
     first.dispose();
     const restarted = newStack({ secrets });
     await restarted.sessions.initialize();
-    await untilAsync(async () => (await restarted.store.readPendingRevocations()).length === 0, 'the pending revocation is done');
+    await untilAsync(
+      async () => (await restarted.store.readPendingRevocations()).length === 0,
+      'the pending revocation is done',
+    );
     assert.equal(await callApi(server, session.accessToken), 401);
     assert.equal(await refreshStatus(server, session, session.refreshToken!), 400);
-    assert.ok(![...secrets.values.values()].some((v) => v.includes(session.accessToken)), 'no token is left in storage');
+    assert.ok(
+      ![...secrets.values.values()].some((v) => v.includes(session.accessToken)),
+      'no token is left in storage',
+    );
   });
 
   it('a revocation that keeps failing is given up after a bounded number of attempts', async () => {
     const stack = newStack();
     const session = await stack.signIn(server);
-    stack.http.intercept = (url) => (url.endsWith('/oauth2/revoke_token/') ? Promise.reject(new TypeError('fetch failed: ECONNREFUSED')) : undefined);
+    stack.http.intercept = (url) =>
+      url.endsWith('/oauth2/revoke_token/') ? Promise.reject(new TypeError('fetch failed: ECONNREFUSED')) : undefined;
     await stack.sessions.signOut(session.id);
     for (let i = 0; i < 10; i++) {
       await stack.sessions.retryPendingRevocations();
     }
     assert.deepEqual(await stack.store.readPendingRevocations(), []);
-    assert.equal(stack.http.revokedTokens().length, MAX_REVOCATION_ATTEMPTS, 'one attempt at sign-out and four retries');
+    assert.equal(
+      stack.http.revokedTokens().length,
+      MAX_REVOCATION_ATTEMPTS,
+      'one attempt at sign-out and four retries',
+    );
     assert.ok(stack.sink.lines.some((l) => l.includes('Gave up revoking')));
   });
 
@@ -347,7 +414,10 @@ describe('auth: sessions and refresh against the local server', () => {
     first.dispose();
     const restarted = newStack({ secrets });
     await restarted.sessions.initialize();
-    assert.ok(isDeepStrictEqual(restarted.sessions.getSessions(), [session]), 'the stored session is restored as it was');
+    assert.ok(
+      isDeepStrictEqual(restarted.sessions.getSessions(), [session]),
+      'the stored session is restored as it was',
+    );
     const account = restarted.sessions.accounts[0]!;
     assert.equal(account.label, 'demo');
     assert.equal(restarted.sessions.findByAuthority(account.authority), account);
@@ -363,7 +433,10 @@ describe('auth: sessions and refresh against the local server', () => {
       const labels = stack.sessions.accounts.map((a) => `${a.label}@${a.serverUrl}`).sort();
       assert.deepEqual(labels, [`alice@${other.url}`, `demo@${server.url}`].sort());
       for (const account of stack.sessions.accounts) {
-        const status = await callApi(account.serverUrl === server.url ? server : other, await account.tokens.getAccessToken());
+        const status = await callApi(
+          account.serverUrl === server.url ? server : other,
+          await account.tokens.getAccessToken(),
+        );
         assert.equal(status, 200);
       }
     } finally {

@@ -14,14 +14,20 @@ import { authorizeAsUser, RunningServer } from '../../server/index';
 import { AuthStack, callbackOf, codeServerRedirectUri, startTestServer } from './helpers';
 
 /** What a person is told to do. */
-const SAYS_WHAT_TO_DO = /try again|check (your|the|them)|sign(ing)? in again|enter them again|register an application|show the log/i;
+const SAYS_WHAT_TO_DO =
+  /try again|check (your|the|them)|sign(ing)? in again|enter them again|register an application|show the log/i;
 /** What must never reach a person. */
-const RAW_TEXT = /TypeError|ReferenceError|is not a function|undefined|null|\bat [\w.]+ \(|ECONN|EPIPE|fetch failed|oauth4webapi|OperationProcessingError|ResponseBodyError|\[object|Error:|\{|"/;
+const RAW_TEXT =
+  /TypeError|ReferenceError|is not a function|undefined|null|\bat [\w.]+ \(|ECONN|EPIPE|fetch failed|oauth4webapi|OperationProcessingError|ResponseBodyError|\[object|Error:|\{|"/;
 
 type Intercept = (url: string, init: FetchInit) => Promise<Response> | undefined;
-const on = (path: string, answer: () => Promise<Response>): Intercept => (url) => (new URL(url).pathname === path ? answer() : undefined);
+const on =
+  (path: string, answer: () => Promise<Response>): Intercept =>
+  (url) =>
+    new URL(url).pathname === path ? answer() : undefined;
 const json = (status: number, body: unknown) => Promise.resolve(Response.json(body, { status }));
-const text = (status: number, body: string, type = 'text/html') => Promise.resolve(new Response(body, { status, headers: { 'content-type': type } }));
+const text = (status: number, body: string, type = 'text/html') =>
+  Promise.resolve(new Response(body, { status, headers: { 'content-type': type } }));
 
 describe('auth: every sign-in failure says what to do, in plain words', () => {
   let server: RunningServer;
@@ -40,31 +46,75 @@ describe('auth: every sign-in failure says what to do, in plain words', () => {
     await server.close();
   });
 
-  const cases: [string, { intercept?: Intercept; serverUrl?: () => string; browser?: 'deny-with-error' | 'paste-garbage' }][] = [
+  const cases: [
+    string,
+    { intercept?: Intercept; serverUrl?: () => string; browser?: 'deny-with-error' | 'paste-garbage' },
+  ][] = [
     ['the server cannot be reached', { serverUrl: () => 'http://127.0.0.1:9' }],
     ['the server never answers', { serverUrl: () => silentUrl }],
     ['discovery fails with 500', { intercept: on('/.well-known/oauth-authorization-server', () => text(500, 'oops')) }],
-    ['discovery names another issuer', { intercept: on('/.well-known/oauth-authorization-server', () => json(200, { issuer: 'https://evil.example' })) }],
+    [
+      'discovery names another issuer',
+      { intercept: on('/.well-known/oauth-authorization-server', () => json(200, { issuer: 'https://evil.example' })) },
+    ],
     ['registration fails with 500', { intercept: on('/oauth2/register/', () => json(500, { error: 'server_error' })) }],
-    ['registration is refused (400)', { intercept: on('/oauth2/register/', () => json(400, { error: 'invalid_redirect_uri' })) }],
+    [
+      'registration is refused (400)',
+      { intercept: on('/oauth2/register/', () => json(400, { error: 'invalid_redirect_uri' })) },
+    ],
     ['registration is missing (404)', { intercept: on('/oauth2/register/', () => json(404, { error: 'not_found' })) }],
     ['the authorize page sends an error back', { browser: 'deny-with-error' }],
     ['a mistyped pasted code', { browser: 'paste-garbage' }],
-    ['the token endpoint says invalid_client (401)', { intercept: on('/oauth2/token/', () => json(401, { error: 'invalid_client' })) }],
+    [
+      'the token endpoint says invalid_client (401)',
+      { intercept: on('/oauth2/token/', () => json(401, { error: 'invalid_client' })) },
+    ],
     ['the token endpoint says 401 with no body', { intercept: on('/oauth2/token/', () => text(401, '')) }],
-    ['the token endpoint fails with 500', { intercept: on('/oauth2/token/', () => json(500, { error: 'server_error' })) }],
-    ['the token endpoint is missing (404 HTML)', { intercept: on('/oauth2/token/', () => text(404, '<html>Not found</html>')) }],
+    [
+      'the token endpoint fails with 500',
+      { intercept: on('/oauth2/token/', () => json(500, { error: 'server_error' })) },
+    ],
+    [
+      'the token endpoint is missing (404 HTML)',
+      { intercept: on('/oauth2/token/', () => text(404, '<html>Not found</html>')) },
+    ],
     ['the token answer is HTML', { intercept: on('/oauth2/token/', () => text(200, '<html>hi</html>')) }],
-    ['the token answer has no access_token', { intercept: on('/oauth2/token/', () => json(200, { token_type: 'Bearer' })) }],
-    ['the token answer has no token_type', { intercept: on('/oauth2/token/', () => json(200, { access_token: 'a'.repeat(30) })) }],
-    ['the token answer is a mac token', { intercept: on('/oauth2/token/', () => json(200, { access_token: 'a'.repeat(30), token_type: 'mac' })) }],
-    ['the token answer is 2 MiB', { intercept: on('/oauth2/token/', () => text(200, 'x'.repeat(2 * 1024 * 1024), 'application/json')) }],
-    ['the token endpoint redirects', { intercept: on('/oauth2/token/', () => Promise.resolve(new Response(null, { status: 302, headers: { location: 'https://evil.example/' } }))) }],
+    [
+      'the token answer has no access_token',
+      { intercept: on('/oauth2/token/', () => json(200, { token_type: 'Bearer' })) },
+    ],
+    [
+      'the token answer has no token_type',
+      { intercept: on('/oauth2/token/', () => json(200, { access_token: 'a'.repeat(30) })) },
+    ],
+    [
+      'the token answer is a mac token',
+      { intercept: on('/oauth2/token/', () => json(200, { access_token: 'a'.repeat(30), token_type: 'mac' })) },
+    ],
+    [
+      'the token answer is 2 MiB',
+      { intercept: on('/oauth2/token/', () => text(200, 'x'.repeat(2 * 1024 * 1024), 'application/json')) },
+    ],
+    [
+      'the token endpoint redirects',
+      {
+        intercept: on('/oauth2/token/', () =>
+          Promise.resolve(new Response(null, { status: 302, headers: { location: 'https://evil.example/' } })),
+        ),
+      },
+    ],
     ['/api/v1/user says 401', { intercept: on('/api/v1/user', () => json(401, { error: 'invalid_token' })) }],
     ['/api/v1/user fails with 503', { intercept: on('/api/v1/user', () => json(503, { error: 'unavailable' })) }],
     ['/api/v1/user is not JSON', { intercept: on('/api/v1/user', () => text(200, '<html></html>')) }],
     ['/api/v1/user has no username', { intercept: on('/api/v1/user', () => json(200, { id: 1 })) }],
-    ['/api/v1/user connection breaks', { intercept: on('/api/v1/user', () => Promise.reject(Object.assign(new TypeError('fetch failed'), { code: 'ECONNRESET' }))) }],
+    [
+      '/api/v1/user connection breaks',
+      {
+        intercept: on('/api/v1/user', () =>
+          Promise.reject(Object.assign(new TypeError('fetch failed'), { code: 'ECONNRESET' })),
+        ),
+      },
+    ],
   ];
 
   for (const [what, scenario] of cases) {
@@ -74,23 +124,29 @@ describe('auth: every sign-in failure says what to do, in plain words', () => {
         stack.http.intercept = scenario.intercept;
         const serverUrl = scenario.serverUrl?.() ?? server.url;
         const redirectUri = codeServerRedirectUri(1, serverUrl);
-        const error = await stack.flow.signIn({
-          serverUrl,
-          scopes: ['files:read', 'files:write'],
-          redirectUri: scenario.browser === 'paste-garbage' ? 'urn:ietf:wg:oauth:2.0:oob' : redirectUri,
-          timeoutMs: 10_000,
-          openBrowser: async (url) => {
-            if (scenario.browser === 'paste-garbage') {
-              return;
-            }
-            const location = scenario.browser === 'deny-with-error'
-              ? `${redirectUri}&error=server_error&state=${new URL(url).searchParams.get('state')}`
-              : await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
-            const { query, path } = callbackOf(location);
-            stack.pending.handleCallback(query, path);
-          },
-          promptForCode: async () => 'not-a-code-0000',
-        }).then(() => undefined, (e: unknown) => e);
+        const error = await stack.flow
+          .signIn({
+            serverUrl,
+            scopes: ['files:read', 'files:write'],
+            redirectUri: scenario.browser === 'paste-garbage' ? 'urn:ietf:wg:oauth:2.0:oob' : redirectUri,
+            timeoutMs: 10_000,
+            openBrowser: async (url) => {
+              if (scenario.browser === 'paste-garbage') {
+                return;
+              }
+              const location =
+                scenario.browser === 'deny-with-error'
+                  ? `${redirectUri}&error=server_error&state=${new URL(url).searchParams.get('state')}`
+                  : await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
+              const { query, path } = callbackOf(location);
+              stack.pending.handleCallback(query, path);
+            },
+            promptForCode: async () => 'not-a-code-0000',
+          })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         assert.ok(error !== undefined, 'the sign-in failed');
         assert.ok(error instanceof GitShareError && !isCancellation(error), `a typed error, not ${String(error)}`);
         const shown = `Sign in to GitShare: ${toGitShareError(error).message}`;

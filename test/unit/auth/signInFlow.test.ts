@@ -42,7 +42,14 @@ describe('auth: sign-in flow against the local server', () => {
     const registration = stack.http.requests.find((r) => r.method === 'POST' && r.url.endsWith('/oauth2/register/'))!;
     assert.deepEqual(JSON.parse(registration.body!).redirect_uris, [redirectUri, OOB_REDIRECT_URI]);
     const [token] = stack.http.tokenRequests();
-    assert.deepEqual([...token!.keys()].sort(), ['client_id', 'client_secret', 'code', 'code_verifier', 'grant_type', 'redirect_uri']);
+    assert.deepEqual([...token!.keys()].sort(), [
+      'client_id',
+      'client_secret',
+      'code',
+      'code_verifier',
+      'grant_type',
+      'redirect_uri',
+    ]);
     assert.equal(token!.get('grant_type'), 'authorization_code');
     assert.equal(token!.get('redirect_uri'), redirectUri);
     assert.match(token!.get('code_verifier')!, /^[A-Za-z0-9_-]{43,128}$/);
@@ -132,12 +139,15 @@ describe('auth: sign-in flow against the local server', () => {
         scopes: ['files:read'],
         redirectUri: codeServerRedirectUri(1, server.url),
         openBrowser: async (url) => {
-          const mine = new URL(await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' })).searchParams;
+          const mine = new URL(await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' }))
+            .searchParams;
           // A code issued for another PKCE challenge arrives under this attempt's state: the verifier does not match.
           const other = new URL(url);
           other.searchParams.set('state', 'another-attempt-0123456789');
           other.searchParams.set('code_challenge', 'A'.repeat(43));
-          const foreign = new URL(await authorizeAsUser(other.href, { username: 'demo', password: 'demo', decision: 'allow' })).searchParams;
+          const foreign = new URL(
+            await authorizeAsUser(other.href, { username: 'demo', password: 'demo', decision: 'allow' }),
+          ).searchParams;
           mine.set('code', foreign.get('code')!);
           stack.pending.handleCallback(mine, callbackPathFor(server.url));
         },
@@ -179,9 +189,15 @@ describe('auth: sign-in flow against the local server', () => {
     const hostile = await startTestServer();
     try {
       // The hostile server does not promise `iss` (RFC 9207), so only the callback path can tell.
-      const metadata = (await (await fetch(`${hostile.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+      const metadata = (await (await fetch(`${hostile.url}/.well-known/oauth-authorization-server`)).json()) as Record<
+        string,
+        unknown
+      >;
       delete metadata.authorization_response_iss_parameter_supported;
-      stack.http.intercept = (url) => (url === `${hostile.url}/.well-known/oauth-authorization-server` ? Promise.resolve(Response.json(metadata)) : undefined);
+      stack.http.intercept = (url) =>
+        url === `${hostile.url}/.well-known/oauth-authorization-server`
+          ? Promise.resolve(Response.json(metadata))
+          : undefined;
       let delivered: boolean | undefined;
       const attempt = stack.flow.signIn({
         serverUrl: hostile.url,
@@ -194,17 +210,32 @@ describe('auth: sign-in flow against the local server', () => {
           honest.search = mixed.search;
           honest.searchParams.set('client_id', honestClient.clientId);
           honest.searchParams.set('redirect_uri', codeServerRedirectUri(1, server.url));
-          const location = await authorizeAsUser(honest.href, { username: 'demo', password: 'demo', decision: 'allow' });
+          const location = await authorizeAsUser(honest.href, {
+            username: 'demo',
+            password: 'demo',
+            decision: 'allow',
+          });
           const { query, path } = callbackOf(location);
           query.delete('iss');
           assert.ok(query.get('code'), 'the honest server issued a code');
           delivered = stack.pending.handleCallback(query, path);
         },
       });
-      await assert.rejects(attempt, (e: unknown) => e instanceof GitShareError && e.kind === 'protocol' && /different GitShare server/.test(e.message));
+      await assert.rejects(
+        attempt,
+        (e: unknown) =>
+          e instanceof GitShareError && e.kind === 'protocol' && /different GitShare server/.test(e.message),
+      );
       assert.equal(delivered, false);
-      assert.equal(tokenRequestCount(hostile, 'authorization_code'), 0, 'the honest code never reached the hostile server');
-      assert.equal(stack.http.requests.filter((r) => r.url.startsWith(hostile.url) && r.url.endsWith('/oauth2/token/')).length, 0);
+      assert.equal(
+        tokenRequestCount(hostile, 'authorization_code'),
+        0,
+        'the honest code never reached the hostile server',
+      );
+      assert.equal(
+        stack.http.requests.filter((r) => r.url.startsWith(hostile.url) && r.url.endsWith('/oauth2/token/')).length,
+        0,
+      );
       assert.equal(stack.sessions.accounts.length, 1, 'only the honest session');
     } finally {
       await hostile.close();
@@ -239,7 +270,10 @@ describe('auth: sign-in flow against the local server', () => {
       }),
       (error: unknown) => error instanceof GitShareError && error.kind === 'timeout' && /5 minutes/.test(error.message),
     );
-    assert.equal(stack.pending.handleCallback(new URLSearchParams({ code: 'whatever-code', state }), callbackPathFor(server.url)), false);
+    assert.equal(
+      stack.pending.handleCallback(new URLSearchParams({ code: 'whatever-code', state }), callbackPathFor(server.url)),
+      false,
+    );
     assert.equal(stack.http.tokenRequests().length, 0);
   });
 

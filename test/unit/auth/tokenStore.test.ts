@@ -56,7 +56,12 @@ describe('auth: token store', () => {
   });
 
   it('keeps client registrations per server and client secrets per client id', async () => {
-    const client = { clientId: 'c1', clientSecret: 'client-secret-c1', redirectUris: ['urn:ietf:wg:oauth:2.0:oob'], registeredAt: 1 };
+    const client = {
+      clientId: 'c1',
+      clientSecret: 'client-secret-c1',
+      redirectUris: ['urn:ietf:wg:oauth:2.0:oob'],
+      registeredAt: 1,
+    };
     await store.updateClients('https://one.example', (list) => [...list, client]);
     assert.deepEqual(await store.readClients('https://one.example'), [client]);
     assert.deepEqual(await store.readClients('https://two.example'), []);
@@ -80,7 +85,11 @@ describe('auth: token store', () => {
     await secrets.store('gitshare.auth.clientSecret.client-1', 'client-secret-0001');
     // session('a') on https://gitshare.example used client-1 with exactly this secret.
     await store.saveSession(session('a'));
-    assert.equal(await store.migrateLegacyClientSecret('https://evil.example', 'client-1'), 'dropped', 'no proof for another server');
+    assert.equal(
+      await store.migrateLegacyClientSecret('https://evil.example', 'client-1'),
+      'dropped',
+      'no proof for another server',
+    );
     assert.equal(await store.readClientSecret('https://evil.example', 'client-1'), undefined);
     assert.equal(secrets.values.has('gitshare.auth.clientSecret.client-1'), false, 'the old key is gone');
 

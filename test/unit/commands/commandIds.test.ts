@@ -40,8 +40,18 @@ describe('package.json and constants agree', () => {
   });
 
   it('commands that need a tree item are hidden from the palette', () => {
-    const hidden = new Set(manifest.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command));
-    for (const id of [Commands.uploadHere, Commands.newFile, Commands.open, Commands.rename, Commands.delete, Commands.copyPath, Commands.loadMore]) {
+    const hidden = new Set(
+      manifest.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command),
+    );
+    for (const id of [
+      Commands.uploadHere,
+      Commands.newFile,
+      Commands.open,
+      Commands.rename,
+      Commands.delete,
+      Commands.copyPath,
+      Commands.loadMore,
+    ]) {
       assert.ok(hidden.has(id), id);
     }
     for (const id of [Commands.upload, Commands.download, Commands.refresh, Commands.addFolderToWorkspace]) {
@@ -59,6 +69,10 @@ describe('package.json and constants agree', () => {
     for (const key of Object.values(Settings)) {
       assert.ok(`${SETTINGS_SECTION}.${key}` in manifest.contributes.configuration.properties, key);
     }
-    assert.equal(manifest.contributes.configuration.properties['gitshare.transfers.concurrency'].default, DEFAULT_CONCURRENCY, 'the manifest and the code agree');
+    assert.equal(
+      manifest.contributes.configuration.properties['gitshare.transfers.concurrency'].default,
+      DEFAULT_CONCURRENCY,
+      'the manifest and the code agree',
+    );
   });
 });

@@ -4,12 +4,26 @@ import { localNameProblem, safeLocalPath } from '../../../src/commands/localPath
 import { GitShareError } from '../../../src/common/errors';
 
 describe('commands/localPaths: names from the server', () => {
-  const hostile = ['', '.', '..', '../etc', 'a/b', 'a\\b', '/etc/passwd', '\\\\server\\share', 'C:\\Windows', 'nul\0byte'];
+  const hostile = [
+    '',
+    '.',
+    '..',
+    '../etc',
+    'a/b',
+    'a\\b',
+    '/etc/passwd',
+    '\\\\server\\share',
+    'C:\\Windows',
+    'nul\0byte',
+  ];
   for (const name of hostile) {
     it(`refuses ${JSON.stringify(name)} on every platform`, () => {
       assert.ok(localNameProblem(name, 'linux'), 'linux');
       assert.ok(localNameProblem(name, 'win32'), 'win32');
-      assert.throws(() => safeLocalPath('/dest', ['ok', name]), (e: unknown) => e instanceof GitShareError && e.code === 'unsafe_name');
+      assert.throws(
+        () => safeLocalPath('/dest', ['ok', name]),
+        (e: unknown) => e instanceof GitShareError && e.code === 'unsafe_name',
+      );
     });
   }
   const windowsOnly = ['C:evil', 'CON', 'nul.txt', 'a:b', 'what?', 'trailing.', 'trailing ', 'tab\there'];

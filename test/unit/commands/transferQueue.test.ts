@@ -1,8 +1,20 @@
 import * as assert from 'node:assert/strict';
-import { describeSummary, formatBytes, summaryLines, TransferQueue, type TransferJob, type TransferProgress } from '../../../src/commands/transferQueue';
+import {
+  describeSummary,
+  formatBytes,
+  summaryLines,
+  TransferQueue,
+  type TransferJob,
+  type TransferProgress,
+} from '../../../src/commands/transferQueue';
 import { CancelledError, GitShareError } from '../../../src/common/errors';
 
-function job(label: string, size: number, behaviour: 'done' | 'skip' | 'fail' | 'slow', log?: { running: number; max: number }): TransferJob {
+function job(
+  label: string,
+  size: number,
+  behaviour: 'done' | 'skip' | 'fail' | 'slow',
+  log?: { running: number; max: number },
+): TransferJob {
   return {
     label,
     size,
@@ -53,7 +65,10 @@ describe('commands/TransferQueue', () => {
     assert.equal(summary.cancelled, false);
     const last = progress[progress.length - 1];
     assert.deepEqual(last, { filesDone: 10, filesTotal: 10, bytesDone: 820, bytesTotal: 820 });
-    assert.ok(progress.every((p, i) => i === 0 || p.bytesDone >= progress[i - 1].bytesDone - 100), 'progress does not jump backwards much');
+    assert.ok(
+      progress.every((p, i) => i === 0 || p.bytesDone >= progress[i - 1].bytesDone - 100),
+      'progress does not jump backwards much',
+    );
     assert.equal(describeSummary(summary, 'uploaded'), '8 uploaded, 1 skipped, 2 failed.');
     assert.deepEqual(summaryLines(summary), [
       'failed: bad/.. — refused',
@@ -68,7 +83,10 @@ describe('commands/TransferQueue', () => {
     const queue = new TransferQueue(2);
     const started = Date.now();
     setTimeout(() => controller.abort(), 30);
-    const summary = await queue.run(Array.from({ length: 6 }, (_, i) => job(`f${i}`, 10, 'slow', log)), controller.signal);
+    const summary = await queue.run(
+      Array.from({ length: 6 }, (_, i) => job(`f${i}`, 10, 'slow', log)),
+      controller.signal,
+    );
     assert.ok(Date.now() - started < 2_000);
     assert.equal(summary.cancelled, true);
     assert.equal(summary.done, 0);

@@ -29,7 +29,11 @@ describe('commands/transfers', function () {
   before(async () => {
     const session = await startSignedIn();
     server = session.server;
-    client = new GitShareClient({ serverUrl: server.url, tokens: session.tokens, logger: Logger.create(new MemoryLogSink()) });
+    client = new GitShareClient({
+      serverUrl: server.url,
+      tokens: session.tokens,
+      logger: Logger.create(new MemoryLogSink()),
+    });
     tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-transfers-'));
   });
   after(async () => {
@@ -47,19 +51,31 @@ describe('commands/transfers', function () {
     assert.deepEqual(plan.files.map((f) => f.remote).sort(), ['/up/site/css/a.css', '/up/site/index.html']);
     assert.deepEqual(plan.folders, ['/up/site', '/up/site/css', '/up/site/empty']);
     await createRemoteFolders(client, ['/up/site/empty']);
-    const first = await new TransferQueue(4).run(plan.files.map((f) => uploadJob(client, f, always('skip'))), signal);
+    const first = await new TransferQueue(4).run(
+      plan.files.map((f) => uploadJob(client, f, always('skip'))),
+      signal,
+    );
     assert.equal(first.done, 2);
     assert.equal((await client.metadata('/up/site/empty')).type, 'dir');
 
     // Again: Skip leaves the remote alone, Keep Both adds "(1)", Overwrite replaces.
     await fsp.writeFile(path.join(local, 'index.html'), '<h1>new</h1>');
-    const skipped = await new TransferQueue(4).run(plan.files.map((f) => uploadJob(client, f, always('skip'))), signal);
+    const skipped = await new TransferQueue(4).run(
+      plan.files.map((f) => uploadJob(client, f, always('skip'))),
+      signal,
+    );
     assert.equal(skipped.skipped, 2);
-    const kept = await new TransferQueue(4).run(plan.files.map((f) => uploadJob(client, f, always('keepBoth'))), signal);
+    const kept = await new TransferQueue(4).run(
+      plan.files.map((f) => uploadJob(client, f, always('keepBoth'))),
+      signal,
+    );
     assert.equal(kept.done, 2);
     assert.equal((await client.readFile('/up/site/index (1).html')).data.toString(), '<h1>new</h1>');
     assert.equal((await client.readFile('/up/site/index.html')).data.toString(), '<h1>hi</h1>');
-    const replaced = await new TransferQueue(4).run(plan.files.map((f) => uploadJob(client, f, always('overwrite'))), signal);
+    const replaced = await new TransferQueue(4).run(
+      plan.files.map((f) => uploadJob(client, f, always('overwrite'))),
+      signal,
+    );
     assert.equal(replaced.done, 2);
     assert.equal((await client.readFile('/up/site/index.html')).data.toString(), '<h1>new</h1>');
   });
@@ -73,16 +89,25 @@ describe('commands/transfers', function () {
     for (const folder of plan.folders) {
       await fsp.mkdir(folder, { recursive: true });
     }
-    const summary = await new TransferQueue(2).run(plan.files.map((f) => downloadJob(client, f, always('skip'))), signal);
+    const summary = await new TransferQueue(2).run(
+      plan.files.map((f) => downloadJob(client, f, always('skip'))),
+      signal,
+    );
     assert.equal(summary.done, 2);
     const index = path.join(dest, 'projects', 'website', 'index.html');
     assert.match(await fsp.readFile(index, 'utf8'), /Hello from GitShare/);
 
     await fsp.writeFile(index, 'mine');
-    const again = await new TransferQueue(2).run(plan.files.map((f) => downloadJob(client, f, always('skip'))), signal);
+    const again = await new TransferQueue(2).run(
+      plan.files.map((f) => downloadJob(client, f, always('skip'))),
+      signal,
+    );
     assert.equal(again.skipped, 2);
     assert.equal(await fsp.readFile(index, 'utf8'), 'mine');
-    const both = await new TransferQueue(2).run(plan.files.map((f) => downloadJob(client, f, always('keepBoth'))), signal);
+    const both = await new TransferQueue(2).run(
+      plan.files.map((f) => downloadJob(client, f, always('keepBoth'))),
+      signal,
+    );
     assert.equal(both.done, 2);
     assert.equal(await fsp.readFile(index, 'utf8'), 'mine');
     assert.match(await fsp.readFile(path.join(dest, 'projects', 'website', 'index (1).html'), 'utf8'), /Hello/);
@@ -101,7 +126,10 @@ describe('commands/transfers', function () {
     const dest = path.join(tmp, 'hostile');
     await fsp.mkdir(dest);
     const plan = await planDownload(fake, [entry('evil', 'dir', '')], dest);
-    assert.deepEqual(plan.files.map((f) => path.relative(dest, f.local)), [path.join('evil', 'fine.txt')]);
+    assert.deepEqual(
+      plan.files.map((f) => path.relative(dest, f.local)),
+      [path.join('evil', 'fine.txt')],
+    );
     assert.equal(plan.refused.length, hostile.length);
     for (const outcome of plan.refused) {
       assert.equal(outcome.status, 'failed');

@@ -8,7 +8,9 @@ const ICON = /(\\)?\$\(([A-Za-z0-9-]+(?:~[A-Za-z]+)?)\)/g;
 
 /** What the workbench puts on screen for a quick-pick label: icons as `<icon:name>`. */
 function renderLabel(text: string): string {
-  return text.replace(ICON, (_match, escaped: string | undefined, name: string) => (escaped ? `$(${name})` : `<icon:${name}>`));
+  return text.replace(ICON, (_match, escaped: string | undefined, name: string) =>
+    escaped ? `$(${name})` : `<icon:${name}>`,
+  );
 }
 
 const visible = (text: string) => text.replace(/\u200b/g, '');

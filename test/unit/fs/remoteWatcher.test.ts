@@ -77,7 +77,9 @@ describe('fs/RemoteWatcher: open files follow GitShare (against the local server
     const watcher = makeWatcher();
     watcher.watch(target('/w/own.txt'));
     await watcher.check();
-    const saved = await client.writeFile('/w/own.txt', Buffer.from('saved from the editor'), { ifMatch: editor.get('/w/own.txt')! });
+    const saved = await client.writeFile('/w/own.txt', Buffer.from('saved from the editor'), {
+      ifMatch: editor.get('/w/own.txt')!,
+    });
     editor.set('/w/own.txt', saved.etag);
     await watcher.check();
     assert.deepEqual(changes, []);

@@ -20,7 +20,9 @@ function processesWithMarker(value: string): string[] {
     }
     try {
       if (fs.readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(`${MARKER}=${value}`)) {
-        found.push(`${entry}: ${fs.readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0').join(' ').slice(0, 200)}`);
+        found.push(
+          `${entry}: ${fs.readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0').join(' ').slice(0, 200)}`,
+        );
       }
     } catch {
       // Gone, or not ours to read.
@@ -56,8 +58,14 @@ describe('harness: Ctrl-C during the integration layer leaves nothing behind', f
       void exited.then(() => reject(new Error(`the integration runner ended before code-server was up:\n${output}`)));
     });
     const running = processesWithMarker(marker);
-    assert.ok(running.some((p) => /cli\.js/.test(p)), `the local server runs:\n${running.join('\n')}`);
-    assert.ok(running.some((p) => /code-server/.test(p)), `code-server runs:\n${running.join('\n')}`);
+    assert.ok(
+      running.some((p) => /cli\.js/.test(p)),
+      `the local server runs:\n${running.join('\n')}`,
+    );
+    assert.ok(
+      running.some((p) => /code-server/.test(p)),
+      `code-server runs:\n${running.join('\n')}`,
+    );
     child.kill('SIGINT');
     const code = await exited;
     assert.equal(code, 130, output);

@@ -33,7 +33,9 @@ describe('harness: a layer passes only when it ran what it planned', () => {
   it('fails a run that planned no test, and says when a filter is why', () => {
     const none = { ...clean, passes: 0, total: 0 };
     assert.deepEqual(judgeLayer(none, 6, {}), ['no test ran']);
-    assert.deepEqual(judgeLayer({ ...none, grep: 'nothing-matches' }, 6, {}), ['no test matches GITSHARE_TEST_GREP=nothing-matches']);
+    assert.deepEqual(judgeLayer({ ...none, grep: 'nothing-matches' }, 6, {}), [
+      'no test matches GITSHARE_TEST_GREP=nothing-matches',
+    ]);
   });
 
   it('fails a run that loaded fewer test files than there are', () => {

@@ -52,7 +52,9 @@ async function holdPort(host: string): Promise<{ port: number; close(): Promise<
   return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-async function npmStart(args: string[]): Promise<{ code: number | null; output: string; stderr: string; marker: string }> {
+async function npmStart(
+  args: string[],
+): Promise<{ code: number | null; output: string; stderr: string; marker: string }> {
   const marker = randomUUID();
   const child = spawn('npm', ['start', '--', ...args], {
     cwd: repoRoot,
@@ -81,7 +83,11 @@ describe('harness: a failed npm start leaves nothing behind', function () {
     try {
       const run = await npmStart(['--code-server', '--port', String(held.port), '--vscode-port', '0']);
       assert.notEqual(run.code, 0, run.output);
-      assert.match(run.stderr, new RegExp(`npm start failed: 127\\.0\\.0\\.2:${held.port} is already in use`), run.output);
+      assert.match(
+        run.stderr,
+        new RegExp(`npm start failed: 127\\.0\\.0\\.2:${held.port} is already in use`),
+        run.output,
+      );
       assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
       const left = processesWithMarker(run.marker);
       assert.deepEqual(left.map(describeProcess), [], 'processes npm start left running');
@@ -96,8 +102,16 @@ describe('harness: a failed npm start leaves nothing behind', function () {
     try {
       const run = await npmStart(['--code-server', '--port', '0', '--vscode-port', String(held.port)]);
       assert.notEqual(run.code, 0, run.output);
-      assert.match(run.output, /GitShare server: http:\/\/127\.0\.0\.2:\d+/, 'the server had started before code-server failed');
-      assert.match(run.stderr, new RegExp(`npm start failed: 127\\.0\\.0\\.1:${held.port} is already in use`), run.output);
+      assert.match(
+        run.output,
+        /GitShare server: http:\/\/127\.0\.0\.2:\d+/,
+        'the server had started before code-server failed',
+      );
+      assert.match(
+        run.stderr,
+        new RegExp(`npm start failed: 127\\.0\\.0\\.1:${held.port} is already in use`),
+        run.output,
+      );
       const left = processesWithMarker(run.marker);
       assert.deepEqual(left.map(describeProcess), [], 'processes npm start left running');
     } finally {

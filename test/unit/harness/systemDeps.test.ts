@@ -42,7 +42,10 @@ describe('harness: system packages for npm start and npm test', () => {
 
   it('installs as root, through sudo -n when that works, else not at all', () => {
     assert.equal(deps.installMethod({ uid: 0, hasApt: true, allowed: true }).kind, 'root');
-    assert.deepEqual(deps.installMethod({ uid: 1000, hasApt: true, allowed: true, sudoWorks: () => true }), { kind: 'sudo', prefix: ['sudo', '-n'] });
+    assert.deepEqual(deps.installMethod({ uid: 1000, hasApt: true, allowed: true, sudoWorks: () => true }), {
+      kind: 'sudo',
+      prefix: ['sudo', '-n'],
+    });
     assert.equal(deps.installMethod({ uid: 1000, hasApt: true, allowed: true, sudoWorks: () => false }).kind, 'none');
     assert.equal(deps.installMethod({ uid: 0, hasApt: false, allowed: true }).kind, 'no-apt');
     assert.equal(deps.installMethod({ uid: 0, hasApt: true, allowed: false }).kind, 'none');
@@ -50,10 +53,16 @@ describe('harness: system packages for npm start and npm test', () => {
 
   it('without a way to install, stops with the exact command and says why each package is needed', () => {
     const logged: string[] = [];
-    const message = deps.ensureSystemDeps([{ pkg: ABSENT, why: 'because a test asks', dpkg: true }, { pkg: 'dpkg', why: 'x', dpkg: true }], {
-      log: (line) => logged.push(line),
-      method: { kind: 'none', prefix: [] },
-    });
+    const message = deps.ensureSystemDeps(
+      [
+        { pkg: ABSENT, why: 'because a test asks', dpkg: true },
+        { pkg: 'dpkg', why: 'x', dpkg: true },
+      ],
+      {
+        log: (line) => logged.push(line),
+        method: { kind: 'none', prefix: [] },
+      },
+    );
     assert.ok(message, 'a missing package must stop the command');
     assert.match(message, new RegExp(`apt-get install -y ${ABSENT}$`, 'm'));
     assert.match(message, new RegExp(`${ABSENT}: because a test asks`));
@@ -63,7 +72,13 @@ describe('harness: system packages for npm start and npm test', () => {
 
   it('says nothing and lets the command go on when everything is there', () => {
     const logged: string[] = [];
-    assert.equal(deps.ensureSystemDeps([{ pkg: 'dpkg', why: 'x', dpkg: true }], { log: (line) => logged.push(line), method: { kind: 'none', prefix: [] } }), null);
+    assert.equal(
+      deps.ensureSystemDeps([{ pkg: 'dpkg', why: 'x', dpkg: true }], {
+        log: (line) => logged.push(line),
+        method: { kind: 'none', prefix: [] },
+      }),
+      null,
+    );
     assert.deepEqual(logged, []);
   });
 

@@ -60,7 +60,9 @@ export async function signIn(serverUrl: string, username = 'demo', password = 'd
 }
 
 /** A running server (with the fault API) and a signed-in demo session; `close()` in `after`. */
-export async function startSignedIn(options: ServerOptions = {}): Promise<{ server: RunningServer; tokens: TestTokenSource }> {
+export async function startSignedIn(
+  options: ServerOptions = {},
+): Promise<{ server: RunningServer; tokens: TestTokenSource }> {
   const server = await startServer({ port: 0, faults: true, ...options });
   try {
     const tokens = await signIn(server.url);

@@ -22,7 +22,14 @@ import { TestProxy } from './proxy';
 function listing(folder: string, children: { name: string; path?: string; type?: 'file' | 'dir' }[]): string {
   return JSON.stringify({
     path: folder,
-    entries: children.map((c) => ({ name: c.name, path: c.path ?? `${folder === '/' ? '' : folder}/${c.name}`, type: c.type ?? 'dir', size: 0, modified: '2026-01-01T00:00:00Z', etag: 'e' })),
+    entries: children.map((c) => ({
+      name: c.name,
+      path: c.path ?? `${folder === '/' ? '' : folder}/${c.name}`,
+      type: c.type ?? 'dir',
+      size: 0,
+      modified: '2026-01-01T00:00:00Z',
+      etag: 'e',
+    })),
     next_cursor: null,
   });
 }
@@ -56,7 +63,14 @@ describe('reliability: bounded answers from a hostile server', function () {
 
   it(`a JSON answer that never ends is refused after ${MAX_JSON_BYTES / 1024 / 1024} MiB, not read on`, async () => {
     proxy.plan = (req) =>
-      req.url?.startsWith('/api/v1/metadata/endless') ? { kind: 'endless', status: 200, start: '{"name":"endless","path":"/endless","type":"file","pad":"', chunk: 'x'.repeat(64 * 1024) } : { kind: 'pass' };
+      req.url?.startsWith('/api/v1/metadata/endless')
+        ? {
+            kind: 'endless',
+            status: 200,
+            start: '{"name":"endless","path":"/endless","type":"file","pad":"',
+            chunk: 'x'.repeat(64 * 1024),
+          }
+        : { kind: 'pass' };
     const { client } = newClient(proxy.url, tokens);
     const error = await failure(client.metadata('/endless'));
     assert.equal(error.kind, 'protocol');
@@ -68,7 +82,9 @@ describe('reliability: bounded answers from a hostile server', function () {
 
   it('an error answer that never ends: the error is reported, the body is not read on', async () => {
     proxy.plan = (req) =>
-      req.url?.startsWith('/api/v1/metadata/endless') ? { kind: 'endless', status: 400, start: '{"error":"bad_request","message":"', chunk: 'y'.repeat(64 * 1024) } : { kind: 'pass' };
+      req.url?.startsWith('/api/v1/metadata/endless')
+        ? { kind: 'endless', status: 400, start: '{"error":"bad_request","message":"', chunk: 'y'.repeat(64 * 1024) }
+        : { kind: 'pass' };
     const { client } = newClient(proxy.url, tokens);
     const error = await failure(client.metadata('/endless'));
     assert.equal(error.status, 400);
@@ -100,8 +116,17 @@ describe('reliability: bounded answers from a hostile server', function () {
 
   it('a listed child whose path is not its folder plus its name is refused, clearly; an honest listing passes', async () => {
     const { client } = newClient(proxy.url, tokens);
-    assert.deepEqual((await client.listFolder('/rel/bounded')).entries.map((e) => e.path).sort(), ['/rel/bounded/a.txt', '/rel/bounded/big.bin']);
-    for (const elsewhere of ['/etc/a.txt', '/rel/a.txt', '/rel/bounded/sub/a.txt', '/rel/bounded/b.txt', '/rel/bounded']) {
+    assert.deepEqual((await client.listFolder('/rel/bounded')).entries.map((e) => e.path).sort(), [
+      '/rel/bounded/a.txt',
+      '/rel/bounded/big.bin',
+    ]);
+    for (const elsewhere of [
+      '/etc/a.txt',
+      '/rel/a.txt',
+      '/rel/bounded/sub/a.txt',
+      '/rel/bounded/b.txt',
+      '/rel/bounded',
+    ]) {
       proxy.plan = (req) =>
         req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/bounded')
           ? {
@@ -115,7 +140,10 @@ describe('reliability: bounded answers from a hostile server', function () {
           : { kind: 'pass' };
       const error = await failure(client.listFolder('/rel/bounded'));
       assert.equal(error.kind, 'protocol', elsewhere);
-      assert.equal(error.message, 'GitShare listed "a.txt" in /rel/bounded with a path outside that folder, so the listing was refused.');
+      assert.equal(
+        error.message,
+        'GitShare listed "a.txt" in /rel/bounded with a path outside that folder, so the listing was refused.',
+      );
       count('badInputs', 'listed children outside their folder');
     }
   });
@@ -126,9 +154,15 @@ describe('reliability: bounded answers from a hostile server', function () {
     // Announced (Content-Length): refused before the body is read.
     const announced = await failure(client.readFile('/rel/bounded/big.bin', undefined, 16 * 1024));
     assert.equal(announced.kind, 'tooLarge');
-    assert.equal(announced.message, 'This file is larger than 16 KiB, too large to open in an editor. Use Download… to save it to your computer.');
+    assert.equal(
+      announced.message,
+      'This file is larger than 16 KiB, too large to open in an editor. Use Download… to save it to your computer.',
+    );
     // Not announced and never ending: refused once the cap is passed.
-    proxy.plan = (req) => (req.url?.startsWith('/api/v1/files/rel/bounded/endless.bin') ? { kind: 'endless', status: 200, start: '', chunk: 'z'.repeat(64 * 1024) } : { kind: 'pass' });
+    proxy.plan = (req) =>
+      req.url?.startsWith('/api/v1/files/rel/bounded/endless.bin')
+        ? { kind: 'endless', status: 200, start: '', chunk: 'z'.repeat(64 * 1024) }
+        : { kind: 'pass' };
     const endless = await failure(client.readFile('/rel/bounded/endless.bin', undefined, 1024 * 1024));
     assert.equal(endless.kind, 'tooLarge');
     assert.match(endless.message, /larger than 1 MiB, too large to open in an editor\. Use Download…/);
@@ -142,7 +176,12 @@ describe('reliability: bounded answers from a hostile server', function () {
     // Every folder under /rel/deep holds one more folder: a tree without end.
     proxy.plan = (req) =>
       req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/deep')
-        ? { kind: 'respond', status: 200, headers: { 'content-type': 'application/json' }, body: listing(folderOf(req.url), [{ name: 'd' }]) }
+        ? {
+            kind: 'respond',
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: listing(folderOf(req.url), [{ name: 'd' }]),
+          }
         : { kind: 'pass' };
     const { client } = newClient(proxy.url, tokens);
     const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bounded-'));
@@ -150,8 +189,15 @@ describe('reliability: bounded answers from a hostile server', function () {
       const top = { name: 'deep', path: '/rel/deep', type: 'dir', size: 0, modified: '', mtime: 0, etag: 'e' } as Entry;
       const plan = await planDownload(client, [top], tmp);
       assert.equal(plan.folders.length, MAX_DOWNLOAD_DEPTH);
-      assert.deepEqual(plan.refused.map((r) => r.reason), [`Folders nested deeper than ${MAX_DOWNLOAD_DEPTH} levels are not downloaded.`]);
-      assert.equal(proxy.seen.filter((r) => r.url.startsWith('/api/v1/folders/')).length, MAX_DOWNLOAD_DEPTH, 'one listing per level, then no more');
+      assert.deepEqual(
+        plan.refused.map((r) => r.reason),
+        [`Folders nested deeper than ${MAX_DOWNLOAD_DEPTH} levels are not downloaded.`],
+      );
+      assert.equal(
+        proxy.seen.filter((r) => r.url.startsWith('/api/v1/folders/')).length,
+        MAX_DOWNLOAD_DEPTH,
+        'one listing per level, then no more',
+      );
       count('badInputs', 'folder trees without end (depth, cycle, size)');
     } finally {
       await fsp.rm(tmp, { recursive: true, force: true });
@@ -161,21 +207,37 @@ describe('reliability: bounded answers from a hostile server', function () {
   it('download planning stops on a cycle: a folder listed inside itself, or the same folder twice', async () => {
     proxy.plan = (req) =>
       req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/loop')
-        ? { kind: 'respond', status: 200, headers: { 'content-type': 'application/json' }, body: listing('/rel/loop', [{ name: 'loop', path: '/rel/loop' }]) }
+        ? {
+            kind: 'respond',
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: listing('/rel/loop', [{ name: 'loop', path: '/rel/loop' }]),
+          }
         : { kind: 'pass' };
     const { client } = newClient(proxy.url, tokens);
     const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bounded-'));
     try {
-      const loop = { name: 'loop', path: '/rel/loop', type: 'dir', size: 0, modified: '', mtime: 0, etag: 'e' } as Entry;
+      const loop = {
+        name: 'loop',
+        path: '/rel/loop',
+        type: 'dir',
+        size: 0,
+        modified: '',
+        mtime: 0,
+        etag: 'e',
+      } as Entry;
       const error = await failure(planDownload(client, [loop], tmp));
       assert.equal(error.kind, 'protocol');
       assert.match(error.message, /GitShare listed "loop" in \/rel\/loop with a path outside that folder/);
       assert.equal(proxy.seen.length, 1);
 
-      const bounded = (await client.metadata('/rel/bounded'));
+      const bounded = await client.metadata('/rel/bounded');
       const twice = await planDownload(client, [bounded, bounded], tmp);
       assert.deepEqual(twice.files.map((f) => f.remote).sort(), ['/rel/bounded/a.txt', '/rel/bounded/big.bin']);
-      assert.deepEqual(twice.refused.map((r) => r.reason), ['GitShare listed the folder /rel/bounded more than once (a cycle); it is downloaded once.']);
+      assert.deepEqual(
+        twice.refused.map((r) => r.reason),
+        ['GitShare listed the folder /rel/bounded more than once (a cycle); it is downloaded once.'],
+      );
       count('badInputs', 'folder trees without end (depth, cycle, size)', 2);
     } finally {
       await fsp.rm(tmp, { recursive: true, force: true });
@@ -185,13 +247,24 @@ describe('reliability: bounded answers from a hostile server', function () {
   it('download planning stops past its entry cap, with the reason', async () => {
     proxy.plan = (req) =>
       req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/wide')
-        ? { kind: 'respond', status: 200, headers: { 'content-type': 'application/json' }, body: listing('/rel/wide', Array.from({ length: 30 }, (_, i) => ({ name: `f${i}.txt`, type: 'file' as const }))) }
+        ? {
+            kind: 'respond',
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: listing(
+              '/rel/wide',
+              Array.from({ length: 30 }, (_, i) => ({ name: `f${i}.txt`, type: 'file' as const })),
+            ),
+          }
         : { kind: 'pass' };
     const { client } = newClient(proxy.url, tokens);
     const wide = { name: 'wide', path: '/rel/wide', type: 'dir', size: 0, modified: '', mtime: 0, etag: 'e' } as Entry;
     const plan = await planDownload(client, [wide], os.tmpdir(), undefined, { maxEntries: 10 });
     assert.equal(plan.files.length, 9, 'the folder itself and 9 files');
-    assert.deepEqual(plan.refused.map((r) => r.reason), ['More than 10 files and folders: the rest of this folder was not downloaded. Download it in parts.']);
+    assert.deepEqual(
+      plan.refused.map((r) => r.reason),
+      ['More than 10 files and folders: the rest of this folder was not downloaded. Download it in parts.'],
+    );
     count('badInputs', 'folder trees without end (depth, cycle, size)');
   });
 });

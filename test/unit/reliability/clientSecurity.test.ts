@@ -25,7 +25,9 @@ import { TestProxy } from './proxy';
 import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 
 /** A tiny HTTP server on another loopback address that records every request's headers. */
-async function recorder(host: string): Promise<{ url: string; seen: http.IncomingHttpHeaders[]; close(): Promise<void> }> {
+async function recorder(
+  host: string,
+): Promise<{ url: string; seen: http.IncomingHttpHeaders[]; close(): Promise<void> }> {
   const seen: http.IncomingHttpHeaders[] = [];
   const server = http.createServer((req, res) => {
     seen.push(req.headers);
@@ -64,7 +66,13 @@ describe('reliability: client security', function () {
       const bogus = { code: 'forged-code-0123456789', state: 'forged-state-0123456789abcdef' };
       // Nothing pending.
       assert.equal(stack.pending.handleCallback(forged(bogus), callbackPathFor(server.url)), false);
-      assert.equal(stack.pending.handleCallback(forged({ error: 'access_denied', state: bogus.state }), callbackPathFor(server.url)), false);
+      assert.equal(
+        stack.pending.handleCallback(
+          forged({ error: 'access_denied', state: bogus.state }),
+          callbackPathFor(server.url),
+        ),
+        false,
+      );
 
       let location = '';
       const signIn = stack.flow.signIn({
@@ -119,7 +127,11 @@ describe('reliability: client security', function () {
       );
       count('badInputs', 'forged sign-in callbacks');
       assert.equal(tokenRequests().authorization_code, 1);
-      assert.deepEqual([...stack.secrets.values.keys()].sort().filter((k) => !storedBefore.includes(k) && !/client/i.test(k)), [], 'no new session stored');
+      assert.deepEqual(
+        [...stack.secrets.values.keys()].sort().filter((k) => !storedBefore.includes(k) && !/client/i.test(k)),
+        [],
+        'no new session stored',
+      );
       assert.equal(stack.sessions.accounts.length, 1);
     } finally {
       stack.dispose();
@@ -161,7 +173,8 @@ describe('reliability: client security', function () {
         serverUrl: server.url,
         scopes: ['files:read', 'files:write'],
         redirectUri: codeServerRedirectUri(1, server.url),
-        openBrowser: async (url) => void stack.pending.handleCallback(new URL(await browse(url)).searchParams, callbackPathFor(server.url)),
+        openBrowser: async (url) =>
+          void stack.pending.handleCallback(new URL(await browse(url)).searchParams, callbackPathFor(server.url)),
       });
       let pasted = '';
       await stack.flow.signIn({
@@ -189,9 +202,20 @@ describe('reliability: client security', function () {
       server.control!.addFault({ kind: '503', count: 10, match: 'GET /api/v1/metadata' });
       await trap(client.metadata('/README.md'));
       server.control!.clearFaults();
-      await trap(newClient(server.url, account.tokens, { responseTimeoutMs: 100, retry: { maxRetries: 0 } }, stack.sink).client.metadata('/README.md').then(() => undefined));
+      await trap(
+        newClient(server.url, account.tokens, { responseTimeoutMs: 100, retry: { maxRetries: 0 } }, stack.sink)
+          .client.metadata('/README.md')
+          .then(() => undefined),
+      );
       server.control!.addFault({ kind: 'stall', count: 1, match: 'GET /api/v1/metadata' });
-      await trap(newClient(server.url, account.tokens, { responseTimeoutMs: 100, retry: { maxRetries: 0 } }, stack.sink).client.metadata('/README.md'));
+      await trap(
+        newClient(
+          server.url,
+          account.tokens,
+          { responseTimeoutMs: 100, retry: { maxRetries: 0 } },
+          stack.sink,
+        ).client.metadata('/README.md'),
+      );
       // A refresh that fails: the refresh token is revoked at the server, then the access token expires.
       const latest = (await stack.store.readSession(session.id))!;
       secrets.add(latest.accessToken).add(latest.refreshToken!);
@@ -202,7 +226,10 @@ describe('reliability: client security', function () {
       await trap(stack.sessions.getAccessToken(session.id));
       // Sign out what is left.
       for (const s of stack.sessions.getSessions()) {
-        secrets.add(s.accessToken).add(s.refreshToken ?? '').add(s.client.clientSecret ?? '');
+        secrets
+          .add(s.accessToken)
+          .add(s.refreshToken ?? '')
+          .add(s.client.clientSecret ?? '');
         await stack.sessions.signOut(s.id);
       }
 
@@ -254,7 +281,9 @@ describe('reliability: client security', function () {
     const errorText = errors
       .map((e) => {
         const g = e as GitShareError;
-        return [g.message, g.detail, g.stack, String(g.cause), g.cause instanceof Error ? g.cause.stack : ''].join('\n');
+        return [g.message, g.detail, g.stack, String(g.cause), g.cause instanceof Error ? g.cause.stack : ''].join(
+          '\n',
+        );
       })
       .join('\n');
     const places: Array<[string, string]> = [
@@ -286,7 +315,9 @@ describe('reliability: client security', function () {
       };
       proxy.plan = (req) => {
         const to = targets[req.url ?? ''];
-        return to ? { kind: 'respond', status: req.url!.endsWith('other-port') ? 307 : 302, headers: { location: to } } : { kind: 'pass' };
+        return to
+          ? { kind: 'respond', status: req.url!.endsWith('other-port') ? 307 : 302, headers: { location: to } }
+          : { kind: 'pass' };
       };
       const { client } = newClient(proxy.url, tokens);
       for (const name of ['other-host', 'other-port', 'protocol-relative']) {
@@ -295,14 +326,20 @@ describe('reliability: client security', function () {
         assert.match(error.message, /unexpected redirect/);
       }
       const plan = proxy.plan;
-      proxy.plan = (req) => (req.method === 'PUT' ? { kind: 'respond', status: 307, headers: { location: `${elsewhere.url}/api/v1/files/x` } } : plan(req));
+      proxy.plan = (req) =>
+        req.method === 'PUT'
+          ? { kind: 'respond', status: 307, headers: { location: `${elsewhere.url}/api/v1/files/x` } }
+          : plan(req);
       const put = await failure(client.writeFile('/redirected.txt', Buffer.from('x'), undefined));
       assert.equal(put.kind, 'protocol');
       count('badInputs', 'redirects to another origin', 4);
       assert.equal(elsewhere.seen.length + otherPort.seen.length, 0, 'the other servers were never asked');
 
       // The control: a same-origin redirect is followed, with the token, and works.
-      proxy.plan = (req) => (req.url === '/api/v1/metadata/same-origin' ? { kind: 'respond', status: 302, headers: { location: targets[req.url]! } } : { kind: 'pass' });
+      proxy.plan = (req) =>
+        req.url === '/api/v1/metadata/same-origin'
+          ? { kind: 'respond', status: 302, headers: { location: targets[req.url]! } }
+          : { kind: 'pass' };
       assert.equal((await client.metadata('/same-origin')).name, 'README.md');
     } finally {
       await Promise.all([elsewhere.close(), otherPort.close(), proxy.close()]);
@@ -310,12 +347,23 @@ describe('reliability: client security', function () {
   });
 
   it('plain http to a host that is not loopback is refused before any request', async () => {
-    const hosts = ['http://gitshare.example', 'http://10.0.0.1:8765', 'http://127.0.0.1.nip.io', 'http://[::ffff:7f00:1]', 'http://0.0.0.0:8765'];
+    const hosts = [
+      'http://gitshare.example',
+      'http://10.0.0.1:8765',
+      'http://127.0.0.1.nip.io',
+      'http://[::ffff:7f00:1]',
+      'http://0.0.0.0:8765',
+    ];
     for (const serverUrl of hosts) {
       const stack = new AuthStack();
       try {
         await assert.rejects(
-          stack.flow.signIn({ serverUrl, scopes: ['files:read'], redirectUri: codeServerRedirectUri(1, server.url), openBrowser: async () => undefined }),
+          stack.flow.signIn({
+            serverUrl,
+            scopes: ['files:read'],
+            redirectUri: codeServerRedirectUri(1, server.url),
+            openBrowser: async () => undefined,
+          }),
           (e: unknown) => e instanceof GitShareError,
           serverUrl,
         );
@@ -329,10 +377,15 @@ describe('reliability: client security', function () {
 
   it('the server address setting is application-scoped and restricted, so a workspace cannot change it', async () => {
     const pkg = JSON.parse(await fsp.readFile(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as {
-      contributes: { configuration: { properties: Record<string, { scope?: string }> } | { properties: Record<string, { scope?: string }> }[] };
+      contributes: {
+        configuration:
+          { properties: Record<string, { scope?: string }> } | { properties: Record<string, { scope?: string }> }[];
+      };
       capabilities?: { untrustedWorkspaces?: { restrictedConfigurations?: string[] } };
     };
-    const configs = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration : [pkg.contributes.configuration];
+    const configs = Array.isArray(pkg.contributes.configuration)
+      ? pkg.contributes.configuration
+      : [pkg.contributes.configuration];
     const setting = configs.map((c) => c.properties['gitshare.serverUrl']).find(Boolean);
     assert.equal(setting?.scope, 'application');
     assert.ok(pkg.capabilities?.untrustedWorkspaces?.restrictedConfigurations?.includes('gitshare.serverUrl'));
@@ -344,7 +397,18 @@ describe('reliability: client security', function () {
     try {
       const { client: direct } = newClient(server.url, tokens);
       await direct.writeFile('/rel/names/ok.txt', Buffer.from('fine'), undefined);
-      const hostile = ['..', '.', '../escape.txt', '../../escape.txt', '/etc/escape.txt', 'a/../../escape.txt', 'sub\\..\\..\\escape.txt', '', 'nul\0byte.txt', '..\\escape.txt'];
+      const hostile = [
+        '..',
+        '.',
+        '../escape.txt',
+        '../../escape.txt',
+        '/etc/escape.txt',
+        'a/../../escape.txt',
+        'sub\\..\\..\\escape.txt',
+        '',
+        'nul\0byte.txt',
+        '..\\escape.txt',
+      ];
       proxy.plan = (req) =>
         req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/names')
           ? {
@@ -379,7 +443,11 @@ describe('reliability: client security', function () {
         await downloadJob(client, item, decider).run(() => undefined, new AbortController().signal);
       }
       count('badInputs', 'hostile names from the server', hostile.length + 1);
-      assert.deepEqual(await filesBelow(tmp), [path.join('inside', 'dest', 'names', 'ok.txt')], 'nothing outside, nothing hostile inside');
+      assert.deepEqual(
+        await filesBelow(tmp),
+        [path.join('inside', 'dest', 'names', 'ok.txt')],
+        'nothing outside, nothing hostile inside',
+      );
     } finally {
       await proxy.close();
       await fsp.rm(tmp, { recursive: true, force: true });

@@ -31,10 +31,13 @@ describe('reliability: the API client and plain http', function () {
       return fetch(url, init);
     };
     for (const serverUrl of ['http://gitshare.example', 'http://10.0.0.1:8765']) {
-      const { client } = newClient(serverUrl, tokens, { fetch: recording, retry: { maxRetries: 0 }, responseTimeoutMs: 500 });
+      const { client } = newClient(serverUrl, tokens, {
+        fetch: recording,
+        retry: { maxRetries: 0 },
+        responseTimeoutMs: 500,
+      });
       await failure(client.metadata('/README.md'));
     }
     assert.deepEqual(sent, [], 'no request left the client');
   });
-
 });

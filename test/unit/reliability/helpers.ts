@@ -48,7 +48,12 @@ export interface TestClient {
   readonly sink: MemoryLogSink;
 }
 
-export function newClient(serverUrl: string, tokens: TokenSource, options: Partial<GitShareClientOptions> = {}, sink = new MemoryLogSink()): TestClient {
+export function newClient(
+  serverUrl: string,
+  tokens: TokenSource,
+  options: Partial<GitShareClientOptions> = {},
+  sink = new MemoryLogSink(),
+): TestClient {
   const client = new GitShareClient({
     serverUrl,
     tokens,
@@ -114,7 +119,12 @@ export function pattern(size: number, seed = 1): Buffer {
 export async function accountFolder(dataDir: string, marker: string): Promise<string> {
   const root = path.join(dataDir, 'files');
   for (const id of await fsp.readdir(root)) {
-    if (await fsp.stat(path.join(root, id, marker)).then(() => true, () => false)) {
+    if (
+      await fsp.stat(path.join(root, id, marker)).then(
+        () => true,
+        () => false,
+      )
+    ) {
       return path.join(root, id);
     }
   }

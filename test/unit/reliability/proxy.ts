@@ -18,7 +18,12 @@ export type ProxyAction =
   /** Forward the headers and `afterBytes` of the body, then send nothing more and keep the connection open. */
   | { readonly kind: 'stall'; readonly afterBytes: number }
   /** Answer without asking upstream. */
-  | { readonly kind: 'respond'; readonly status: number; readonly headers?: Record<string, string>; readonly body?: string }
+  | {
+      readonly kind: 'respond';
+      readonly status: number;
+      readonly headers?: Record<string, string>;
+      readonly body?: string;
+    }
   /** Ask upstream, then hand its JSON body to `rewrite` and send what it returns. */
   | { readonly kind: 'rewriteJson'; readonly rewrite: (body: unknown) => unknown }
   /**
@@ -123,7 +128,11 @@ export class TestProxy {
     req.pipe(upstreamReq);
   }
 
-  private answer(action: Exclude<ProxyAction, { kind: 'respond' | 'endless' }>, upstreamRes: http.IncomingMessage, res: http.ServerResponse): void {
+  private answer(
+    action: Exclude<ProxyAction, { kind: 'respond' | 'endless' }>,
+    upstreamRes: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): void {
     const status = upstreamRes.statusCode ?? 502;
     if (action.kind === 'rewriteJson') {
       const chunks: Buffer[] = [];

@@ -108,10 +108,16 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
     const ceilings = waits.map((_, i) => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** i));
     waits.forEach((w, i) => {
       // Half fixed, half random below the ceiling; a little slack for the event loop.
-      assert.ok(w >= ceilings[i]! / 2 - 2 && w <= ceilings[i]! + 150, `wait ${i + 1}: ${w} ms, ceiling ${ceilings[i]} ms`);
+      assert.ok(
+        w >= ceilings[i]! / 2 - 2 && w <= ceilings[i]! + 150,
+        `wait ${i + 1}: ${w} ms, ceiling ${ceilings[i]} ms`,
+      );
     });
     const capped = waits.slice(2);
-    assert.ok(Math.max(...capped) - Math.min(...capped) >= 5, `jitter: capped waits ${capped.join(', ')} ms are not all alike`);
+    assert.ok(
+      Math.max(...capped) - Math.min(...capped) >= 5,
+      `jitter: capped waits ${capped.join(', ')} ms are not all alike`,
+    );
     server.control!.clearFaults();
     assert.equal((await client.metadata('/README.md')).name, 'README.md', 'works again once the server does');
   });
@@ -215,7 +221,9 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
     const { client } = newClient(server.url, tokens);
     const base = await client.writeFile('/rel/shared.txt', Buffer.from('base'), undefined);
     await client.writeFile('/rel/shared.txt', Buffer.from('first editor'), { ifMatch: base.etag });
-    const error = await failure(client.writeFile('/rel/shared.txt', Buffer.from('second editor'), { ifMatch: base.etag }));
+    const error = await failure(
+      client.writeFile('/rel/shared.txt', Buffer.from('second editor'), { ifMatch: base.etag }),
+    );
     count('faults', 'stale save (ETag) refused');
     assert.equal(error.kind, 'preconditionFailed');
     assert.equal(error.status, 412);

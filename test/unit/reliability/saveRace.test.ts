@@ -36,7 +36,13 @@ describe('reliability: racing saves at the server', function () {
     count('faults', 'stale save (ETag) refused', 9);
     const winners = outcomes.filter((o): o is number => typeof o === 'number');
     assert.equal(winners.length, 1, `outcomes: ${outcomes.join(', ')}`);
-    assert.deepEqual(outcomes.filter((o) => typeof o !== 'number'), Array(9).fill('preconditionFailed'));
-    assert.equal(Buffer.from((await client.readFile('/rel/race.txt')).data).toString(), `editor ${winners[0]} `.repeat(20_000));
+    assert.deepEqual(
+      outcomes.filter((o) => typeof o !== 'number'),
+      Array(9).fill('preconditionFailed'),
+    );
+    assert.equal(
+      Buffer.from((await client.readFile('/rel/race.txt')).data).toString(),
+      `editor ${winners[0]} `.repeat(20_000),
+    );
   });
 });

@@ -36,7 +36,11 @@ async function fingerprint(dir: string, skip: readonly string[]): Promise<string
     if (skip.some((s) => abs === s || abs.startsWith(s + path.sep))) {
       continue;
     }
-    out.push(`${rel} ${createHash('sha256').update(await fsp.readFile(abs)).digest('hex')}`);
+    out.push(
+      `${rel} ${createHash('sha256')
+        .update(await fsp.readFile(abs))
+        .digest('hex')}`,
+    );
   }
   return out;
 }
@@ -66,7 +70,14 @@ describe('reliability: the local server against hostile requests', function () {
   let server: RunningServer;
 
   before(async () => {
-    server = await startServer({ port: 0, faults: true, users: [{ username: 'demo', password: 'demo' }, { username: 'eve', password: 'eve' }] });
+    server = await startServer({
+      port: 0,
+      faults: true,
+      users: [
+        { username: 'demo', password: 'demo' },
+        { username: 'eve', password: 'eve' },
+      ],
+    });
   });
   after(async () => {
     await server?.close();
@@ -74,14 +85,30 @@ describe('reliability: the local server against hostile requests', function () {
 
   describe('PKCE downgrades', () => {
     it('a code issued with an S256 challenge cannot be redeemed without the verifier (confidential client)', async () => {
-      const client = await register(server, { client_name: 'pkce', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'client_secret_post' });
+      const client = await register(server, {
+        client_name: 'pkce',
+        redirect_uris: [REDIRECT],
+        token_endpoint_auth_method: 'client_secret_post',
+      });
       const { challenge } = pkcePair();
       const location = await authorizeAsUser(
-        authorizeUrl(server, { client_id: client.client_id, response_type: 'code', redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256' }),
+        authorizeUrl(server, {
+          client_id: client.client_id,
+          response_type: 'code',
+          redirect_uri: REDIRECT,
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        }),
         { username: 'demo', password: 'demo', decision: 'allow' },
       );
       const code = new URL(location).searchParams.get('code')!;
-      const res = await tokenRequest(server, { grant_type: 'authorization_code', client_id: client.client_id, client_secret: client.client_secret, code, redirect_uri: REDIRECT });
+      const res = await tokenRequest(server, {
+        grant_type: 'authorization_code',
+        client_id: client.client_id,
+        client_secret: client.client_secret,
+        code,
+        redirect_uri: REDIRECT,
+      });
       assert.equal(res.status, 400);
       assert.equal(res.body.error, 'invalid_grant');
       count('badInputs', 'OAuth downgrade and replay attempts');
@@ -90,15 +117,30 @@ describe('reliability: the local server against hostile requests', function () {
     it('a challenge without a method (which RFC 7636 reads as plain) is refused at authorization', async () => {
       const client = await register(server, { client_name: 'pkce', redirect_uris: [REDIRECT] });
       const { verifier } = pkcePair();
-      const url = authorizeUrl(server, { client_id: client.client_id, response_type: 'code', redirect_uri: REDIRECT, state: 's', code_challenge: verifier });
-      const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' }).catch((e: Error) => `refused: ${e.message}`);
+      const url = authorizeUrl(server, {
+        client_id: client.client_id,
+        response_type: 'code',
+        redirect_uri: REDIRECT,
+        state: 's',
+        code_challenge: verifier,
+      });
+      const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' }).catch(
+        (e: Error) => `refused: ${e.message}`,
+      );
       if (location.startsWith('refused')) {
         return; // an error page: no code was issued
       }
       // Either no code, or a code that the plain "verifier" (the challenge itself) cannot redeem.
       const code = new URL(location).searchParams.get('code');
       if (code) {
-        const res = await tokenRequest(server, { grant_type: 'authorization_code', client_id: client.client_id, client_secret: client.client_secret, code, redirect_uri: REDIRECT, code_verifier: verifier });
+        const res = await tokenRequest(server, {
+          grant_type: 'authorization_code',
+          client_id: client.client_id,
+          client_secret: client.client_secret,
+          code,
+          redirect_uri: REDIRECT,
+          code_verifier: verifier,
+        });
         assert.equal(res.status, 400, 'a plain verifier redeemed the code: PKCE downgraded to plain');
       } else {
         assert.equal(new URL(location).searchParams.get('error'), 'invalid_request');
@@ -111,10 +153,20 @@ describe('reliability: the local server against hostile requests', function () {
     const demo = await signIn(server);
     const token = demo.tokens.access_token;
     // The sibling account gets files of its own, through the API.
-    const eveClient = await register(server, { client_name: 'eve', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'client_secret_post' });
+    const eveClient = await register(server, {
+      client_name: 'eve',
+      redirect_uris: [REDIRECT],
+      token_endpoint_auth_method: 'client_secret_post',
+    });
     const { verifier, challenge } = pkcePair();
     const eveLocation = await authorizeAsUser(
-      authorizeUrl(server, { client_id: eveClient.client_id, response_type: 'code', redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256' }),
+      authorizeUrl(server, {
+        client_id: eveClient.client_id,
+        response_type: 'code',
+        redirect_uri: REDIRECT,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      }),
       { username: 'eve', password: 'eve', decision: 'allow' },
     );
     const eveTokens = await tokenRequest(server, {
@@ -127,71 +179,218 @@ describe('reliability: the local server against hostile requests', function () {
     });
     const eveToken = String(eveTokens.body.access_token);
     for (const p of ['secret.txt', 'deep/er/secret.txt']) {
-      assert.equal((await raw(server, 'PUT', `/api/v1/files/${p}`, { authorization: `Bearer ${eveToken}` }, `eve's ${p}`)).status, 201);
+      assert.equal(
+        (await raw(server, 'PUT', `/api/v1/files/${p}`, { authorization: `Bearer ${eveToken}` }, `eve's ${p}`)).status,
+        201,
+      );
     }
-    const demoUser = (await (await fetch(`${server.url}/api/v1/user`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string };
+    const demoUser = (await (
+      await fetch(`${server.url}/api/v1/user`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { id: string };
     const demoFolder = path.join(server.dataDir, 'files', demoUser.id);
     // Outside the demo folder: everything but the database (tokens are issued while we run).
     const db = path.join(server.dataDir, 'gitshare.sqlite');
     const before = await fingerprint(server.dataDir, [demoFolder, db, db + '-wal', db + '-shm', db + '-journal']);
-    assert.ok(before.some((f) => f.includes('secret.txt')), 'the sibling account has files');
+    assert.ok(
+      before.some((f) => f.includes('secret.txt')),
+      'the sibling account has files',
+    );
 
     const random = generator(20240606);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const segments = [
-      '..', '.', '%2e%2e', '%2E%2e', '.%2e', '%2e.', '...', '%2F', 'a%2Fb', '%5C', 'a%5c..%5c..', '%00', 'a%00b', '%0a', '%0d%0a', '%ff', '%c0%ae%c0%ae',
-      '%e2%80%ae', '%', '%%', '%zz', '%2', ';', 'a;b=c', '~', '~root', 'CON', 'nul.txt', '.gitshare-upload-x', '.gitshare-upload-', 'x'.repeat(256),
-      'é'.repeat(130), '%F0%9F%98%80', 'normal', 'notes', 'README.md', 'a b', '%20', '+', '..%2f..%2f', '..\\..', '/..', '*', '?', '#', "'", '"', '<script>',
-      String(Number(demoUser.id) + 1), `../${Number(demoUser.id) + 1}`, '%2e%2e%2f' + String(Number(demoUser.id) + 1),
+      '..',
+      '.',
+      '%2e%2e',
+      '%2E%2e',
+      '.%2e',
+      '%2e.',
+      '...',
+      '%2F',
+      'a%2Fb',
+      '%5C',
+      'a%5c..%5c..',
+      '%00',
+      'a%00b',
+      '%0a',
+      '%0d%0a',
+      '%ff',
+      '%c0%ae%c0%ae',
+      '%e2%80%ae',
+      '%',
+      '%%',
+      '%zz',
+      '%2',
+      ';',
+      'a;b=c',
+      '~',
+      '~root',
+      'CON',
+      'nul.txt',
+      '.gitshare-upload-x',
+      '.gitshare-upload-',
+      'x'.repeat(256),
+      'é'.repeat(130),
+      '%F0%9F%98%80',
+      'normal',
+      'notes',
+      'README.md',
+      'a b',
+      '%20',
+      '+',
+      '..%2f..%2f',
+      '..\\..',
+      '/..',
+      '*',
+      '?',
+      '#',
+      "'",
+      '"',
+      '<script>',
+      String(Number(demoUser.id) + 1),
+      `../${Number(demoUser.id) + 1}`,
+      '%2e%2e%2f' + String(Number(demoUser.id) + 1),
     ];
     const hostilePath = (): string => {
       const n = 1 + Math.floor(random() * 4);
       return Array.from({ length: n }, () => pick(segments)).join(pick(['/', '/', '/', '//', '/./', '\\']));
     };
-    const routes = ['/api/v1/metadata/', '/api/v1/folders/', '/api/v1/files/', '/api/v1/move', '/api/v1/user', '/api/v1/', '/oauth2/token/', '/oauth2/authorize/', '/oauth2/register/', '/oauth2/revoke_token/', '/.well-known/oauth-authorization-server', '/__test__/faults', '/'];
+    const routes = [
+      '/api/v1/metadata/',
+      '/api/v1/folders/',
+      '/api/v1/files/',
+      '/api/v1/move',
+      '/api/v1/user',
+      '/api/v1/',
+      '/oauth2/token/',
+      '/oauth2/authorize/',
+      '/oauth2/register/',
+      '/oauth2/revoke_token/',
+      '/.well-known/oauth-authorization-server',
+      '/__test__/faults',
+      '/',
+    ];
     const methods = ['GET', 'GET', 'PUT', 'PUT', 'POST', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'TRACE', 'PROPFIND'];
     const authHeaders = (): Record<string, string> => {
       switch (Math.floor(random() * 9)) {
-        case 0: return {};
-        case 1: return { authorization: 'Bearer' };
-        case 2: return { authorization: `Bearer ${token}x` };
-        case 3: return { authorization: `bearer ${token}` };
-        case 4: return { authorization: `Basic ${Buffer.from(':').toString('base64')}` };
-        case 5: return { authorization: `Bearer ${'A'.repeat(8000)}` };
-        case 6: return { authorization: `Bearer ${eveToken}` };
-        default: return { authorization: `Bearer ${token}` };
+        case 0:
+          return {};
+        case 1:
+          return { authorization: 'Bearer' };
+        case 2:
+          return { authorization: `Bearer ${token}x` };
+        case 3:
+          return { authorization: `bearer ${token}` };
+        case 4:
+          return { authorization: `Basic ${Buffer.from(':').toString('base64')}` };
+        case 5:
+          return { authorization: `Bearer ${'A'.repeat(8000)}` };
+        case 6:
+          return { authorization: `Bearer ${eveToken}` };
+        default:
+          return { authorization: `Bearer ${token}` };
       }
     };
     const extraHeaders = (): Record<string, string> => {
       const h: Record<string, string> = {};
-      if (random() < 0.3) {h.range = pick(['bytes=0-0', 'bytes=-0', 'bytes=9999999999999999999-', 'bytes=5-2', 'bytes=0-1,1-2,2-3', 'lines=1-2', 'bytes=', 'bytes=-', 'bytes=abc']);}
-      if (random() < 0.3) {h['if-match'] = pick(['*', '"x"', 'garbage', '', '"' + 'a'.repeat(5000) + '"', 'W/"x"']);}
-      if (random() < 0.2) {h['if-none-match'] = pick(['*', '"x"', ',,,']);}
-      if (random() < 0.3) {h['content-type'] = pick(['application/json', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '']);}
-      if (random() < 0.1) {h['if-range'] = pick(['"x"', 'Mon, 01 Jan 1990 00:00:00 GMT', 'garbage']);}
-      if (random() < 0.1) {h['x-forwarded-for'] = '127.0.0.1';}
-      if (random() < 0.1) {h['transfer-encoding'] = 'chunked';}
+      if (random() < 0.3) {
+        h.range = pick([
+          'bytes=0-0',
+          'bytes=-0',
+          'bytes=9999999999999999999-',
+          'bytes=5-2',
+          'bytes=0-1,1-2,2-3',
+          'lines=1-2',
+          'bytes=',
+          'bytes=-',
+          'bytes=abc',
+        ]);
+      }
+      if (random() < 0.3) {
+        h['if-match'] = pick(['*', '"x"', 'garbage', '', '"' + 'a'.repeat(5000) + '"', 'W/"x"']);
+      }
+      if (random() < 0.2) {
+        h['if-none-match'] = pick(['*', '"x"', ',,,']);
+      }
+      if (random() < 0.3) {
+        h['content-type'] = pick([
+          'application/json',
+          'application/x-www-form-urlencoded',
+          'text/plain',
+          'multipart/form-data; boundary=x',
+          'application/json; charset=utf-16',
+          '',
+        ]);
+      }
+      if (random() < 0.1) {
+        h['if-range'] = pick(['"x"', 'Mon, 01 Jan 1990 00:00:00 GMT', 'garbage']);
+      }
+      if (random() < 0.1) {
+        h['x-forwarded-for'] = '127.0.0.1';
+      }
+      if (random() < 0.1) {
+        h['transfer-encoding'] = 'chunked';
+      }
       return h;
     };
     const body = (): string | Buffer | undefined => {
       switch (Math.floor(random() * 10)) {
-        case 0: return undefined;
-        case 1: return '';
-        case 2: return JSON.stringify({ from: '/' + hostilePath(), to: '/' + hostilePath(), overwrite: random() < 0.5 });
-        case 3: return JSON.stringify({ from: '/README.md', to: `/../${Number(demoUser.id) + 1}/stolen.txt` });
-        case 4: return '{"from":' + '['.repeat(5000);
-        case 5: return 'grant_type=refresh_token&refresh_token=' + encodeURIComponent(hostilePath()) + '&client_id=' + eveClient.client_id;
-        case 6: return Buffer.from(Array.from({ length: 64 }, () => Math.floor(random() * 256)));
-        case 7: return JSON.stringify({ client_name: hostilePath(), redirect_uris: [pick(['javascript:alert(1)', 'http://evil.example/cb', 'file:///etc/passwd', REDIRECT])] });
-        case 8: return `access_token=${token}&recursive=true`;
-        default: return 'x'.repeat(Math.floor(random() * 2000));
+        case 0:
+          return undefined;
+        case 1:
+          return '';
+        case 2:
+          return JSON.stringify({ from: '/' + hostilePath(), to: '/' + hostilePath(), overwrite: random() < 0.5 });
+        case 3:
+          return JSON.stringify({ from: '/README.md', to: `/../${Number(demoUser.id) + 1}/stolen.txt` });
+        case 4:
+          return '{"from":' + '['.repeat(5000);
+        case 5:
+          return (
+            'grant_type=refresh_token&refresh_token=' +
+            encodeURIComponent(hostilePath()) +
+            '&client_id=' +
+            eveClient.client_id
+          );
+        case 6:
+          return Buffer.from(Array.from({ length: 64 }, () => Math.floor(random() * 256)));
+        case 7:
+          return JSON.stringify({
+            client_name: hostilePath(),
+            redirect_uris: [pick(['javascript:alert(1)', 'http://evil.example/cb', 'file:///etc/passwd', REDIRECT])],
+          });
+        case 8:
+          return `access_token=${token}&recursive=true`;
+        default:
+          return 'x'.repeat(Math.floor(random() * 2000));
       }
     };
     const query = (): string => {
-      if (random() < 0.6) {return '';}
-      return '?' + Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
-        pick(['limit=-1', 'limit=0', 'limit=1e9', 'limit=abc', 'cursor=%%%', 'cursor=' + 'A'.repeat(3000), 'recursive=true', 'recursive=1', `access_token=${token}`, 'access_token=', 'client_id=%00', 'redirect_uri=javascript:x', 'a[b]=c', '__proto__=x', 'constructor[prototype][x]=1']),
-      ).join('&');
+      if (random() < 0.6) {
+        return '';
+      }
+      return (
+        '?' +
+        Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
+          pick([
+            'limit=-1',
+            'limit=0',
+            'limit=1e9',
+            'limit=abc',
+            'cursor=%%%',
+            'cursor=' + 'A'.repeat(3000),
+            'recursive=true',
+            'recursive=1',
+            `access_token=${token}`,
+            'access_token=',
+            'client_id=%00',
+            'redirect_uri=javascript:x',
+            'a[b]=c',
+            '__proto__=x',
+            'constructor[prototype][x]=1',
+          ]),
+        ).join('&')
+      );
     };
 
     const N = 600;
@@ -215,7 +414,10 @@ describe('reliability: the local server against hostile requests', function () {
         }
       } catch (error) {
         // A path Node's own client refuses to send (control characters) is no test of the server.
-        if ((error as NodeJS.ErrnoException).code === 'ERR_UNESCAPED_CHARACTERS' || (error as NodeJS.ErrnoException).code === 'ERR_INVALID_CHAR') {
+        if (
+          (error as NodeJS.ErrnoException).code === 'ERR_UNESCAPED_CHARACTERS' ||
+          (error as NodeJS.ErrnoException).code === 'ERR_INVALID_CHAR'
+        ) {
           i--;
           continue;
         }
@@ -251,7 +453,8 @@ describe('reliability: the local server against hostile requests', function () {
     const after = await fingerprint(server.dataDir, [demoFolder, db, db + '-wal', db + '-shm', db + '-journal']);
     assert.deepEqual(after, before, 'nothing written outside the account folder; the sibling account is untouched');
     // Interrupted uploads are cleaned up once the server notices the connection is gone.
-    const temps = async () => (await filesBelow(demoFolder)).filter((f) => path.basename(f).startsWith('.gitshare-upload-'));
+    const temps = async () =>
+      (await filesBelow(demoFolder)).filter((f) => path.basename(f).startsWith('.gitshare-upload-'));
     for (let i = 0; i < 50 && (await temps()).length; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -37,12 +37,16 @@ describe('reliability: interrupted uploads leave no server temp file', function 
   const cases: Record<string, (token: string) => string> = {
     'a body shorter than its Content-Length, then a clean close': (t) =>
       `PUT /api/v1/files/short.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Length: 100\r\n\r\nonly ten b`,
-    'a broken chunk': (t) => `PUT /api/v1/files/badchunk.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n`,
+    'a broken chunk': (t) =>
+      `PUT /api/v1/files/badchunk.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n`,
   };
   for (const [what, bytes] of Object.entries(cases)) {
     it(what, async () => {
       await send(server, bytes(token));
-      const temps = async () => (await filesBelow(path.join(server.dataDir, 'files'))).filter((f) => path.basename(f).startsWith('.gitshare-upload-'));
+      const temps = async () =>
+        (await filesBelow(path.join(server.dataDir, 'files'))).filter((f) =>
+          path.basename(f).startsWith('.gitshare-upload-'),
+        );
       for (let i = 0; i < 30 && (await temps()).length; i++) {
         await sleepMs(100);
       }

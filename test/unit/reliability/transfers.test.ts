@@ -21,7 +21,9 @@ const BIG = 2 * 1024 * 1024 + 123;
 
 /** Server temp files (`.gitshare-upload-*`) anywhere in the data folder. */
 async function serverTempFiles(dataDir: string): Promise<string[]> {
-  return (await filesBelow(path.join(dataDir, 'files'))).filter((f) => path.basename(f).startsWith('.gitshare-upload-'));
+  return (await filesBelow(path.join(dataDir, 'files'))).filter((f) =>
+    path.basename(f).startsWith('.gitshare-upload-'),
+  );
 }
 
 async function eventually(probe: () => Promise<boolean>, what: string, ms = 2_000): Promise<void> {
@@ -145,15 +147,28 @@ describe('reliability: transfers survive faults, nothing lost', function () {
     const first = await client.writeFile('/rel/doc.bin', v1, undefined);
     const local = path.join(tmp, 'doc.bin');
     await fsp.writeFile(local, pattern(1_500_000, 12));
-    server.control!.addFault({ kind: 'cut', afterBytes: 600_000, count: 1, match: 'PUT /api/v1/files', target: 'request' });
+    server.control!.addFault({
+      kind: 'cut',
+      afterBytes: 600_000,
+      count: 1,
+      match: 'PUT /api/v1/files',
+      target: 'request',
+    });
     const error = await failure(client.upload('/rel/doc.bin', local, { ifMatch: first.etag }));
     count('faults', 'upload reset mid-way (server cut)');
     assert.equal(error.kind, 'network');
-    assert.equal(server.control!.stats().requests['PUT /api/v1/files'], 2, 'the first write, then one cut attempt: a consumed body is never replayed');
+    assert.equal(
+      server.control!.stats().requests['PUT /api/v1/files'],
+      2,
+      'the first write, then one cut attempt: a consumed body is never replayed',
+    );
 
     const onDisk = path.join(await accountFolder(server.dataDir, 'README.md'), 'rel', 'doc.bin');
     assert.ok((await fsp.readFile(onDisk)).equals(v1), 'the old bytes on the server disk');
-    await eventually(async () => (await serverTempFiles(server.dataDir)).length === 0, 'the server removed its temp file');
+    await eventually(
+      async () => (await serverTempFiles(server.dataDir)).length === 0,
+      'the server removed its temp file',
+    );
     const read = await client.readFile('/rel/doc.bin');
     assert.ok(Buffer.from(read.data).equals(v1), 'the old bytes through GET');
     assert.equal(read.etag?.replace(/"/g, ''), first.etag.replace(/"/g, ''), 'the old ETag');
@@ -170,7 +185,8 @@ describe('reliability: transfers survive faults, nothing lost', function () {
   it('a body that ends cleanly before its Content-Length is a failed transfer, for reads and downloads', async () => {
     const proxy = await TestProxy.start(server.url);
     try {
-      const isFile = (req: { url?: string; method?: string }) => req.method === 'GET' && (req.url ?? '').startsWith('/api/v1/files/');
+      const isFile = (req: { url?: string; method?: string }) =>
+        req.method === 'GET' && (req.url ?? '').startsWith('/api/v1/files/');
       proxy.plan = (req) => (isFile(req) ? { kind: 'truncate', afterBytes: 100_000 } : { kind: 'pass' });
       const { client } = newClient(proxy.url, tokens);
       const read = await failure(client.readFile('/rel/big.bin'));
@@ -200,7 +216,10 @@ describe('reliability: transfers survive faults, nothing lost', function () {
   it('a body that stalls hits the idle timeout with a clear message, and nothing is left', async () => {
     const proxy = await TestProxy.start(server.url);
     try {
-      proxy.plan = (req) => (req.method === 'GET' && req.url?.startsWith('/api/v1/files/') ? { kind: 'stall', afterBytes: 64 * 1024 } : { kind: 'pass' });
+      proxy.plan = (req) =>
+        req.method === 'GET' && req.url?.startsWith('/api/v1/files/')
+          ? { kind: 'stall', afterBytes: 64 * 1024 }
+          : { kind: 'pass' };
       const { client } = newClient(proxy.url, tokens, { idleTimeoutMs: 250, retry: { ...FAST_RETRY, maxRetries: 1 } });
       const dir = await freshDir('stall');
       const started = Date.now();
@@ -217,7 +236,10 @@ describe('reliability: transfers survive faults, nothing lost', function () {
 
   it('a server that never answers hits the response timeout with a clear message', async () => {
     server.control!.addFault({ kind: 'stall', count: 2, match: 'GET /api/v1/files' });
-    const { client } = newClient(server.url, tokens, { responseTimeoutMs: 250, retry: { ...FAST_RETRY, maxRetries: 1 } });
+    const { client } = newClient(server.url, tokens, {
+      responseTimeoutMs: 250,
+      retry: { ...FAST_RETRY, maxRetries: 1 },
+    });
     const dir = await freshDir('no-answer');
     const started = Date.now();
     const error = await failure(client.download('/rel/big.bin', path.join(dir, 'big.bin')));
@@ -229,10 +251,28 @@ describe('reliability: transfers survive faults, nothing lost', function () {
   });
 
   describe('Cancel at any moment leaves nothing', () => {
-    const moments: Array<[string, (abort: () => void) => { setup?: () => void; onProgress?: (done: number) => void; before?: boolean }]> = [
+    const moments: Array<
+      [string, (abort: () => void) => { setup?: () => void; onProgress?: (done: number) => void; before?: boolean }]
+    > = [
       ['before the request', () => ({ before: true })],
-      ['while waiting for the answer (stalled server)', (abort) => ({ setup: () => { server.control!.addFault({ kind: 'stall', count: 1, match: 'GET /api/v1/files' }); setTimeout(abort, 100); } })],
-      ['while waiting to retry (503, Retry-After 30)', (abort) => ({ setup: () => { server.control!.addFault({ kind: '503', retryAfter: 30, count: 1, match: 'GET /api/v1/files' }); setTimeout(abort, 100); } })],
+      [
+        'while waiting for the answer (stalled server)',
+        (abort) => ({
+          setup: () => {
+            server.control!.addFault({ kind: 'stall', count: 1, match: 'GET /api/v1/files' });
+            setTimeout(abort, 100);
+          },
+        }),
+      ],
+      [
+        'while waiting to retry (503, Retry-After 30)',
+        (abort) => ({
+          setup: () => {
+            server.control!.addFault({ kind: '503', retryAfter: 30, count: 1, match: 'GET /api/v1/files' });
+            setTimeout(abort, 100);
+          },
+        }),
+      ],
       ['mid-body', (abort) => ({ onProgress: (done) => done > 0 && abort() })],
       ['at the last byte', (abort) => ({ onProgress: (done) => done === BIG && abort() })],
     ];
@@ -248,8 +288,14 @@ describe('reliability: transfers survive faults, nothing lost', function () {
         const { client } = newClient(server.url, tokens);
         const started = Date.now();
         const outcome = await client
-          .download('/rel/big.bin', path.join(dir, 'big.bin'), { signal: controller.signal, onProgress: how.onProgress })
-          .then(() => 'done', (e: unknown) => e);
+          .download('/rel/big.bin', path.join(dir, 'big.bin'), {
+            signal: controller.signal,
+            onProgress: how.onProgress,
+          })
+          .then(
+            () => 'done',
+            (e: unknown) => e,
+          );
         count('faults', 'cancel (download)');
         if (moment === 'at the last byte' && outcome === 'done') {
           // Cancel after the last byte may lose the race with the rename: then the whole file is there, never a part.
@@ -269,13 +315,24 @@ describe('reliability: transfers survive faults, nothing lost', function () {
       await fsp.writeFile(local, pattern(4 * 1024 * 1024, 5));
       const controller = new AbortController();
       const outcome = await client
-        .upload('/rel/cancel-up.bin', local, { ifMatch: old.etag }, { signal: controller.signal, onProgress: (done) => done > 256 * 1024 && controller.abort() })
-        .then(() => 'done', (e: unknown) => e);
+        .upload(
+          '/rel/cancel-up.bin',
+          local,
+          { ifMatch: old.etag },
+          { signal: controller.signal, onProgress: (done) => done > 256 * 1024 && controller.abort() },
+        )
+        .then(
+          () => 'done',
+          (e: unknown) => e,
+        );
       count('faults', 'cancel (upload)');
       assert.ok(isCancellation(outcome), `cancelled, not ${String(outcome)}`);
       const read = await client.readFile('/rel/cancel-up.bin');
       assert.equal(Buffer.from(read.data).toString(), 'old version');
-      await eventually(async () => (await serverTempFiles(server.dataDir)).length === 0, 'the server removed its temp file');
+      await eventually(
+        async () => (await serverTempFiles(server.dataDir)).length === 0,
+        'the server removed its temp file',
+      );
     });
   });
 });

@@ -104,7 +104,12 @@ describe('search/walkAccount against the local server', function () {
         inFlight--;
       }
     };
-    client = new GitShareClient({ serverUrl: server.url, tokens, logger: Logger.create(new MemoryLogSink()), fetch: counting });
+    client = new GitShareClient({
+      serverUrl: server.url,
+      tokens,
+      logger: Logger.create(new MemoryLogSink()),
+      fetch: counting,
+    });
     const writes: Promise<unknown>[] = [];
     for (let a = 0; a < 6; a++) {
       for (let b = 0; b < 4; b++) {
@@ -124,8 +129,15 @@ describe('search/walkAccount against the local server', function () {
     assert.ok(maxInFlight <= 3, `at most 3 requests at once (saw ${maxInFlight})`);
     assert.ok(maxInFlight >= 2, `and really in parallel (saw ${maxInFlight})`);
     assert.equal(result.folders, index.listedFolders);
-    assert.deepEqual(progress, progress.map((_, i) => i + 1), 'progress after every folder');
-    assert.deepEqual(index.search('deep-needle').map((i) => i.path), ['/tree/a1/b2/c/deep-needle.md']);
+    assert.deepEqual(
+      progress,
+      progress.map((_, i) => i + 1),
+      'progress after every folder',
+    );
+    assert.deepEqual(
+      index.search('deep-needle').map((i) => i.path),
+      ['/tree/a1/b2/c/deep-needle.md'],
+    );
     assert.equal(index.search('file-').length, 24);
     assert.ok(index.walkedAt && index.walkedAt <= Date.now());
   });
@@ -139,9 +151,15 @@ describe('search/walkAccount against the local server', function () {
     // Before the walk: the old names still answer (a search is never empty while re-walking).
     assert.equal(index.search('deep-needle').length, 1);
     await walkAccount(client, index);
-    assert.deepEqual(index.search('new-report').map((i) => i.path), ['/tree/a5/new-report.txt']);
+    assert.deepEqual(
+      index.search('new-report').map((i) => i.path),
+      ['/tree/a5/new-report.txt'],
+    );
     assert.deepEqual(index.search('file-0-'), [], 'the deleted folder is gone with its files');
-    assert.deepEqual(index.search('needle').map((i) => i.path), ['/tree/moved-needle.md']);
+    assert.deepEqual(
+      index.search('needle').map((i) => i.path),
+      ['/tree/moved-needle.md'],
+    );
   });
 
   it('a cancelled walk stops and says so', async () => {

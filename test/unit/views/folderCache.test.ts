@@ -13,8 +13,16 @@ describe('views/FolderCache', function () {
   before(async () => {
     const session = await startSignedIn();
     server = session.server;
-    client = new GitShareClient({ serverUrl: server.url, tokens: session.tokens, logger: Logger.create(new MemoryLogSink()) });
-    await Promise.all(Array.from({ length: 30 }, (_, i) => client.writeFile(`/big/f${String(i).padStart(3, '0')}`, Buffer.from('x'), undefined)));
+    client = new GitShareClient({
+      serverUrl: server.url,
+      tokens: session.tokens,
+      logger: Logger.create(new MemoryLogSink()),
+    });
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        client.writeFile(`/big/f${String(i).padStart(3, '0')}`, Buffer.from('x'), undefined),
+      ),
+    );
     await client.createFolder('/big/sub');
   });
   after(() => server?.close());

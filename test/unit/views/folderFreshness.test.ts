@@ -44,7 +44,13 @@ describe('views/folderFreshness: is a shown folder still what GitShare has? (loc
     assert.equal(changed.entries.find((e) => e.name === 'b.txt')!.size, 'b, longer now'.length);
 
     await client.delete('/fresh/aa.txt');
-    assert.deepEqual(names(await relistIfChanged(client, '/fresh', changed, 10)), ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt']);
+    assert.deepEqual(names(await relistIfChanged(client, '/fresh', changed, 10)), [
+      'a.txt',
+      'b.txt',
+      'c.txt',
+      'd.txt',
+      'e.txt',
+    ]);
   });
 
   it('re-lists as far as the view had loaded ("Load more…"), keeping the rest for later', async () => {
