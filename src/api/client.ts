@@ -1,66 +1,30 @@
 /**
- * GitShareClient: the one HTTP client of the extension. One instance per
- * signed-in account. Every request goes through `request()`, which adds the
- * bearer header and User-Agent, applies timeouts, logs, retries what is safe to
- * retry, refreshes the token once after a 401 and maps failures to
- * GitShareErrors. Trees, the file system and commands call the typed methods
- * below and never fetch themselves.
+ * GitShareClient: the typed endpoints of the files API (contract section 3),
+ * one instance per signed-in account. Every request goes through the one
+ * request function (requester.ts: bearer header, timeouts, retries, one refresh
+ * after a 401); the resumable download is in download.ts. Trees, the file
+ * system and commands call the typed methods below and never fetch themselves.
  *
  * This module imports no `vscode`, so it runs and is tested in plain Node.
  */
 
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import * as nodePath from 'node:path';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { Headers, RequestInit, Response } from 'node-fetch';
-import { fetch } from '../common/fetch';
-import { isAllowedTransport } from '../common/transport';
-import type { TokenSource } from '../common/accounts';
-import { CancelledError, GitShareError } from '../common/errors';
-import type { Logger } from '../common/logger';
-import { errorFromResponse, networkError, parseServerErrorBody, timeoutError } from './errorMapping';
+import { GitShareError } from '../common/errors';
+import { downloadFile, type DownloadOptions, type DownloadResult, type TransferOptions } from './download';
 import { paginate } from './pagination';
 import { encodePath, nameProblem, normalizePath } from './paths';
 import {
-  DEFAULT_RETRY_POLICY,
-  isRetryableNetworkError,
-  isRetryableStatus,
-  parseRetryAfter,
-  retryDelay,
-  sleep,
-  type RetryMode,
-  type RetryPolicy,
-} from './retry';
+  ActivityStream,
+  ApiRequester,
+  MAX_PAGE_ENTRIES,
+  MAX_READ_BYTES,
+  type ApiRequesterOptions,
+  type ApiResponse,
+} from './requester';
 import { parseEntry, parseFolderPage, parseUser, quoteEtag, type Entry, type FolderPage, type User } from './types';
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
-
-export interface GitShareClientOptions {
-  /** The server's origin, e.g. `http://127.0.0.1:8765`. */
-  readonly serverUrl: string;
-  readonly tokens: TokenSource;
-  readonly logger: Logger;
-  readonly userAgent?: string;
-  readonly retry?: Partial<RetryPolicy>;
-  /** Longest wait for response headers once the request is sent. */
-  readonly responseTimeoutMs?: number;
-  /** Longest silence while a body streams, either way. */
-  readonly idleTimeoutMs?: number;
-  /** For tests; defaults to node-fetch. */
-  readonly fetch?: FetchLike;
-}
-
-/** Reports bytes done so far (absolute, for this transfer) and the total when known. */
-export type ProgressCallback = (bytesDone: number, bytesTotal: number | undefined) => void;
-
-export interface TransferOptions {
-  readonly signal?: AbortSignal;
-  readonly onProgress?: ProgressCallback;
-}
+export type GitShareClientOptions = ApiRequesterOptions;
 
 /** What an upload may replace. */
 export type WritePrecondition =
@@ -71,103 +35,27 @@ export type WritePrecondition =
   /** Create or replace. */
   | undefined;
 
-export interface DownloadOptions extends TransferOptions {
-  /** Replace an existing local file. When false a file that appeared meanwhile is a conflict. */
-  readonly overwrite?: boolean;
-}
-
-export interface DownloadResult {
-  readonly bytes: number;
-  readonly etag: string | undefined;
-}
-
 export interface ReadResult {
   readonly data: Uint8Array;
   readonly etag: string | undefined;
 }
 
-type BodySource = string | Buffer | Readable;
-
-interface ApiRequest {
-  readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
-  /** Path below the origin, already encoded. */
-  readonly apiPath: string;
-  readonly query?: Record<string, string | number | boolean | undefined>;
-  readonly headers?: Record<string, string>;
-  /** A fresh body for every attempt, so a replay never sends a half-read stream. */
-  readonly body?: (watch: () => void) => BodySource;
-  readonly retry: RetryMode;
-  readonly signal?: AbortSignal;
-  /** Non-2xx statuses the caller handles itself. */
-  readonly accept?: readonly number[];
-}
-
-/** A response whose body is guarded by the idle timeout and the caller's signal. */
-export interface ApiResponse {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: Readable;
-  /** The body as UTF-8, at most `maxBytes` of it (default MAX_JSON_BYTES); past that a `protocol` error. */
-  text(maxBytes?: number, truncate?: boolean): Promise<string>;
-  /** At most MAX_JSON_BYTES, parsed. */
-  json(): Promise<unknown>;
-  /** Drops the body (the connection may be closed). */
-  discard(): void;
-}
-
-const MAX_REDIRECTS = 3;
-
-/*
- * Bounds on what a server may make the extension host hold: a hostile or broken
- * server must not be able to exhaust its memory.
- */
-/** A JSON answer (entry, listing page, user); a page of 1,000 entries is about 200 KiB. */
-export const MAX_JSON_BYTES = 4 * 1024 * 1024;
-/** The body of an error answer: only its `error` and `message` are used. */
-export const MAX_ERROR_BODY_BYTES = 64 * 1024;
-/** Entries of one listing page (the contract allows at most 1,000). */
-export const MAX_PAGE_ENTRIES = 5_000;
-/** A file read whole into memory to open it in an editor; larger files are downloaded instead. */
-export const MAX_READ_BYTES = 50 * 1024 * 1024;
-
-/** Buffer of the local file a download writes. */
-const FILE_BUFFER_BYTES = 1024 * 1024;
-
 export class GitShareClient {
-  private readonly serverUrl: string;
-  private readonly origin: string;
-  private readonly tokens: TokenSource;
-  private readonly logger: Logger;
-  private readonly userAgent: string;
-  private readonly policy: RetryPolicy;
-  private readonly responseTimeoutMs: number;
-  private readonly idleTimeoutMs: number;
-  private readonly fetchImpl: FetchLike;
-  private readonly transportAllowed: boolean;
+  private readonly http: ApiRequester;
 
   constructor(options: GitShareClientOptions) {
-    this.serverUrl = options.serverUrl.replace(/\/+$/, '');
-    const url = new URL(this.serverUrl);
-    this.origin = url.origin;
-    this.transportAllowed = isAllowedTransport(url);
-    this.tokens = options.tokens;
-    this.logger = options.logger;
-    this.userAgent = options.userAgent ?? 'GitShare-VSCode';
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.responseTimeoutMs = options.responseTimeoutMs ?? 30_000;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
-    this.fetchImpl = options.fetch ?? ((url, init) => fetch(url, init));
+    this.http = new ApiRequester(options);
   }
 
   // ---- the typed API (contract section 3)
 
   async user(signal?: AbortSignal): Promise<User> {
-    const response = await this.request({ method: 'GET', apiPath: '/api/v1/user', retry: 'idempotent', signal });
+    const response = await this.http.request({ method: 'GET', apiPath: '/api/v1/user', retry: 'idempotent', signal });
     return parseUser(await response.json());
   }
 
   async metadata(path: string, signal?: AbortSignal): Promise<Entry> {
-    const response = await this.request({
+    const response = await this.http.request({
       method: 'GET',
       apiPath: '/api/v1/metadata' + encodePath(path),
       retry: 'idempotent',
@@ -192,7 +80,7 @@ export class GitShareClient {
     path: string,
     options: { cursor?: string; limit?: number; signal?: AbortSignal } = {},
   ): Promise<FolderPage> {
-    const response = await this.request({
+    const response = await this.http.request({
       method: 'GET',
       apiPath: '/api/v1/folders' + encodePath(path),
       query: { limit: options.limit, cursor: options.cursor },
@@ -235,7 +123,7 @@ export class GitShareClient {
   }
 
   async createFolder(path: string, signal?: AbortSignal): Promise<Entry> {
-    const response = await this.request({
+    const response = await this.http.request({
       method: 'POST',
       apiPath: '/api/v1/folders' + encodePath(path),
       retry: 'unprocessedOnly',
@@ -245,7 +133,7 @@ export class GitShareClient {
   }
 
   async delete(path: string, options: { recursive?: boolean; signal?: AbortSignal } = {}): Promise<void> {
-    const response = await this.request({
+    const response = await this.http.request({
       method: 'DELETE',
       apiPath: '/api/v1/files' + encodePath(path),
       query: { recursive: options.recursive ? 'true' : undefined },
@@ -261,7 +149,7 @@ export class GitShareClient {
       to: normalizePath(to),
       overwrite: options.overwrite ?? false,
     });
-    const response = await this.request({
+    const response = await this.http.request({
       method: 'POST',
       apiPath: '/api/v1/move',
       headers: { 'Content-Type': 'application/json' },
@@ -279,7 +167,7 @@ export class GitShareClient {
    * server announces the length.
    */
   async readFile(path: string, signal?: AbortSignal, maxBytes = MAX_READ_BYTES): Promise<ReadResult> {
-    const response = await this.request({
+    const response = await this.http.request({
       method: 'GET',
       apiPath: '/api/v1/files' + encodePath(path),
       retry: 'idempotent',
@@ -322,7 +210,7 @@ export class GitShareClient {
     signal?: AbortSignal,
   ): Promise<Entry> {
     const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    const response = await this.request({
+    const response = await this.http.request({
       method: 'PUT',
       apiPath: '/api/v1/files' + encodePath(path),
       headers: {
@@ -347,7 +235,7 @@ export class GitShareClient {
     options: TransferOptions = {},
   ): Promise<Entry> {
     const { size } = await fsp.stat(localFile);
-    const response = await this.request({
+    const response = await this.http.request({
       method: 'PUT',
       apiPath: '/api/v1/files' + encodePath(path),
       headers: {
@@ -371,244 +259,12 @@ export class GitShareClient {
     });
     return parseEntry(await response.json());
   }
-
   /**
-   * Streams a remote file to `destination` through a temporary file next to it,
-   * renamed into place only when complete and of the announced size. A broken
-   * connection resumes with `Range` + `If-Range`. Whatever happens, no partial
-   * file is left behind.
+   * Streams a remote file to `destination`; resumes a broken connection and
+   * never leaves a partial file (download.ts).
    */
-  async download(path: string, destination: string, options: DownloadOptions = {}): Promise<DownloadResult> {
-    const apiPath = '/api/v1/files' + encodePath(path);
-    const temp = nodePath.join(
-      nodePath.dirname(destination),
-      `.${nodePath.basename(destination)}.${randomBytes(4).toString('hex')}.gitshare-part`,
-    );
-    let written = 0;
-    let total: number | undefined;
-    let etag: string | undefined;
-    try {
-      for (let retry = 0; ; retry++) {
-        const resuming = written > 0 && etag !== undefined;
-        const response = await this.request({
-          method: 'GET',
-          apiPath,
-          headers: resuming ? { Range: `bytes=${written}-`, 'If-Range': etag! } : undefined,
-          retry: 'idempotent',
-          signal: options.signal,
-        });
-        if (response.status === 206) {
-          total = totalFromContentRange(response.headers.get('content-range')) ?? total;
-        } else {
-          // A full answer: start over (the file may have changed).
-          written = 0;
-          const length = response.headers.get('content-length');
-          total = length !== null ? Number(length) : undefined;
-        }
-        etag = response.headers.get('etag') ?? undefined;
-        options.onProgress?.(written, total);
-        // A large buffer keeps the body flowing while a write is on disk: fewer pauses, and
-        // the chunks waiting meanwhile go down in one writev.
-        const sink = fs.createWriteStream(temp, {
-          flags: response.status === 206 ? 'a' : 'w',
-          highWaterMark: FILE_BUFFER_BYTES,
-        });
-        // Counted as the chunks pass (listener added before the pipe's, so it runs first),
-        // without a stream of its own in between.
-        response.body.on('data', (chunk: Buffer) => {
-          written += chunk.length;
-          options.onProgress?.(written, total);
-        });
-        try {
-          await pipeline(response.body, sink, { signal: options.signal });
-          break;
-        } catch (error) {
-          // Resume from what reached the disk, not from what passed by.
-          if (!sink.closed) {
-            await once(sink, 'close').catch(() => undefined);
-          }
-          written = (await fsp.stat(temp).catch(() => undefined))?.size ?? 0;
-          const mapped = this.mapStreamError(error, `GET ${apiPath}`, options.signal);
-          if (
-            mapped.kind === 'cancelled' ||
-            retry >= this.policy.maxRetries ||
-            !(mapped.kind === 'network' || mapped.kind === 'timeout')
-          ) {
-            throw mapped;
-          }
-          this.logger.warn(`GET ${apiPath}: body broke after ${written} bytes; resuming`, mapped);
-          await sleep(retryDelay(this.policy, retry + 1, undefined), options.signal);
-        }
-      }
-      const { size } = await fsp.stat(temp);
-      if (total !== undefined && size !== total) {
-        throw new GitShareError('network', 'The download was incomplete.', {
-          detail: `GET ${apiPath}: got ${size} of ${total} bytes`,
-        });
-      }
-      await placeFile(temp, destination, options.overwrite ?? false);
-      return { bytes: size, etag };
-    } finally {
-      await fsp.rm(temp, { force: true }).catch(() => undefined);
-    }
-  }
-
-  // ---- the one request function
-
-  async request(req: ApiRequest): Promise<ApiResponse> {
-    if (!this.transportAllowed) {
-      // Sign-in refuses such addresses already; this keeps the bearer token off plain http
-      // whatever the address came from (e.g. a stored session edited by hand).
-      throw new GitShareError(
-        'invalidInput',
-        'GitShare must be reached over https:// (plain http:// only on loopback addresses).',
-        {
-          detail: `refused ${this.origin}`,
-        },
-      );
-    }
-    const describe = `${req.method} ${req.apiPath}`;
-    let token = await this.tokens.getAccessToken();
-    let refreshed = false;
-    let retries = 0;
-    let url = this.buildUrl(req.apiPath, req.query);
-    let redirects = 0;
-    for (;;) {
-      throwIfAborted(req.signal);
-      const started = Date.now();
-      let response: Response;
-      const attempt = new Attempt(req.signal, this.responseTimeoutMs);
-      try {
-        response = await this.fetchImpl(url, {
-          method: req.method,
-          headers: {
-            ...req.headers,
-            Accept: 'application/json, */*',
-            'User-Agent': this.userAgent,
-            Authorization: `Bearer ${token}`,
-            // Said explicitly because in the extension host VS Code's proxy support puts a fresh
-            // agent without keepAlive under every request (@vscode/proxy-agent's PacProxyAgent),
-            // and Node then sends `Connection: close`: one TCP connection, and one round trip
-            // more, per request. With the header, a direct connection goes back to the pool of
-            // the agent underneath (Node's global agent, which keeps connections alive), and
-            // proxy resolution (http.proxy, system proxies) still decides every request.
-            Connection: 'keep-alive',
-          },
-          body: req.body?.(() => attempt.touch(this.idleTimeoutMs)),
-          redirect: 'manual',
-          signal: attempt.signal,
-        });
-      } catch (error) {
-        attempt.dispose();
-        const mapped = this.mapStreamError(error, describe, req.signal, attempt);
-        if (mapped.kind === 'cancelled') {
-          throw mapped;
-        }
-        const code = mapped.code;
-        // A refused certificate stays refused: no retry.
-        if (
-          mapped.kind !== 'certificate' &&
-          retries < this.policy.maxRetries &&
-          isRetryableNetworkError(code, req.retry)
-        ) {
-          retries++;
-          const delay = retryDelay(this.policy, retries, undefined);
-          this.logger.warn(`${describe} failed (${code ?? mapped.kind}); retry ${retries} in ${delay} ms`);
-          await sleep(delay, req.signal);
-          continue;
-        }
-        this.logger.error(`${describe} failed`, mapped);
-        throw mapped;
-      }
-      const status = response.status;
-      this.logger.debug(`${describe} → ${status} (${Date.now() - started} ms)`);
-      const wrapped = attempt.wrap(response, this.idleTimeoutMs, (e) =>
-        this.mapStreamError(e, describe, req.signal, attempt),
-      );
-
-      if (status === 401 && !refreshed) {
-        // One refresh, then one replay; a second 401 is final.
-        wrapped.discard();
-        refreshed = true;
-        this.logger.info(`${describe}: access token rejected; refreshing once`);
-        token = await this.tokens.refreshAfterUnauthorized(token);
-        continue;
-      }
-      if (status >= 300 && status < 400 && status !== 304) {
-        wrapped.discard();
-        url = this.followRedirect(url, response.headers.get('location'), req, describe, ++redirects);
-        continue;
-      }
-      if ((status >= 200 && status < 300) || req.accept?.includes(status)) {
-        return wrapped;
-      }
-      if (retries < this.policy.maxRetries && isRetryableStatus(status, req.retry)) {
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-        if (retryAfter === undefined || retryAfter <= this.policy.maxRetryAfterMs) {
-          wrapped.discard();
-          retries++;
-          const delay = retryDelay(this.policy, retries, retryAfter);
-          this.logger.warn(`${describe} → ${status}; retry ${retries} in ${delay} ms`);
-          await sleep(delay, req.signal);
-          continue;
-        }
-      }
-      // Only `error` and `message` are used: a bounded read, the rest is dropped.
-      const text = await wrapped.text(MAX_ERROR_BODY_BYTES, true).catch(() => '');
-      const error = errorFromResponse({
-        status,
-        body: parseServerErrorBody(text),
-        wwwAuthenticate: response.headers.get('www-authenticate'),
-        request: describe,
-      });
-      this.logger.warn(`${describe} failed`, error);
-      throw error;
-    }
-  }
-
-  private buildUrl(apiPath: string, query: ApiRequest['query']): string {
-    const url = new URL(this.serverUrl + apiPath);
-    for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined) {
-        url.searchParams.set(key, String(value));
-      }
-    }
-    return url.toString();
-  }
-
-  /** Follows only same-origin redirects of safe requests: the bearer token never leaves the origin. */
-  private followRedirect(
-    current: string,
-    location: string | null,
-    req: ApiRequest,
-    describe: string,
-    count: number,
-  ): string {
-    const target = location ? new URL(location, current) : undefined;
-    if (!target || req.method !== 'GET' || target.origin !== this.origin || count > MAX_REDIRECTS) {
-      throw new GitShareError('protocol', 'GitShare answered with an unexpected redirect.', {
-        detail: `${describe} → redirect to ${target ? target.origin + target.pathname : '(none)'}`,
-      });
-    }
-    return target.toString();
-  }
-
-  private mapStreamError(
-    error: unknown,
-    describe: string,
-    signal: AbortSignal | undefined,
-    attempt?: Attempt,
-  ): GitShareError {
-    if (signal?.aborted) {
-      return new CancelledError();
-    }
-    if (attempt?.timedOut) {
-      return timeoutError(this.serverUrl, describe, attempt.timedOutAfter);
-    }
-    if (error instanceof GitShareError) {
-      return error;
-    }
-    return networkError(this.serverUrl, describe, error);
+  download(path: string, destination: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+    return downloadFile(this.http, path, destination, options);
   }
 }
 
@@ -624,12 +280,6 @@ function preconditionHeaders(precondition: WritePrecondition): Record<string, st
   return { 'If-None-Match': '*' };
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new CancelledError();
-  }
-}
-
 function checkLength(response: ApiResponse, received: number, path: string): void {
   const length = response.headers.get('content-length');
   if (length !== null && Number(length) !== received) {
@@ -641,175 +291,4 @@ function checkLength(response: ApiResponse, received: number, path: string): voi
 
 function formatMiB(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`;
-}
-
-function totalFromContentRange(value: string | null): number | undefined {
-  const match = value ? /\/(\d+)\s*$/.exec(value) : null;
-  return match ? Number(match[1]) : undefined;
-}
-
-/** Moves the finished temporary file into place; without `overwrite` an existing file is never replaced. */
-async function placeFile(temp: string, destination: string, overwrite: boolean): Promise<void> {
-  if (overwrite) {
-    await fsp.rename(temp, destination);
-    return;
-  }
-  try {
-    // link() fails with EEXIST instead of replacing: no window between a check and the rename.
-    await fsp.link(temp, destination);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') {
-      throw new GitShareError('conflict', `${nodePath.basename(destination)} already exists here.`, {
-        detail: `download target exists: ${destination}`,
-        code: 'already_exists',
-      });
-    }
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') {
-      throw error;
-    }
-    // A file system without hard links: check, then rename.
-    if (
-      await fsp.stat(destination).then(
-        () => true,
-        () => false,
-      )
-    ) {
-      throw new GitShareError('conflict', `${nodePath.basename(destination)} already exists here.`, {
-        detail: `download target exists: ${destination}`,
-        code: 'already_exists',
-      });
-    }
-    await fsp.rename(temp, destination);
-  }
-}
-
-/** Passes chunks through and reports each one. */
-class ActivityStream extends Transform {
-  constructor(private readonly onChunk: (chunk: Buffer) => void) {
-    super();
-  }
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.onChunk(chunk);
-    callback(null, chunk);
-  }
-}
-
-/**
- * One attempt's abort controller: aborts when the caller's signal does, or
- * when nothing happened for too long (no headers yet, or a silent body).
- */
-class Attempt {
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-  private timerMs = 0;
-  /** False once cleared: a cleared timer cannot be refreshed, only made anew. */
-  private armed = false;
-  private readonly onCallerAbort = () => this.controller.abort();
-  private readonly onTimeout = () => {
-    this.timedOut = true;
-    this.timedOutAfter = this.timerMs;
-    this.controller.abort();
-  };
-  timedOut = false;
-  timedOutAfter = 0;
-
-  constructor(
-    private readonly callerSignal: AbortSignal | undefined,
-    responseTimeoutMs: number,
-  ) {
-    callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
-    this.touch(responseTimeoutMs);
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /**
-   * Restarts the watchdog. Called for every chunk of a body, so the timer is
-   * created once per duration and then only refreshed.
-   */
-  touch(ms: number): void {
-    if (this.timer !== undefined && this.armed && ms === this.timerMs) {
-      this.timer.refresh();
-      return;
-    }
-    clearTimeout(this.timer);
-    this.timerMs = ms;
-    this.armed = true;
-    this.timer = setTimeout(this.onTimeout, ms);
-    this.timer.unref?.();
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.armed = false;
-    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
-  }
-
-  wrap(response: Response, idleMs: number, mapError: (error: unknown) => GitShareError): ApiResponse {
-    this.touch(idleMs);
-    const source = response.body as unknown as Readable | null;
-    const body = new ActivityStream(() => this.touch(idleMs));
-    if (source) {
-      source.on('error', (error) => body.destroy(mapError(error)));
-      source.pipe(body);
-    } else {
-      body.end();
-    }
-    body.on('close', () => this.dispose());
-    body.on('end', () => this.dispose());
-    const discard = () => {
-      this.dispose();
-      source?.unpipe(body);
-      source?.resume();
-      body.destroy();
-    };
-    /** At most `maxBytes`; past that a protocol error, or with `truncate` what came so far. */
-    const text = async (maxBytes = MAX_JSON_BYTES, truncate = false) => {
-      const announced = Number(response.headers.get('content-length') ?? NaN);
-      if (!truncate && announced > maxBytes) {
-        discard();
-        throw new GitShareError('protocol', 'GitShare sent an answer far larger than expected, so it was not read.', {
-          detail: `HTTP ${response.status}: Content-Length ${announced}, more than ${maxBytes}`,
-        });
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of body) {
-        size += (chunk as Buffer).length;
-        if (size > maxBytes) {
-          discard();
-          if (truncate) {
-            chunks.push((chunk as Buffer).subarray(0, maxBytes - (size - (chunk as Buffer).length)));
-            break;
-          }
-          throw new GitShareError('protocol', 'GitShare sent an answer far larger than expected, so it was not read.', {
-            detail: `HTTP ${response.status}: body over ${maxBytes} bytes`,
-          });
-        }
-        chunks.push(chunk as Buffer);
-      }
-      return Buffer.concat(chunks).toString('utf8');
-    };
-    return {
-      status: response.status,
-      headers: response.headers,
-      body,
-      text,
-      json: async () => {
-        const raw = await text(MAX_JSON_BYTES);
-        try {
-          return JSON.parse(raw) as unknown;
-        } catch (cause) {
-          throw new GitShareError('protocol', 'GitShare sent an answer this version cannot read.', {
-            detail: `not JSON (HTTP ${response.status}): ${raw.slice(0, 200)}`,
-            cause,
-          });
-        }
-      },
-      discard,
-    };
-  }
 }

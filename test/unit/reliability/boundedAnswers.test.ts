@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MAX_JSON_BYTES, MAX_PAGE_ENTRIES, MAX_READ_BYTES } from '../../../src/api/client';
+import { MAX_JSON_BYTES, MAX_PAGE_ENTRIES, MAX_READ_BYTES } from '../../../src/api/requester';
 import type { Entry } from '../../../src/api/types';
 import { MAX_DOWNLOAD_DEPTH, planDownload } from '../../../src/commands/transfers';
 import type { RunningServer } from '../../server/index';

@@ -6,7 +6,7 @@
 
 import * as assert from 'node:assert/strict';
 import fetch from 'node-fetch';
-import type { FetchLike } from '../../../src/api/client';
+import type { FetchLike } from '../../../src/api/requester';
 import type { RunningServer } from '../../server/index';
 import { startSignedIn, type TestTokenSource } from '../helpers/serverSession';
 import { failure, newClient } from './helpers';
