@@ -23,7 +23,7 @@ import type { AuthorizationServer } from 'oauth4webapi';
 import { AccountDirectory, GitShareAccount, TokenSource, accountAuthority } from '../common/accounts';
 import { GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
-import { Emitter } from './emitter';
+import { Emitter } from '../common/event';
 import { ClientCredentials, OAuthClient, TokenSet } from './oauthClient';
 import { StoredSession, StoredUser, TokenStore, TokenStoreChange } from './tokenStore';
 

@@ -8,9 +8,8 @@
  * overwrites another account's rotated token), plus an index of session ids.
  * Imports no `vscode`.
  */
-import { EventLike } from '../common/accounts';
+import { Emitter, EventLike } from '../common/event';
 import { Logger } from '../common/logger';
-import { Emitter } from './emitter';
 import { ClientCredentials, RegisteredClient } from './oauthClient';
 
 /** The part of `vscode.SecretStorage` this store needs. */

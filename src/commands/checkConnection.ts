@@ -3,6 +3,7 @@ import { checkConnection, formatReport, type NetworkSettings, type SessionToChec
 import { AUTH_PROVIDER_ID, Commands, SETTINGS_SECTION, Settings } from '../common/constants';
 import type { ErrorHandler } from '../common/errorHandler';
 import type { Logger } from '../common/logger';
+import { Disposable } from '../common/lifecycle';
 
 /** Read-only documents holding the reports: copyable, never saved, no "save changes?" on close. */
 export const REPORT_SCHEME = 'gitshare-report';
@@ -12,10 +13,9 @@ export const REPORT_SCHEME = 'gitshare-report';
  * settings, this server's sessions through the public authentication API) and shows the report of
  * src/api/connectionCheck.ts in a read-only plain-text document.
  */
-export class CheckConnectionCommand implements vscode.Disposable {
+export class CheckConnectionCommand extends Disposable {
   private readonly reports = new Map<string, string>();
-  private readonly changes = new vscode.EventEmitter<vscode.Uri>();
-  private readonly disposables: vscode.Disposable[];
+  private readonly changes = this._register(new vscode.EventEmitter<vscode.Uri>());
   private count = 0;
 
   constructor(
@@ -23,17 +23,19 @@ export class CheckConnectionCommand implements vscode.Disposable {
     errors: ErrorHandler,
     private readonly version: string,
   ) {
-    this.disposables = [
-      this.changes,
+    super();
+    this._register(
       vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, {
         onDidChange: this.changes.event,
         provideTextDocumentContent: (uri) => this.reports.get(uri.toString()) ?? '',
       }),
+    );
+    this._register(
       vscode.commands.registerCommand(
         Commands.checkConnection,
         errors.wrap(vscode.l10n.t('Check connection'), () => this.run()),
       ),
-    ];
+    );
   }
 
   async run(): Promise<vscode.TextDocument> {
@@ -78,10 +80,6 @@ export class CheckConnectionCommand implements vscode.Disposable {
       }
     }
     return sessions;
-  }
-
-  dispose(): void {
-    vscode.Disposable.from(...this.disposables).dispose();
   }
 }
 

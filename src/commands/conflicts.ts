@@ -5,6 +5,7 @@
  * This module imports no `vscode`: the question itself is injected.
  */
 
+import { SerialQueue } from '../common/async';
 import { CancelledError } from '../common/errors';
 
 export type ConflictChoice = 'overwrite' | 'skip' | 'keepBoth';
@@ -20,7 +21,8 @@ export type AskConflict = (name: string, remaining: number) => Promise<ConflictA
 export class ConflictDecider {
   private remembered: ConflictChoice | undefined;
   private dismissed = false;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** One question at a time, in the order the transfers met their conflicts. */
+  private readonly questions = new SerialQueue();
   private pending = 0;
 
   constructor(
@@ -36,7 +38,7 @@ export class ConflictDecider {
       return Promise.resolve(this.remembered);
     }
     this.pending++;
-    const next = this.queue.then(async () => {
+    return this.questions.run(async () => {
       try {
         // An earlier answer in the queue may have said "apply to all".
         if (this.remembered) {
@@ -58,7 +60,5 @@ export class ConflictDecider {
         this.pending--;
       }
     });
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 }

@@ -20,10 +20,9 @@ import type { RemoteFilesTreeProvider } from '../views/filesTree';
 import { AccountNode, EntryNode, folderOf, LoadMoreNode, type FilesNode } from '../views/nodes';
 import { pickRemote } from './remotePicker';
 import type { TransferService } from './transferService';
+import { Disposable } from '../common/lifecycle';
 
-export class FileCommands implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
-
+export class FileCommands extends Disposable {
   constructor(
     private readonly clients: GitShareClients,
     private readonly tree: RemoteFilesTreeProvider,
@@ -32,8 +31,9 @@ export class FileCommands implements vscode.Disposable {
     errors: ErrorHandler,
     private readonly interaction: Interaction,
   ) {
+    super();
     const register = <A extends unknown[]>(id: string, action: string, callback: (...args: A) => unknown) =>
-      this.disposables.push(vscode.commands.registerCommand(id, errors.wrap(action, callback)));
+      this._register(vscode.commands.registerCommand(id, errors.wrap(action, callback)));
 
     register(Commands.refresh, 'Refresh', (node?: FilesNode) => this.tree.refresh(node));
     register(Commands.upload, 'Upload', (target?: unknown, sources?: vscode.Uri[]) => this.upload(target, sources));
@@ -311,9 +311,5 @@ export class FileCommands implements vscode.Disposable {
       validate: (input) => nameProblem(input.trim()),
     });
     return name?.trim();
-  }
-
-  dispose(): void {
-    vscode.Disposable.from(...this.disposables).dispose();
   }
 }

@@ -18,6 +18,7 @@ import { labelText } from '../common/untrustedText';
 import { remoteUri } from '../fs/uris';
 import type { IndexedItem } from '../search/fileIndex';
 import type { FileIndexService } from '../search/indexService';
+import { Disposable, DisposableStore } from '../common/lifecycle';
 
 /** An index walked less than this long ago is fresh enough not to walk again on open. */
 const FRESH_MS = 60_000;
@@ -33,9 +34,7 @@ interface FileItem extends vscode.QuickPickItem {
 
 export type RevealRemote = (account: GitShareAccount, path: string, isFolder: boolean) => Promise<void>;
 
-export class GoToFileCommand implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
-
+export class GoToFileCommand extends Disposable {
   constructor(
     private readonly clients: GitShareClients,
     private readonly indexes: FileIndexService,
@@ -43,7 +42,8 @@ export class GoToFileCommand implements vscode.Disposable {
     private readonly errors: ErrorHandler,
     private readonly logger: Logger,
   ) {
-    this.disposables.push(
+    super();
+    this._register(
       vscode.commands.registerCommand(
         Commands.goToFile,
         errors.wrap('Go to File', () => this.run()),
@@ -93,9 +93,10 @@ export class GoToFileCommand implements vscode.Disposable {
       }, PROGRESS_REDRAW_MS);
     };
 
-    const disposables: vscode.Disposable[] = [
-      picker,
-      picker.onDidChangeValue(redraw),
+    const disposables = new DisposableStore();
+    disposables.add(picker);
+    disposables.add(picker.onDidChangeValue(redraw));
+    disposables.add(
       picker.onDidAccept(() => {
         const chosen = picker.selectedItems[0] ?? picker.activeItems[0];
         if (!chosen) {
@@ -104,11 +105,13 @@ export class GoToFileCommand implements vscode.Disposable {
         picker.hide();
         void this.errors.wrap('Go to File', () => this.open(chosen))();
       }),
+    );
+    disposables.add(
       picker.onDidHide(() => {
         clearTimeout(timer);
-        vscode.Disposable.from(...disposables).dispose();
+        disposables.dispose();
       }),
-    ];
+    );
     picker.show();
     redraw();
 
@@ -145,10 +148,6 @@ export class GoToFileCommand implements vscode.Disposable {
     } else {
       await vscode.commands.executeCommand('vscode.open', remoteUri(item.account, item.path));
     }
-  }
-
-  dispose(): void {
-    vscode.Disposable.from(...this.disposables).dispose();
   }
 }
 

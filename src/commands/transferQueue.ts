@@ -4,7 +4,7 @@
  * This module imports no `vscode`.
  */
 
-import { CancelledError, isCancellation, toGitShareError } from '../common/errors';
+import { isCancellation, toGitShareError } from '../common/errors';
 
 export type JobResult = 'done' | 'skipped';
 
@@ -162,10 +162,4 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
-export function throwIfCancelled(signal: AbortSignal): void {
-  if (signal.aborted) {
-    throw new CancelledError();
-  }
 }

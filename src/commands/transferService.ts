@@ -11,6 +11,7 @@ import type { GitShareClients } from '../api/clients';
 import { isEqualOrDescendant } from '../api/paths';
 import type { Entry } from '../api/types';
 import type { GitShareAccount } from '../common/accounts';
+import { abortSignalFor } from '../common/cancellation';
 import { Commands, SETTINGS_SECTION, Settings } from '../common/constants';
 import type { Logger } from '../common/logger';
 import type { GitShareFileSystemProvider } from '../fs/gitshareFileSystem';
@@ -102,8 +103,7 @@ export class TransferService {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title, cancellable: true },
       async (progress, token) => {
-        const controller = new AbortController();
-        const cancel = token.onCancellationRequested(() => controller.abort());
+        const cancellation = abortSignalFor(token);
         let reported = 0;
         let lastReport = -Infinity;
         const queue = new TransferQueue(this.concurrency(), (p) => {
@@ -121,14 +121,14 @@ export class TransferService {
           reported = Math.max(reported, percent);
         });
         try {
-          return await work(queue, controller.signal);
+          return await work(queue, cancellation.signal);
         } catch (error) {
-          if (controller.signal.aborted) {
+          if (cancellation.signal.aborted) {
             return queue.summary(true);
           }
           throw error;
         } finally {
-          cancel.dispose();
+          cancellation.dispose();
         }
       },
     );

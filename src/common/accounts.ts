@@ -4,6 +4,8 @@
  * This module imports no `vscode` at run time.
  */
 
+import type { EventLike } from './event';
+
 /** Hands out access tokens for one account; implemented by src/auth/. */
 export interface TokenSource {
   /** A current access token, refreshed first when it is about to expire. */
@@ -29,12 +31,6 @@ export interface GitShareAccount {
    */
   readonly authority: string;
   readonly tokens: TokenSource;
-}
-
-/** Minimal event shape, compatible with vscode.Event, so this module stays vscode-free. */
-export type Listener<T> = (value: T) => unknown;
-export interface EventLike<T> {
-  (listener: Listener<T>): { dispose(): unknown };
 }
 
 export interface AccountDirectory {

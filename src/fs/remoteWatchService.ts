@@ -19,6 +19,7 @@ import { Poller, PollSchedule } from '../common/poller';
 import { FS_SCHEME } from '../common/constants';
 import { RemoteWatcher, type RemoteChangeKind, type WatchTarget } from './remoteWatcher';
 import { parseRemoteUri } from './uris';
+import { Disposable } from '../common/lifecycle';
 
 /** The parts of the file system provider the watcher needs. */
 export interface WatchedFileSystem {
@@ -36,18 +37,18 @@ export function watchIntervalMs(): number {
   return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
 }
 
-export class RemoteWatchService implements vscode.Disposable {
+export class RemoteWatchService extends Disposable {
   private readonly watcher: RemoteWatcher;
   private readonly poller: Poller;
   /** Watch handles of the files open in tabs, by URI. */
   private readonly tabWatches = new Map<string, { dispose(): void }>();
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly clients: GitShareClients,
     private readonly fileSystem: WatchedFileSystem,
     private readonly logger: Logger,
   ) {
+    super();
     this.watcher = new RemoteWatcher({
       stat: async (target, signal) => {
         const { client } = this.clients.forAuthority(target.authority);
@@ -59,18 +60,18 @@ export class RemoteWatchService implements vscode.Disposable {
     });
     this.poller = new Poller(new PollSchedule(watchIntervalMs()), () => this.watcher.check());
     this.poller.setFocused(vscode.window.state.focused);
-    this.disposables.push(
-      this.poller,
-      vscode.window.onDidChangeWindowState((state) => this.poller.setFocused(state.focused)),
+    this._register(this.poller);
+    this._register(vscode.window.onDidChangeWindowState((state) => this.poller.setFocused(state.focused)));
+    this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SETTINGS_SECTION}.${Settings.watchInterval}`)) {
           this.poller.schedule.setInterval(watchIntervalMs());
           this.poller.start();
         }
       }),
-      vscode.window.tabGroups.onDidChangeTabs(() => this.syncTabs()),
-      vscode.window.tabGroups.onDidChangeTabGroups(() => this.syncTabs()),
     );
+    this._register(vscode.window.tabGroups.onDidChangeTabs(() => this.syncTabs()));
+    this._register(vscode.window.tabGroups.onDidChangeTabGroups(() => this.syncTabs()));
     this.syncTabs();
     this.poller.start();
   }
@@ -134,13 +135,13 @@ export class RemoteWatchService implements vscode.Disposable {
     this.fileSystem.notifyChanged(uri, type);
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const handle of this.tabWatches.values()) {
       handle.dispose();
     }
     this.tabWatches.clear();
     this.watcher.dispose();
-    vscode.Disposable.from(...this.disposables).dispose();
+    super.dispose();
   }
 }
 

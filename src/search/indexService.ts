@@ -13,15 +13,15 @@ import { isValidPath } from '../api/paths';
 import type { GitShareAccount } from '../common/accounts';
 import type { Logger } from '../common/logger';
 import { FileIndex, walkAccount, type WalkProgress } from './fileIndex';
+import { Disposable } from '../common/lifecycle';
 
 const SAVE_DELAY_MS = 2_000;
 
-export class FileIndexService implements vscode.Disposable {
+export class FileIndexService extends Disposable {
   private readonly indexes = new Map<string, Promise<FileIndex>>();
   private readonly walks = new Map<string, Promise<WalkProgress>>();
   private readonly progressListeners = new Map<string, Set<(progress: WalkProgress) => void>>();
   private readonly saveTimers = new Map<string, NodeJS.Timeout>();
-  private readonly disposables: vscode.Disposable[] = [];
   private known: GitShareAccount[];
 
   constructor(
@@ -30,12 +30,10 @@ export class FileIndexService implements vscode.Disposable {
     private readonly logger: Logger,
     onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]>,
   ) {
+    super();
     this.known = [...clients.accounts];
-    const accounts = clients.directory.onDidChangeAccounts(() => void this.onAccountsChanged());
-    this.disposables.push(
-      new vscode.Disposable(() => accounts.dispose()),
-      onDidChangeFile((events) => void this.onFilesChanged(events)),
-    );
+    this._register(clients.directory.onDidChangeAccounts(() => void this.onAccountsChanged()));
+    this._register(onDidChangeFile((events) => void this.onFilesChanged(events)));
   }
 
   /** The account's index: in memory, else from storage, else empty. */
@@ -180,10 +178,10 @@ export class FileIndexService implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const timer of this.saveTimers.values()) {
       clearTimeout(timer);
     }
-    vscode.Disposable.from(...this.disposables).dispose();
+    super.dispose();
   }
 }

@@ -15,6 +15,7 @@ import { remoteUri } from '../fs/uris';
 import { formatBytes } from '../commands/transferQueue';
 import { FolderCache, type FolderState } from './folderCache';
 import { AccountNode, EntryNode, LoadMoreNode, MessageNode, type FilesNode, type FolderNode } from './nodes';
+import { Disposable } from '../common/lifecycle';
 
 export const ContextValues = {
   account: 'account',
@@ -97,14 +98,13 @@ export class FilesTreeItem extends vscode.TreeItem {
   }
 }
 
-export class RemoteFilesTreeProvider implements vscode.TreeDataProvider<FilesNode>, vscode.Disposable {
-  private readonly _onDidChangeTreeData = new vscode.EventEmitter<FilesNode | undefined>();
+export class RemoteFilesTreeProvider extends Disposable implements vscode.TreeDataProvider<FilesNode> {
+  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<FilesNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
 
   private readonly cache = new FolderCache();
   /** Folder nodes by account and path, so a refresh can name the node the view knows. */
   private readonly folders = new Map<string, FolderNode>();
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly clients: GitShareClients,
@@ -112,12 +112,9 @@ export class RemoteFilesTreeProvider implements vscode.TreeDataProvider<FilesNod
     /** Changes made through the gitshare: file system (editors, the Explorer, our commands). */
     onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]>,
   ) {
-    const accountsChanged = clients.directory.onDidChangeAccounts(() => this.refresh());
-    this.disposables.push(
-      this._onDidChangeTreeData,
-      new vscode.Disposable(() => accountsChanged.dispose()),
-      onDidChangeFile((events) => this.onFilesChanged(events)),
-    );
+    super();
+    this._register(clients.directory.onDidChangeAccounts(() => this.refresh()));
+    this._register(onDidChangeFile((events) => this.onFilesChanged(events)));
   }
 
   private onFilesChanged(events: readonly vscode.FileChangeEvent[]): void {
@@ -256,9 +253,5 @@ export class RemoteFilesTreeProvider implements vscode.TreeDataProvider<FilesNod
   private remember<T extends FolderNode>(node: T): T {
     this.folders.set(FolderCache.key(node.account.id, node.path), node);
     return node;
-  }
-
-  dispose(): void {
-    vscode.Disposable.from(...this.disposables).dispose();
   }
 }

@@ -17,17 +17,17 @@ import { DEFAULT_PAGE_SIZE, FolderCache } from './folderCache';
 import type { RemoteFilesTreeProvider } from './filesTree';
 import { relistIfChanged } from './folderFreshness';
 import type { FilesNode } from './nodes';
+import { Disposable } from '../common/lifecycle';
 
 /** At most this many expanded folders are re-listed per round. */
 const MAX_FOLDERS = 50;
 const CONCURRENCY = 4;
 
-export class TreeFreshness implements vscode.Disposable {
+export class TreeFreshness extends Disposable {
   private readonly poller: Poller;
   /** Expanded folders by key; account roots count as expanded unless collapsed. */
   private readonly expanded = new Map<string, { account: GitShareAccount; path: string }>();
   private readonly collapsedRoots = new Set<string>();
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly clients: GitShareClients,
@@ -35,18 +35,21 @@ export class TreeFreshness implements vscode.Disposable {
     private readonly view: vscode.TreeView<FilesNode>,
     private readonly logger: Logger,
   ) {
+    super();
     this.poller = new Poller(new PollSchedule(watchIntervalMs()), () => this.round());
     this.poller.setFocused(vscode.window.state.focused);
-    this.disposables.push(
-      this.poller,
-      view.onDidExpandElement(({ element }) => this.setExpanded(element, true)),
-      view.onDidCollapseElement(({ element }) => this.setExpanded(element, false)),
+    this._register(this.poller);
+    this._register(view.onDidExpandElement(({ element }) => this.setExpanded(element, true)));
+    this._register(view.onDidCollapseElement(({ element }) => this.setExpanded(element, false)));
+    this._register(
       view.onDidChangeVisibility(({ visible }) => {
         if (visible && this.poller.schedule.enabled) {
           void this.poller.now();
         }
       }),
-      vscode.window.onDidChangeWindowState((state) => this.poller.setFocused(state.focused)),
+    );
+    this._register(vscode.window.onDidChangeWindowState((state) => this.poller.setFocused(state.focused)));
+    this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SETTINGS_SECTION}.${Settings.watchInterval}`)) {
           this.poller.schedule.setInterval(watchIntervalMs());
@@ -127,9 +130,5 @@ export class TreeFreshness implements vscode.Disposable {
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, folders.length) }, work));
     return reached > 0 || failed === 0;
-  }
-
-  dispose(): void {
-    vscode.Disposable.from(...this.disposables).dispose();
   }
 }

@@ -4,10 +4,9 @@
  * a fetch that records what went over the wire, and the local server.
  */
 import assert from 'node:assert/strict';
-import { Listener } from '../../../src/common/accounts';
+import { Emitter, Listener } from '../../../src/common/event';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { ClientRegistry } from '../../../src/auth/clientRegistry';
-import { Emitter } from '../../../src/auth/emitter';
 import { FetchInit, FetchLike, OAuthClient, nodeFetchAsWhatwg } from '../../../src/auth/oauthClient';
 import { PendingSignIns, callbackPathFor } from '../../../src/auth/pendingSignIns';
 import { SessionManager, SessionManagerOptions } from '../../../src/auth/sessionManager';

@@ -1,8 +1,17 @@
 /**
- * A minimal event emitter shaped like `vscode.EventEmitter`, for the
- * vscode-free modules. Its `event` is assignable to `vscode.Event`.
+ * Events for the vscode-free modules: an emitter shaped like `vscode.EventEmitter`
+ * whose `event` is assignable to `vscode.Event`, so a module can offer
+ * `onDid*` events and still run in plain Node.
  */
-import { EventLike, Listener } from '../common/accounts';
+
+import type { DisposableLike } from './lifecycle';
+
+export type Listener<T> = (value: T) => unknown;
+
+/** Minimal event shape, compatible with vscode.Event. */
+export interface EventLike<T> {
+  (listener: Listener<T>): DisposableLike;
+}
 
 export class Emitter<T> {
   private listeners = new Set<Listener<T>>();
