@@ -20,7 +20,7 @@ import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID } from '../../../src/common/co
 import type { GitShareTestApi } from '../../../src/common/interaction';
 import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 import { authorizeAsUser } from '../../server/browser';
-import { activateForTest, SCOPES, serverUrl, sessionToken, withAnswers } from '../helpers';
+import { activateForTest, SCOPES, serverUrl, sessionToken, until, withAnswers } from '../helpers';
 
 async function control(path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${serverUrl}/__test__/${path}`, {
@@ -32,8 +32,14 @@ async function control(path: string, body?: unknown): Promise<unknown> {
   return response.status === 204 ? undefined : response.json();
 }
 
-async function stats(): Promise<{ tokenRequests: Record<string, number>; revocations: number }> {
-  return (await control('stats')) as { tokenRequests: Record<string, number>; revocations: number };
+interface Stats {
+  requests: Record<string, number>;
+  tokenRequests: Record<string, number>;
+  revocations: number;
+}
+
+async function stats(): Promise<Stats> {
+  return (await control('stats')) as Stats;
 }
 
 function waitForSessionChange(timeoutMs = 30_000): Promise<void> {
@@ -232,23 +238,44 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     await response.body?.cancel();
   });
 
-  it('with a short token TTL, refreshes before expiry without waiting for a 401', async () => {
+  it('refreshes a token that is about to expire before using it, while it is still valid: one refresh, no 401 at the server', async () => {
     const readme = vscode.Uri.parse(`gitshare://${api.accounts()[0]!.authority}/README.md`);
-    await control('token-ttl', { seconds: 2 });
+    const TTL_MS = 20_000;
+    await control('token-ttl', { seconds: TTL_MS / 1000 });
     try {
-      // A token with the short lifetime: the old one is expired at the server, the next read refreshes.
+      // End the current token; the next read refreshes and gets one that lives 20 s at the server.
       await control('expire-access-tokens', {});
+      // Taken before the read that gets the new token: the server issued it later, so it
+      // expires at the server after issued + TTL_MS.
+      const issued = Date.now();
       await vscode.workspace.fs.stat(readme);
       const first = await sessionToken();
       const before = await stats();
-      assert.equal(await sessionToken(), first, 'fresh: no refresh');
-      // Wait until the token is about to expire (the server gave it 2 s).
-      await new Promise((r) => setTimeout(r, 2100));
-      await vscode.workspace.fs.stat(readme);
-      const second = await sessionToken();
-      assert.notEqual(second, first, 'refreshed before use');
+      // Keep reading the file, as an open editor would, until the server sees a refresh.
+      let reads = 0;
+      const refreshedBy = await until(
+        async () => {
+          await vscode.workspace.fs.stat(readme);
+          reads++;
+          const now = await stats();
+          return now.tokenRequests.refresh_token! > before.tokenRequests.refresh_token! ? Date.now() : undefined;
+        },
+        'a refresh at the server',
+        TTL_MS * 2,
+      );
       const after = await stats();
-      assert.equal(after.tokenRequests.refresh_token! - before.tokenRequests.refresh_token!, 1);
+      // The refresh happened by refreshedBy; the token expired at the server after issued + TTL_MS.
+      assert.ok(
+        refreshedBy - issued < TTL_MS,
+        `refreshed by ${refreshedBy - issued} ms after the token was issued: before it expired (${TTL_MS} ms)`,
+      );
+      assert.equal(after.tokenRequests.refresh_token! - before.tokenRequests.refresh_token!, 1, 'one refresh');
+      // A 401 would have meant a second request for one of the reads, after a refresh.
+      const metadataRequests =
+        (after.requests['GET /api/v1/metadata'] ?? 0) - (before.requests['GET /api/v1/metadata'] ?? 0);
+      assert.equal(metadataRequests, reads, `one request per read (${reads} reads): no 401 and replay`);
+      const second = await sessionToken();
+      assert.notEqual(second, first, 'VS Code hands out the new token');
       const response = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${second}` } });
       assert.equal(response.status, 200);
       await response.body?.cancel();
