@@ -30,9 +30,9 @@ import {
 
 /** The folder this suite works in, seeded on the server's disk before sign-in. */
 const HOME = 'e2e-actions';
-/** A folder bigger than one page of the view (200 entries). */
+/** A folder bigger than one page of the view (1,000 entries). */
 const MANY = 'e2e-many';
-const MANY_COUNT = 230;
+const MANY_COUNT = 1030;
 
 function seed(relative: string, content: string): void {
   const file = onServer(relative);
@@ -52,7 +52,7 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
     seed(`${HOME}/two.txt`, 'two\n');
     seed(`${HOME}/full/inner/deep.txt`, 'deep\n');
     for (let i = 0; i < MANY_COUNT; i++) {
-      seed(`${MANY}/item-${String(i).padStart(3, '0')}.txt`, `${i}\n`);
+      seed(`${MANY}/item-${String(i).padStart(4, '0')}.txt`, `${i}\n`);
     }
     page = await openWorkbench();
     openPages.add(page);
@@ -193,11 +193,11 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
   });
 
   it('Load more… in a folder bigger than a page shows the rest', async () => {
-    await expandFolder(page, MANY, 'item-000.txt');
+    await expandFolder(page, MANY, 'item-0000.txt');
     const more = row('Load more…');
     // Put the keyboard focus on the folder's first file without opening it (a right-click, then
     // Escape), then page down through the list, as a keyboard user does, until Load more… shows.
-    await row('item-000.txt').click({ button: 'right' });
+    await row('item-0000.txt').click({ button: 'right' });
     await page.locator('.context-view .monaco-menu').first().waitFor();
     await closeMenus(page);
     await eventually(
@@ -205,8 +205,8 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
       'the Load more… row',
       90_000,
     );
-    await row('item-199.txt').waitFor({ state: 'attached' });
-    assert.equal(await row('item-200.txt').count(), 0, 'the first page ends at 200 entries');
+    await row('item-0999.txt').waitFor({ state: 'attached' });
+    assert.equal(await row('item-1000.txt').count(), 0, 'the first page ends at 1,000 entries');
     await more.click();
     const last = row(`item-${MANY_COUNT - 1}.txt`);
     await eventually(
@@ -214,7 +214,7 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
       `item-${MANY_COUNT - 1}.txt in the view`,
       90_000,
     );
-    await row('item-200.txt').waitFor({ state: 'attached' });
+    await row('item-1000.txt').waitFor({ state: 'attached' });
     assert.equal(await row('Load more…').count(), 0, 'nothing more to load');
   });
 
