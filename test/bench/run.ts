@@ -12,7 +12,7 @@
  *   --activation-runs N  code-server windows for the activation figure (default 3; quick 1)
  *   --index-files N      files in the account indexed for Go to File (default 100000; quick 5000)
  *   --only a,b           figures: download,upload,static,memory,many,listing,index,bundle,activation,
- *                        link-big,link-many,link-host,link-listing
+ *                        link-big,link-many,link-host,link-listing,requests
  *   --rtt-ms N           the link's round-trip time (default 40)
  *   --mbit N             the link's rate in Mbit/s (default 200)
  *   --link-size MIB      size of the big transfer over the link (default 256; quick 32)
@@ -54,6 +54,7 @@ const FIGURES = [
   'link-many',
   'link-host',
   'link-listing',
+  'requests',
 ] as const;
 type Figure = (typeof FIGURES)[number];
 
@@ -1011,20 +1012,52 @@ async function linkListing(ctx: Context): Promise<void> {
   });
 }
 
-/** The same small files through the palette's Upload… and Download… in the real extension host (code-server), through the same link. */
-async function linkHost(ctx: Context, extensionDir: string): Promise<void> {
+/**
+ * In the real extension host (code-server), through the same link, in one window: the small files through the
+ * palette's Upload… and Download… (`transfers`), and the requests each user action costs (`actions`).
+ */
+async function inHost(
+  ctx: Context,
+  extensionDir: string,
+  want: { transfers: boolean; actions: boolean },
+): Promise<void> {
   const { options, link } = ctx;
   const n = options.files;
   const c = options.concurrency;
   const dir = path.join(ctx.work, 'many-host', 'many');
   await writeManyFiles(dir, n);
   const limit = manyLimit(link.profile, n, c, n * 4096);
-  log(`in the extension host (code-server) over the link: ${n} files of 4 KiB up and down at concurrency ${c}`);
+  log(
+    `in the extension host (code-server) over the link:` +
+      (want.transfers ? ` ${n} files of 4 KiB up and down at concurrency ${c};` : '') +
+      (want.actions ? ' requests per user action' : ''),
+  );
   const result = await measureInHost(
     extensionDir,
-    { serverUrl: link.url, linkControlUrl: link.controlUrl, localDir: dir, files: n, concurrencies: [c] },
+    {
+      serverUrl: link.url,
+      linkControlUrl: link.controlUrl,
+      localDir: dir,
+      files: n,
+      concurrencies: want.transfers ? [c] : [],
+      actions: want.actions,
+    },
     log,
   );
+  for (const a of result.actions ?? []) {
+    rows.push({
+      figure: `requests: ${a.action}`,
+      value: `${a.total} (${Object.entries(a.requests)
+        .map(([route, k]) => `${k} × ${route}`)
+        .join(', ')})`,
+      comparison: `fewest the contract allows: ${a.minimumText}`,
+      ratio: { median: a.total, min: a.total, max: a.total, runs: 1 },
+      ratioUnit: ' requests',
+      target: `≤ ${a.minimum}`,
+      pass: a.total <= a.minimum,
+      raw: a,
+    });
+  }
   for (const step of result.steps) {
     log(
       `  ${step.what} at ${step.concurrency}: ${fmt(step.seconds)} s, ${step.connections} new TCP connections, ${step.files} files`,
@@ -1044,6 +1077,9 @@ async function linkHost(ctx: Context, extensionDir: string): Promise<void> {
     });
   }
   const p = result.proxy;
+  if (!p) {
+    return;
+  }
   log(
     `  with http.proxy set: ${p.requests} requests through the proxy (${p.connections} connections to it), ${p.files} files, ${fmt(p.seconds)} s`,
   );
@@ -1162,7 +1198,7 @@ async function main(): Promise<void> {
         `link ${link.url} → GitShare (${linkText(options.link)}, child process)`,
     );
     const want = (f: Figure) => options.only.has(f);
-    if (want('bundle') || want('activation') || want('link-host')) {
+    if (want('bundle') || want('activation') || want('link-host') || want('requests')) {
       let dir: string | undefined;
       await attempt('bundle', async () => {
         dir = await productionBundle(ctx);
@@ -1173,8 +1209,11 @@ async function main(): Promise<void> {
       if (dir && want('activation')) {
         await attempt('activation', () => activation(ctx, dir!));
       }
-      if (dir && want('link-host')) {
-        await attempt('link-host', () => linkHost(ctx, dir!));
+      if (dir && (want('link-host') || want('requests'))) {
+        // One code-server window for both.
+        await attempt('link-host', () =>
+          inHost(ctx, dir!, { transfers: want('link-host'), actions: want('requests') }),
+        );
       }
     }
     if (want('link-big')) {

@@ -19,6 +19,8 @@ export async function startGitShare(dataDir: string, publicUrl?: string): Promis
     '--max-upload-bytes',
     String(64 * 1024 ** 3),
     '--quiet',
+    // The test-control API: its request counts are the requests-per-action figure's meter.
+    '--faults',
     ...(publicUrl ? ['--public-url', publicUrl] : []),
   ]);
 }

@@ -16,6 +16,7 @@ import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
 import type { GitShareTestApi } from '../../../src/common/interaction';
 import { downloadTo, signInWithCode } from '../../integration/helpers';
+import { countActions, type ActionCount } from './actions';
 import { HOST_LOG } from './marker';
 
 export interface HostRequest {
@@ -24,7 +25,10 @@ export interface HostRequest {
   readonly linkControlUrl: string;
   readonly localDir: string;
   readonly files: number;
+  /** Concurrencies to move the small files at; none: no transfer figures (and no `http.proxy` check). */
   readonly concurrencies: readonly number[];
+  /** Count the requests per user action (actions.ts). */
+  readonly actions: boolean;
   /** A counting forward proxy for the `http.proxy` check. */
   readonly forwardProxyUrl: string;
   readonly forwardProxyControlUrl: string;
@@ -41,7 +45,8 @@ export interface HostStep {
 
 export interface HostResult {
   readonly steps: HostStep[];
-  readonly proxy: {
+  readonly actions?: ActionCount[];
+  readonly proxy?: {
     readonly requests: number;
     readonly connections: number;
     readonly linkConnections: number;
@@ -69,7 +74,8 @@ const say = (line: string) => console.log(HOST_LOG + line);
 export async function run(): Promise<void> {
   const request = JSON.parse(fs.readFileSync(process.env.GITSHARE_BENCH_HOST!, 'utf8')) as HostRequest;
   const steps: HostStep[] = [];
-  let proxy: HostResult['proxy'] = { requests: NaN, connections: NaN, linkConnections: NaN, seconds: NaN, files: NaN };
+  let proxy: HostResult['proxy'];
+  let actions: ActionCount[] | undefined;
   const config = () => vscode.workspace.getConfiguration();
   try {
     // ExtensionMode.Test (this module is the "tests"), so activate() returns the one test seam.
@@ -82,6 +88,9 @@ export async function run(): Promise<void> {
     say(`signed in as ${account.label}`);
     const uri = (p: string) => vscode.Uri.from({ scheme: FS_SCHEME, authority: account.authority, path: p });
     const name = path.basename(request.localDir);
+    if (request.actions) {
+      actions = await countActions(api, request.serverUrl, uri, say);
+    }
     const sink = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bench-host-'));
 
     const measure = async (
@@ -122,6 +131,11 @@ export async function run(): Promise<void> {
     }
 
     // http.proxy must still decide: the same upload, through the counting forward proxy.
+    if (!request.concurrencies.length) {
+      await fsp.rm(sink, { recursive: true, force: true });
+      fs.writeFileSync(request.resultFile, JSON.stringify({ steps, actions } satisfies HostResult));
+      return;
+    }
     await config().update('http.proxy', request.forwardProxyUrl, vscode.ConfigurationTarget.Global);
     try {
       await control(`${request.forwardProxyControlUrl}/reset`, 'POST');
@@ -146,12 +160,13 @@ export async function run(): Promise<void> {
       await config().update('http.proxy', undefined, vscode.ConfigurationTarget.Global);
     }
     await fsp.rm(sink, { recursive: true, force: true });
-    fs.writeFileSync(request.resultFile, JSON.stringify({ steps, proxy } satisfies HostResult));
+    fs.writeFileSync(request.resultFile, JSON.stringify({ steps, actions, proxy } satisfies HostResult));
   } catch (error) {
     fs.writeFileSync(
       request.resultFile,
       JSON.stringify({
         steps,
+        actions,
         proxy,
         error: error instanceof Error ? (error.stack ?? error.message) : String(error),
       } satisfies HostResult),
