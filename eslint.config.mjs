@@ -2,6 +2,39 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The layers of src/, lowest first (README, Architecture): a folder imports only from the
+// layers below it, so the parts stay apart and a lower one never needs the UI above it.
+// Folders on the same layer do not import each other either.
+const layers = [['common'], ['api'], ['auth'], ['fs'], ['search', 'transfers'], ['views'], ['commands']];
+
+function layerRules() {
+  return layers.flatMap((layer, index) =>
+    layer.map((folder) => {
+      const forbidden = [...layers.slice(index + 1).flat(), ...layer.filter((other) => other !== folder)];
+      return {
+        files: [`src/${folder}/**/*.ts`],
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              patterns: [
+                {
+                  group: [
+                    ...forbidden.map((name) => `../${name}`),
+                    ...forbidden.map((name) => `../${name}/*`),
+                    '../extension',
+                  ],
+                  message: `src/${folder}/ imports only from the layers below it (README, Architecture): move what both need down a layer.`,
+                },
+              ],
+            },
+          ],
+        },
+      };
+    }),
+  );
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', '.test-output/**', '*.vsix'] },
   js.configs.recommended,
@@ -19,6 +52,7 @@ export default tseslint.config(
       'prefer-const': 'error',
     },
   },
+  ...layerRules(),
   {
     // The extension logs through its LogOutputChannel, never the console.
     files: ['src/**/*.ts'],

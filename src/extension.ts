@@ -17,7 +17,7 @@ import { FileCommands } from './commands/fileCommands';
 import { GettingStartedProgress } from './commands/gettingStarted';
 import { GoToFileCommand } from './commands/goToFile';
 import { RevealInViewCommand } from './commands/revealInView';
-import { TransferService } from './commands/transferService';
+import { TransferService } from './transfers/transferService';
 import { GitShareFileSystemProvider } from './fs/gitshareFileSystem';
 import { RemoteWatchService } from './fs/remoteWatchService';
 import { PromptingSaveConflictResolver, RemoteSnapshotProvider, SNAPSHOT_SCHEME } from './fs/saveConflict';

@@ -19,7 +19,7 @@ import { isRemoteUri, parseRemoteUri, remoteUri } from '../fs/uris';
 import type { RemoteFilesTreeProvider } from '../views/filesTree';
 import { AccountNode, EntryNode, folderOf, LoadMoreNode, type FilesNode } from '../views/nodes';
 import { pickRemote } from './remotePicker';
-import type { TransferService } from './transferService';
+import type { TransferService } from '../transfers/transferService';
 import { Disposable } from '../common/lifecycle';
 
 export class FileCommands extends Disposable {

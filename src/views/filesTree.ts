@@ -12,7 +12,7 @@ import { Commands } from '../common/constants';
 import { toGitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { remoteUri } from '../fs/uris';
-import { formatBytes } from '../commands/transferQueue';
+import { formatBytes } from '../common/format';
 import { FolderCache, type FolderState } from './folderCache';
 import { AccountNode, EntryNode, LoadMoreNode, MessageNode, type FilesNode, type FolderNode } from './nodes';
 import { Disposable } from '../common/lifecycle';

@@ -32,7 +32,7 @@ import type { SpawnedServer } from '../server/spawn';
 import { measureActivation } from './activation/measure';
 import { indexFigures } from './fileIndex';
 import { curl, describeMachine, formatMiB, makeFile, MiB, runChild, runWorker, spread, type Spread } from './common';
-import { DEFAULT_CONCURRENCY } from '../../src/commands/transferQueue';
+import { DEFAULT_CONCURRENCY } from '../../src/transfers/queue';
 import { measureInHost } from './host/measure';
 import { DEFAULT_LINK, rttSeconds, startLink, wireSeconds, type Link, type LinkProfile } from './link/link';
 import { bearerToken, startGitShare, startStatic, type StaticServer } from './servers';

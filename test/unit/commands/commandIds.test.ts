@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Commands, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
-import { DEFAULT_CONCURRENCY } from '../../../src/commands/transferQueue';
+import { DEFAULT_CONCURRENCY } from '../../../src/transfers/queue';
 
 interface Manifest {
   contributes: {

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_JSON_BYTES, MAX_PAGE_ENTRIES, MAX_READ_BYTES } from '../../../src/api/requester';
 import type { Entry } from '../../../src/api/types';
-import { MAX_DOWNLOAD_DEPTH, planDownload } from '../../../src/commands/transfers';
+import { MAX_DOWNLOAD_DEPTH, planDownload } from '../../../src/transfers/plan';
 import type { RunningServer } from '../../server/index';
 import { startSignedIn, type TestTokenSource } from '../helpers/serverSession';
 import { count, failure, newClient } from './helpers';

@@ -4,9 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GitShareClient } from '../../../src/api/client';
 import type { Entry } from '../../../src/api/types';
-import { ConflictDecider, type ConflictChoice } from '../../../src/commands/conflicts';
-import { createRemoteFolders, downloadJob, planDownload, planUpload, uploadJob } from '../../../src/commands/transfers';
-import { TransferQueue } from '../../../src/commands/transferQueue';
+import { ConflictDecider, type ConflictChoice } from '../../../src/transfers/conflicts';
+import { createRemoteFolders, downloadJob, uploadJob } from '../../../src/transfers/jobs';
+import { planDownload, planUpload } from '../../../src/transfers/plan';
+import { TransferQueue } from '../../../src/transfers/queue';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import type { RunningServer } from '../../server/index';
 import { startSignedIn } from '../helpers/serverSession';
@@ -19,7 +20,7 @@ function entry(name: string, type: 'file' | 'dir', parent = '/evil'): Entry {
   return { name, path: `${parent}/x`, type, size: 1, modified: '', mtime: 0, etag: 'e' };
 }
 
-describe('commands/transfers', function () {
+describe('transfers: plans and jobs against the local server', function () {
   this.timeout(30_000);
   let server: RunningServer;
   let client: GitShareClient;

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { ConflictDecider, type ConflictAnswer } from '../../../src/commands/conflicts';
+import { ConflictDecider, type ConflictAnswer } from '../../../src/transfers/conflicts';
 import { isCancellation } from '../../../src/common/errors';
 
-describe('commands/ConflictDecider', () => {
+describe('transfers/ConflictDecider', () => {
   it('asks for each conflict, one question at a time', async () => {
     const asked: string[] = [];
     let open = 0;

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { localNameProblem, safeLocalPath } from '../../../src/commands/localPaths';
+import { localNameProblem, safeLocalPath } from '../../../src/transfers/localPaths';
 import { GitShareError } from '../../../src/common/errors';
 
-describe('commands/localPaths: names from the server', () => {
+describe('transfers/localPaths: names from the server', () => {
   const hostile = [
     '',
     '.',

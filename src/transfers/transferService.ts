@@ -2,7 +2,7 @@
  * Runs uploads and downloads in the window: a progress notification with
  * bytes and percent and a Cancel that aborts the requests at once, bounded
  * parallel transfers, the Overwrite / Skip / Keep Both question, and one
- * summary at the end. The decisions are in transfers.ts (vscode-free).
+ * summary at the end. The decisions are in plan.ts, jobs.ts and queue.ts (vscode-free).
  */
 
 import * as fsp from 'node:fs/promises';
@@ -11,6 +11,7 @@ import type { GitShareClients } from '../api/clients';
 import { isEqualOrDescendant } from '../api/paths';
 import type { Entry } from '../api/types';
 import type { GitShareAccount } from '../common/accounts';
+import { formatBytes } from '../common/format';
 import { abortSignalFor } from '../common/cancellation';
 import { Commands, SETTINGS_SECTION, Settings } from '../common/constants';
 import type { Logger } from '../common/logger';
@@ -18,15 +19,9 @@ import type { GitShareFileSystemProvider } from '../fs/gitshareFileSystem';
 import { remoteUri } from '../fs/uris';
 import type { Interaction } from '../common/interaction';
 import { ConflictDecider, type AskConflict } from './conflicts';
-import { createRemoteFolders, downloadJob, planDownload, planUpload, uploadJob } from './transfers';
-import {
-  describeSummary,
-  formatBytes,
-  summaryLines,
-  DEFAULT_CONCURRENCY,
-  TransferQueue,
-  type TransferSummary,
-} from './transferQueue';
+import { createRemoteFolders, downloadJob, uploadJob } from './jobs';
+import { planDownload, planUpload } from './plan';
+import { describeSummary, summaryLines, DEFAULT_CONCURRENCY, TransferQueue, type TransferSummary } from './queue';
 
 /** Shortest time between two updates of the progress notification. */
 const PROGRESS_INTERVAL_MS = 100;

@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
 import {
   describeSummary,
-  formatBytes,
   summaryLines,
   TransferQueue,
   type TransferJob,
   type TransferProgress,
-} from '../../../src/commands/transferQueue';
+} from '../../../src/transfers/queue';
 import { CancelledError, GitShareError } from '../../../src/common/errors';
 
 function job(
@@ -46,7 +45,7 @@ function job(
   };
 }
 
-describe('commands/TransferQueue', () => {
+describe('transfers/TransferQueue', () => {
   it('runs at most `concurrency` jobs at once and keeps the books', async () => {
     const log = { running: 0, max: 0 };
     const progress: TransferProgress[] = [];
@@ -93,13 +92,5 @@ describe('commands/TransferQueue', () => {
     assert.equal(summary.failed, 0, 'a cancellation is not a failure');
     assert.equal(log.running, 0);
     assert.match(describeSummary(summary, 'downloaded'), /^Cancelled: 0 downloaded\.$/);
-  });
-
-  it('formats bytes', () => {
-    assert.equal(formatBytes(0), '0 B');
-    assert.equal(formatBytes(1023), '1023 B');
-    assert.equal(formatBytes(1536), '1.5 KB');
-    assert.equal(formatBytes(3 * 1024 * 1024), '3.0 MB');
-    assert.equal(formatBytes(200 * 1024 * 1024), '200 MB');
   });
 });

@@ -149,17 +149,3 @@ export function summaryLines(summary: TransferSummary): string[] {
     .filter((o) => o.status !== 'done')
     .map((o) => `${o.status}: ${o.label}${o.reason ? ` — ${o.reason}` : ''}`);
 }
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) {
-    return `${bytes} B`;
-  }
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}

@@ -1,0 +1,165 @@
+/**
+ * What an upload or a download will do, decided before any byte moves: the
+ * files with their source and destination, the folders to create, and what is
+ * refused (a name GitShare or the disk does not accept, a symbolic link, a
+ * folder a hostile server lists without end), so the summary can say why.
+ * This module imports no `vscode`.
+ */
+
+import * as fsp from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import type { GitShareClient } from '../api/client';
+import { joinPath, nameProblem } from '../api/paths';
+import type { Entry } from '../api/types';
+import { localNameProblem, safeLocalPath } from './localPaths';
+import type { TransferOutcome } from './queue';
+
+export interface UploadItem {
+  readonly local: string;
+  readonly remote: string;
+  readonly size: number;
+  readonly label: string;
+}
+
+export interface DownloadItem {
+  readonly remote: string;
+  readonly local: string;
+  readonly size: number;
+  readonly label: string;
+}
+
+export interface Plan<T> {
+  readonly files: T[];
+  /** Folders to create first, parents before children (remote paths for uploads, local for downloads). */
+  readonly folders: string[];
+  /** Things refused before any transfer: reported in the summary as failed. */
+  readonly refused: TransferOutcome[];
+}
+
+/**
+ * Bounds on a download plan, whatever the server lists: folders nested deeper
+ * than this are refused (no real tree is; a hostile server can list one without
+ * end), and so is everything past this many entries in one download.
+ */
+export const MAX_DOWNLOAD_DEPTH = 64;
+export const MAX_DOWNLOAD_ENTRIES = 200_000;
+
+// ---- uploads
+
+/** Walks the chosen local files and folders; symbolic links inside folders are skipped. */
+export async function planUpload(
+  localPaths: readonly string[],
+  remoteFolder: string,
+  signal?: AbortSignal,
+): Promise<Plan<UploadItem>> {
+  const plan: Plan<UploadItem> = { files: [], folders: [], refused: [] };
+  const visit = async (local: string, remote: string, label: string, top: boolean): Promise<void> => {
+    if (signal?.aborted) {
+      return;
+    }
+    const name = nodePath.basename(local);
+    const problem = nameProblem(name);
+    if (problem) {
+      plan.refused.push({ label, status: 'failed', reason: `GitShare does not accept this name: ${problem}` });
+      return;
+    }
+    const stat = top ? await fsp.stat(local) : await fsp.lstat(local);
+    if (stat.isSymbolicLink()) {
+      plan.refused.push({ label, status: 'skipped', reason: 'symbolic link' });
+    } else if (stat.isDirectory()) {
+      plan.folders.push(remote);
+      const children = (await fsp.readdir(local)).sort();
+      for (const child of children) {
+        await visit(nodePath.join(local, child), safeJoin(remote, child), `${label}/${child}`, false);
+      }
+    } else if (stat.isFile()) {
+      plan.files.push({ local, remote, size: stat.size, label });
+    } else {
+      plan.refused.push({ label, status: 'skipped', reason: 'not a regular file' });
+    }
+  };
+  for (const local of localPaths) {
+    const name = nodePath.basename(local);
+    await visit(local, safeJoin(remoteFolder, name), name, true);
+  }
+  return plan;
+}
+
+/** Joins without throwing: a bad name is caught by `nameProblem` in `visit`. */
+function safeJoin(parent: string, name: string): string {
+  return nameProblem(name) ? parent : joinPath(parent, name);
+}
+
+// ---- downloads
+
+/**
+ * Walks the chosen remote entries. Every name from the server is checked before
+ * it becomes part of a local path; refused names are reported, never written.
+ * A folder seen twice (a cycle), nested deeper than MAX_DOWNLOAD_DEPTH, or met
+ * after MAX_DOWNLOAD_ENTRIES entries is refused with its reason, not walked.
+ */
+export async function planDownload(
+  client: GitShareClient,
+  entries: readonly Entry[],
+  localFolder: string,
+  signal?: AbortSignal,
+  limits: { readonly maxDepth?: number; readonly maxEntries?: number } = {},
+): Promise<Plan<DownloadItem>> {
+  const maxDepth = limits.maxDepth ?? MAX_DOWNLOAD_DEPTH;
+  const maxEntries = limits.maxEntries ?? MAX_DOWNLOAD_ENTRIES;
+  const plan: Plan<DownloadItem> = { files: [], folders: [], refused: [] };
+  const queue: { entry: Entry; segments: string[] }[] = entries.map((entry) => ({ entry, segments: [entry.name] }));
+  const walked = new Set<string>();
+  let seen = queue.length;
+  while (queue.length) {
+    if (signal?.aborted) {
+      break;
+    }
+    const { entry, segments } = queue.shift()!;
+    const label = segments.join('/');
+    const problem = localNameProblem(entry.name);
+    if (problem) {
+      plan.refused.push({
+        label,
+        status: 'failed',
+        reason: `Refused the name ${JSON.stringify(entry.name)} from GitShare: it ${problem}.`,
+      });
+      continue;
+    }
+    const local = safeLocalPath(localFolder, segments);
+    if (entry.type === 'dir') {
+      if (walked.has(entry.path)) {
+        plan.refused.push({
+          label,
+          status: 'failed',
+          reason: `GitShare listed the folder ${entry.path} more than once (a cycle); it is downloaded once.`,
+        });
+        continue;
+      }
+      if (segments.length > maxDepth) {
+        plan.refused.push({
+          label,
+          status: 'failed',
+          reason: `Folders nested deeper than ${maxDepth} levels are not downloaded.`,
+        });
+        continue;
+      }
+      walked.add(entry.path);
+      plan.folders.push(local);
+      for await (const child of client.iterateFolder(entry.path, { signal })) {
+        if (++seen > maxEntries) {
+          plan.refused.push({
+            label,
+            status: 'failed',
+            reason: `More than ${maxEntries.toLocaleString('en-US')} files and folders: the rest of this folder was not downloaded. Download it in parts.`,
+          });
+          break;
+        }
+        queue.push({ entry: child, segments: [...segments, child.name] });
+      }
+    } else {
+      plan.files.push({ remote: entry.path, local, size: entry.size, label });
+    }
+  }
+  return plan;
+}
