@@ -12,6 +12,7 @@ import type { Interaction } from '../common/interaction';
 import { Logger } from '../common/logger';
 import { ADD_ACCOUNT_SCOPE, GitShareAuthenticationProvider, stableCallbackUri } from './authProvider';
 import { HandRegistration } from './handRegistration';
+import { AuthorizationServers } from './authorizationServers';
 import { ClientRegistry } from './clientRegistry';
 import { DEFAULT_SCOPES, OAuthClient } from './oauthClient';
 import { PendingSignIns } from './pendingSignIns';
@@ -33,13 +34,14 @@ export class GitShareAuthentication implements vscode.Disposable {
   ) {
     const store = new TokenStore(secrets, logger);
     const oauth = new OAuthClient(logger);
-    const sessions = new SessionManager(store, oauth, logger);
+    const authorizationServers = new AuthorizationServers(oauth);
+    const sessions = new SessionManager(store, oauth, authorizationServers, logger);
     const pending = new PendingSignIns(logger);
     const clients = new ClientRegistry(store, oauth, logger, async (serverUrl) => {
       const stored = await store.readSessions();
       return new Set(stored.filter((s) => s.serverUrl === serverUrl).map((s) => s.client.clientId));
     });
-    const flow = new SignInFlow(oauth, sessions, clients, pending, logger);
+    const flow = new SignInFlow(oauth, authorizationServers, sessions, clients, pending, logger);
     const hand = new HandRegistration(store, interaction, logger, {
       callbackHere: stableCallbackUri,
       configuredClientId: () => userSetting(Settings.clientId),

@@ -14,17 +14,20 @@
  * Sign-out rules: the session leaves storage at once; a refresh still in flight
  * stores its answer only if the session still exists, otherwise revokes the
  * tokens it got; sign-out waits for it and revokes the newest stored tokens
- * (another window may have rotated them a moment ago). A revocation that fails
- * (server unreachable) is kept in SecretStorage and retried later, a bounded
- * number of times.
+ * (another window may have rotated them a moment ago), through revocation.ts,
+ * which keeps a failed revocation for later. Which window may refresh a session
+ * is decided by the cross-window lease (refreshLease.ts); the servers' OAuth
+ * endpoints come from authorizationServers.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuthorizationServer } from 'oauth4webapi';
 import { AccountDirectory, GitShareAccount, TokenSource, accountAuthority } from '../common/accounts';
 import { GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
 import { Emitter } from '../common/event';
+import type { AuthorizationServers } from './authorizationServers';
 import { ClientCredentials, OAuthClient, TokenSet } from './oauthClient';
+import { RefreshLeases } from './refreshLease';
+import { TokenRevocation } from './revocation';
 import { StoredSession, StoredUser, TokenStore, TokenStoreChange } from './tokenStore';
 
 export interface SessionsChange {
@@ -72,34 +75,35 @@ export class SessionManager implements AccountDirectory {
   private readonly sessions = new Map<string, StoredSession>();
   private readonly accountObjects = new Map<string, GitShareAccount>();
   private readonly refreshes = new Map<string, Promise<string>>();
-  private readonly metadataCache = new Map<string, Promise<AuthorizationServer>>();
   private readonly subscription: { dispose(): unknown };
   private syncQueue: Promise<unknown> = Promise.resolve();
   private initialized: Promise<void> | undefined;
   private readonly refreshMarginMs: number;
   private readonly rereadDelaysMs: readonly number[];
   private readonly now: () => number;
-  private readonly leaseMs: number;
-  private readonly leaseRenewMs: number;
-  private readonly leaseSettleMs: number;
+  private readonly leases: RefreshLeases;
+  private readonly revocation: TokenRevocation;
   /** Sessions being signed out in this window: a refresh finishing now must not store its tokens. */
   private readonly signingOut = new Set<string>();
-  private retryingRevocations: Promise<void> | undefined;
-  /** Tells this window's refresh leases from other windows'. */
-  private readonly windowId = randomUUID();
 
   constructor(
     private readonly store: TokenStore,
     private readonly oauth: OAuthClient,
+    private readonly authorizationServers: AuthorizationServers,
     private readonly logger: Logger,
     options: SessionManagerOptions = {},
   ) {
     this.refreshMarginMs = options.refreshMarginMs ?? 60_000;
     this.rereadDelaysMs = options.rereadDelaysMs ?? [250, 750, 1500];
     this.now = options.now ?? Date.now;
-    this.leaseMs = Math.max(options.leaseMs ?? 0, oauth.timeoutMs + 5_000);
-    this.leaseRenewMs = options.leaseRenewMs ?? Math.floor(this.leaseMs / 3);
-    this.leaseSettleMs = options.leaseSettleMs ?? 100;
+    const leaseMs = Math.max(options.leaseMs ?? 0, oauth.timeoutMs + 5_000);
+    this.leases = new RefreshLeases(store, logger, {
+      leaseMs,
+      renewMs: options.leaseRenewMs ?? Math.floor(leaseMs / 3),
+      settleMs: options.leaseSettleMs ?? 100,
+      now: this.now,
+    });
+    this.revocation = new TokenRevocation(store, oauth, authorizationServers, logger);
     this.subscription = store.onDidChange((change) => {
       this.exclusive(() => this.sync(change)).catch((error) =>
         this.logger.warn('Could not follow a change of the stored sessions:', error),
@@ -142,22 +146,6 @@ export class SessionManager implements AccountDirectory {
 
   findByAuthority(authority: string): GitShareAccount | undefined {
     return this.accounts.find((account) => account.authority === authority);
-  }
-
-  /** The account of a session, for the files side. */
-  getAccount(id: string): GitShareAccount | undefined {
-    return this.accountObjects.get(id);
-  }
-
-  /** OAuth metadata of a server, discovered once per window. */
-  metadata(serverUrl: string, signal?: AbortSignal): Promise<AuthorizationServer> {
-    let cached = this.metadataCache.get(serverUrl);
-    if (!cached) {
-      cached = this.oauth.discover(serverUrl, signal);
-      this.metadataCache.set(serverUrl, cached);
-      cached.catch(() => this.metadataCache.delete(serverUrl));
-    }
-    return cached;
   }
 
   /**
@@ -228,14 +216,7 @@ export class SessionManager implements AccountDirectory {
    * session is back in storage: remove and revoke it again.
    */
   private async afterOtherWindowsRefresh(id: string): Promise<void> {
-    const deadline = this.now() + this.leaseMs;
-    for (;;) {
-      const lease = await this.store.readLease(id);
-      if (!lease || lease.owner === this.windowId || lease.until <= this.now() || this.now() > deadline) {
-        break;
-      }
-      await this.nextStoreChange(id, 500);
-    }
+    await this.leases.waitForRelease(id);
     const back = await this.store.readSession(id);
     if (back) {
       await this.removeLocal(back);
@@ -308,26 +289,16 @@ export class SessionManager implements AccountDirectory {
     }
     // One window at a time: the server revokes the whole grant when a rotated
     // refresh token is used again, so two windows must never both send it.
-    if (!(await this.acquireLease(id))) {
-      const refreshed = await this.waitForOtherWindow(latest);
+    if (!(await this.leases.acquire(id))) {
+      const refreshed = await this.leases.waitForOtherWindow(latest);
       if (refreshed) {
         this.adopt(refreshed);
         return refreshed.accessToken;
       }
       this.logger.debug(`Session ${id}: the other window did not finish refreshing; trying here`);
-      await this.acquireLease(id, true);
+      await this.leases.acquire(id, true);
     }
-    // Renewed while the refresh runs: metadata and token request may each take a full timeout.
-    const renewal = setInterval(() => {
-      this.store.writeLease(id, { owner: this.windowId, until: this.now() + this.leaseMs }).catch(() => undefined);
-    }, this.leaseRenewMs);
-    renewal.unref?.();
-    try {
-      return await this.refreshWithLease(id, latest, rejected);
-    } finally {
-      clearInterval(renewal);
-      await this.store.deleteLease(id).catch(() => undefined);
-    }
+    return this.leases.hold(id, () => this.refreshWithLease(id, latest, rejected));
   }
 
   private async refreshWithLease(id: string, stored: StoredSession, rejected: boolean): Promise<string> {
@@ -343,7 +314,7 @@ export class SessionManager implements AccountDirectory {
     }
     let tokens: TokenSet;
     try {
-      const as = await this.metadata(latest.serverUrl);
+      const as = await this.authorizationServers.get(latest.serverUrl);
       this.logger.debug(`Session ${id}: refreshing the access token${rejected ? ' after a 401' : ''}`);
       tokens = await this.oauth.refresh(as, latest.client, latest.refreshToken);
     } catch (error) {
@@ -388,59 +359,6 @@ export class SessionManager implements AccountDirectory {
     this.logger.info(`Session ${id}: access token refreshed`);
     void this.retryPendingRevocations();
     return next.accessToken;
-  }
-
-  /** Writes this window's lease unless another window holds a live one, then checks it stuck. */
-  private async acquireLease(id: string, force = false): Promise<boolean> {
-    const current = await this.store.readLease(id);
-    if (!force && current && current.owner !== this.windowId && current.until > this.now()) {
-      return false;
-    }
-    await this.store.writeLease(id, { owner: this.windowId, until: this.now() + this.leaseMs });
-    if (force) {
-      return true;
-    }
-    // Two windows may write at once; the last write wins and both read it back.
-    await delay(this.leaseSettleMs);
-    return (await this.store.readLease(id))?.owner === this.windowId;
-  }
-
-  /** Waits (on storage change events, with a bound) for the window holding the lease to save new tokens. */
-  private async waitForOtherWindow(stale: StoredSession): Promise<StoredSession | undefined> {
-    // The holder renews its lease while it refreshes; its own requests are bounded by their timeouts.
-    const deadline = this.now() + 3 * this.leaseMs;
-    while (this.now() < deadline) {
-      const current = await this.store.readSession(stale.id);
-      if (!current) {
-        return undefined;
-      }
-      if (current.refreshToken !== stale.refreshToken || current.accessToken !== stale.accessToken) {
-        this.logger.debug(`Session ${stale.id}: another window refreshed it`);
-        return current;
-      }
-      const lease = await this.store.readLease(stale.id);
-      if (!lease || lease.until <= this.now()) {
-        return undefined;
-      }
-      await this.nextStoreChange(stale.id, 500);
-    }
-    return undefined;
-  }
-
-  private nextStoreChange(id: string, timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const subscription = this.store.onDidChange((change) => {
-        if ((change.kind === 'session' || change.kind === 'lease') && change.id === id) {
-          done();
-        }
-      });
-      function done() {
-        clearTimeout(timer);
-        subscription.dispose();
-        resolve();
-      }
-    });
   }
 
   /**
@@ -498,94 +416,16 @@ export class SessionManager implements AccountDirectory {
     }
   }
 
-  /** Revokes the session's tokens; what fails is kept for a later retry. */
-  private async revokeBestEffort(session: StoredSession): Promise<void> {
-    // The refresh token first: revoking it ends the whole grant on most servers.
-    const tokens = session.refreshToken ? [session.refreshToken, session.accessToken] : [session.accessToken];
-    const { left, unsupported } = await this.revokeTokens(session.serverUrl, session.client, tokens);
-    if (unsupported) {
-      // A GitShare as its page documents it has no revocation (RFC 7009): nothing to do there.
-      this.logger.info(
-        `${session.serverUrl} cannot revoke tokens (no revocation endpoint); session ${session.id} was removed here`,
-      );
-      return;
-    }
-    if (!left.length) {
-      this.logger.info(`Revoked the tokens of session ${session.id} at ${session.serverUrl}`);
-      return;
-    }
-    this.logger.warn(
-      `Could not revoke the tokens of session ${session.id} at ${session.serverUrl}; they were removed locally and revocation will be tried again later`,
-    );
-    await this.store
-      .updatePendingRevocations((list) =>
-        [...list, { serverUrl: session.serverUrl, client: session.client, tokens: left, attempts: 1 }].slice(
-          -MAX_PENDING_REVOCATIONS,
-        ),
-      )
-      .catch((error) => this.logger.warn('Could not keep the failed revocation for later:', error));
-  }
-
-  /**
-   * Revokes in order; returns the tokens not revoked (from the first failure on),
-   * or `unsupported` when the server has no revocation at all (nothing is left to retry).
-   */
-  private async revokeTokens(
-    serverUrl: string,
-    client: StoredSession['client'],
-    tokens: readonly string[],
-  ): Promise<{ left: string[]; unsupported: boolean }> {
-    for (let i = 0; i < tokens.length; i++) {
-      try {
-        const as = await this.metadata(serverUrl);
-        if ((await this.oauth.revoke(as, client, tokens[i]!)) === 'unsupported') {
-          return { left: [], unsupported: true };
-        }
-      } catch (error) {
-        this.logger.debug(`Revocation at ${serverUrl} failed:`, error);
-        return { left: tokens.slice(i), unsupported: false };
-      }
-    }
-    return { left: [], unsupported: false };
-  }
-
   /**
    * Tries the revocations that failed earlier: at start-up and whenever a server
-   * answered a token request. Each is tried at most MAX_REVOCATION_ATTEMPTS times.
+   * answered a token request.
    */
   retryPendingRevocations(): Promise<void> {
-    this.retryingRevocations ??= this.doRetryPendingRevocations()
-      .catch((error) => this.logger.warn('Could not retry the pending revocations:', error))
-      .finally(() => (this.retryingRevocations = undefined));
-    return this.retryingRevocations;
+    return this.revocation.retryPending();
   }
 
-  private async doRetryPendingRevocations(): Promise<void> {
-    const pending = await this.store.readPendingRevocations();
-    if (!pending.length) {
-      return;
-    }
-    const outcome = new Map<string, string[]>();
-    for (const entry of pending) {
-      outcome.set(revocationKey(entry), (await this.revokeTokens(entry.serverUrl, entry.client, entry.tokens)).left);
-    }
-    await this.store.updatePendingRevocations((list) =>
-      list.flatMap((entry) => {
-        const left = outcome.get(revocationKey(entry));
-        if (!left) {
-          return [entry]; // added meanwhile
-        }
-        if (!left.length) {
-          this.logger.info(`Revoked tokens at ${entry.serverUrl} that could not be revoked at sign-out`);
-          return [];
-        }
-        if (entry.attempts + 1 >= MAX_REVOCATION_ATTEMPTS) {
-          this.logger.warn(`Gave up revoking tokens at ${entry.serverUrl} after ${entry.attempts + 1} attempts`);
-          return [];
-        }
-        return [{ ...entry, tokens: left, attempts: entry.attempts + 1 }];
-      }),
-    );
+  private revokeBestEffort(session: StoredSession): Promise<void> {
+    return this.revocation.revokeSession(session);
   }
 
   private isExpiring(session: StoredSession): boolean {
@@ -677,14 +517,6 @@ export class SessionManager implements AccountDirectory {
       this.fire({ added, removed, changed: [] });
     }
   }
-}
-
-/** How often a failed revocation is tried in all, and how many are kept. */
-export const MAX_REVOCATION_ATTEMPTS = 5;
-const MAX_PENDING_REVOCATIONS = 20;
-
-function revocationKey(entry: { readonly serverUrl: string; readonly tokens: readonly string[] }): string {
-  return `${entry.serverUrl} ${entry.tokens.join(' ')}`;
 }
 
 function delay(ms: number): Promise<void> {

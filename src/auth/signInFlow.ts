@@ -11,6 +11,7 @@
  */
 import { CancelledError, GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
+import type { AuthorizationServers } from './authorizationServers';
 import { ClientRegistry } from './clientRegistry';
 import { ClientCredentials, OAuthClient, OOB_REDIRECT_URI } from './oauthClient';
 import { PendingSignIns, callbackPathFor } from './pendingSignIns';
@@ -48,6 +49,7 @@ export interface SignInOptions {
 export class SignInFlow {
   constructor(
     private readonly oauth: OAuthClient,
+    private readonly authorizationServers: AuthorizationServers,
     private readonly sessions: SessionManager,
     private readonly clients: ClientRegistry,
     private readonly pending: PendingSignIns,
@@ -58,7 +60,7 @@ export class SignInFlow {
     const { serverUrl, redirectUri, signal } = options;
     const oob = redirectUri === undefined || redirectUri === OOB_REDIRECT_URI;
     this.logger.info(`Signing in to ${serverUrl} (${oob ? 'no-callback mode' : 'callback mode'})`);
-    const as = await this.sessions.metadata(serverUrl, signal);
+    const as = await this.authorizationServers.get(serverUrl, signal);
     try {
       throwIfAborted(signal);
       const client =

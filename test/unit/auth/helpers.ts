@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { Emitter, Listener } from '../../../src/common/event';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
+import { AuthorizationServers } from '../../../src/auth/authorizationServers';
 import { ClientRegistry } from '../../../src/auth/clientRegistry';
 import { FetchInit, FetchLike, OAuthClient, nodeFetchAsWhatwg } from '../../../src/auth/oauthClient';
 import { PendingSignIns, callbackPathFor } from '../../../src/auth/pendingSignIns';
@@ -147,6 +148,7 @@ export class AuthStack {
   readonly http = new RecordingFetch();
   readonly store: TokenStore;
   readonly oauth: OAuthClient;
+  readonly authorizationServers: AuthorizationServers;
   readonly sessions: SessionManager;
   readonly pending: PendingSignIns;
   readonly clients: ClientRegistry;
@@ -162,7 +164,8 @@ export class AuthStack {
       timeoutMs: options.oauthTimeoutMs ?? 5_000,
       now: options.sessions?.now,
     });
-    this.sessions = new SessionManager(this.store, this.oauth, this.logger, {
+    this.authorizationServers = new AuthorizationServers(this.oauth);
+    this.sessions = new SessionManager(this.store, this.oauth, this.authorizationServers, this.logger, {
       rereadDelaysMs: [20, 50],
       ...options.sessions,
     });
@@ -171,7 +174,14 @@ export class AuthStack {
       const stored = await this.store.readSessions();
       return new Set(stored.filter((s) => s.serverUrl === serverUrl).map((s) => s.client.clientId));
     });
-    this.flow = new SignInFlow(this.oauth, this.sessions, this.clients, this.pending, this.logger);
+    this.flow = new SignInFlow(
+      this.oauth,
+      this.authorizationServers,
+      this.sessions,
+      this.clients,
+      this.pending,
+      this.logger,
+    );
   }
 
   /** A complete callback-mode sign-in, playing the browser as `demo`. */

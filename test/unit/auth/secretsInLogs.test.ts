@@ -89,7 +89,7 @@ describe('auth: no secret ever reaches the log', () => {
     server.control!.expireAccessTokens();
     await stack.sessions.refreshAfterUnauthorized(session.id, refreshed);
     const latest = (await stack.store.readSession(session.id))!;
-    const as = await stack.sessions.metadata(server.url);
+    const as = await stack.authorizationServers.get(server.url);
     await stack.oauth.revoke(as, latest.client, latest.refreshToken!);
     offset = 2 * 3600_000;
     await assert.rejects(stack.sessions.getAccessToken(session.id));

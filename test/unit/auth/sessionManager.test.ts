@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { GitShareError } from '../../../src/common/errors';
 import { StoredSession } from '../../../src/auth/tokenStore';
-import { MAX_REVOCATION_ATTEMPTS } from '../../../src/auth/sessionManager';
+import { MAX_REVOCATION_ATTEMPTS } from '../../../src/auth/revocation';
 import { RunningServer } from '../../server/index';
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -154,7 +154,7 @@ describe('auth: sessions and refresh against the local server', () => {
     const lost: StoredSession[] = [];
     stack.sessions.onDidLoseSession((s) => lost.push(s));
     // The grant ends at the server (e.g. revoked from another device).
-    const as = await stack.sessions.metadata(server.url);
+    const as = await stack.authorizationServers.get(server.url);
     await stack.oauth.revoke(as, session.client, session.refreshToken!);
     time.later(3600_000);
     const account = stack.sessions.accounts[0]!;

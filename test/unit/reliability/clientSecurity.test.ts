@@ -220,7 +220,7 @@ describe('reliability: client security', function () {
       // A refresh that fails: the refresh token is revoked at the server, then the access token expires.
       const latest = (await stack.store.readSession(session.id))!;
       secrets.add(latest.accessToken).add(latest.refreshToken!);
-      const as = await stack.sessions.metadata(server.url);
+      const as = await stack.authorizationServers.get(server.url);
       await stack.oauth.revoke(as, latest.client, latest.refreshToken!);
       server.control!.expireAccessTokens();
       await trap(client.metadata('/README.md'));
