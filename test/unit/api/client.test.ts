@@ -7,9 +7,8 @@ import { collect } from '../../../src/api/pagination';
 import { GitShareError, isCancellation } from '../../../src/common/errors';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import type { RunningServer } from '../../server/index';
+import { FAST_RETRY } from '../helpers/retry';
 import { startSignedIn, type TestTokenSource } from '../helpers/serverSession';
-
-const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 50, maxRetries: 3 };
 
 function kind(expected: string) {
   return (e: unknown) => e instanceof GitShareError && e.kind === expected;

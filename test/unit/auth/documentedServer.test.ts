@@ -11,7 +11,7 @@ import { ClientRejectedError, OOB_REDIRECT_URI, RegistrationRefusedError } from 
 import { authorizeAsUser, authorizeAsUserDetailed, RunningServer, SEED_ONLY } from '../../server/index';
 import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 import { Store } from '../../server/store';
-import { AuthStack, codeServerRedirectUri, startTestServer, tokenRequestCount } from './helpers';
+import { AuthStack, codeServerRedirectUri, startTestServer, tokenRequestCount, useAuthServer } from './helpers';
 
 const NO_CALLBACK = { clientId: 'by-hand', clientSecret: 'by-hand-secret-0123456789' };
 /** Registered by hand for this server's own callback path (mix-up defence), once the server's address is known. */
@@ -23,11 +23,9 @@ let WITH_CALLBACK = {
 };
 
 describe('auth: the GitShare its page documents (--seed-only, a client registered by hand)', () => {
-  let server: RunningServer;
-  let stack: AuthStack;
+  const { server, stack } = useAuthServer({ extras: SEED_ONLY, clients: [NO_CALLBACK] });
 
-  before(async () => {
-    server = await startTestServer({ extras: SEED_ONLY, clients: [NO_CALLBACK] });
+  before(() => {
     CALLBACK = `vscode://gitshare.gitshare-vscode${callbackPathFor(server.url)}`;
     WITH_CALLBACK = { ...WITH_CALLBACK, callbackUrl: CALLBACK };
     // What the administrator does in GitShare's admin page, with the redirect URI the GitShare log shows.
@@ -35,14 +33,6 @@ describe('auth: the GitShare its page documents (--seed-only, a client registere
     admin.upsertHandRegisteredClient(WITH_CALLBACK);
     admin.close();
   });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => {
-    server.control!.resetStats();
-    stack = new AuthStack();
-  });
-  afterEach(() => stack.dispose());
 
   /** Plays the person: the browser shows the code, the person pastes it. */
   function pasteTheCodeShown(username = 'demo') {
@@ -213,18 +203,7 @@ describe('auth: the GitShare its page documents (--seed-only, a client registere
 });
 
 describe('auth: discovery that leaves endpoints out', () => {
-  let server: RunningServer;
-  let stack: AuthStack;
-  before(async () => {
-    server = await startTestServer({ extras: { registration: false, revocation: false } });
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => {
-    stack = new AuthStack();
-  });
-  afterEach(() => stack.dispose());
+  const { server, stack } = useAuthServer({ extras: { registration: false, revocation: false } });
 
   it('no registration_endpoint: RegistrationRefusedError without a request; no revocation_endpoint: "unsupported" without a request', async () => {
     const as = await stack.oauth.discover(server.url);

@@ -14,8 +14,8 @@ import {
   redirectUriFor,
 } from '../../../src/auth/handRegistration';
 import { OOB_REDIRECT_URI } from '../../../src/auth/oauthClient';
-import { authorizeAsUserDetailed, RunningServer, SEED_ONLY } from '../../server/index';
-import { AuthStack, startTestServer } from './helpers';
+import { authorizeAsUserDetailed, SEED_ONLY } from '../../server/index';
+import { useAuthServer } from './helpers';
 
 const DESKTOP_CALLBACK = 'vscode://gitshare.gitshare-vscode/did-authenticate';
 
@@ -72,24 +72,13 @@ class ScriptedPerson implements HandRegistrationQuestions {
 }
 
 describe('auth: an application registered by hand', () => {
-  let server: RunningServer;
-  let stack: AuthStack;
-  before(async () => {
-    server = await startTestServer({
-      extras: SEED_ONLY,
-      clients: [
-        { clientId: 'typed-id', clientSecret: 'typed-secret-0123456789' },
-        { clientId: 'desktop-id', clientSecret: 'desktop-secret-0123456789', callbackUrl: DESKTOP_CALLBACK },
-      ],
-    });
+  const { server, stack } = useAuthServer({
+    extras: SEED_ONLY,
+    clients: [
+      { clientId: 'typed-id', clientSecret: 'typed-secret-0123456789' },
+      { clientId: 'desktop-id', clientSecret: 'desktop-secret-0123456789', callbackUrl: DESKTOP_CALLBACK },
+    ],
   });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => {
-    stack = new AuthStack();
-  });
-  afterEach(() => stack.dispose());
 
   function registration(
     person: HandRegistrationQuestions,

@@ -13,7 +13,9 @@ import { PendingSignIns, callbackPathFor } from '../../../src/auth/pendingSignIn
 import { SessionManager, SessionManagerOptions } from '../../../src/auth/sessionManager';
 import { SignInFlow } from '../../../src/auth/signInFlow';
 import { SecretStorageLike, TokenStore } from '../../../src/auth/tokenStore';
-import { authorizeAsUser, RunningServer, ServerOptions, startServer } from '../../server/index';
+import { authorizeAsUser, RunningServer, ServerOptions } from '../../server/index';
+import { standIn } from '../helpers/fixtures';
+import { startTestServer } from '../helpers/testServer';
 
 /** Like VS Code's SecretStorage: every write fires onDidChange, in every "window" sharing it. */
 export class MemorySecretStorage implements SecretStorageLike {
@@ -211,8 +213,36 @@ export class AuthStack {
   }
 }
 
-export async function startTestServer(options: ServerOptions = {}): Promise<RunningServer> {
-  return startServer({ port: 0, host: '127.0.0.1', faults: true, seed: false, ...options });
+// The one way the plain-Node suites start the local server; re-exported so the auth suites keep one import line.
+export { startTestServer };
+
+/**
+ * A server for the whole suite, and a fresh AuthStack for each test (disposed
+ * after it); the server's counters are zero before each test.
+ */
+export function useAuthServer(options: ServerOptions = {}): { server: RunningServer; stack: AuthStack } {
+  const server = standIn<RunningServer>("the suite's server");
+  const stack = standIn<AuthStack>("the test's AuthStack");
+  let running: RunningServer | undefined;
+  let current: AuthStack | undefined;
+  before(async () => {
+    running = await startTestServer(options);
+    server.set(running);
+  });
+  after(async () => {
+    await running?.close();
+    server.set(undefined);
+  });
+  beforeEach(() => {
+    running!.control!.resetStats();
+    current = new AuthStack();
+    stack.set(current);
+  });
+  afterEach(() => {
+    current?.dispose();
+    stack.set(undefined);
+  });
+  return { server: server.value, stack: stack.value };
 }
 
 /** Counts token requests at the server, by grant type. */

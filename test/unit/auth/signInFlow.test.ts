@@ -2,25 +2,12 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { CancelledError, GitShareError } from '../../../src/common/errors';
 import { OOB_REDIRECT_URI } from '../../../src/auth/oauthClient';
-import { authorizeAsUser, RunningServer } from '../../server/index';
-import { AuthStack, callbackOf, codeServerRedirectUri, startTestServer, tokenRequestCount } from './helpers';
+import { authorizeAsUser } from '../../server/index';
+import { callbackOf, codeServerRedirectUri, startTestServer, tokenRequestCount, useAuthServer } from './helpers';
 import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 
 describe('auth: sign-in flow against the local server', () => {
-  let server: RunningServer;
-  let stack: AuthStack;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => {
-    server.control!.resetStats();
-    stack = new AuthStack();
-  });
-  afterEach(() => stack.dispose());
+  const { server, stack } = useAuthServer();
 
   it('signs in with code + PKCE and stores the session with an absolute expiry', async () => {
     const before = Date.now();

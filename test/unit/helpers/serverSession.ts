@@ -7,8 +7,9 @@
 
 import type { TokenSource } from '../../../src/common/accounts';
 import { GitShareError } from '../../../src/common/errors';
-import { startServer, type RunningServer, type ServerOptions } from '../../server/index';
+import type { RunningServer, ServerOptions } from '../../server/index';
 import { signInAsUser } from '../../server/signIn';
+import { startTestServer } from './testServer';
 
 interface TokenResponse {
   access_token: string;
@@ -63,7 +64,7 @@ export async function signIn(serverUrl: string, username = 'demo', password = 'd
 export async function startSignedIn(
   options: ServerOptions = {},
 ): Promise<{ server: RunningServer; tokens: TestTokenSource }> {
-  const server = await startServer({ port: 0, faults: true, ...options });
+  const server = await startTestServer(options);
   try {
     const tokens = await signIn(server.url);
     return { server, tokens };

@@ -13,8 +13,7 @@ import * as path from 'node:path';
 import { MAX_JSON_BYTES, MAX_PAGE_ENTRIES, MAX_READ_BYTES } from '../../../src/api/requester';
 import type { Entry } from '../../../src/api/types';
 import { MAX_DOWNLOAD_DEPTH, planDownload } from '../../../src/transfers/plan';
-import type { RunningServer } from '../../server/index';
-import { startSignedIn, type TestTokenSource } from '../helpers/serverSession';
+import { useSignedInServer } from '../helpers/fixtures';
 import { count, failure, newClient } from './helpers';
 import { TestProxy } from './proxy';
 
@@ -41,18 +40,13 @@ function folderOf(url: string): string {
 
 describe('reliability: bounded answers from a hostile server', function () {
   this.timeout(30_000);
-  let server: RunningServer;
-  let tokens: TestTokenSource;
+  const { server, tokens } = useSignedInServer();
   let proxy: TestProxy;
 
   before(async () => {
-    ({ server, tokens } = await startSignedIn());
     const { client } = newClient(server.url, tokens);
     await client.writeFile('/rel/bounded/a.txt', Buffer.from('a'), undefined);
     await client.writeFile('/rel/bounded/big.bin', Buffer.alloc(64 * 1024, 7), undefined);
-  });
-  after(async () => {
-    await server?.close();
   });
   beforeEach(async () => {
     proxy = await TestProxy.start(server.url);

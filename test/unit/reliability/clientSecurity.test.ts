@@ -18,9 +18,9 @@ import { downloadJob } from '../../../src/transfers/jobs';
 import { planDownload } from '../../../src/transfers/plan';
 import { ConflictDecider } from '../../../src/transfers/conflicts';
 import { GitShareError } from '../../../src/common/errors';
-import { authorizeAsUser, type RunningServer } from '../../server/index';
+import { authorizeAsUser } from '../../server/index';
 import { AuthStack, MemorySecretStorage, codeServerRedirectUri } from '../auth/helpers';
-import { startSignedIn, type TestTokenSource } from '../helpers/serverSession';
+import { useSignedInServer } from '../helpers/fixtures';
 import { count, failure, filesBelow, newClient, sleepMs } from './helpers';
 import { TestProxy } from './proxy';
 import { callbackPathFor } from '../../../src/auth/pendingSignIns';
@@ -45,19 +45,7 @@ async function recorder(
 
 describe('reliability: client security', function () {
   this.timeout(30_000);
-  let server: RunningServer;
-  let tokens: TestTokenSource;
-
-  before(async () => {
-    ({ server, tokens } = await startSignedIn());
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(() => {
-    server.control!.clearFaults();
-    server.control!.resetStats();
-  });
+  const { server, tokens } = useSignedInServer();
   const tokenRequests = () => server.control!.stats().tokenRequests;
 
   it('forged callbacks (no pending sign-in, unknown, missing, reused state, error=…) make no token request and store nothing', async () => {

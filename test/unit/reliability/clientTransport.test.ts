@@ -7,20 +7,12 @@
 import * as assert from 'node:assert/strict';
 import fetch from 'node-fetch';
 import type { FetchLike } from '../../../src/api/requester';
-import type { RunningServer } from '../../server/index';
-import { startSignedIn, type TestTokenSource } from '../helpers/serverSession';
+import { useSignedInServer } from '../helpers/fixtures';
 import { failure, newClient } from './helpers';
 
 describe('reliability: the API client and plain http', function () {
   this.timeout(30_000);
-  let server: RunningServer;
-  let tokens: TestTokenSource;
-  before(async () => {
-    ({ server, tokens } = await startSignedIn());
-  });
-  after(async () => {
-    await server?.close();
-  });
+  const { tokens } = useSignedInServer();
 
   it('the API client itself never sends the bearer token over plain http to a host that is not loopback', async () => {
     // Defence in depth: an account's server address comes from sign-in, but the one request function

@@ -13,6 +13,7 @@ import { GitShareClient, type GitShareClientOptions } from '../../../src/api/cli
 import type { TokenSource } from '../../../src/common/accounts';
 import { GitShareError } from '../../../src/common/errors';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
+import { FAST_RETRY } from '../helpers/retry';
 
 // ---- the tally
 
@@ -39,9 +40,6 @@ after(function writeTally() {
 });
 
 // ---- clients
-
-/** Retries fast, so a test of five retries takes milliseconds. */
-export const FAST_RETRY = { baseDelayMs: 20, maxDelayMs: 80, maxRetries: 3 } as const;
 
 export interface TestClient {
   readonly client: GitShareClient;

@@ -9,9 +9,8 @@ import fetch from 'node-fetch';
 import type { FetchLike } from '../../../src/api/requester';
 import type { TokenSource } from '../../../src/common/accounts';
 import { GitShareError } from '../../../src/common/errors';
-import type { RunningServer } from '../../server/index';
 import { AuthStack } from '../auth/helpers';
-import { startSignedIn, type TestTokenSource } from '../helpers/serverSession';
+import { useSignedInServer } from '../helpers/fixtures';
 import { signIn as serverSignIn } from '../server/helpers';
 import { count, failure, newClient } from './helpers';
 import * as fsp from 'node:fs/promises';
@@ -47,19 +46,7 @@ function fixedTokens(token: string, refreshTo?: string): TokenSource & { refresh
 
 describe('reliability: retries, refresh and conflicts, counted at the server', function () {
   this.timeout(30_000);
-  let server: RunningServer;
-  let tokens: TestTokenSource;
-
-  before(async () => {
-    ({ server, tokens } = await startSignedIn());
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(() => {
-    server.control!.clearFaults();
-    server.control!.resetStats();
-  });
+  const { server, tokens } = useSignedInServer();
   const requests = (route: string) => server.control!.stats().requests[route] ?? 0;
 
   it('429 with Retry-After: 1 is honoured: the retry leaves 1 s later, not sooner, not much later', async () => {

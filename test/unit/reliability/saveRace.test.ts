@@ -7,20 +7,13 @@
 
 import * as assert from 'node:assert/strict';
 import { GitShareError } from '../../../src/common/errors';
-import type { RunningServer } from '../../server/index';
-import { startSignedIn, type TestTokenSource } from '../helpers/serverSession';
-import { count, newClient, FAST_RETRY } from './helpers';
+import { useSignedInServer } from '../helpers/fixtures';
+import { FAST_RETRY } from '../helpers/retry';
+import { count, newClient } from './helpers';
 
 describe('reliability: racing saves at the server', function () {
   this.timeout(30_000);
-  let server: RunningServer;
-  let tokens: TestTokenSource;
-  before(async () => {
-    ({ server, tokens } = await startSignedIn());
-  });
-  after(async () => {
-    await server?.close();
-  });
+  const { server, tokens } = useSignedInServer();
 
   it('ten saves racing with the same ETag: exactly one wins, nine get preconditionFailed, the winner is what stays', async () => {
     const { client } = newClient(server.url, tokens, { retry: { ...FAST_RETRY, maxRetries: 0 } });

@@ -12,9 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isCancellation } from '../../../src/common/errors';
 import { spawnServer, type SpawnedServer } from '../../server/spawn';
-import type { RunningServer } from '../../server/index';
-import { signIn, startSignedIn, type TestTokenSource } from '../helpers/serverSession';
-import { accountFolder, count, failure, filesBelow, newClient, pattern, sleepMs, FAST_RETRY } from './helpers';
+import { useSignedInServer } from '../helpers/fixtures';
+import { signIn } from '../helpers/serverSession';
+import { FAST_RETRY } from '../helpers/retry';
+import { accountFolder, count, failure, filesBelow, newClient, pattern, sleepMs } from './helpers';
 import { TestProxy } from './proxy';
 
 const BIG = 2 * 1024 * 1024 + 123;
@@ -38,24 +39,17 @@ async function eventually(probe: () => Promise<boolean>, what: string, ms = 2_00
 
 describe('reliability: transfers survive faults, nothing lost', function () {
   this.timeout(30_000);
-  let server: RunningServer;
-  let tokens: TestTokenSource;
+  const { server, tokens } = useSignedInServer();
   let tmp: string;
   let big: Buffer;
 
   before(async () => {
-    ({ server, tokens } = await startSignedIn());
     tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-reliability-'));
     big = pattern(BIG, 7);
     await newClient(server.url, tokens).client.writeFile('/rel/big.bin', big, undefined);
   });
   after(async () => {
-    await server?.close();
     await fsp.rm(tmp, { recursive: true, force: true });
-  });
-  beforeEach(() => {
-    server.control!.clearFaults();
-    server.control!.resetStats();
   });
 
   async function freshDir(name: string): Promise<string> {

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import { authorizeAsUserDetailed } from '../../server/browser';
 import { SEED_ONLY, spawnServer, type RunningServer } from '../../server/index';
-import { REDIRECT, api, authorizeUrl, pkcePair, startTestServer, tempDir, tokenRequest } from './helpers';
+import { REDIRECT, api, authorizeUrl, pkcePair, tempDir, tokenRequest } from './helpers';
+import { startTestServer } from '../helpers/testServer';
 
 /**
  * The GitShare that its own page documents (`--seed-only`): an application registered by hand

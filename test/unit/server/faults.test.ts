@@ -4,7 +4,8 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { spawnServer } from '../../server/spawn';
 import { startServer, type RunningServer } from '../../server/index';
-import { api, raw, signIn, snapshot, startTestServer, tempDir, tokenRequest } from './helpers';
+import { api, raw, signIn, snapshot, tempDir, tokenRequest } from './helpers';
+import { startTestServer } from '../helpers/testServer';
 
 /** Sends a PUT of `size` bytes in 64 KiB chunks; resolves with the status or the socket error code. */
 function slowUpload(server: RunningServer, token: string, apiPath: string, size: number): Promise<number | string> {

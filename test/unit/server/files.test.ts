@@ -4,7 +4,8 @@ import * as fsp from 'node:fs/promises';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { RunningServer } from '../../server/index';
-import { api, raw, signIn, snapshot, startTestServer, tempDir } from './helpers';
+import { api, raw, signIn, snapshot, tempDir } from './helpers';
+import { startTestServer } from '../helpers/testServer';
 
 interface Entry {
   name: string;

@@ -4,16 +4,12 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { authorizeAsUser } from '../../server/browser';
-import { startServer, type RunningServer, type ServerOptions } from '../../server/index';
+import type { RunningServer } from '../../server/index';
 
 /** Shared plumbing for the server's HTTP-level tests. */
 
 export async function tempDir(): Promise<string> {
   return fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-test-'));
-}
-
-export async function startTestServer(options: ServerOptions = {}): Promise<RunningServer> {
-  return startServer({ faults: true, ...options });
 }
 
 export interface RegisteredClient {

@@ -1,17 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { authorizeAsUser, authorizeAsUserDetailed } from '../../server/browser';
 import type { RunningServer } from '../../server/index';
-import {
-  REDIRECT,
-  api,
-  authorizeUrl,
-  getCode,
-  pkcePair,
-  register,
-  signIn,
-  startTestServer,
-  tokenRequest,
-} from './helpers';
+import { REDIRECT, api, authorizeUrl, getCode, pkcePair, register, signIn, tokenRequest } from './helpers';
+import { startTestServer } from '../helpers/testServer';
 
 describe('local server: OAuth 2.0', () => {
   let server: RunningServer;

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import type { RunningServer } from '../../server/index';
 import { PathLocks } from '../../server/files';
-import { api, signIn, snapshot, startTestServer } from './helpers';
+import { api, signIn, snapshot } from './helpers';
+import { startTestServer } from '../helpers/testServer';
 
 /**
  * Uploads under concurrency and interruption: the precondition check and the rename are one step
