@@ -35,123 +35,111 @@ function throttled(reportBytes: (bytes: number) => void, size: number): (bytes: 
   };
 }
 
-// ---- uploads
+/** Where one job writes: GitShare for an upload, the local disk for a download. */
+interface Destination {
+  /** Said in the summary when the person chose Skip. */
+  readonly skipped: string;
+  /** Whether to ask before sending: the file is there already (and checking first is worth a request). */
+  existsBefore(target: string, signal: AbortSignal): Promise<boolean>;
+  /** The Keep Both name next to `target`. */
+  freeName(target: string, signal: AbortSignal): Promise<string>;
+  /** Sends the file; without `overwrite` it fails with a conflict (`isConflict`) when the target exists. */
+  send(target: string, overwrite: boolean, onProgress: (bytes: number) => void, signal: AbortSignal): Promise<void>;
+  isConflict(error: unknown): boolean;
+}
+
+/**
+ * One file in either direction. It never replaces a file without asking: it asks
+ * first when `existsBefore` says the target is there, or when the transfer meets
+ * a file that appeared meanwhile. The question is asked at most once per file: a
+ * conflict after the answer fails the file, with its reason, in the summary.
+ */
+function transferJob(
+  label: string,
+  size: number,
+  initialTarget: string,
+  destination: Destination,
+  decider: ConflictDecider,
+): TransferJob {
+  return {
+    label,
+    size,
+    run: async (reportBytes, signal) => {
+      let target = initialTarget;
+      let overwrite = false;
+      /** Asks, and applies the answer; false for Skip. */
+      const ask = async (): Promise<boolean> => {
+        const choice = await decider.decide(label);
+        if (choice === 'overwrite') {
+          overwrite = true;
+        } else if (choice === 'keepBoth') {
+          target = await destination.freeName(target, signal);
+        }
+        return choice !== 'skip';
+      };
+      let asked = await destination.existsBefore(target, signal);
+      if (asked && !(await ask())) {
+        return { skipped: destination.skipped };
+      }
+      for (;;) {
+        try {
+          await destination.send(target, overwrite, throttled(reportBytes, size), signal);
+          return 'done';
+        } catch (error) {
+          if (!destination.isConflict(error) || asked) {
+            throw error;
+          }
+          asked = true;
+          reportBytes(0);
+          if (!(await ask())) {
+            return { skipped: destination.skipped };
+          }
+        }
+      }
+    },
+  };
+}
 
 export function uploadJob(client: GitShareClient, item: UploadItem, decider: ConflictDecider): TransferJob {
-  return {
-    label: item.label,
-    size: item.size,
-    run: async (reportBytes, signal) => {
-      let target = item.remote;
-      let precondition: WritePrecondition = { ifNoneMatch: '*' };
-      if (item.size > PRECHECK_BYTES && (await client.tryMetadata(target, signal))) {
-        const decision = await resolveUploadConflict(client, target, item.label, decider, signal);
-        if (decision === 'skip') {
-          return { skipped: 'already on GitShare' };
-        }
-        ({ target, precondition } = decision);
-      }
-      for (let asked = 0; ; asked++) {
-        try {
-          await client.upload(target, item.local, precondition, {
-            signal,
-            onProgress: throttled(reportBytes, item.size),
-          });
-          return 'done';
-        } catch (error) {
-          // If-None-Match met an existing file: ask (once per file), then try again.
-          if (!(error instanceof GitShareError && error.kind === 'preconditionFailed') || asked > 0) {
-            throw error;
-          }
-          reportBytes(0);
-          const decision = await resolveUploadConflict(client, target, item.label, decider, signal);
-          if (decision === 'skip') {
-            return { skipped: 'already on GitShare' };
-          }
-          ({ target, precondition } = decision);
-        }
-      }
+  return transferJob(
+    item.label,
+    item.size,
+    item.remote,
+    {
+      skipped: 'already on GitShare',
+      // A small file is sent at once: If-None-Match finds a conflict for the price of the upload itself.
+      existsBefore: async (target, signal) =>
+        item.size > PRECHECK_BYTES && (await client.tryMetadata(target, signal)) !== undefined,
+      freeName: (target, signal) => freeRemotePath(client, target, signal),
+      send: (target, overwrite, onProgress, signal) => {
+        const precondition: WritePrecondition = overwrite ? undefined : { ifNoneMatch: '*' };
+        return client.upload(target, item.local, precondition, { signal, onProgress }).then(() => undefined);
+      },
+      isConflict: (error) => error instanceof GitShareError && error.kind === 'preconditionFailed',
     },
-  };
+    decider,
+  );
 }
-
-async function resolveUploadConflict(
-  client: GitShareClient,
-  target: string,
-  label: string,
-  decider: ConflictDecider,
-  signal: AbortSignal,
-): Promise<'skip' | { target: string; precondition: WritePrecondition }> {
-  const choice = await decider.decide(label);
-  switch (choice) {
-    case 'skip':
-      return 'skip';
-    case 'overwrite':
-      return { target, precondition: undefined };
-    case 'keepBoth':
-      return { target: await freeRemotePath(client, target, signal), precondition: { ifNoneMatch: '*' } };
-  }
-}
-
-// ---- downloads
 
 export function downloadJob(client: GitShareClient, item: DownloadItem, decider: ConflictDecider): TransferJob {
-  return {
-    label: item.label,
-    size: item.size,
-    run: async (reportBytes, signal) => {
-      let target = item.local;
-      let overwrite = false;
-      for (let asked = 0; ; asked++) {
-        if (asked === 0 && (await exists(target))) {
-          asked++;
-          const decision = await resolveDownloadConflict(target, item.label, decider);
-          if (decision === 'skip') {
-            return { skipped: 'already exists locally' };
-          }
-          ({ target, overwrite } = decision);
-        }
-        try {
-          await client.download(item.remote, target, {
-            signal,
-            overwrite,
-            onProgress: throttled(reportBytes, item.size),
-          });
-          return 'done';
-        } catch (error) {
-          // The file appeared while downloading: ask, once.
-          if (
-            !(error instanceof GitShareError && error.kind === 'conflict' && error.code === 'already_exists') ||
-            asked > 0
-          ) {
-            throw error;
-          }
-          reportBytes(0);
-          const decision = await resolveDownloadConflict(target, item.label, decider);
-          if (decision === 'skip') {
-            return { skipped: 'already exists locally' };
-          }
-          ({ target, overwrite } = decision);
-        }
-      }
+  return transferJob(
+    item.label,
+    item.size,
+    item.local,
+    {
+      skipped: 'already exists locally',
+      existsBefore: (target) => exists(target),
+      freeName: (target) => freeLocalPath(target),
+      send: (target, overwrite, onProgress, signal) =>
+        client.download(item.remote, target, { signal, overwrite, onProgress }).then(() => undefined),
+      isConflict: isAlreadyExists,
     },
-  };
+    decider,
+  );
 }
 
-async function resolveDownloadConflict(
-  target: string,
-  label: string,
-  decider: ConflictDecider,
-): Promise<'skip' | { target: string; overwrite: boolean }> {
-  const choice = await decider.decide(label);
-  switch (choice) {
-    case 'skip':
-      return 'skip';
-    case 'overwrite':
-      return { target, overwrite: true };
-    case 'keepBoth':
-      return { target: await freeLocalPath(target), overwrite: false };
-  }
+function isAlreadyExists(error: unknown): boolean {
+  return error instanceof GitShareError && error.kind === 'conflict' && error.code === 'already_exists';
 }
 
 /** Creates remote folders in order; an existing one is fine. */
@@ -165,7 +153,7 @@ export async function createRemoteFolders(
     try {
       await client.createFolder(folder, signal);
     } catch (error) {
-      if (error instanceof GitShareError && error.kind === 'conflict' && error.code === 'already_exists') {
+      if (isAlreadyExists(error)) {
         continue;
       }
       if (error instanceof GitShareError && error.kind === 'cancelled') {
