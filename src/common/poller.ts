@@ -14,6 +14,8 @@
  * This module imports no `vscode`.
  */
 
+import type { DisposableLike } from './lifecycle';
+
 /** The longest pause between two rounds while backing off. */
 export const DEFAULT_MAX_DELAY_MS = 5 * 60_000;
 
@@ -65,15 +67,11 @@ export class PollSchedule {
   }
 }
 
-export interface Disposable {
-  dispose(): void;
-}
-
 /**
  * Runs `round` on the schedule: never two at once, the next one timed from the
  * end of the last. `now()` runs a round as soon as the current one (if any) ends.
  */
-export class Poller implements Disposable {
+export class Poller implements DisposableLike {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;

@@ -12,29 +12,19 @@
 
 import * as vscode from 'vscode';
 import type { GitShareClients } from '../api/clients';
-import { GitShareError } from '../common/errors';
-import { SETTINGS_SECTION, Settings } from '../common/constants';
-import type { Logger } from '../common/logger';
-import { Poller, PollSchedule } from '../common/poller';
 import { FS_SCHEME } from '../common/constants';
+import { GitShareError } from '../common/errors';
+import { Disposable } from '../common/lifecycle';
+import type { Logger } from '../common/logger';
+import type { Poller } from '../common/poller';
+import { createWindowPoller } from '../common/windowPoller';
 import { RemoteWatcher, type RemoteChangeKind, type WatchTarget } from './remoteWatcher';
 import { parseRemoteUri } from './uris';
-import { Disposable } from '../common/lifecycle';
 
 /** The parts of the file system provider the watcher needs. */
 export interface WatchedFileSystem {
   knownEtag(uri: vscode.Uri): string | undefined;
   notifyChanged(uri: vscode.Uri, type: vscode.FileChangeType): void;
-}
-
-const DEFAULT_INTERVAL_SECONDS = 10;
-
-/** The interval setting in milliseconds (0 = off). */
-export function watchIntervalMs(): number {
-  const seconds = vscode.workspace
-    .getConfiguration(SETTINGS_SECTION)
-    .get<number>(Settings.watchInterval, DEFAULT_INTERVAL_SECONDS);
-  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
 }
 
 export class RemoteWatchService extends Disposable {
@@ -58,17 +48,9 @@ export class RemoteWatchService extends Disposable {
       onChange: (target, kind) => this.report(target, kind),
       logger,
     });
-    this.poller = new Poller(new PollSchedule(watchIntervalMs()), () => this.watcher.check());
-    this.poller.setFocused(vscode.window.state.focused);
-    this._register(this.poller);
-    this._register(vscode.window.onDidChangeWindowState((state) => this.poller.setFocused(state.focused)));
-    this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SETTINGS_SECTION}.${Settings.watchInterval}`)) {
-          this.poller.schedule.setInterval(watchIntervalMs());
-          this.poller.start();
-        }
-      }),
+    this.poller = createWindowPoller(
+      () => this.watcher.check(),
+      (disposable) => this._register(disposable),
     );
     this._register(vscode.window.tabGroups.onDidChangeTabs(() => this.syncTabs()));
     this._register(vscode.window.tabGroups.onDidChangeTabGroups(() => this.syncTabs()));

@@ -8,16 +8,15 @@
 import * as vscode from 'vscode';
 import type { GitShareClients } from '../api/clients';
 import type { GitShareAccount } from '../common/accounts';
-import { SETTINGS_SECTION, Settings } from '../common/constants';
 import { toGitShareError } from '../common/errors';
+import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
-import { Poller, PollSchedule } from '../common/poller';
-import { watchIntervalMs } from '../fs/remoteWatchService';
+import type { Poller } from '../common/poller';
+import { createWindowPoller } from '../common/windowPoller';
 import { DEFAULT_PAGE_SIZE, FolderCache } from './folderCache';
 import type { RemoteFilesTreeProvider } from './filesTree';
 import { relistIfChanged } from './folderFreshness';
 import type { FilesNode } from './nodes';
-import { Disposable } from '../common/lifecycle';
 
 /** At most this many expanded folders are re-listed per round. */
 const MAX_FOLDERS = 50;
@@ -36,24 +35,16 @@ export class TreeFreshness extends Disposable {
     private readonly logger: Logger,
   ) {
     super();
-    this.poller = new Poller(new PollSchedule(watchIntervalMs()), () => this.round());
-    this.poller.setFocused(vscode.window.state.focused);
-    this._register(this.poller);
+    this.poller = createWindowPoller(
+      () => this.round(),
+      (disposable) => this._register(disposable),
+    );
     this._register(view.onDidExpandElement(({ element }) => this.setExpanded(element, true)));
     this._register(view.onDidCollapseElement(({ element }) => this.setExpanded(element, false)));
     this._register(
       view.onDidChangeVisibility(({ visible }) => {
         if (visible && this.poller.schedule.enabled) {
           void this.poller.now();
-        }
-      }),
-    );
-    this._register(vscode.window.onDidChangeWindowState((state) => this.poller.setFocused(state.focused)));
-    this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SETTINGS_SECTION}.${Settings.watchInterval}`)) {
-          this.poller.schedule.setInterval(watchIntervalMs());
-          this.poller.start();
         }
       }),
     );
