@@ -6,7 +6,7 @@ import type { Logger } from '../common/logger';
 import { Disposable } from '../common/lifecycle';
 
 /** Read-only documents holding the reports: copyable, never saved, no "save changes?" on close. */
-export const REPORT_SCHEME = 'gitshare-report';
+const REPORT_SCHEME = 'gitshare-report';
 
 /**
  * GitShare: Check Connection. Gathers what the check needs (the server setting, VS Code's network

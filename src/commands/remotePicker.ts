@@ -28,7 +28,7 @@ interface PickItem extends vscode.QuickPickItem {
 const PAGE = 200;
 
 /** The only account, or the one the person picks; `signInRequired` when there is none. */
-export async function pickAccount(clients: GitShareClients, placeHolder: string): Promise<GitShareAccount | undefined> {
+async function pickAccount(clients: GitShareClients, placeHolder: string): Promise<GitShareAccount | undefined> {
   const accounts = clients.accounts;
   if (accounts.length === 0) {
     throw new GitShareError('signInRequired', 'Sign in to GitShare first.');

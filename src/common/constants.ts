@@ -16,10 +16,6 @@ export const FS_SCHEME = 'gitshare';
 /** The path the UriHandler receives the OAuth callback on. */
 export const AUTH_CALLBACK_PATH = '/did-authenticate';
 
-export const ViewContainerIds = {
-  gitshare: 'gitshare',
-} as const;
-
 export const ViewIds = {
   files: 'gitshare.files',
 } as const;

@@ -17,7 +17,7 @@
 import type { DisposableLike } from './lifecycle';
 
 /** The longest pause between two rounds while backing off. */
-export const DEFAULT_MAX_DELAY_MS = 5 * 60_000;
+const DEFAULT_MAX_DELAY_MS = 5 * 60_000;
 
 export class PollSchedule {
   private focused = true;

@@ -310,7 +310,7 @@ function parentUri(uri: vscode.Uri): vscode.Uri {
 }
 
 /** The contract's outcomes as the editor understands them. */
-export function toFileSystemError(error: unknown, uri: vscode.Uri, logger?: Logger): vscode.FileSystemError {
+function toFileSystemError(error: unknown, uri: vscode.Uri, logger?: Logger): vscode.FileSystemError {
   const e = toGitShareError(error);
   logger?.debug(`${uri.toString()}: ${e.kind}`, e);
   switch (e.kind) {

@@ -39,7 +39,7 @@ export interface RemoteWatcherOptions {
   readonly concurrency?: number;
 }
 
-export const DEFAULT_WATCH_CAP = 50;
+const DEFAULT_WATCH_CAP = 50;
 const DEFAULT_CONCURRENCY = 4;
 
 interface Watched {
@@ -51,7 +51,7 @@ interface Watched {
   reported?: string;
 }
 
-export function watchKey(target: WatchTarget): string {
+function watchKey(target: WatchTarget): string {
   return `${target.authority}\u0000${target.path}`;
 }
 

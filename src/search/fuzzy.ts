@@ -76,7 +76,7 @@ function scatteredScore(query: string, target: string, from: number): number {
  * One term against one path. `nameStart` is where the file name begins in
  * `lowerPath`. Higher is better; 0 = no match.
  */
-export function scoreTerm(term: string, lowerPath: string, nameStart: number): number {
+function scoreTerm(term: string, lowerPath: string, nameStart: number): number {
   if (term.includes('/')) {
     // A path (pasted from Copy Path): the whole path, best when it is that very path.
     if (lowerPath === term || lowerPath === '/' + term) {
@@ -115,7 +115,7 @@ export function scoreTerm(term: string, lowerPath: string, nameStart: number): n
  * style.css in website/ before the folder website/, whose "css" is scattered
  * letters), the sum breaking ties.
  */
-export function scorePath(query: PreparedQuery, lowerPath: string, nameStart: number): number {
+function scorePath(query: PreparedQuery, lowerPath: string, nameStart: number): number {
   let total = 0;
   let weakest = Infinity;
   for (const term of query.terms) {

@@ -38,7 +38,7 @@ export async function relistIfChanged(
 }
 
 /** Same entries in the same order, and the same "more to load". */
-export function sameListing(a: FolderState, b: FolderState): boolean {
+function sameListing(a: FolderState, b: FolderState): boolean {
   if (a.entries.length !== b.entries.length || !a.nextCursor !== !b.nextCursor) {
     return false;
   }
