@@ -14,6 +14,7 @@ import type { Headers, RequestInit, Response } from 'node-fetch';
 import { fetch } from '../common/fetch';
 import { isAllowedTransport } from '../common/transport';
 import type { TokenSource } from '../common/accounts';
+import { throwIfAborted } from '../common/cancellation';
 import { CancelledError, GitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { errorFromResponse, networkError, parseServerErrorBody, timeoutError } from './errorMapping';
@@ -265,12 +266,6 @@ export class ApiRequester {
       return error;
     }
     return networkError(this.serverUrl, describe, error);
-  }
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new CancelledError();
   }
 }
 

@@ -14,9 +14,11 @@
  */
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../common/constants';
+import { abortSignalFor } from '../common/cancellation';
 import { CancelledError, GitShareError, isCancellation } from '../common/errors';
 import { ErrorHandler } from '../common/errorHandler';
 import type { Interaction } from '../common/interaction';
+import { Disposable } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { notificationText } from '../common/untrustedText';
 import { HandClient, HandRegistration, redirectUriFor } from './handRegistration';
@@ -43,11 +45,11 @@ const ENTER_AGAIN = 'Enter Again';
 /** How a sign-in gets the code: from the browser coming back, or pasted by the person. */
 type SignInMode = 'auto' | 'code';
 
-export class GitShareAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
-  private readonly _onDidChangeSessions =
-    new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+export class GitShareAuthenticationProvider extends Disposable implements vscode.AuthenticationProvider {
+  private readonly _onDidChangeSessions = this._register(
+    new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>(),
+  );
   readonly onDidChangeSessions = this._onDidChangeSessions.event;
-  private readonly disposables: vscode.Disposable[] = [this._onDidChangeSessions];
   /** Set while a callback-mode sign-in waits: switches it to the no-callback mode. */
   private switchToCode: (() => void) | undefined;
 
@@ -57,29 +59,28 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
   constructor(
     private readonly sessions: SessionManager,
     private readonly flow: SignInFlow,
-    private readonly store: TokenStore,
+    private readonly tokenStore: TokenStore,
     private readonly hand: HandRegistration,
     private readonly errors: ErrorHandler,
     private readonly logger: Logger,
     private readonly interaction: Interaction,
   ) {
-    this.disposables.push(
-      toDisposable(
-        sessions.onDidChangeSessions((change) => {
-          this._onDidChangeSessions.fire({
-            added: change.added.map((s) => this.announce(s)),
-            removed: change.removed.map((s) => this.toAuthSession(s, s.accessToken, this.announcedLabels.get(s.id))),
-            changed: change.changed.map((s) => this.announce(s)),
-          });
-          for (const removed of change.removed) {
-            this.announcedLabels.delete(removed.id);
-          }
-          this.relabel();
-          void this.updateContext();
-        }),
-      ),
-      toDisposable(sessions.onDidLoseSession((session) => void this.offerSignInAgain(session))),
+    super();
+    this._register(
+      sessions.onDidChangeSessions((change) => {
+        this._onDidChangeSessions.fire({
+          added: change.added.map((s) => this.announce(s)),
+          removed: change.removed.map((s) => this.toAuthSession(s, s.accessToken, this.announcedLabels.get(s.id))),
+          changed: change.changed.map((s) => this.announce(s)),
+        });
+        for (const removed of change.removed) {
+          this.announcedLabels.delete(removed.id);
+        }
+        this.relabel();
+        void this.updateContext();
+      }),
     );
+    this._register(sessions.onDidLoseSession((session) => void this.offerSignInAgain(session)));
     void this.updateContext();
   }
 
@@ -170,12 +171,8 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     if (secret === undefined) {
       return;
     }
-    await this.store.saveClientSecret(serverUrl, clientId, secret.trim() || undefined);
+    await this.tokenStore.saveClientSecret(serverUrl, clientId, secret.trim() || undefined);
     this.logger.info(`Client secret for ${clientId} on ${serverUrl} ${secret.trim() ? 'saved' : 'removed'}`);
-  }
-
-  dispose(): void {
-    vscode.Disposable.from(...this.disposables).dispose();
   }
 
   /** Runs a sign-in and shows what went wrong, once; undefined when it did not end in a session. */
@@ -220,7 +217,7 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
         if (error instanceof ClientRejectedError) {
           if (!client) {
             // Our own registration is gone at the server: forget it, so the next sign-in registers again.
-            await this.store.updateClients(serverUrl, () => []);
+            await this.tokenStore.updateClients(serverUrl, () => []);
             throw new GitShareError('signInRequired', 'GitShare no longer knows this VS Code. Please sign in again.', {
               detail: error.detail,
             });
@@ -250,7 +247,8 @@ export class GitShareAuthenticationProvider implements vscode.AuthenticationProv
     progress: vscode.Progress<{ message?: string }>,
     token: vscode.CancellationToken,
   ): Promise<StoredSession> {
-    const cancelled = toAbortSignal(token);
+    // The listener lives as long as the progress's token, which VS Code disposes.
+    const cancelled = abortSignalFor(token).signal;
     const common = {
       serverUrl,
       scopes,
@@ -438,18 +436,4 @@ function applicationSetting(key: string): string | undefined {
   const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<string>(key);
   const value = inspected?.globalValue ?? inspected?.defaultValue;
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
-function toAbortSignal(token: vscode.CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) {
-    controller.abort();
-  } else {
-    token.onCancellationRequested(() => controller.abort());
-  }
-  return controller.signal;
-}
-
-function toDisposable(disposable: { dispose(): unknown }): vscode.Disposable {
-  return new vscode.Disposable(() => disposable.dispose());
 }

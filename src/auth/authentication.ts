@@ -9,11 +9,12 @@ import { labelText } from '../common/untrustedText';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, Commands, SETTINGS_SECTION, Settings } from '../common/constants';
 import { ErrorHandler } from '../common/errorHandler';
 import type { Interaction } from '../common/interaction';
+import { Disposable } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { ADD_ACCOUNT_SCOPE, GitShareAuthenticationProvider, stableCallbackUri } from './authProvider';
 import { HandRegistration } from './handRegistration';
 import { AuthorizationServers } from './authorizationServers';
-import { ClientRegistry } from './clientRegistry';
+import { OAuthRegistrations } from './oauthRegistrations';
 import { DEFAULT_SCOPES, OAuthClient } from './oauthClient';
 import { PendingSignIns } from './pendingSignIns';
 import { SessionManager } from './sessionManager';
@@ -21,10 +22,9 @@ import { SignInFlow } from './signInFlow';
 import { SecretStorageLike, StoredSession, TokenStore } from './tokenStore';
 import { AuthUriHandler } from './uriHandler';
 
-export class GitShareAuthentication implements vscode.Disposable {
+export class GitShareAuthentication extends Disposable {
   /** The signed-in accounts, for the API client, the tree and the file system. */
   readonly accounts: AccountDirectory;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     secrets: SecretStorageLike,
@@ -32,16 +32,17 @@ export class GitShareAuthentication implements vscode.Disposable {
     errors: ErrorHandler,
     private readonly interaction: Interaction,
   ) {
+    super();
     const store = new TokenStore(secrets, logger);
     const oauth = new OAuthClient(logger);
     const authorizationServers = new AuthorizationServers(oauth);
     const sessions = new SessionManager(store, oauth, authorizationServers, logger);
     const pending = new PendingSignIns(logger);
-    const clients = new ClientRegistry(store, oauth, logger, async (serverUrl) => {
+    const registrations = new OAuthRegistrations(store, oauth, logger, async (serverUrl) => {
       const stored = await store.readSessions();
       return new Set(stored.filter((s) => s.serverUrl === serverUrl).map((s) => s.client.clientId));
     });
-    const flow = new SignInFlow(oauth, authorizationServers, sessions, clients, pending, logger);
+    const flow = new SignInFlow(oauth, authorizationServers, sessions, registrations, pending, logger);
     const hand = new HandRegistration(store, interaction, logger, {
       callbackHere: stableCallbackUri,
       configuredClientId: () => userSetting(Settings.clientId),
@@ -55,10 +56,10 @@ export class GitShareAuthentication implements vscode.Disposable {
     const provider = new GitShareAuthenticationProvider(sessions, flow, store, hand, errors, logger, interaction);
     this.accounts = sessions;
 
-    this.disposables.push(
-      toDisposable(store),
-      toDisposable(sessions),
-      toDisposable(pending),
+    for (const disposable of [
+      store,
+      sessions,
+      pending,
       provider,
       vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, provider, {
         supportsMultipleAccounts: true,
@@ -85,7 +86,9 @@ export class GitShareAuthentication implements vscode.Disposable {
           }
         }),
       ),
-    );
+    ]) {
+      this._register(disposable);
+    }
 
     // Load the stored sessions, then ask without prompting for a session no
     // account has: VS Code answers with a "Sign in with GitShare" entry in the
@@ -137,10 +140,6 @@ export class GitShareAuthentication implements vscode.Disposable {
     });
     return confirmed ? session : undefined;
   }
-
-  dispose(): void {
-    vscode.Disposable.from(...this.disposables).dispose();
-  }
 }
 
 /** A setting only the user may set (application scope, read from the user settings alone). */
@@ -148,8 +147,4 @@ function userSetting(key: string): string | undefined {
   const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<string>(key);
   const value = inspected?.globalValue ?? inspected?.defaultValue;
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
-function toDisposable(disposable: { dispose(): unknown }): vscode.Disposable {
-  return new vscode.Disposable(() => disposable.dispose());
 }

@@ -23,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import { AccountDirectory, GitShareAccount, TokenSource, accountAuthority } from '../common/accounts';
 import { GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
+import { SerialQueue } from '../common/async';
 import { Emitter } from '../common/event';
 import type { AuthorizationServers } from './authorizationServers';
 import { ClientCredentials, OAuthClient, TokenSet } from './oauthClient';
@@ -76,7 +77,8 @@ export class SessionManager implements AccountDirectory {
   private readonly accountObjects = new Map<string, GitShareAccount>();
   private readonly refreshes = new Map<string, Promise<string>>();
   private readonly subscription: { dispose(): unknown };
-  private syncQueue: Promise<unknown> = Promise.resolve();
+  /** Local changes and changes seen in storage take turns, so a change event caused by this window's own write never races the write itself. */
+  private readonly turns = new SerialQueue();
   private initialized: Promise<void> | undefined;
   private readonly refreshMarginMs: number;
   private readonly rereadDelaysMs: readonly number[];
@@ -105,18 +107,20 @@ export class SessionManager implements AccountDirectory {
     });
     this.revocation = new TokenRevocation(store, oauth, authorizationServers, logger);
     this.subscription = store.onDidChange((change) => {
-      this.exclusive(() => this.sync(change)).catch((error) =>
-        this.logger.warn('Could not follow a change of the stored sessions:', error),
-      );
+      this.turns
+        .run(() => this.sync(change))
+        .catch((error) => this.logger.warn('Could not follow a change of the stored sessions:', error));
     });
   }
 
   /** Loads the sessions saved by earlier runs and other windows; once, later calls share it. */
   initialize(): Promise<void> {
-    this.initialized ??= this.exclusive(() => this.sync({ kind: 'sessions' })).then(() => {
-      this.logger.info(`${this.sessions.size} stored session(s)`);
-      void this.retryPendingRevocations();
-    });
+    this.initialized ??= this.turns
+      .run(() => this.sync({ kind: 'sessions' }))
+      .then(() => {
+        this.logger.info(`${this.sessions.size} stored session(s)`);
+        void this.retryPendingRevocations();
+      });
     return this.initialized;
   }
 
@@ -127,7 +131,7 @@ export class SessionManager implements AccountDirectory {
 
   /** Resolves once the changes seen so far from other windows are applied. Mostly for tests. */
   whenSynced(): Promise<void> {
-    return this.syncQueue.then(() => undefined);
+    return this.turns.run(async () => undefined);
   }
 
   getSessions(): StoredSession[] {
@@ -153,7 +157,7 @@ export class SessionManager implements AccountDirectory {
    * session (same id), whose tokens are then revoked.
    */
   addSession(input: NewSession): Promise<StoredSession> {
-    return this.exclusive(() => this.doAddSession(input));
+    return this.turns.run(() => this.doAddSession(input));
   }
 
   private async doAddSession(input: NewSession): Promise<StoredSession> {
@@ -189,7 +193,7 @@ export class SessionManager implements AccountDirectory {
   async signOut(id: string): Promise<void> {
     this.signingOut.add(id);
     try {
-      const removed = await this.exclusive(async () => {
+      const removed = await this.turns.run(async () => {
         // Storage before memory: another window may have rotated the tokens a moment ago.
         const session = (await this.store.readSession(id)) ?? this.sessions.get(id);
         if (session) {
@@ -343,7 +347,7 @@ export class SessionManager implements AccountDirectory {
     };
     // Saved before use: if this window dies now, the rotated refresh token is not lost.
     // Saved only if the session still exists: a sign-out meanwhile must not bring it back.
-    const saved = await this.exclusive(async () => {
+    const saved = await this.turns.run(async () => {
       if (!this.sessions.has(id) || this.signingOut.has(id) || !(await this.store.readSessionIds()).includes(id)) {
         return false;
       }
@@ -392,18 +396,8 @@ export class SessionManager implements AccountDirectory {
     }
   }
 
-  /**
-   * Local changes and changes seen in storage take turns, so a change event
-   * caused by this window's own write never races the write itself.
-   */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.syncQueue.then(work, work);
-    this.syncQueue = result.catch(() => undefined);
-    return result;
-  }
-
   private removeLocal(session: StoredSession): Promise<void> {
-    return this.exclusive(() => this.doRemoveLocal(session));
+    return this.turns.run(() => this.doRemoveLocal(session));
   }
 
   private async doRemoveLocal(session: StoredSession): Promise<void> {

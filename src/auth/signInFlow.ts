@@ -9,10 +9,11 @@
  * so this runs in plain Node (tests play the browser) and in VS Code alike.
  * Imports no `vscode`.
  */
+import { throwIfAborted } from '../common/cancellation';
 import { CancelledError, GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
 import type { AuthorizationServers } from './authorizationServers';
-import { ClientRegistry } from './clientRegistry';
+import { OAuthRegistrations } from './oauthRegistrations';
 import { ClientCredentials, OAuthClient, OOB_REDIRECT_URI } from './oauthClient';
 import { PendingSignIns, callbackPathFor } from './pendingSignIns';
 import { SessionManager } from './sessionManager';
@@ -51,7 +52,7 @@ export class SignInFlow {
     private readonly oauth: OAuthClient,
     private readonly authorizationServers: AuthorizationServers,
     private readonly sessions: SessionManager,
-    private readonly clients: ClientRegistry,
+    private readonly registrations: OAuthRegistrations,
     private readonly pending: PendingSignIns,
     private readonly logger: Logger,
   ) {}
@@ -64,7 +65,7 @@ export class SignInFlow {
     try {
       throwIfAborted(signal);
       const client =
-        options.client ?? (await this.clients.clientFor(serverUrl, as, redirectUri ?? OOB_REDIRECT_URI, signal));
+        options.client ?? (await this.registrations.clientFor(serverUrl, as, redirectUri ?? OOB_REDIRECT_URI, signal));
       this.logger.redact(client.clientSecret);
       const request = await this.oauth.createAuthorization(
         as,
@@ -125,17 +126,11 @@ export class SignInFlow {
       });
     } finally {
       if (!options.client) {
-        await this.clients
+        await this.registrations
           .prune(serverUrl, as)
           .catch((error) => this.logger.warn('Could not tidy up client registrations:', error));
       }
     }
-  }
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new CancelledError();
   }
 }
 

@@ -8,6 +8,7 @@
  * overwrites another account's rotated token), plus an index of session ids.
  * Imports no `vscode`.
  */
+import { SerialQueue } from '../common/async';
 import { Emitter, EventLike } from '../common/event';
 import { Logger } from '../common/logger';
 import { ClientCredentials, RegisteredClient } from './oauthClient';
@@ -90,7 +91,7 @@ export class TokenStore {
   readonly onDidChange = this._onDidChange.event;
   private readonly subscription: { dispose(): unknown };
   /** Serialises read-modify-write of the index and client lists within this window. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(
     private readonly secrets: SecretStorageLike,
@@ -163,7 +164,7 @@ export class TokenStore {
     serverUrl: string,
     update: (clients: RegisteredClient[]) => RegisteredClient[],
   ): Promise<RegisteredClient[]> {
-    return this.serialise(async () => {
+    return this.queue.run(async () => {
       const next = update(await this.readClients(serverUrl));
       if (next.length) {
         await this.secrets.store(CLIENTS_PREFIX + serverUrl, JSON.stringify(next));
@@ -263,7 +264,7 @@ export class TokenStore {
 
   /** Read-modify-write of the revocations still to do (in SecretStorage: they hold tokens). */
   updatePendingRevocations(update: (list: PendingRevocation[]) => PendingRevocation[]): Promise<PendingRevocation[]> {
-    return this.serialise(async () => {
+    return this.queue.run(async () => {
       const next = update(await this.readPendingRevocations());
       if (next.length) {
         await this.secrets.store(PENDING_REVOCATIONS_KEY, JSON.stringify(next));
@@ -293,19 +294,13 @@ export class TokenStore {
   }
 
   private updateIndex(update: (ids: string[]) => string[]): Promise<void> {
-    return this.serialise(async () => {
+    return this.queue.run(async () => {
       const ids = await this.readSessionIds();
       const next = update(ids);
       if (next.length !== ids.length || next.some((id, i) => id !== ids[i])) {
         await this.secrets.store(INDEX_KEY, JSON.stringify(next));
       }
     });
-  }
-
-  private serialise<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work, work);
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 
   private async readJson<T>(key: string): Promise<T | undefined> {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Emitter, Listener } from '../../../src/common/event';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { AuthorizationServers } from '../../../src/auth/authorizationServers';
-import { ClientRegistry } from '../../../src/auth/clientRegistry';
+import { OAuthRegistrations } from '../../../src/auth/oauthRegistrations';
 import { FetchInit, FetchLike, OAuthClient, nodeFetchAsWhatwg } from '../../../src/auth/oauthClient';
 import { PendingSignIns, callbackPathFor } from '../../../src/auth/pendingSignIns';
 import { SessionManager, SessionManagerOptions } from '../../../src/auth/sessionManager';
@@ -153,7 +153,7 @@ export class AuthStack {
   readonly authorizationServers: AuthorizationServers;
   readonly sessions: SessionManager;
   readonly pending: PendingSignIns;
-  readonly clients: ClientRegistry;
+  readonly registrations: OAuthRegistrations;
   readonly flow: SignInFlow;
 
   constructor(options: AuthStackOptions = {}) {
@@ -172,7 +172,7 @@ export class AuthStack {
       ...options.sessions,
     });
     this.pending = new PendingSignIns(this.logger);
-    this.clients = new ClientRegistry(this.store, this.oauth, this.logger, async (serverUrl) => {
+    this.registrations = new OAuthRegistrations(this.store, this.oauth, this.logger, async (serverUrl) => {
       const stored = await this.store.readSessions();
       return new Set(stored.filter((s) => s.serverUrl === serverUrl).map((s) => s.client.clientId));
     });
@@ -180,7 +180,7 @@ export class AuthStack {
       this.oauth,
       this.authorizationServers,
       this.sessions,
-      this.clients,
+      this.registrations,
       this.pending,
       this.logger,
     );

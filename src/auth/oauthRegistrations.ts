@@ -14,7 +14,7 @@ import { Logger } from '../common/logger';
 import { ClientCredentials, OAuthClient, OOB_REDIRECT_URI, RegisteredClient } from './oauthClient';
 import { TokenStore } from './tokenStore';
 
-export class ClientRegistry {
+export class OAuthRegistrations {
   constructor(
     private readonly store: TokenStore,
     private readonly oauth: OAuthClient,
