@@ -1,4 +1,5 @@
-// Bundles src/extension.ts into dist/extension.js. Type-checking is separate (`npm run check-types`).
+// Bundles src/extension.ts into dist/extension.js, and what activation does not need into files of
+// their own beside it, loaded on first use. Type-checking is separate (`npm run check-types`).
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -21,13 +22,31 @@ const problemMatcherPlugin = {
   },
 };
 
-const context = await esbuild.context({
-  entryPoints: ['src/extension.ts'],
+/**
+ * Packages the entry bundle loads on first use, each bundled into `dist/<name>.mjs` beside it.
+ * src/ imports them only with `await import()` (node-fetch: src/common/fetch.ts); in the entry
+ * bundle that import stays a real dynamic import of the file beside it, run when first awaited, so
+ * activation neither reads nor compiles them (issue 16: start-up). They are ES modules (node-fetch
+ * is one), so `import()` hands back their own default export.
+ */
+const LAZY = ['node-fetch'];
+
+/** In the entry bundle, a lazy package is the file beside it, not bundled in. */
+const lazyPackagesPlugin = {
+  name: 'lazy-packages',
+  setup(build) {
+    const filter = new RegExp(`^(${LAZY.join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      args.kind === 'dynamic-import' ? { path: `./${args.path}.mjs`, external: true } : undefined,
+    );
+  },
+};
+
+const common = {
   bundle: true,
-  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outfile: 'dist/extension.js',
+  outdir: 'dist',
   // node-fetch's fetch-blob falls back to web-streams-polyfill only where globalThis.ReadableStream
   // is missing; every extension host VS Code ^1.138 runs on (Node 20+) has it, so the 59 KB
   // polyfill would be dead weight in the bundle.
@@ -42,19 +61,39 @@ const context = await esbuild.context({
   sourcesContent: false,
   metafile: production,
   logLevel: watch ? 'silent' : 'warning',
-  plugins: watch ? [problemMatcherPlugin] : [],
-});
+};
+
+const contexts = await Promise.all([
+  esbuild.context({
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    format: 'cjs',
+    plugins: watch ? [lazyPackagesPlugin, problemMatcherPlugin] : [lazyPackagesPlugin],
+  }),
+  esbuild.context({
+    ...common,
+    entryPoints: Object.fromEntries(LAZY.map((name) => [name, name])),
+    format: 'esm',
+    outExtension: { '.js': '.mjs' },
+  }),
+]);
 
 if (watch) {
-  await context.watch();
+  await Promise.all(contexts.map((context) => context.watch()));
 } else {
-  const result = await context.rebuild();
-  await context.dispose();
-  if (result.errors.length) {
+  const results = await Promise.all(contexts.map((context) => context.rebuild()));
+  await Promise.all(contexts.map((context) => context.dispose()));
+  if (results.some((result) => result.errors.length)) {
     process.exit(1);
   }
-  if (production && result.metafile) {
-    const bytes = result.metafile.outputs['dist/extension.js'].bytes;
-    console.log(`dist/extension.js: ${(bytes / 1024).toFixed(1)} KB (production)`);
+  if (production) {
+    for (const result of results) {
+      for (const [file, { bytes }] of Object.entries(result.metafile.outputs)) {
+        if (!file.endsWith('.map')) {
+          const when = file === 'dist/extension.js' ? 'loaded at activation' : 'loaded on first use';
+          console.log(`${file}: ${(bytes / 1024).toFixed(1)} KB (production, ${when})`);
+        }
+      }
+    }
   }
 }

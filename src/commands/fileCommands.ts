@@ -213,7 +213,10 @@ export class FileCommands extends Disposable {
 
   private async open(node?: FilesNode): Promise<void> {
     if (node instanceof EntryNode && !node.isFolder) {
-      await vscode.commands.executeCommand('vscode.open', remoteUri(node.account, node.entry.path));
+      const uri = remoteUri(node.account, node.entry.path);
+      // The view's listing knows the entry: VS Code's stat before the read needs no round trip.
+      this.fileSystem.learn(uri, node.entry);
+      await vscode.commands.executeCommand('vscode.open', uri);
     }
   }
 

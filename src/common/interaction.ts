@@ -294,6 +294,8 @@ export interface GitShareTestApi {
    * reached by following `labels` (each a label shown one level up).
    */
   filesViewLabels(...labels: string[]): Promise<string[]>;
+  /** Runs the command of the Files view row reached by following `labels`, as a click on it does. */
+  clickFilesViewRow(...labels: string[]): Promise<void>;
 }
 
 /** The error record a Test-mode ErrorHandler writes to. */
@@ -320,24 +322,40 @@ export function createTestApi<T>(parts: {
     const label = (await parts.filesView.getTreeItem(node)).label;
     return typeof label === 'string' ? label : (label?.label ?? '');
   };
+  /** The rows inside the folder reached by following `labels` (each a label shown one level up). */
+  const follow = async (labels: readonly string[]): Promise<T[]> => {
+    let nodes = (await parts.filesView.getChildren()) ?? [];
+    for (const wanted of labels) {
+      let folder: T | undefined;
+      for (const node of nodes) {
+        if ((await labelOf(node)) === wanted) {
+          folder = node;
+        }
+      }
+      nodes = folder === undefined ? [] : ((await parts.filesView.getChildren(folder)) ?? []);
+    }
+    return nodes;
+  };
   return {
     setInteraction: (fake) => parts.interaction.swap(fake),
     accounts: () =>
       parts.accounts.accounts.map(({ id, label, serverUrl, authority }) => ({ id, label, serverUrl, authority })),
     shownErrors: () => parts.shownErrors.list(),
     clearShownErrors: () => parts.shownErrors.clear(),
-    filesViewLabels: async (...labels) => {
-      let nodes = (await parts.filesView.getChildren()) ?? [];
-      for (const wanted of labels) {
-        let folder: T | undefined;
-        for (const node of nodes) {
-          if ((await labelOf(node)) === wanted) {
-            folder = node;
-          }
+    filesViewLabels: async (...labels) => Promise.all((await follow(labels)).map(labelOf)),
+    clickFilesViewRow: async (...labels) => {
+      const nodes = await follow(labels.slice(0, -1));
+      let row: T | undefined;
+      for (const node of nodes) {
+        if ((await labelOf(node)) === labels.at(-1)) {
+          row = node;
         }
-        nodes = folder === undefined ? [] : ((await parts.filesView.getChildren(folder)) ?? []);
       }
-      return Promise.all(nodes.map(labelOf));
+      const command = row === undefined ? undefined : (await parts.filesView.getTreeItem(row)).command;
+      if (!command) {
+        throw new Error(`No row ${labels.join(' › ')} with a command in the Files view`);
+      }
+      await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
     },
   };
 }

@@ -24,6 +24,7 @@ import { baseName, parentPath, isValidName } from '../api/paths';
 import type { Entry } from '../api/types';
 import { GitShareError, toGitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
+import { sameEtag } from './remoteWatcher';
 import { parseRemoteUri } from './uris';
 
 import type { SaveConflictChoice } from '../common/interaction';
@@ -47,6 +48,12 @@ interface KnownVersion {
   base: string;
 }
 
+/**
+ * How long an entry learned without asking for it answers `stat`: opening a file makes VS Code
+ * stat it several times around the read, and each would be a round trip.
+ */
+const FRESH_MS = 5_000;
+
 const CHANGED_REMOTELY = 'Not saved: the file changed on GitShare since you opened it.';
 const COMPARE_THEN_SAVE =
   'Not saved yet: compare it with the version on GitShare, then save again to replace that version.';
@@ -57,6 +64,8 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
 
   /** Per URI: the version the editor holds, and what a save may replace. */
   private readonly known = new Map<string, KnownVersion>();
+  /** Per URI: an entry learned a moment ago (the Files view's at a click, a listing, a read, a save, a stat). */
+  private readonly fresh = new Map<string, { readonly entry: Entry; readonly at: number }>();
   private buffered: vscode.FileChangeEvent[] = [];
   private fireTimer: NodeJS.Timeout | undefined;
 
@@ -83,9 +92,21 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
     return this.known.get(uri.toString())?.etag;
   }
 
+  /** An entry the caller has just been told by GitShare (the Files view's, at the click that opens it). */
+  learn(uri: vscode.Uri, entry: Entry): void {
+    this.fresh.set(uri.toString(), { entry, at: Date.now() });
+  }
+
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     return this.run(uri, async (client, path) => {
-      const entry = await client.metadata(path);
+      const fresh = this.fresh.get(uri.toString());
+      let entry: Entry;
+      if (fresh && Date.now() - fresh.at < FRESH_MS) {
+        entry = fresh.entry;
+      } else {
+        entry = await client.metadata(path);
+        this.learn(uri, entry);
+      }
       const stat = toFileStat(entry);
       const known = this.known.get(uri.toString());
       // Only for an editor with unsaved changes (a save is what this is for): a clean editor
@@ -108,6 +129,8 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
           this.logger.warn(`Skipping an entry with an invalid name in ${path}: ${JSON.stringify(entry.name)}`);
           continue;
         }
+        // The Explorer stats what it lists: the listing already answered.
+        this.learn(uri.with({ path: entry.path }), entry);
         result.push([entry.name, entry.type === 'dir' ? vscode.FileType.Directory : vscode.FileType.File]);
       }
       return result;
@@ -117,7 +140,17 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     return this.run(uri, async (client, path) => {
       const { data, etag } = await client.readFile(path);
+      const fresh = this.fresh.get(uri.toString())?.entry;
+      const current = fresh !== undefined && sameEtag(fresh.etag, etag);
       this.remember(uri, etag, data.byteLength);
+      if (current) {
+        // VS Code stats again right after the read.
+        this.learn(uri, fresh);
+      } else if (fresh) {
+        // Changed since that entry was learned (the Files view had not caught up): the editor
+        // and the view look again, and the next stat asks GitShare.
+        this.fireSoon({ type: vscode.FileChangeType.Changed, uri });
+      }
       return data;
     });
   }
@@ -169,6 +202,8 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
           precondition && 'ifNoneMatch' in precondition ? vscode.FileChangeType.Created : vscode.FileChangeType.Changed,
         uri,
       });
+      // VS Code stats the file after the write: the PUT's answer is that entry.
+      this.learn(uri, entry);
     });
   }
 
@@ -272,10 +307,24 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
         this.known.delete(key);
       }
     }
+    this.unlearn(uri);
+  }
+
+  /** Entries learned at and under `uri` no longer answer `stat`. */
+  private unlearn(uri: vscode.Uri): void {
+    const prefix = uri.toString();
+    for (const key of [...this.fresh.keys()]) {
+      if (key === prefix || key.startsWith(prefix + '/')) {
+        this.fresh.delete(key);
+      }
+    }
   }
 
   /** Batches events: a folder upload fires one event per tick, not one per file. */
   private fireSoon(...events: vscode.FileChangeEvent[]): void {
+    for (const { uri } of events) {
+      this.unlearn(uri);
+    }
     this.buffered.push(...events);
     clearTimeout(this.fireTimer);
     this.fireTimer = setTimeout(() => {

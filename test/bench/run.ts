@@ -1116,10 +1116,15 @@ async function productionBundle(ctx: Context): Promise<string> {
 async function bundleSize(dir: string): Promise<void> {
   const bytes = (await fsp.stat(path.join(dir, 'dist', 'extension.js'))).size;
   const kb = bytes / 1024;
+  // What esbuild.mjs puts beside it, loaded on first use, not at activation.
+  const lazy: string[] = [];
+  for (const name of (await fsp.readdir(path.join(dir, 'dist'))).filter((n) => n.endsWith('.mjs')).sort()) {
+    lazy.push(`${name} ${fmt((await fsp.stat(path.join(dir, 'dist', name))).size / 1024, 1)} KB`);
+  }
   rows.push({
-    figure: 'bundle dist/extension.js (production)',
+    figure: 'entry bundle dist/extension.js (production), loaded at activation',
     value: `${fmt(kb, 1)} KB`,
-    comparison: '—',
+    comparison: lazy.length ? `on first use: ${lazy.join(', ')}` : '—',
     ratio: { median: kb, min: kb, max: kb, runs: 1 },
     ratioUnit: ' KB',
     target: '≤ 150 KB',

@@ -20,6 +20,33 @@ export interface ActionCount {
   readonly minimumText: string;
 }
 
+/** The editor of `uri` once it shows (a row's click opens it without handing it back). */
+async function shown(uri: vscode.Uri): Promise<vscode.TextEditor> {
+  const find = () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+  return (
+    find() ??
+    new Promise<vscode.TextEditor>((resolve) => {
+      const sub = vscode.window.onDidChangeVisibleTextEditors(() => {
+        const editor = find();
+        if (editor) {
+          sub.dispose();
+          resolve(editor);
+        }
+      });
+    })
+  );
+}
+
+async function until(done: () => boolean, what: string): Promise<void> {
+  const started = Date.now();
+  while (!done()) {
+    if (Date.now() - started > 60_000) {
+      throw new Error(`${what} did not happen within 60 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 type Stats = { requests: Record<string, number> };
 
 /** The folder the actions work in, at the account's top level. */
@@ -76,14 +103,27 @@ export async function countActions(
   const file = uri(`/${FOLDER}/notes.txt`);
   let editor: vscode.TextEditor | undefined;
   await count('open a file from the expanded tree', 1, '1 GET /files (the listing gave its metadata)', async () => {
-    editor = await vscode.window.showTextDocument(file, { preview: false });
+    await api.clickFilesViewRow(FOLDER, 'notes.txt');
+    editor = await shown(file);
   });
   await editor!.edit((edit) => edit.insert(new vscode.Position(0, 0), 'edited '));
-  await count('save it', 1, '1 PUT /files with If-Match', async () => {
-    if (!(await editor!.document.save())) {
-      throw new Error('the save failed');
-    }
+  // A person types for a while: past the moment after a read when what was learned answers stat.
+  await new Promise((resolve) => setTimeout(resolve, 5_500));
+  await count('save it, a few seconds after opening', 1, '1 PUT /files with If-Match', async () => {
+    // document.save() has been seen to resolve false under load although the save completed.
+    await editor!.document.save();
+    await until(() => !editor!.document.isDirty, 'the save');
   });
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await count(
+    'open the same file by its gitshare: URI (Quick Open, the Explorer)',
+    2,
+    '1 GET /metadata + 1 GET /files (nothing listed it a moment ago)',
+    async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5_500));
+      await vscode.window.showTextDocument(file, { preview: false });
+    },
+  );
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await count(
     'Refresh, then expand the folder again',

@@ -12,7 +12,7 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, FS_SCHEME } from '../../../src/common/constants';
+import { Commands, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
 import type { AccountSummary, GitShareTestApi, TransferConflictQuestion } from '../../../src/common/interaction';
 import {
   activateForTest,
@@ -47,6 +47,16 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     });
     assert.ok(response.ok, `PUT ${p}: ${response.status}`);
     await response.body?.cancel();
+  }
+
+  async function control(name: string, body?: unknown, method = 'POST'): Promise<unknown> {
+    const response = await fetch(`${serverUrl}/__test__/${name}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    assert.ok(response.ok, `${method} ${name}: ${response.status}`);
+    return response.status === 204 ? undefined : response.json();
   }
 
   async function fault(spec: object): Promise<void> {
@@ -148,6 +158,32 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     const remote = await serverRead('/notes/todo.md');
     assert.match(remote.text, /^Edited in VS Code\n# To do/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('a file opened from the Files view costs one GET of its bytes: VS Code asks no stat of GitShare', async () => {
+    // The checks for changes elsewhere are requests of their own (the watcher's first look at a
+    // new tab): off here, so only the open is counted.
+    const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    await settings.update(Settings.watchInterval, 0, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.workspace.fs.createDirectory(uri('/round-trips'));
+      await serverWrite('/round-trips/plan.txt', 'plan\n');
+      await vscode.commands.executeCommand(Commands.refresh);
+      await filesViewShows(api, 'plan.txt', 'round-trips');
+      await control('reset-stats');
+      await api.clickFilesViewRow('round-trips', 'plan.txt');
+      const target = uri('/round-trips/plan.txt');
+      const editor = await until(
+        () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target.toString()),
+        'the file in an editor',
+      );
+      assert.equal(editor.document.getText(), 'plan\n');
+      const { requests } = (await control('stats', undefined, 'GET')) as { requests: Record<string, number> };
+      assert.deepEqual(requests, { 'GET /api/v1/files': 1 }, 'the bytes, once; the listing gave the rest');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await settings.update(Settings.watchInterval, undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('a save never silently overwrites a file that changed on GitShare', async () => {
