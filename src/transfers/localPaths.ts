@@ -10,13 +10,16 @@ import { GitShareError } from '../common/errors';
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
-/** Why `name` cannot be a single local file or folder name, or undefined when it can. */
+/**
+ * Why `name` cannot be a single local file or folder name, or undefined when it can.
+ * The reason reads after "it" (see refusedNameMessage).
+ */
 export function localNameProblem(name: string, platform: NodeJS.Platform = process.platform): string | undefined {
   if (name.length === 0) {
-    return 'empty name';
+    return 'is empty';
   }
   if (name === '.' || name === '..') {
-    return `"${name}" would leave the destination folder`;
+    return 'would leave the destination folder';
   }
   if (name.includes('\0')) {
     return 'contains a NUL character';
@@ -45,6 +48,11 @@ export function localNameProblem(name: string, platform: NodeJS.Platform = proce
   return undefined;
 }
 
+/** What the person reads about a name from the server that is not written to disk. */
+export function refusedNameMessage(name: string, problem: string): string {
+  return `Refused the name ${JSON.stringify(name)} from GitShare: it ${problem}.`;
+}
+
 /**
  * The local path for `segments` below `root`; throws `invalidInput` naming the
  * offending segment when any would escape. Checks the resolved result as well,
@@ -58,14 +66,10 @@ export function safeLocalPath(
   for (const segment of segments) {
     const problem = localNameProblem(segment, platform);
     if (problem) {
-      throw new GitShareError(
-        'invalidInput',
-        `Refused the name ${JSON.stringify(segment)} from GitShare: it ${problem}.`,
-        {
-          detail: `unsafe name ${JSON.stringify(segment)} under ${root}`,
-          code: 'unsafe_name',
-        },
-      );
+      throw new GitShareError('invalidInput', refusedNameMessage(segment, problem), {
+        detail: `unsafe name ${JSON.stringify(segment)} under ${root}`,
+        code: 'unsafe_name',
+      });
     }
   }
   const resolvedRoot = nodePath.resolve(root);

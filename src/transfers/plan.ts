@@ -11,7 +11,7 @@ import * as nodePath from 'node:path';
 import type { GitShareClient } from '../api/client';
 import { joinPath, nameProblem } from '../api/paths';
 import type { Entry } from '../api/types';
-import { localNameProblem, safeLocalPath } from './localPaths';
+import { localNameProblem, refusedNameMessage, safeLocalPath } from './localPaths';
 import type { TransferOutcome } from './queue';
 
 export interface UploadItem {
@@ -122,7 +122,7 @@ export async function planDownload(
       plan.refused.push({
         label,
         status: 'failed',
-        reason: `Refused the name ${JSON.stringify(entry.name)} from GitShare: it ${problem}.`,
+        reason: refusedNameMessage(entry.name, problem),
       });
       continue;
     }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { localNameProblem, safeLocalPath } from '../../../src/transfers/localPaths';
+import { localNameProblem, refusedNameMessage, safeLocalPath } from '../../../src/transfers/localPaths';
 import { GitShareError } from '../../../src/common/errors';
 
 describe('transfers/localPaths: names from the server', () => {
@@ -38,6 +38,18 @@ describe('transfers/localPaths: names from the server', () => {
       assert.equal(localNameProblem(name, 'linux'), undefined, name);
     }
     assert.equal(safeLocalPath('/dest', ['a', 'b.txt'], 'linux'), path.resolve('/dest', 'a', 'b.txt'));
+  });
+  it('says why in a sentence a person can read', () => {
+    const read = (name: string, platform: NodeJS.Platform) =>
+      refusedNameMessage(name, localNameProblem(name, platform)!);
+    assert.equal(read('', 'linux'), 'Refused the name "" from GitShare: it is empty.');
+    assert.equal(read('..', 'linux'), 'Refused the name ".." from GitShare: it would leave the destination folder.');
+    assert.equal(read('a/b', 'linux'), 'Refused the name "a/b" from GitShare: it contains a path separator.');
+    assert.equal(read('CON', 'win32'), 'Refused the name "CON" from GitShare: it is a reserved name on Windows.');
+    assert.throws(
+      () => safeLocalPath('/dest', ['ok', '']),
+      (e: unknown) => e instanceof GitShareError && e.message === 'Refused the name "" from GitShare: it is empty.',
+    );
   });
   it('refuses an empty path (the root itself)', () => {
     assert.throws(() => safeLocalPath('/dest', []));
