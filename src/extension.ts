@@ -69,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): GitShareTestApi | un
       },
     },
     interaction,
+    errors,
   );
   const filesView = vscode.window.createTreeView(ViewIds.files, {
     treeDataProvider: tree,

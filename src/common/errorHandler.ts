@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from './constants';
 import { isCancellation, toGitShareError, type ErrorKind } from './errors';
-import type { Interaction, ShownErrorRecord } from './interaction';
+import type { Interaction, Severity, ShownErrorRecord } from './interaction';
 import { Logger } from './logger';
 
 const SHOW_LOG = 'Show Log';
@@ -33,9 +33,16 @@ export class ErrorHandler {
     const message = action ? `${action}: ${gitShareError.message}` : gitShareError.message;
     this.record?.add({ message, action });
     // When the server cannot be reached or trusted, the step-by-step check is the next thing to try.
-    const offerCheck = CONNECTION_KINDS.has(gitShareError.kind);
+    await this.show('error', message, CONNECTION_KINDS.has(gitShareError.kind));
+  }
+
+  /**
+   * Shows a short message whose details are in the log (a transfer's summary, say)
+   * with "Show Log", and "Check Connection" when `offerCheck`. Resolves when dismissed.
+   */
+  async show(severity: Severity, message: string, offerCheck = false): Promise<void> {
     const choice = await this.interaction.notify({
-      severity: 'error',
+      severity,
       message,
       actions: [...(offerCheck ? [CHECK_CONNECTION] : []), SHOW_LOG],
     });

@@ -13,7 +13,8 @@ import type { Entry } from '../api/types';
 import type { GitShareAccount } from '../common/accounts';
 import { formatBytes } from '../common/format';
 import { abortSignalFor } from '../common/cancellation';
-import { Commands, SETTINGS_SECTION, Settings } from '../common/constants';
+import { SETTINGS_SECTION, Settings } from '../common/constants';
+import type { ErrorHandler } from '../common/errorHandler';
 import type { Logger } from '../common/logger';
 import type { GitShareFileSystemProvider } from '../fs/gitshareFileSystem';
 import { remoteUri } from '../fs/uris';
@@ -38,6 +39,7 @@ export class TransferService {
     private readonly fileSystem: GitShareFileSystemProvider,
     private readonly listener: TransferListener,
     private readonly interaction: Interaction,
+    private readonly errors: ErrorHandler,
   ) {}
 
   async upload(
@@ -143,14 +145,8 @@ export class TransferService {
     const firstFailure = summary.outcomes.find((o) => o.status === 'failed');
     const detail = firstFailure ? ` ${firstFailure.label}: ${firstFailure.reason ?? 'failed'}` : '';
     // Not awaited: the command is done; the message stays until dismissed. The names in it
-    // come from the disk or the server: notify shows them as text, never as a link.
-    void this.interaction
-      .notify({ severity: firstFailure ? 'warning' : 'info', message: text + detail, actions: ['Show Log'] })
-      .then((choice) => {
-        if (choice === 'Show Log') {
-          void vscode.commands.executeCommand(Commands.showLog);
-        }
-      });
+    // come from the disk or the server: it is shown as text, never as a link.
+    void this.errors.show(firstFailure ? 'warning' : 'info', text + detail);
   }
 
   /** The Overwrite / Skip / Keep Both question, with "for all" answers when more are waiting. */
