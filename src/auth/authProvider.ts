@@ -68,6 +68,11 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
     super();
     this._register(
       sessions.onDidChangeSessions((change) => {
+        // Relabel the others first. The Accounts menu adds an account after an await, into the
+        // list it had before; relabelling removes every old label, and when that empties the
+        // list the menu drops it, with the new account's pending add in it (seen: carol, the
+        // first account on a second server, missing from the menu).
+        this.relabel();
         this._onDidChangeSessions.fire({
           added: change.added.map((s) => this.announce(s)),
           removed: change.removed.map((s) => this.toAuthSession(s, s.accessToken, this.announcedLabels.get(s.id))),
@@ -76,7 +81,6 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
         for (const removed of change.removed) {
           this.announcedLabels.delete(removed.id);
         }
-        this.relabel();
         void this.updateContext();
       }),
     );
