@@ -470,7 +470,12 @@ export async function answerFileDialog(page: Page, target: string, okLabel: stri
   const wanted = isFolder && !target.endsWith(path.sep) ? target + path.sep : target;
   const name = path.basename(target);
   // What the dialog lists once it shows the typed path: the folder's own entries, or the file's folder.
-  const listed = JSON.stringify(['..', ...fs.readdirSync(isFolder ? target : path.dirname(target))].sort());
+  // A dialog that chooses a folder (Download Here) lists only the sub-folders.
+  const entries = fs.readdirSync(isFolder ? target : path.dirname(target), { withFileTypes: true });
+  const listings = [
+    JSON.stringify(['..', ...entries.map((entry) => entry.name)].sort()),
+    JSON.stringify(['..', ...entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name)].sort()),
+  ];
   const focused = widget.locator('.quick-input-list .monaco-list-row.focused');
   for (let attempt = 1; ; attempt++) {
     if (attempt > 4) {
@@ -485,7 +490,10 @@ export async function answerFileDialog(page: Page, target: string, okLabel: stri
     // folder row, "..", would be opened instead of accepting the typed path).
     const ready = await eventually(
       async () => {
-        if ((await input.inputValue()) !== wanted || JSON.stringify((await dialogNames(page)).sort()) !== listed) {
+        if (
+          (await input.inputValue()) !== wanted ||
+          !listings.includes(JSON.stringify((await dialogNames(page)).sort()))
+        ) {
           return false;
         }
         const chosen = (await focused.count()) ? await focused.first().getAttribute('aria-label') : null;
