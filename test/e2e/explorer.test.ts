@@ -1,0 +1,170 @@
+/**
+ * GitShare in VS Code's Explorer: "Upload to GitShare…" on a local file, and
+ * "Add Folder to Workspace…" from the Files view, after which the GitShare folder
+ * is a root of the Explorer, its files open from there, and Quick Open finds one
+ * once it was opened.
+ *
+ * The window is a saved workspace (a .code-workspace file with the test folder),
+ * as a person who works with several folders has: adding a folder changes it in
+ * place. (In a single-folder window VS Code first makes an untitled workspace and
+ * reloads into it.)
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { activeEditorText } from './liveWorkbench';
+import {
+  collapseFilesView,
+  contextMenu,
+  env,
+  escapeRegExp,
+  eventually,
+  filesRow,
+  onServer,
+  openPages,
+  openWorkbench,
+  quickInput,
+  runCommand,
+  showFilesView,
+  signInThroughUi,
+  signOutThroughUi,
+  waitForNotification,
+  walkRemotePicker,
+} from './workbench';
+
+describe('Explorer: Upload to GitShare… and Add Folder to Workspace…', () => {
+  let page: Page;
+  let workspaceFile: string;
+  const explorerRow = (label: string) =>
+    page
+      .locator('.explorer-folders-view .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
+      .first();
+
+  /** Shows the Explorer the way that always shows it (its icon hides the sidebar when the Explorer is showing). */
+  async function showExplorer(): Promise<void> {
+    const view = page.locator('.part.sidebar .explorer-folders-view');
+    if (await view.isVisible()) {
+      return;
+    }
+    await runCommand(page, 'View: Show Explorer');
+    await view.waitFor({ timeout: 30_000 });
+  }
+
+  /** Expands a folder in the Explorer (a click toggles it, so it clicks only while collapsed) until `child` shows. */
+  async function expandInExplorer(folder: string, child: string): Promise<void> {
+    await eventually(
+      async () => {
+        if (await explorerRow(child).isVisible()) {
+          return true;
+        }
+        const row = explorerRow(folder);
+        if ((await row.isVisible()) && (await row.getAttribute('aria-expanded')) === 'false') {
+          await row.click().catch(() => undefined);
+          await explorerRow(child)
+            .waitFor({ timeout: 10_000 })
+            .catch(() => undefined);
+        }
+        return false;
+      },
+      `${child} under ${folder} in the Explorer`,
+      60_000,
+    );
+  }
+
+  /** Waits until the active editor shows `text` (the file's bytes arrived from GitShare). */
+  async function editorShows(text: RegExp, what: string): Promise<void> {
+    await eventually(async () => text.test(await activeEditorText(page).catch(() => '')), what);
+  }
+
+  before(async () => {
+    await fsp.writeFile(path.join(env().workspaceDir, 'from-explorer.txt'), 'sent from the Explorer\n');
+    workspaceFile = path.join(path.dirname(env().workspaceDir), 'e2e-explorer.code-workspace');
+    await fsp.writeFile(workspaceFile, JSON.stringify({ folders: [{ path: env().workspaceDir }] }, null, 2));
+    page = await openWorkbench(undefined, workspaceFile);
+    openPages.add(page);
+    await signInThroughUi(page);
+  });
+
+  after(async () => {
+    await runCommand(page, 'View: Close All Editors').catch(() => undefined);
+    await collapseFilesView(page).catch(() => undefined);
+    await signOutThroughUi(page).catch(() => undefined);
+    openPages.delete(page);
+    await page.close();
+  });
+
+  it('Upload to GitShare… on a local file sends it to the folder chosen in the picker', async () => {
+    await showExplorer();
+    await expandInExplorer('workspace', 'from-explorer.txt');
+    await contextMenu(page, explorerRow('from-explorer.txt'), 'Upload to GitShare…');
+    await walkRemotePicker(page, ['notes'], 'Use this folder');
+    await waitForNotification(page, /1 uploaded/);
+    const uploaded = onServer('notes/from-explorer.txt');
+    await eventually(() => fs.existsSync(uploaded), 'notes/from-explorer.txt on the server');
+    assert.equal(await fsp.readFile(uploaded, 'utf8'), 'sent from the Explorer\n');
+  });
+
+  it('Add Folder to Workspace… puts the GitShare folder in the Explorer; its files open there and Quick Open finds an open one', async () => {
+    await showFilesView(page);
+    await contextMenu(page, filesRow(page, 'projects'), 'Add Folder to Workspace…');
+    await showExplorer();
+    await explorerRow('projects (GitShare)').waitFor({ timeout: 60_000 });
+    assert.ok(await explorerRow('workspace').isVisible(), 'the local folder is still in the Explorer');
+    // The saved workspace lists it too, so it is there the next time the workspace opens.
+    await eventually(
+      async () => (await fsp.readFile(workspaceFile, 'utf8')).includes('gitshare:'),
+      'the GitShare folder in the .code-workspace file',
+    );
+
+    await expandInExplorer('projects (GitShare)', 'website');
+    await expandInExplorer('website', 'index.html');
+    // A double-click keeps the editor open (a single click would preview it, replaced by the next).
+    await explorerRow('index.html').dblclick();
+    await page
+      .locator('.editor-group-container.active .tabs-container .tab.active', { hasText: 'index.html' })
+      .waitFor({ timeout: 30_000 });
+    await editorShows(/Hello from GitShare/, 'index.html from GitShare in the editor');
+    await explorerRow('style.css').click();
+    await page
+      .locator('.editor-group-container.active .tabs-container .tab.active', { hasText: 'style.css' })
+      .waitFor({ timeout: 30_000 });
+
+    // Quick Open (Ctrl+P) finds index.html by name and goes back to it. (GitShare has no search
+    // API, and VS Code keeps a closed editor of another file system out of Quick Open's history,
+    // so it finds the files open in editors; GitShare: Go to File… finds any.)
+    await page.keyboard.press('Control+P');
+    const input = quickInput(page);
+    await input.waitFor();
+    await input.fill('index.html');
+    const found = page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: /^\s*index\.html\s*$/ }) })
+      // Its folder on GitShare, as Quick Open describes a file of another file system.
+      .filter({ has: page.locator('.label-description', { hasText: /^\s*\/projects\/website\s*$/ }) })
+      .first();
+    await found.waitFor({ timeout: 30_000 });
+    await found.click();
+    await page
+      .locator('.editor-group-container.active .tabs-container .tab.active', { hasText: 'index.html' })
+      .waitFor({ timeout: 30_000 });
+    await editorShows(/Hello from GitShare/, 'index.html, chosen in Quick Open, in the editor');
+  });
+
+  it('after the window reloads, the GitShare folder in the workspace opens again', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    // Developer: Reload Window, as a person does after an update; the page loads anew.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
+    await showExplorer();
+    // The Explorer asks for the folder before GitShare has its accounts back: it must still list it.
+    await explorerRow('projects (GitShare)').waitFor({ timeout: 60_000 });
+    await expandInExplorer('projects (GitShare)', 'website');
+    await expandInExplorer('website', 'style.css');
+  });
+});
