@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { Commands, FS_SCHEME, ViewIds } from './common/constants';
 import { ErrorHandler } from './common/errorHandler';
@@ -34,6 +35,11 @@ import { FileIndexService } from './search/indexService';
  * Only in ExtensionMode.Test does it return the test API (src/common/interaction.ts).
  */
 export function activate(context: vscode.ExtensionContext): GitShareTestApi | undefined {
+  // The vscode-free modules (api/, auth/'s protocol, common/errors.ts) translate with @vscode/l10n:
+  // hand it the bundle VS Code loaded for the display language (none for English).
+  if (vscode.l10n.bundle) {
+    l10n.config({ contents: vscode.l10n.bundle });
+  }
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const output = vscode.window.createOutputChannel('GitShare', { log: true });
   const logger = Logger.create(output);

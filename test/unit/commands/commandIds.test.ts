@@ -14,6 +14,12 @@ interface Manifest {
 
 // out/test/unit/commands → repository root
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as Manifest;
+// package.json's text is %keys% of package.nls.json (English), so a translation can replace it.
+const nls = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../package.nls.json'), 'utf8')) as Record<
+  string,
+  string
+>;
+const english = (text: string | undefined) => text?.replace(/^%([^%]+)%$/, (_, key: string) => nls[key] ?? text);
 
 describe('package.json and constants agree', () => {
   const declared = manifest.contributes.commands.map((c) => c.command).sort();
@@ -25,9 +31,11 @@ describe('package.json and constants agree', () => {
 
   it('every command has category GitShare, an icon and a title without the brand prefix', () => {
     for (const command of manifest.contributes.commands) {
-      assert.equal(command.category, 'GitShare', command.command);
+      assert.equal(english(command.category), 'GitShare', command.command);
       assert.match(command.icon ?? '', /^\$\([a-z-]+\)$/, command.command);
-      assert.ok(!/^GitShare\b/.test(command.title), `${command.command}: "${command.title}"`);
+      const title = english(command.title)!;
+      assert.ok(title && !title.startsWith('%'), `${command.command}: "${command.title}" has no English title`);
+      assert.ok(!/^GitShare\b/.test(title), `${command.command}: "${title}"`);
     }
   });
 
