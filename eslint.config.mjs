@@ -1,6 +1,7 @@
 // ESLint flat config: typescript-eslint's recommended rules plus the house rules of STYLE.md.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import gitshare from './eslint-rules/userFacingText.mjs';
 
 // The layers of src/, lowest first (README, Architecture): a folder imports only from the
 // layers below it, so the parts stay apart and a lower one never needs the UI above it.
@@ -57,6 +58,13 @@ export default tseslint.config(
     // The extension logs through its LogOutputChannel, never the console.
     files: ['src/**/*.ts'],
     rules: { 'no-console': 'error' },
+  },
+  {
+    // Text a person reads is localized (issue 17): see eslint-rules/userFacingText.mjs. The folders
+    // are added as their strings move to vscode.l10n.t; in the end it is all of src/.
+    files: ['src/extension.ts', 'src/search/**/*.ts'],
+    plugins: { gitshare },
+    rules: { 'gitshare/localized-text': 'error' },
   },
   {
     // A test waits for what a person would wait for (an element, a file, a server count), never a
