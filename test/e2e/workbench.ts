@@ -4,10 +4,11 @@
  * workbench the way a person does. test/harness/runE2e.ts sets it up before
  * mocha loads the tests.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureCodeServer, installExtension, makeSandbox, startCodeServer } from '../harness/codeServer';
+import { ensureCodeServer, installExtension, makeSandbox, sandboxDirs, startCodeServer } from '../harness/codeServer';
 import { outputDir, repoRoot } from '../harness/paths';
 
 export interface E2eEnvironment {
@@ -660,19 +661,57 @@ function packagedVsix(): string {
   return path.join(repoRoot, `${name}-${version}.vsix`);
 }
 
+/**
+ * Packages a fixture extension of test/fixtures/ (an extension folder with its package.json) into a
+ * .vsix alone in a folder of .test-output/fixtures/ (so a file dialog lists only it), to install
+ * beside GitShare's.
+ */
+export function packageFixture(name: string): string {
+  const dir = path.join(outputDir, 'fixtures', name);
+  const out = path.join(dir, `${name}.vsix`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', out], {
+    cwd: path.join(repoRoot, 'test', 'fixtures', name),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return out;
+}
+
+/** Where code-server installed GitShare in a sandbox's extensions folder. */
+export function installedGitShare(extensionsDir: string): string {
+  const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+  };
+  return path.join(extensionsDir, `${publisher}.${name}-${version}`);
+}
+
 /** Starts another code-server with the packaged extension installed, `settings` as its user settings. */
 export async function startOwnWorkbench(
   label: string,
-  options: { settings: Record<string, unknown>; workspaceTrust?: boolean; ignoreHTTPSErrors?: boolean },
+  options: {
+    settings: Record<string, unknown>;
+    workspaceTrust?: boolean;
+    ignoreHTTPSErrors?: boolean;
+    /** The display language (see CodeServerOptions.locale). */
+    locale?: string;
+    /** Runs after the installs, before code-server starts (e.g. to add files a translator ships). */
+    beforeStart?: (extensionsDir: string) => Promise<void>;
+  },
 ): Promise<OwnWorkbench> {
   const install = await ensureCodeServer();
   const sandbox = makeSandbox(`e2e-${label}`);
   await installExtension(install, sandbox, packagedVsix());
+  await options.beforeStart?.(sandboxDirs(sandbox).extensionsDir);
   const log = fs.createWriteStream(path.join(outputDir, `e2e-code-server-${label}.log`));
   const server = await startCodeServer(install, {
     sandbox,
     settings: options.settings,
     workspaceTrust: options.workspaceTrust,
+    locale: options.locale,
     log: (line) => log.write(line + '\n'),
   });
   const context = await env().browser.newContext({

@@ -171,6 +171,11 @@ export interface CodeServerOptions {
   readonly workspaceTrust?: boolean;
   /** User settings written before start. */
   readonly settings?: Record<string, unknown>;
+  /**
+   * The display language (code-server's --locale). VS Code starts in it only when an installed
+   * language pack provides it; otherwise it stays English.
+   */
+  readonly locale?: string;
   /** The port to listen on (127.0.0.1); default a free one. */
   readonly port?: number;
   /** Where output goes; each line is prefixed. Default: dropped, but kept for errors. */
@@ -266,6 +271,9 @@ export async function startCodeServer(
   ];
   if (!options.workspaceTrust) {
     args.push('--disable-workspace-trust');
+  }
+  if (options.locale) {
+    args.push('--locale', options.locale);
   }
   if (options.smokeTestDriver) {
     args.push('--vscode-option', 'enable-smoke-test-driver');

@@ -1,0 +1,123 @@
+/**
+ * GitShare speaks the person's display language (issue 17). A window of its own is asked for the
+ * pseudo-locale qps-ploc (code-server's --locale); VS Code starts in a language only when a language
+ * pack provides it, so the person installs one (a fixture, test/fixtures/pseudo-language-pack/, that
+ * leaves VS Code's own strings English) with "Extensions: Install from VSIX..." and reloads the
+ * window, as they would after installing a language pack. GitShare's strings are
+ * pseudo-localized the way a translator's files would ship them: package.nls.qps-ploc.json beside
+ * package.json and l10n/bundle.l10n.qps-ploc.json, made by @vscode/l10n-dev from the English
+ * package.nls.json and the bundle exported from the sources. A person sees GitShare's menus, its
+ * welcome view, its notifications and its sign-in notification in that language, and none of
+ * their English text.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { repoRoot } from '../harness/paths';
+import {
+  answerFileDialog,
+  env,
+  escapeRegExp,
+  eventually,
+  installedGitShare,
+  openPages,
+  packageFixture,
+  paletteCommands,
+  runCommand,
+  startOwnWorkbench,
+  waitForNotification,
+  type OwnWorkbench,
+} from './workbench';
+
+type L10n = typeof import('../harness/l10n.mjs');
+
+const LANGUAGE = 'qps-ploc';
+
+describe('Languages: GitShare in the display language (pseudo-locale)', () => {
+  let workbench: OwnWorkbench;
+  let page: Page;
+  /** package.nls.json's key → the pseudo text. */
+  let nls: Record<string, string>;
+  /** The pseudo text of package.nls.json's `key`. */
+  function p(key: string): string {
+    const text = nls[key];
+    assert.ok(text, `package.nls.json has no "${key}"`);
+    return text;
+  }
+
+  before(async () => {
+    const l10n = (await import(pathToFileURL(path.join(repoRoot, 'test', 'harness', 'l10n.mjs')).href)) as L10n;
+    workbench = await startOwnWorkbench('l10n', {
+      settings: { 'gitshare.serverUrl': env().serverUrl },
+      locale: LANGUAGE,
+      async beforeStart(extensionsDir) {
+        ({ nls } = await l10n.pseudoLocalize(installedGitShare(extensionsDir), LANGUAGE));
+      },
+    });
+    page = await workbench.open(env().workspaceDir);
+    // VS Code's language packs register themselves when the running VS Code installs them.
+    const languagePack = packageFixture('pseudo-language-pack');
+    await runCommand(page, 'Extensions: Install from VSIX...');
+    await answerFileDialog(page, languagePack, 'Install');
+    await waitForNotification(page, /Completed installing extension/);
+    await page.reload();
+    await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
+    assert.equal(
+      await page.evaluate(() => (globalThis as { _VSCODE_NLS_LANGUAGE?: string })._VSCODE_NLS_LANGUAGE),
+      LANGUAGE,
+      'VS Code did not start in the pseudo-locale',
+    );
+  });
+
+  after(async () => {
+    if (page) {
+      openPages.delete(page);
+    }
+    await workbench?.stop();
+  });
+
+  it('the pseudo text differs from the English it stands for (else this suite would prove nothing)', () => {
+    assert.notEqual(p('command.signIn'), 'Sign In');
+    assert.notEqual(p('category'), 'GitShare');
+  });
+
+  it('the command palette lists GitShare’s commands in the display language', async () => {
+    const wanted = `${p('category')}: ${p('command.checkConnection')}`;
+    let names: string[] = [];
+    // Typed as a person reading that language would; retried while the window still loads its extensions.
+    await eventually(
+      async () => (names = await paletteCommands(page, wanted)).includes(wanted),
+      `the palette to offer ${wanted}`,
+      30_000,
+    ).catch(() => assert.fail(`the palette offers ${JSON.stringify(names)}, not ${wanted}`));
+    assert.ok(!names.some((name) => /Check Connection/.test(name)), `English in the palette: ${JSON.stringify(names)}`);
+  });
+
+  it('the activity bar, the Files view and its title menu are in the display language', async () => {
+    const container = page.locator(
+      `.part.activitybar .action-item a[aria-label^="${p('viewsContainer.gitshare.title')}"]`,
+    );
+    await container.first().click();
+    const sidebar = page.locator('.part.sidebar');
+    await eventually(
+      async () => (await sidebar.locator('.composite.title').innerText()).includes(p('viewsContainer.gitshare.title')),
+      'the GitShare sidebar under its pseudo title',
+    );
+    // The view title menu's Sign In button (view/title), shown while the pointer is over the view.
+    await sidebar.locator('.composite.title').hover();
+    await sidebar
+      .locator(`.title-actions .action-label[aria-label="${p('command.signIn')}"]`)
+      .waitFor({ timeout: 30_000 });
+    assert.equal(await sidebar.locator('.title-actions .action-label[aria-label="Sign In"]').count(), 0);
+  });
+
+  it('the welcome view of the signed-out Files view is in the display language', async () => {
+    const welcome = page.locator('.part.sidebar .welcome-view-content');
+    const [text, link] = p('viewsWelcome.files.signedOut').split('\n');
+    const label = /^\[(.*)\]\(command:gitshare\.signIn\)$/.exec(link!)![1]!;
+    await welcome.getByText(text!, { exact: true }).waitFor({ timeout: 30_000 });
+    await welcome.getByRole('button', { name: new RegExp(`^${escapeRegExp(label)}$`) }).waitFor();
+    assert.ok(!(await welcome.innerText()).includes('Sign in to browse'), 'no English in the welcome view');
+  });
+});
