@@ -15,7 +15,7 @@
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../common/constants';
 import { abortSignalFor } from '../common/cancellation';
-import { CancelledError, GitShareError, isCancellation } from '../common/errors';
+import { CancelledError, GitShareError } from '../common/errors';
 import { ErrorHandler } from '../common/errorHandler';
 import type { Interaction } from '../common/interaction';
 import { Disposable } from '../common/lifecycle';
@@ -28,8 +28,6 @@ import { normalizeServerUrl, validateServerUrl } from './serverUrl';
 import { SessionManager } from './sessionManager';
 import { SignInFlow } from './signInFlow';
 import { StoredSession, TokenStore } from './tokenStore';
-
-export const ACCESS_DENIED_MESSAGE = 'Sign-in was cancelled on GitShare.';
 
 /**
  * A scope no session ever has. Asked for once at start without prompting, it
@@ -184,11 +182,7 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
     try {
       return await this.signInInteractive(scopes.length ? scopes : DEFAULT_SCOPES, mode);
     } catch (error) {
-      if (error instanceof CancelledError && error.message === ACCESS_DENIED_MESSAGE) {
-        void this.interaction.notify({ severity: 'info', message: ACCESS_DENIED_MESSAGE });
-      } else if (!isCancellation(error)) {
-        void this.errors.handle(error, 'Sign in to GitShare');
-      }
+      void this.errors.handle(error, 'Sign in to GitShare');
       return undefined;
     }
   }

@@ -10,7 +10,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { fetch as nodeFetch } from '../common/fetch';
-import { CancelledError, GitShareError } from '../common/errors';
+import { CancelledError, DeniedOnServerError, GitShareError } from '../common/errors';
 import { certificateError, proxyAuthenticationError } from '../api/errorMapping';
 import { Logger } from '../common/logger';
 import { isAllowedTransport, isLoopbackHost } from './serverUrl';
@@ -449,7 +449,7 @@ export class OAuthClient {
     } catch (error) {
       if (error instanceof oauth.AuthorizationResponseError) {
         if (error.error === 'access_denied') {
-          throw new CancelledError('Sign-in was cancelled on GitShare.');
+          throw new DeniedOnServerError();
         }
         throw new GitShareError('protocol', 'GitShare did not complete the sign-in. Please try again.', {
           code: error.error,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from './constants';
-import { isCancellation, toGitShareError, type ErrorKind } from './errors';
+import { DeniedOnServerError, isCancellation, toGitShareError, type ErrorKind } from './errors';
 import type { Interaction, Severity, ShownErrorRecord } from './interaction';
 import { Logger } from './logger';
 
@@ -26,6 +26,10 @@ export class ErrorHandler {
   async handle(error: unknown, action?: string): Promise<void> {
     if (isCancellation(error)) {
       this.logger.debug(`${action ?? 'Action'} cancelled`);
+      if (error instanceof DeniedOnServerError) {
+        // Cancelled in the browser, where VS Code cannot see it: say so, with nothing to look up in the log.
+        await this.interaction.notify({ severity: 'info', message: error.message });
+      }
       return;
     }
     const gitShareError = toGitShareError(error);

@@ -68,8 +68,18 @@ export class GitShareError extends Error {
 
 export class CancelledError extends GitShareError {
   override readonly name = 'CancelledError';
-  constructor(message = 'Cancelled') {
-    super('cancelled', message);
+  constructor(message = 'Cancelled', options: Pick<GitShareErrorOptions, 'code'> = {}) {
+    super('cancelled', message, options);
+  }
+}
+
+/**
+ * The person said no on GitShare's own consent page (OAuth `access_denied`). It is
+ * a cancellation, but one VS Code did not see, so the ErrorHandler says it happened.
+ */
+export class DeniedOnServerError extends CancelledError {
+  constructor() {
+    super('Sign-in was cancelled on GitShare.', { code: 'access_denied' });
   }
 }
 
