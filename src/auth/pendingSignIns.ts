@@ -16,6 +16,25 @@ import { AUTH_CALLBACK_PATH } from '../common/constants';
 import { CancelledError, GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
 
+/** The sign-in waited `timeoutMs` for GitShare and stopped; the message names that time. */
+export function signInTimedOut(timeoutMs: number, detail?: string): GitShareError {
+  return new GitShareError(
+    'timeout',
+    `GitShare did not answer within ${describeDuration(timeoutMs)}, so the sign-in was stopped. Please try again.`,
+    { detail },
+  );
+}
+
+/** "5 minutes", "1 minute", "30 seconds": whole minutes from a minute on, else whole seconds (at least 1). */
+export function describeDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (ms >= 60_000) {
+    return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  }
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds === 1 ? '1 second' : `${seconds} seconds`;
+}
+
 /**
  * The callback path of one server: `/did-authenticate/<12 characters of the
  * base64url SHA-256 of its origin>` (the origin is the issuer: discovery insists).
@@ -63,15 +82,7 @@ export class PendingSignIns {
     const callback = new Promise<URLSearchParams>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.finish(state);
-        reject(
-          new GitShareError(
-            'timeout',
-            'GitShare did not answer within 5 minutes, so the sign-in was stopped. Please try again.',
-            {
-              detail: `no callback within ${Math.round(timeoutMs / 1000)} s`,
-            },
-          ),
-        );
+        reject(signInTimedOut(timeoutMs, `no callback within ${Math.round(timeoutMs / 1000)} s`));
       }, timeoutMs);
       timer.unref?.();
       entry = { resolve, reject, timer, callbackPath };

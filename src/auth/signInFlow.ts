@@ -15,7 +15,7 @@ import { Logger } from '../common/logger';
 import type { AuthorizationServers } from './authorizationServers';
 import { OAuthRegistrations } from './oauthRegistrations';
 import { ClientCredentials, OAuthClient, OOB_REDIRECT_URI } from './oauthClient';
-import { PendingSignIns, callbackPathFor } from './pendingSignIns';
+import { PendingSignIns, callbackPathFor, signInTimedOut } from './pendingSignIns';
 import { SessionManager } from './sessionManager';
 import { StoredSession } from './tokenStore';
 
@@ -137,12 +137,7 @@ export class SignInFlow {
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(
-        new GitShareError(
-          'timeout',
-          'GitShare did not answer within 5 minutes, so the sign-in was stopped. Please try again.',
-        ),
-      );
+      reject(signInTimedOut(timeoutMs, `no code pasted within ${Math.round(timeoutMs / 1000)} s`));
     }, timeoutMs);
     const onAbort = () => reject(new CancelledError());
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { CancelledError, GitShareError } from '../../../src/common/errors';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
-import { PendingSignIns, callbackPathFor } from '../../../src/auth/pendingSignIns';
+import { PendingSignIns, callbackPathFor, signInTimedOut } from '../../../src/auth/pendingSignIns';
 
 const PATH = callbackPathFor('https://gitshare.example');
 
@@ -102,5 +102,30 @@ describe('auth: pending sign-ins', () => {
     for (const secret of ['state-dddddddddddddddd', 'state-eeeeeeeeeeeeeeee', 'code-secret-4444', 'code-secret-5555']) {
       assert.ok(!log.includes(secret), 'a secret value reached the log');
     }
+  });
+});
+
+describe('auth: the sign-in timeout message names the time it waited', () => {
+  it('the default five minutes, and any other timeout, as a person would say it', () => {
+    const said = (ms: number) => signInTimedOut(ms).message;
+    assert.equal(
+      said(5 * 60_000),
+      'GitShare did not answer within 5 minutes, so the sign-in was stopped. Please try again.',
+    );
+    assert.match(said(60_000), /within 1 minute,/);
+    assert.match(said(10 * 60_000), /within 10 minutes,/);
+    assert.match(said(30_000), /within 30 seconds,/);
+    assert.match(said(100), /within 1 second,/);
+    assert.equal(signInTimedOut(1000).kind, 'timeout');
+  });
+
+  it('a pending sign-in that times out says how long it waited', async () => {
+    const pending = new PendingSignIns(Logger.create(new MemoryLogSink()));
+    const attempt = pending.begin('state-ffffffffffffffff', 2_000, PATH);
+    await assert.rejects(attempt.callback, (error: unknown) => {
+      assert.ok(error instanceof GitShareError);
+      assert.match(error.message, /within 2 seconds,/);
+      return true;
+    });
   });
 });

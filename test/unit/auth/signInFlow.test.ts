@@ -255,7 +255,8 @@ describe('auth: sign-in flow against the local server', () => {
           state = new URL(url).searchParams.get('state')!;
         },
       }),
-      (error: unknown) => error instanceof GitShareError && error.kind === 'timeout' && /5 minutes/.test(error.message),
+      (error: unknown) =>
+        error instanceof GitShareError && error.kind === 'timeout' && /within 1 second,/.test(error.message),
     );
     assert.equal(
       stack.pending.handleCallback(new URLSearchParams({ code: 'whatever-code', state }), callbackPathFor(server.url)),
