@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import * as path from 'node:path';
 import type { ServerContext } from './context';
 import { HttpError } from './errors';
+import { receiveFile, sendFile } from './fileBodies';
 import { AccountFiles } from './files';
 import { segmentsFromString, segmentsFromUrl } from './paths';
 import type { UserRow } from './store';
@@ -169,13 +170,13 @@ export function apiRouter(ctx: ServerContext, server: OAuth2Server): Router {
   route('/files', {
     GET: async (req, res) => {
       const user = await authenticate(ctx, server, req, res, READ);
-      await filesOf(user).download(tail(req, '/files'), req, res);
+      await sendFile(filesOf(user), tail(req, '/files'), req, res);
     },
     PUT: async (req, res) => {
       // The body is the file: never parsed, so the token comes from the header or query string.
       const user = await authenticate(ctx, server, req, res, WRITE);
       const segments = tail(req, '/files');
-      await filesOf(user).upload(segments, req, res, {
+      await receiveFile(filesOf(user), segments, req, res, {
         maxBytes: ctx.maxUploadBytes,
         idleTimeoutMs: ctx.uploadIdleTimeoutMs,
       });

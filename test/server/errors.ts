@@ -36,3 +36,14 @@ export function sendJsonError(
 export const badRequest = (code: string, message: string): HttpError => new HttpError(400, code, message);
 export const notFound = (message: string): HttpError => new HttpError(404, 'not_found', message);
 export const conflict = (code: string, message: string): HttpError => new HttpError(409, code, message);
+
+/** An OAuth error answer: RFC 6749 §5.2's `error` and `error_description`, and the contract's `message`. */
+export function oauthErrorJson(
+  res: Response,
+  status: number,
+  error: string,
+  description: string,
+  headers: Record<string, string> = {},
+): void {
+  res.set(headers).status(status).json({ error, error_description: description, message: description });
+}

@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type BigIntStats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { Request, Response } from 'express';
 import { HttpError, conflict, notFound } from './errors';
 import { TEMP_PREFIX, toApiPath } from './paths';
 
@@ -18,17 +15,15 @@ import { TEMP_PREFIX, toApiPath } from './paths';
  *   file by rename, so new content always means a new inode and mtime; no hashing, so a 1 GiB file
  *   costs nothing to describe. Folders get an ETag the same way (it changes when entries change).
  * - Listings sort folders first, then by name in UTF-8 byte order (= Unicode code point order).
- * - Uploads stream into `<dir>/.gitshare-upload-<random>` (same folder, so the rename is atomic),
+ * - Writes stream into `<dir>/.gitshare-upload-<random>` (same folder, so the rename is atomic),
  *   are fsynced, then renamed over the target; the temp file is removed on every failure path.
  *   Bodies stream in parallel, each into its own temp file; only the commit step (lookup → If-Match /
  *   If-None-Match → link/rename → fsync of the folder) is serialized per target path, so of several
  *   uploads racing with the same ETag exactly one wins.
- * - A body that stops arriving for `idleTimeoutMs` fails with 408; a connection that ends before the
- *   body is complete (reset, half-close, broken chunked framing) fails at once.
+ *
+ * Nothing here knows HTTP requests: fileBodies.ts streams request bodies in and files out, api.ts
+ * routes the rest.
  */
-
-/** Default for `ServerOptions.uploadIdleTimeoutMs`: a body that sends nothing for this long fails (408). */
-export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 30_000;
 
 /**
  * Runs async critical sections one at a time per key (FIFO), without blocking other keys.
@@ -64,11 +59,13 @@ export class PathLocks {
 
 /** Shared by every AccountFiles that is not given its own: the key is an absolute path, so sharing is safe. */
 const processLocks = new PathLocks();
-
-export interface UploadOptions {
+/** What a write must meet: HTTP's If-Match / If-None-Match (ETags or `*`) and the size limit. */
+export interface WriteConditions {
+  readonly ifMatch?: string;
+  readonly ifNoneMatch?: string;
+  /** The size announced before the content (Content-Length), when there is one. */
+  readonly declaredBytes?: number;
   readonly maxBytes: number;
-  /** Fail with 408 when no body byte arrives for this long (ms). Default DEFAULT_UPLOAD_IDLE_TIMEOUT_MS. */
-  readonly idleTimeoutMs?: number;
 }
 
 export interface Entry {
@@ -243,8 +240,13 @@ export class AccountFiles {
     }
     return this.entry(segments);
   }
-
-  async download(segments: readonly string[], req: Request, res: Response): Promise<void> {
+  /**
+   * Opens a file for reading and describes the very file opened: a concurrent replace swaps the
+   * name, not this descriptor, so what is sent never mixes versions. The caller closes the handle.
+   */
+  async openFile(
+    segments: readonly string[],
+  ): Promise<{ readonly handle: fsp.FileHandle; readonly stat: BigIntStats }> {
     const apiPath = toApiPath(segments);
     const found = await this.lookup(segments);
     if (found.kind !== 'exists') {
@@ -259,85 +261,35 @@ export class AccountFiles {
     } catch (err) {
       throw fsError(err, apiPath);
     }
-    let streaming = false;
     try {
-      // Describe the very file we opened: a concurrent replace swaps the name, not our handle.
-      const stat = await handle.stat({ bigint: true });
-      const size = Number(stat.size);
-      const etag = etagOf(stat);
-      res
-        .set('ETag', etag)
-        .set('Last-Modified', new Date(Number(stat.mtimeNs / 1_000_000n)).toUTCString())
-        .set('Accept-Ranges', 'bytes')
-        .set('Cache-Control', 'private, no-cache');
-      const inm = req.headers['if-none-match'];
-      if (
-        inm !== undefined &&
-        inm
-          .split(',')
-          .map((s) => s.trim())
-          .some((t) => t === etag || t === '*')
-      ) {
-        res.status(304).end();
-        return;
-      }
-      let range = parseRange(req.headers.range, size);
-      const ifRange = req.headers['if-range'];
-      if (range !== undefined && ifRange !== undefined && ifRange !== etag) {
-        range = undefined; // RFC 9110 §13.1.5: the file changed, send it whole
-      }
-      if (range === 'unsatisfiable') {
-        res
-          .status(416)
-          .set('Content-Range', `bytes */${size}`)
-          .json({ error: 'range_not_satisfiable', message: `The file ${apiPath} has ${size} bytes.` });
-        return;
-      }
-      res.set('Content-Type', 'application/octet-stream');
-      let start = 0;
-      let end = size - 1;
-      if (range) {
-        ({ start, end } = range);
-        res.status(206).set('Content-Range', `bytes ${start}-${end}/${size}`);
-      } else {
-        res.status(200);
-      }
-      res.set('Content-Length', String(size === 0 ? 0 : end - start + 1));
-      if (req.method === 'HEAD' || size === 0) {
-        res.end();
-        return;
-      }
-      streaming = true;
-      const stream = handle.createReadStream({ start, end, autoClose: true });
-      await pipeline(stream, res).catch(() => {
-        // The client went away; nothing to clean up but the handle (autoClose).
-      });
-    } finally {
-      if (!streaming) {
-        await handle.close();
-      }
+      return { handle, stat: await handle.stat({ bigint: true }) };
+    } catch (err) {
+      await handle.close();
+      throw err;
     }
   }
 
-  async upload(
+  /**
+   * Writes a file: `receive` fills a new temporary file beside the target with the content (the
+   * body streams outside the lock, so racing uploads stream in parallel), then the commit step
+   * (lookup → preconditions → link/rename → fsync of the folder) runs one at a time per path.
+   * Preconditions are checked before anything is received and again at the commit. The temporary
+   * file is removed on every failure path.
+   */
+  async write(
     segments: readonly string[],
-    req: Request,
-    res: Response,
-    limits: number | UploadOptions,
-  ): Promise<void> {
-    const { maxBytes, idleTimeoutMs = DEFAULT_UPLOAD_IDLE_TIMEOUT_MS } =
-      typeof limits === 'number' ? { maxBytes: limits } : limits;
+    conditions: WriteConditions,
+    receive: (tempFile: string) => Promise<void>,
+  ): Promise<{ readonly created: boolean; readonly entry: Entry }> {
     const apiPath = toApiPath(segments);
     if (segments.length === 0) {
       throw conflict('not_a_file', 'The root is a folder.');
     }
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > maxBytes) {
-      res.set('Connection', 'close');
-      throw new HttpError(413, 'too_large', `Files are limited to ${maxBytes} bytes.`);
+    if (conditions.declaredBytes !== undefined && conditions.declaredBytes > conditions.maxBytes) {
+      throw new HttpError(413, 'too_large', `Files are limited to ${conditions.maxBytes} bytes.`);
     }
     // Early refusal, before reading the body; checked again under the lock below.
-    this.checkWritable(segments, await this.lookup(segments), req);
+    this.checkWritable(segments, await this.lookup(segments), conditions);
     const target = this.abs(segments);
     const parent = path.dirname(target);
     try {
@@ -347,16 +299,14 @@ export class AccountFiles {
     }
     const temp = path.join(parent, TEMP_PREFIX + randomBytes(12).toString('hex'));
     let committed = false;
-    let result: { created: boolean; entry: Entry };
     try {
-      // Outside the lock: racing uploads stream in parallel, each into its own temp file.
-      await receiveBody(req, temp, maxBytes, idleTimeoutMs);
+      await receive(temp);
       // The commit is one step per path: no other upload of this path can run between the
       // precondition check and the rename, so of several writers holding one ETag one wins.
-      result = await this.locks.run(target, async () => {
+      return await this.locks.run(target, async () => {
         const now = await this.lookup(segments);
-        this.checkWritable(segments, now, req);
-        if (req.headers['if-none-match']?.trim() === '*') {
+        this.checkWritable(segments, now, conditions);
+        if (conditions.ifNoneMatch?.trim() === '*') {
           // Create-only: link() also fails atomically if something outside the lock
           // (a move) created the file meanwhile.
           try {
@@ -375,19 +325,15 @@ export class AccountFiles {
         return { created: now.kind !== 'exists', entry: entryOf(segments, await fsp.lstat(target, { bigint: true })) };
       });
     } catch (err) {
-      if (err instanceof HttpError && (err.status === 413 || err.status === 408)) {
-        res.set('Connection', 'close');
-      }
       throw fsError(err, apiPath);
     } finally {
       if (!committed) {
         await fsp.rm(temp, { force: true }).catch(() => undefined);
       }
     }
-    res.status(result.created ? 201 : 200).json(result.entry);
   }
 
-  private checkWritable(segments: readonly string[], found: Lookup, req: Request): void {
+  private checkWritable(segments: readonly string[], found: Lookup, conditions: WriteConditions): void {
     const apiPath = toApiPath(segments);
     if (found.kind === 'parentIsFile') {
       throw conflict(
@@ -398,8 +344,7 @@ export class AccountFiles {
     if (found.kind === 'exists' && found.stat.isDirectory()) {
       throw conflict('not_a_file', `${apiPath} is a folder.`);
     }
-    const ifMatch = req.headers['if-match'];
-    const ifNoneMatch = req.headers['if-none-match'];
+    const { ifMatch, ifNoneMatch } = conditions;
     const current = found.kind === 'exists' ? etagOf(found.stat) : undefined;
     if (ifMatch !== undefined) {
       const wanted = ifMatch.split(',').map((s) => s.trim());
@@ -418,7 +363,6 @@ export class AccountFiles {
       }
     }
   }
-
   async remove(segments: readonly string[], recursive: boolean): Promise<void> {
     const apiPath = toApiPath(segments);
     if (segments.length === 0) {
@@ -520,138 +464,6 @@ function decodeCursor(cursor: string): SortKey {
   }
   throw new HttpError(400, 'invalid_request', 'The cursor is not valid.');
 }
-
-/** `bytes=N-`, `bytes=N-M`, `bytes=-S`; anything else (several ranges, other units) is ignored. */
-export function parseRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | 'unsatisfiable' | undefined {
-  if (header === undefined) {
-    return undefined;
-  }
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === '' && m[2] === '')) {
-    return undefined;
-  }
-  if (m[1] === '') {
-    const suffix = Number(m[2]);
-    if (suffix === 0 || size === 0) {
-      return 'unsatisfiable';
-    }
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  if (m[2] !== '' && Number(m[2]) < start) {
-    return undefined;
-  }
-  if (start >= size) {
-    return 'unsatisfiable';
-  }
-  return { start, end };
-}
-
-/**
- * Streams the request body into a new file (`wx`: never an existing one) with backpressure,
- * enforcing the size limit as bytes arrive; resolves once the data is fsynced (`flush`) and closed.
- * Rejects (after the descriptor is closed, so the caller can remove the file) when the body cannot
- * be complete: the request was already aborted before we got here (the handler awaits a lookup and
- * a mkdir first, and Node emits 'aborted'/'error'/'close' only once), or its socket or response
- * closes before the body ended (a reset, a half-close short of Content-Length, broken chunked
- * framing: Node answers those 400 itself), or no byte arrives for `idleTimeoutMs`.
- */
-function receiveBody(req: Request, file: string, maxBytes: number, idleTimeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let received = 0;
-    let settled = false;
-    let idle: NodeJS.Timeout | undefined;
-    const socket = req.socket;
-    const res = req.res;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback) {
-        received += chunk.length;
-        armIdle();
-        if (received > maxBytes) {
-          callback(new HttpError(413, 'too_large', `Files are limited to ${maxBytes} bytes.`));
-          return;
-        }
-        callback(null, chunk);
-      },
-    });
-    const out = createWriteStream(file, { flags: 'wx', mode: 0o644, flush: true });
-    const interrupted = (): void => {
-      if (!req.readableEnded) {
-        fail(new HttpError(400, 'aborted', 'The upload was interrupted.'));
-      }
-    };
-    const cleanup = (): void => {
-      clearTimeout(idle);
-      req.off('error', fail);
-      req.off('close', interrupted);
-      socket?.off('close', interrupted);
-      res?.off('close', interrupted);
-    };
-    const fail = (err: unknown): void => {
-      if (settled) {
-        return;
-      }
-      settled = true;
-      cleanup();
-      req.unpipe(counter);
-      counter.destroy();
-      out.destroy();
-      // Reject once the descriptor is closed, so the caller can remove the file.
-      const error = err instanceof Error ? err : new Error(String(err));
-      if (out.closed) {
-        reject(error);
-      } else {
-        out.once('close', () => reject(error));
-      }
-    };
-    function armIdle(): void {
-      clearTimeout(idle);
-      if (!settled && idleTimeoutMs > 0 && Number.isFinite(idleTimeoutMs)) {
-        idle = setTimeout(onIdle, idleTimeoutMs);
-        idle.unref();
-      }
-    }
-    function onIdle(): void {
-      if (req.readableEnded) {
-        return; // all bytes are in; only the disk is left (out 'close' settles)
-      }
-      if (out.writableNeedDrain || counter.writableNeedDrain) {
-        armIdle(); // the disk is behind, not the client
-        return;
-      }
-      fail(new HttpError(408, 'timeout', `No upload data arrived for ${idleTimeoutMs} ms.`));
-    }
-    req.on('error', fail);
-    req.on('close', interrupted);
-    socket?.on('close', interrupted);
-    res?.on('close', interrupted);
-    counter.on('error', fail);
-    out.on('error', fail);
-    out.on('close', () => {
-      if (!settled) {
-        settled = true;
-        cleanup();
-        resolve();
-      }
-    });
-    // The events above may have fired while the handler awaited the lookup: look at the state.
-    if (req.destroyed || (socket?.destroyed ?? false) || (res?.closed ?? false)) {
-      interrupted();
-      if (!settled) {
-        // Destroyed after the last byte but before it was read: the buffered bytes are gone.
-        fail(new HttpError(400, 'aborted', 'The upload was interrupted.'));
-      }
-      return;
-    }
-    armIdle();
-    req.pipe(counter).pipe(out);
-  });
-}
-
 async function syncDir(dir: string): Promise<void> {
   const handle = await fsp.open(dir, 'r');
   try {

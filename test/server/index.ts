@@ -17,8 +17,10 @@ import {
   type ServerControl,
   type ServerStats,
 } from './faults';
-import { DEFAULT_UPLOAD_IDLE_TIMEOUT_MS, PathLocks } from './files';
-import { createOAuthServer, oauthRouter } from './oauth';
+import { DEFAULT_UPLOAD_IDLE_TIMEOUT_MS } from './fileBodies';
+import { PathLocks } from './files';
+import { oauthRouter } from './oauth';
+import { createOAuthServer } from './oauthModel';
 import { redirectUriProblem } from './redirectUris';
 import { SessionStore } from './pages';
 import { seedAccount } from './seed';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseRange } from '../../server/files';
+import { parseRange } from '../../server/fileBodies';
 import { segmentsFromString, segmentsFromUrl } from '../../server/paths';
 import { appendQuery, isLoopbackHost, redirectUriMatches, redirectUriProblem } from '../../server/redirectUris';
 
