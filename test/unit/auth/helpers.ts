@@ -206,6 +206,29 @@ export class AuthStack {
     });
   }
 
+  /**
+   * A sign-in (scope files:read) whose browser allows as demo but never comes back: resolves with
+   * the callback's query as the browser would have delivered it, and the sign-in, still waiting
+   * for a callback the test hands in (or forges) itself.
+   */
+  async signInHeldAtCallback(
+    server: RunningServer,
+  ): Promise<{ callback: URLSearchParams; signIn: ReturnType<SignInFlow['signIn']> }> {
+    let arrived!: (location: string) => void;
+    const location = new Promise<string>((resolve) => (arrived = resolve));
+    const signIn = this.flow.signIn({
+      serverUrl: server.url,
+      scopes: ['files:read'],
+      redirectUri: codeServerRedirectUri(1, server.url),
+      openBrowser: async (url) => {
+        arrived(await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' }));
+      },
+    });
+    // A sign-in that fails before the browser step fails the test at once, not at its timeout.
+    const callback = new URL(await Promise.race([location, signIn.then(() => location)])).searchParams;
+    return { callback, signIn };
+  }
+
   dispose(): void {
     this.pending.dispose();
     this.sessions.dispose();

@@ -72,19 +72,7 @@ describe('auth: sign-in flow against the local server', () => {
   });
 
   it('ignores forged, missing and reused state, making no token request', async () => {
-    let location = '';
-    const signIn = stack.flow.signIn({
-      serverUrl: server.url,
-      scopes: ['files:read'],
-      redirectUri: codeServerRedirectUri(1, server.url),
-      openBrowser: async (url) => {
-        location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
-      },
-    });
-    while (!location) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const real = new URL(location).searchParams;
+    const { callback: real, signIn } = await stack.signInHeldAtCallback(server);
     const forged = new URLSearchParams(real);
     forged.set('state', 'forged-state-0123456789abcdef');
     const missing = new URLSearchParams(real);

@@ -63,19 +63,7 @@ describe('reliability: client security', function () {
         false,
       );
 
-      let location = '';
-      const signIn = stack.flow.signIn({
-        serverUrl: server.url,
-        scopes: ['files:read'],
-        redirectUri: codeServerRedirectUri(1, server.url),
-        openBrowser: async (url) => {
-          location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
-        },
-      });
-      while (!location) {
-        await sleepMs(10);
-      }
-      const real = new URL(location).searchParams;
+      const { callback: real, signIn } = await stack.signInHeldAtCallback(server);
       const cases: URLSearchParams[] = [
         forged(bogus),
         forged({ code: real.get('code')!, state: bogus.state }),
