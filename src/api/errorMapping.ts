@@ -108,6 +108,10 @@ export function errorFromResponse(facts: ResponseFacts): GitShareError {
   return new GitShareError(kind, message, { detail, status, code });
 }
 
+/** The one wording for an answer the extension cannot make sense of (not JSON, wrong shape, absurd status). */
+export const UNREADABLE_ANSWER =
+  'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.';
+
 /** A failure below HTTP: refused, reset, DNS, TLS. */
 export function networkError(serverUrl: string, request: string, cause: unknown): GitShareError {
   const certificate = certificateError(serverUrl, cause, request);
@@ -124,9 +128,13 @@ export function networkError(serverUrl: string, request: string, cause: unknown)
 }
 
 export function timeoutError(serverUrl: string, request: string, ms: number): GitShareError {
-  return new GitShareError('timeout', `GitShare at ${safeHost(serverUrl)} did not answer in time.`, {
-    detail: `${request}: no progress for ${ms} ms`,
-  });
+  return new GitShareError(
+    'timeout',
+    `GitShare at ${safeHost(serverUrl)} did not answer in time. Try again, or check the server address.`,
+    {
+      detail: `${request}: no progress for ${ms} ms`,
+    },
+  );
 }
 
 /** The proxy VS Code uses wants credentials (HTTP 407, from a forwarded request or a CONNECT). */

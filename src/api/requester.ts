@@ -10,14 +10,14 @@
  */
 
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import type { Headers, RequestInit, Response } from 'node-fetch';
-import { fetch } from '../common/fetch';
-import { isAllowedTransport } from '../common/transport';
+import type { Headers, Response } from 'node-fetch';
+import { fetch, type FetchLike } from '../common/fetch';
+import { assertAllowedTransport } from '../common/transport';
 import type { TokenSource } from '../common/accounts';
 import { throwIfAborted } from '../common/cancellation';
 import { CancelledError, GitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
-import { errorFromResponse, networkError, parseServerErrorBody, timeoutError } from './errorMapping';
+import { errorFromResponse, networkError, parseServerErrorBody, timeoutError, UNREADABLE_ANSWER } from './errorMapping';
 import {
   DEFAULT_RETRY_POLICY,
   isRetryableNetworkError,
@@ -28,8 +28,6 @@ import {
   type RetryMode,
   type RetryPolicy,
 } from './retry';
-
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 export interface ApiRequesterOptions {
   /** The server's origin, e.g. `http://127.0.0.1:8765`. */
@@ -100,13 +98,11 @@ export class ApiRequester {
   private readonly responseTimeoutMs: number;
   private readonly idleTimeoutMs: number;
   private readonly fetchImpl: FetchLike;
-  private readonly transportAllowed: boolean;
 
   constructor(options: ApiRequesterOptions) {
     this.serverUrl = options.serverUrl.replace(/\/+$/, '');
     const url = new URL(this.serverUrl);
     this.origin = url.origin;
-    this.transportAllowed = isAllowedTransport(url);
     this.tokens = options.tokens;
     this.logger = options.logger;
     this.userAgent = options.userAgent ?? 'GitShare-VSCode';
@@ -117,17 +113,9 @@ export class ApiRequester {
   }
 
   async request(req: ApiRequest): Promise<ApiResponse> {
-    if (!this.transportAllowed) {
-      // Sign-in refuses such addresses already; this keeps the bearer token off plain http
-      // whatever the address came from (e.g. a stored session edited by hand).
-      throw new GitShareError(
-        'invalidInput',
-        'GitShare must be reached over https:// (plain http:// only on loopback addresses).',
-        {
-          detail: `refused ${this.origin}`,
-        },
-      );
-    }
+    // Sign-in refuses such addresses already; this keeps the bearer token off plain http
+    // whatever the address came from (e.g. a stored session edited by hand).
+    assertAllowedTransport(new URL(this.origin));
     const describe = `${req.method} ${req.apiPath}`;
     let token = await this.tokens.getAccessToken();
     let refreshed = false;
@@ -388,7 +376,7 @@ class Attempt {
         try {
           return JSON.parse(raw) as unknown;
         } catch (cause) {
-          throw new GitShareError('protocol', 'GitShare sent an answer this version cannot read.', {
+          throw new GitShareError('protocol', UNREADABLE_ANSWER, {
             detail: `not JSON (HTTP ${response.status}): ${raw.slice(0, 200)}`,
             cause,
           });

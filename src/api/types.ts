@@ -6,6 +6,7 @@
  */
 
 import { GitShareError } from '../common/errors';
+import { UNREADABLE_ANSWER } from './errorMapping';
 
 export type EntryType = 'file' | 'dir';
 
@@ -28,11 +29,11 @@ export interface FolderPage {
   readonly nextCursor: string | null;
 }
 
+/** The signed-in person (`GET /api/v1/user`), as sessions keep it: the account's label is the username. */
 export interface User {
   readonly id: string;
   readonly username: string;
-  readonly name: string;
-  readonly email: string;
+  readonly name?: string;
 }
 
 function protocolError(what: string, value: unknown): GitShareError {
@@ -42,7 +43,7 @@ function protocolError(what: string, value: unknown): GitShareError {
   } catch {
     shown = String(value);
   }
-  return new GitShareError('protocol', 'GitShare sent an answer this version cannot read.', {
+  return new GitShareError('protocol', UNREADABLE_ANSWER, {
     detail: `${what}: ${shown}`,
   });
 }
@@ -89,14 +90,18 @@ export function parseFolderPage(value: unknown): FolderPage {
 }
 
 export function parseUser(value: unknown): User {
-  if (!isRecord(value) || typeof value.username !== 'string') {
+  if (
+    !isRecord(value) ||
+    typeof value.username !== 'string' ||
+    !value.username ||
+    (typeof value.id !== 'string' && typeof value.id !== 'number')
+  ) {
     throw protocolError('not a user', value);
   }
   return {
-    id: String(value.id ?? ''),
+    id: String(value.id),
     username: value.username,
-    name: typeof value.name === 'string' ? value.name : value.username,
-    email: typeof value.email === 'string' ? value.email : '',
+    name: typeof value.name === 'string' ? value.name : undefined,
   };
 }
 

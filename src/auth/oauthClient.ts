@@ -1,19 +1,22 @@
 /**
  * The OAuth 2.0 protocol as GitShare documents it (RFC 6749 + RFC 7636 PKCE),
- * with the contract's extras where the server has them (RFC 8414 discovery,
- * RFC 7591 registration, RFC 7009 revocation) and the documented paths where it
- * does not. On top of `oauth4webapi`, with HTTP through `node-fetch`. Imports no
- * `vscode`, so the unit tests run it in plain Node against the local server.
+ * with the contract's extras where the server has them (RFC 7591 registration,
+ * RFC 7009 revocation): the authorize URL and its callback, the code and
+ * refresh grants, registration and revocation, on top of `oauth4webapi`.
+ * Where the endpoints are is discovery.ts; every request goes out through
+ * oauthHttp.ts. Imports no `vscode`, so the unit tests run it in plain Node
+ * against the local server.
  *
  * Nothing here logs or throws a token, code, verifier or secret: every such
  * value is registered with `logger.redact` the moment it is seen.
  */
 import * as oauth from 'oauth4webapi';
-import { fetch as nodeFetch } from '../common/fetch';
-import { CancelledError, DeniedOnServerError, GitShareError } from '../common/errors';
-import { certificateError, proxyAuthenticationError } from '../api/errorMapping';
+import type { FetchLike } from '../common/fetch';
+import { DeniedOnServerError, GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
-import { isAllowedTransport, isLoopbackHost } from './serverUrl';
+import { discoverAuthorizationServer, sameOrigin, stripSlash } from './discovery';
+import { OAuthHttp, describe, discard } from './oauthHttp';
+import { UNREADABLE_ANSWER } from '../api/errorMapping';
 
 /** The redirect URI of the "no callback" mode: the consent page shows the code. */
 export const OOB_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob';
@@ -22,30 +25,8 @@ export const DEFAULT_SCOPES: readonly string[] = ['files:read', 'files:write'];
 
 export const CLIENT_NAME = 'GitShare for VS Code';
 
-/** The paths GitShare's own page documents; every GitShare has them. */
-const DOCUMENTED_PATHS = {
-  authorization_endpoint: '/oauth2/authorize/',
-  token_endpoint: '/oauth2/token/',
-} as const;
-
-/**
- * The contract's paths for its extras, tried when the server has no RFC 8414
- * metadata; a 404 there means the server does not have that extra.
- */
-const EXTRA_PATHS = {
-  registration_endpoint: '/oauth2/register/',
-  revocation_endpoint: '/oauth2/revoke_token/',
-} as const;
-
-const ENDPOINTS = [...Object.keys(DOCUMENTED_PATHS), ...Object.keys(EXTRA_PATHS)] as (
-  keyof typeof DOCUMENTED_PATHS | keyof typeof EXTRA_PATHS
-)[];
-
 /** Statuses that say "there is nothing here", as opposed to "something broke". */
 const ABSENT_STATUSES = new Set([404, 405, 410, 501]);
-
-/** An OAuth answer is small; anything bigger is not one. */
-const MAX_OAUTH_BODY_BYTES = 1024 * 1024;
 
 /**
  * The server cannot register this extension: no registration endpoint, or it
@@ -110,12 +91,6 @@ export interface TokenSet {
   readonly scopes?: readonly string[];
 }
 
-export interface GitShareUser {
-  readonly id: string;
-  readonly username: string;
-  readonly name?: string;
-}
-
 /** One authorization request: what the browser opens and what the token request needs later. */
 export interface AuthorizationRequest {
   readonly url: string;
@@ -130,17 +105,6 @@ export interface AuthorizationOptions {
   /** `login`: ask the server to show its sign-in page even to a signed-in browser (adding an account). */
   readonly prompt?: 'login';
 }
-
-export interface FetchInit {
-  readonly method: string;
-  readonly headers: Record<string, string>;
-  readonly body?: unknown;
-  readonly redirect: 'manual';
-  readonly signal?: AbortSignal;
-}
-
-export type FetchLike = (url: string, init: FetchInit) => Promise<Response>;
-
 export interface OAuthClientOptions {
   /** Per request; the default is 30 s. */
   readonly timeoutMs?: number;
@@ -150,148 +114,26 @@ export interface OAuthClientOptions {
   readonly now?: () => number;
 }
 
-/**
- * node-fetch with redirects never followed (a 3xx from an OAuth endpoint is an
- * error, not a hop), its answer turned into a WHATWG `Response`. oauth4webapi
- * and this file expect one (`body.cancel()`, `clone()`), and node-fetch's body
- * is a Node stream; OAuth answers are small, so the body is read here, capped.
- * Exported so the unit tests run the same network stack as the extension.
- */
-export const nodeFetchAsWhatwg: FetchLike = async (url, init) => {
-  const response = await nodeFetch(url, {
-    method: init.method,
-    headers: init.headers,
-    body: init.body as string | undefined,
-    redirect: 'manual',
-    signal: init.signal as never,
-  });
-  const headers = new Headers();
-  for (const [name, value] of response.headers) {
-    headers.append(name, value);
-  }
-  const nullBody = response.status === 204 || response.status === 205 || response.status === 304 || !response.body;
-  const body = nullBody ? null : await readCapped(response.body as AsyncIterable<Uint8Array>, MAX_OAUTH_BODY_BYTES);
-  if (response.status < 200 || response.status > 599) {
-    throw new GitShareError(
-      'protocol',
-      'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.',
-      { detail: `HTTP ${response.status} from ${new URL(url).pathname}` },
-    );
-  }
-  return new Response(body, { status: response.status, statusText: response.statusText, headers });
-};
-
-async function readCapped(body: AsyncIterable<Uint8Array>, limit: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of body) {
-    length += chunk.byteLength;
-    if (length > limit) {
-      (body as { destroy?: () => void }).destroy?.();
-      throw new GitShareError(
-        'protocol',
-        'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.',
-        { detail: `an OAuth answer over ${limit} bytes` },
-      );
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 export class OAuthClient {
-  private readonly fetch: FetchLike;
-  /** Per request; the refresh lease of SessionManager must outlast it. */
-  readonly timeoutMs: number;
+  private readonly http: OAuthHttp;
   private readonly now: () => number;
 
   constructor(
     private readonly logger: Logger,
     options: OAuthClientOptions = {},
   ) {
-    this.fetch = options.fetch ?? nodeFetchAsWhatwg;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.http = new OAuthHttp({ timeoutMs: options.timeoutMs, fetch: options.fetch });
     this.now = options.now ?? Date.now;
   }
 
-  /**
-   * RFC 8414 metadata where the server has it; otherwise the documented paths
-   * (authorize, token) and the contract's paths for its extras, which a 404
-   * later shows to be absent. Metadata without an endpoint: the documented path
-   * for authorize and token, none for registration and revocation (RFC 8414: an
-   * endpoint left out is not offered). Every endpoint must be on the server's origin.
-   */
-  async discover(serverUrl: string, signal?: AbortSignal): Promise<oauth.AuthorizationServer> {
-    const origin = new URL(serverUrl).origin;
-    const response = await this.call('discovery', signal, (options) =>
-      oauth.discoveryRequest(new URL(origin), { ...options, algorithm: 'oauth2' }),
-    );
-    if (response.status >= 500) {
-      await discard(response);
-      throw new GitShareError('server', 'GitShare is not working right now. Try again later.', {
-        status: response.status,
-        detail: `discovery: HTTP ${response.status}`,
-      });
-    }
-    let metadata: unknown;
-    if (response.status === 200) {
-      metadata = await response.json().catch(() => undefined);
-    } else {
-      await discard(response);
-    }
-    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-      // A GitShare as its page documents it: 404 here, or a page that is not metadata.
-      this.logger.info(`No RFC 8414 metadata at ${origin} (HTTP ${response.status}); using the documented paths`);
-      return fallbackMetadata(origin);
-    }
-    const found = metadata as oauth.AuthorizationServer;
-    if (typeof found.issuer !== 'string' || stripSlash(found.issuer) !== origin) {
-      throw new GitShareError(
-        'protocol',
-        'GitShare sent sign-in details for another server. Check the server address.',
-        {
-          detail: `discovery: issuer ${String(found.issuer)} is not ${origin}`,
-        },
-      );
-    }
-    // PKCE with S256 is what protects the code; a server that lists its methods without S256 cannot be used safely.
-    const methods = found.code_challenge_methods_supported;
-    if (methods !== undefined && !(Array.isArray(methods) && methods.includes('S256'))) {
-      throw new GitShareError(
-        'protocol',
-        'This GitShare server does not support secure sign-in (PKCE with S256), so the extension will not sign in to it.',
-        {
-          detail: `discovery: code_challenge_methods_supported ${JSON.stringify(methods)}`,
-        },
-      );
-    }
-    const merged: oauth.AuthorizationServer = {
-      ...found,
-      authorization_endpoint: found.authorization_endpoint ?? origin + DOCUMENTED_PATHS.authorization_endpoint,
-      token_endpoint: found.token_endpoint ?? origin + DOCUMENTED_PATHS.token_endpoint,
-    };
-    for (const key of ENDPOINTS) {
-      const value = merged[key];
-      if (value === undefined && key in EXTRA_PATHS) {
-        continue;
-      }
-      if (typeof value !== 'string' || !sameOrigin(value, origin)) {
-        throw new GitShareError(
-          'protocol',
-          'GitShare sent sign-in details that point to another server. Check the server address.',
-          {
-            detail: `discovery: ${key} ${String(value)} is not on ${origin}`,
-          },
-        );
-      }
-    }
-    const missing = (Object.keys(EXTRA_PATHS) as (keyof typeof EXTRA_PATHS)[]).filter(
-      (key) => merged[key] === undefined,
-    );
-    this.logger.debug(
-      `Discovered the OAuth endpoints of ${origin}${missing.length ? ` (without ${missing.join(', ')})` : ''}`,
-    );
-    return merged;
+  /** Per request; the refresh lease of SessionManager must outlast it. */
+  get timeoutMs(): number {
+    return this.http.timeoutMs;
+  }
+
+  /** The server's OAuth endpoints (discovery.ts). */
+  discover(serverUrl: string, signal?: AbortSignal): Promise<oauth.AuthorizationServer> {
+    return discoverAuthorizationServer(this.http, this.logger, serverUrl, signal);
   }
 
   /** RFC 7591: registers this extension for exactly these redirect URIs. */
@@ -305,7 +147,7 @@ export class OAuthClient {
         detail: 'registration: the metadata names no registration endpoint',
       });
     }
-    const response = await this.call('registration', signal, (options) =>
+    const response = await this.http.call('registration', signal, (options) =>
       oauth.dynamicClientRegistrationRequest(
         as,
         {
@@ -376,13 +218,7 @@ export class OAuthClient {
       } else if (client.clientSecret !== undefined) {
         headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
       }
-      this.assertTransport(new URL(url));
-      const response = await this.fetch(url, {
-        method: 'DELETE',
-        headers,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      const response = await this.http.send('unregistration', url, { method: 'DELETE', headers });
       await discard(response);
       const ok = response.status === 204 || response.status === 200 || response.status === 404;
       this.logger.info(`Deleted the registration of client ${client.clientId}: HTTP ${response.status}`);
@@ -484,7 +320,7 @@ export class OAuthClient {
     const response =
       redirectUri === undefined
         ? await this.codeRequestWithoutRedirectUri(as, client, callbackParameters, request.codeVerifier, signal)
-        : await this.call('token', signal, (options) =>
+        : await this.http.call('token', signal, (options) =>
             oauth.authorizationCodeGrantRequest(
               as,
               toClient(client),
@@ -533,17 +369,16 @@ export class OAuthClient {
       form.set('client_secret', client.clientSecret);
     }
     const url = String(as.token_endpoint);
-    try {
-      return await this.guardedFetch(url, {
+    return this.http.send(
+      'token',
+      url,
+      {
         method: 'POST',
         headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
         body: form.toString(),
-        redirect: 'manual',
-        signal: this.signal(signal),
-      });
-    } catch (error) {
-      throw this.transportError('token', error, signal);
-    }
+      },
+      signal,
+    );
   }
 
   /** Refresh grant; the server rotates the refresh token. `invalid_grant` → `signInRequired`. */
@@ -554,7 +389,7 @@ export class OAuthClient {
     signal?: AbortSignal,
   ): Promise<TokenSet> {
     this.logger.redact(refreshToken);
-    const response = await this.call('refresh', signal, (options) =>
+    const response = await this.http.call('refresh', signal, (options) =>
       oauth.refreshTokenGrantRequest(as, toClient(client), clientAuth(client), refreshToken, options),
     );
     const body = await this.process(
@@ -586,7 +421,7 @@ export class OAuthClient {
     if (!as.revocation_endpoint) {
       return 'unsupported';
     }
-    const response = await this.call('revocation', signal, (options) =>
+    const response = await this.http.call('revocation', signal, (options) =>
       oauth.revocationRequest(as, toClient(client), clientAuth(client), token, options),
     );
     if (ABSENT_STATUSES.has(response.status)) {
@@ -595,54 +430,6 @@ export class OAuthClient {
     }
     await this.process('revocation', () => oauth.processRevocationResponse(response));
     return 'revoked';
-  }
-
-  /** `GET /api/v1/user`, for the account's label. */
-  async fetchUser(serverUrl: string, accessToken: string, signal?: AbortSignal): Promise<GitShareUser> {
-    this.logger.redact(accessToken);
-    const url = new URL('/api/v1/user', serverUrl);
-    this.assertTransport(url);
-    let response: Response;
-    try {
-      response = await this.guardedFetch(url.href, {
-        method: 'GET',
-        headers: { accept: 'application/json', authorization: `Bearer ${accessToken}` },
-        redirect: 'manual',
-        signal: this.signal(signal),
-      });
-    } catch (error) {
-      throw this.transportError('user', error, signal);
-    }
-    if (response.status !== 200) {
-      await discard(response);
-      throw new GitShareError(
-        response.status === 401 ? 'signInRequired' : response.status >= 500 ? 'server' : 'protocol',
-        'GitShare did not return your account details. Try signing in again.',
-        {
-          status: response.status,
-          detail: `GET /api/v1/user: HTTP ${response.status}`,
-        },
-      );
-    }
-    const body = (await response.json().catch(() => undefined)) as
-      { id?: unknown; username?: unknown; name?: unknown } | undefined;
-    if (
-      !body ||
-      typeof body.username !== 'string' ||
-      !body.username ||
-      (typeof body.id !== 'string' && typeof body.id !== 'number')
-    ) {
-      throw new GitShareError(
-        'protocol',
-        'GitShare returned account details that could not be read. Check the server address, or show the log for details.',
-        { detail: 'GET /api/v1/user: unexpected body' },
-      );
-    }
-    return {
-      id: String(body.id),
-      username: body.username,
-      name: typeof body.name === 'string' ? body.name : undefined,
-    };
   }
 
   private toTokenSet(body: oauth.TokenEndpointResponse): TokenSet {
@@ -664,56 +451,6 @@ export class OAuthClient {
       scopes: typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : undefined,
     };
   }
-
-  /** Runs one oauth4webapi request with our fetch, timeout and transport rule. */
-  private async call(
-    what: string,
-    signal: AbortSignal | undefined,
-    request: (options: {
-      [oauth.customFetch]: FetchLike;
-      [oauth.allowInsecureRequests]?: boolean;
-      signal: AbortSignal;
-    }) => Promise<Response>,
-  ): Promise<Response> {
-    try {
-      return await request({
-        [oauth.customFetch]: this.guardedFetch,
-        [oauth.allowInsecureRequests]: true,
-        signal: this.signal(signal),
-      });
-    } catch (error) {
-      throw this.transportError(what, error, signal);
-    }
-  }
-
-  /**
-   * oauth4webapi is told insecure requests are allowed so that loopback http works;
-   * this fetch puts the real rule back: https, or http only to a loopback address.
-   */
-  private readonly guardedFetch: FetchLike = async (url, init) => {
-    this.assertTransport(new URL(url));
-    let response: Response;
-    try {
-      response = await this.fetch(url, init);
-    } catch (error) {
-      // Named here, where the URL is known: "which server, what is wrong with its certificate".
-      throw certificateError(url, error) ?? error;
-    }
-    if (response.status === 407) {
-      await response.body?.cancel().catch(() => undefined);
-      throw proxyAuthenticationError(`${init.method ?? 'GET'} ${new URL(url).pathname}`);
-    }
-    return response;
-  };
-
-  private assertTransport(url: URL): void {
-    if (!isAllowedTransport(url)) {
-      throw new GitShareError('protocol', 'GitShare must be reached over https. Check the server address.', {
-        detail: `refused ${url.protocol} to ${isLoopbackHost(url.hostname) ? 'loopback' : url.host}`,
-      });
-    }
-  }
-
   /**
    * Runs oauth4webapi's check of an answer and turns what it throws into one
    * typed error whose message says what to do; its own text goes to the log only.
@@ -757,36 +494,8 @@ export class OAuthClient {
           detail,
         });
       }
-      throw new GitShareError(
-        'protocol',
-        'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.',
-        { status, detail },
-      );
+      throw new GitShareError('protocol', UNREADABLE_ANSWER, { status, detail });
     }
-  }
-
-  private signal(signal: AbortSignal | undefined): AbortSignal {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    return signal ? AbortSignal.any([signal, timeout]) : timeout;
-  }
-
-  private transportError(what: string, error: unknown, signal: AbortSignal | undefined): GitShareError {
-    if (error instanceof GitShareError) {
-      return error;
-    }
-    if (signal?.aborted) {
-      return new CancelledError();
-    }
-    const name = error instanceof Error ? error.name : '';
-    if (name === 'TimeoutError' || name === 'AbortError') {
-      return new GitShareError('timeout', 'GitShare did not answer in time. Try again, or check the server address.', {
-        detail: `${what}: ${describe(error)}`,
-      });
-    }
-    return new GitShareError('network', 'Could not reach GitShare. Check your connection and the server address.', {
-      detail: `${what}: ${describe(error)}`,
-      cause: error,
-    });
   }
 }
 
@@ -800,42 +509,4 @@ function toClient(client: ClientCredentials): oauth.Client {
 /** The documented form: client_id and client_secret in the body. */
 function clientAuth(client: ClientCredentials): oauth.ClientAuth {
   return client.clientSecret === undefined ? oauth.None() : oauth.ClientSecretPost(client.clientSecret);
-}
-
-function fallbackMetadata(origin: string): oauth.AuthorizationServer {
-  return {
-    issuer: origin,
-    authorization_endpoint: origin + DOCUMENTED_PATHS.authorization_endpoint,
-    token_endpoint: origin + DOCUMENTED_PATHS.token_endpoint,
-    registration_endpoint: origin + EXTRA_PATHS.registration_endpoint,
-    revocation_endpoint: origin + EXTRA_PATHS.revocation_endpoint,
-  };
-}
-
-/** Frees an answer whose body is not needed (a WHATWG body: `cancel`, never a Node stream method). */
-async function discard(response: Response): Promise<void> {
-  if (!response.bodyUsed) {
-    await response.body?.cancel().catch(() => undefined);
-  }
-}
-
-function stripSlash(value: string): string {
-  return value.replace(/\/+$/, '');
-}
-
-function sameOrigin(url: string, other: string): boolean {
-  try {
-    return new URL(url).origin === new URL(other).origin;
-  } catch {
-    return false;
-  }
-}
-
-/** Name and message only: causes of oauth4webapi errors may hold response bodies. */
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return `${error.name}${typeof code === 'string' ? ` (${code})` : ''}: ${error.message}`;
-  }
-  return String(error);
 }

@@ -23,13 +23,14 @@ import { randomUUID } from 'node:crypto';
 import { AccountDirectory, GitShareAccount, TokenSource, accountAuthority } from '../common/accounts';
 import { GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
+import type { User } from '../api/types';
 import { SerialQueue } from '../common/async';
 import { Emitter } from '../common/event';
 import type { AuthorizationServers } from './authorizationServers';
 import { ClientCredentials, OAuthClient, TokenSet } from './oauthClient';
 import { RefreshLeases } from './refreshLease';
 import { TokenRevocation } from './revocation';
-import { StoredSession, StoredUser, TokenStore, TokenStoreChange } from './tokenStore';
+import { StoredSession, TokenStore, TokenStoreChange } from './tokenStore';
 
 export interface SessionsChange {
   readonly added: readonly StoredSession[];
@@ -58,7 +59,7 @@ export interface SessionManagerOptions {
 
 export interface NewSession {
   readonly serverUrl: string;
-  readonly user: StoredUser;
+  readonly user: User;
   readonly scopes: readonly string[];
   readonly client: ClientCredentials;
   readonly tokens: TokenSet;

@@ -9,7 +9,10 @@
  * so this runs in plain Node (tests play the browser) and in VS Code alike.
  * Imports no `vscode`.
  */
+import { GitShareClient } from '../api/client';
+import type { User } from '../api/types';
 import { throwIfAborted } from '../common/cancellation';
+import type { FetchLike } from '../common/fetch';
 import { CancelledError, GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
 import type { AuthorizationServers } from './authorizationServers';
@@ -55,6 +58,8 @@ export class SignInFlow {
     private readonly registrations: OAuthRegistrations,
     private readonly pending: PendingSignIns,
     private readonly logger: Logger,
+    /** For tests; defaults to node-fetch. */
+    private readonly fetch?: FetchLike,
   ) {}
 
   async signIn(options: SignInOptions): Promise<StoredSession> {
@@ -110,9 +115,9 @@ export class SignInFlow {
       throwIfAborted(signal);
       // From here on the code has been used: whatever happens, it is never sent again.
       const tokens = await this.oauth.exchangeCode(as, client, parameters, request, signal);
-      let user;
+      let user: User;
       try {
-        user = await this.oauth.fetchUser(serverUrl, tokens.accessToken, signal);
+        user = await this.userOf(serverUrl, tokens.accessToken, signal);
       } catch (error) {
         await this.oauth.revoke(as, client, tokens.refreshToken ?? tokens.accessToken).catch(() => 'failed');
         throw error;
@@ -131,6 +136,33 @@ export class SignInFlow {
           .catch((error) => this.logger.warn('Could not tidy up client registrations:', error));
       }
     }
+  }
+
+  /**
+   * Whose tokens these are (`GET /api/v1/user`, for the account's label), asked
+   * through the API client like every files-API request. The tokens were issued a
+   * moment ago, so there is nothing to refresh: a 401 means GitShare does not take them.
+   */
+  private userOf(serverUrl: string, accessToken: string, signal: AbortSignal | undefined): Promise<User> {
+    const client = new GitShareClient({
+      serverUrl,
+      tokens: {
+        getAccessToken: async () => accessToken,
+        refreshAfterUnauthorized: async () => {
+          throw new GitShareError(
+            'signInRequired',
+            'GitShare did not return your account details. Try signing in again.',
+            {
+              status: 401,
+              detail: 'GET /api/v1/user: HTTP 401',
+            },
+          );
+        },
+      },
+      logger: this.logger,
+      fetch: this.fetch,
+    });
+    return client.user(signal);
   }
 }
 

@@ -8,6 +8,7 @@
  * overwrites another account's rotated token), plus an index of session ids.
  * Imports no `vscode`.
  */
+import type { User } from '../api/types';
 import { SerialQueue } from '../common/async';
 import { Emitter, EventLike } from '../common/event';
 import { Logger } from '../common/logger';
@@ -21,17 +22,11 @@ export interface SecretStorageLike {
   readonly onDidChange: EventLike<{ readonly key: string }>;
 }
 
-export interface StoredUser {
-  readonly id: string;
-  readonly username: string;
-  readonly name?: string;
-}
-
 export interface StoredSession {
   readonly id: string;
   /** The server's origin. */
   readonly serverUrl: string;
-  readonly user: StoredUser;
+  readonly user: User;
   readonly scopes: readonly string[];
   /** The client the grant was issued to; refresh and revoke must use it. */
   readonly client: ClientCredentials;

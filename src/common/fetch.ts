@@ -7,6 +7,9 @@
  */
 import type { RequestInfo, RequestInit, Response } from 'node-fetch';
 
+/** The one fetch type: node-fetch's shape, replaced only by tests. */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
 let nodeFetch: Promise<typeof import('node-fetch')> | undefined;
 
 export async function fetch(url: RequestInfo, init?: RequestInit): Promise<Response> {

@@ -1,7 +1,9 @@
 /**
  * Where a request may go: https anywhere, plain http only to a loopback
- * address. Both sign-in and the API client enforce it. Imports no `vscode`.
+ * address. Both sign-in and the API client enforce it, with one error.
+ * Imports no `vscode`.
  */
+import { GitShareError } from './errors';
 
 /** True for `localhost`, the whole of 127.0.0.0/8 and `::1`. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -15,4 +17,15 @@ export function isLoopbackHost(hostname: string): boolean {
 /** True when a request to this URL may go out: https, or http to a loopback address. */
 export function isAllowedTransport(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
+/** Throws the one error for a request that may not go out (plain http to a host that is not loopback). */
+export function assertAllowedTransport(url: URL): void {
+  if (!isAllowedTransport(url)) {
+    throw new GitShareError(
+      'protocol',
+      'GitShare must be reached over https:// (plain http:// only on loopback addresses). Check the server address.',
+      { detail: `refused ${url.protocol} to ${isLoopbackHost(url.hostname) ? 'loopback' : url.host}` },
+    );
+  }
 }

@@ -4,11 +4,15 @@
  * a fetch that records what went over the wire, and the local server.
  */
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import type { Response as NodeFetchResponse } from 'node-fetch';
+import { fetch as nodeFetch, type FetchLike } from '../../../src/common/fetch';
 import { Emitter, Listener } from '../../../src/common/event';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { AuthorizationServers } from '../../../src/auth/authorizationServers';
 import { OAuthRegistrations } from '../../../src/auth/oauthRegistrations';
-import { FetchInit, FetchLike, OAuthClient, nodeFetchAsWhatwg } from '../../../src/auth/oauthClient';
+import { OAuthClient } from '../../../src/auth/oauthClient';
+import type { FetchInit } from '../../../src/auth/oauthHttp';
 import { PendingSignIns, callbackPathFor } from '../../../src/auth/pendingSignIns';
 import { SessionManager, SessionManagerOptions } from '../../../src/auth/sessionManager';
 import { SignInFlow } from '../../../src/auth/signInFlow';
@@ -50,26 +54,29 @@ export interface RecordedRequest {
 }
 
 /**
- * The extension's own network stack (node-fetch, answers as WHATWG Responses),
- * recording each request, with an optional interceptor for answers the local
- * server never gives.
+ * The extension's own network stack (node-fetch), recording each request (header
+ * names in lower case), with an optional interceptor for answers the local server
+ * never gives; it answers with a WHATWG Response, handed on in node-fetch's shape.
  */
 export class RecordingFetch {
   readonly requests: RecordedRequest[] = [];
   intercept: ((url: string, init: FetchInit) => Promise<Response> | undefined) | undefined;
 
   readonly fetch: FetchLike = async (url, init) => {
+    const sent = init as FetchInit;
     this.requests.push({
       url,
-      method: init.method,
-      headers: { ...init.headers },
-      body: typeof init.body === 'string' ? init.body : init.body?.toString(),
+      method: sent.method,
+      headers: Object.fromEntries(
+        Object.entries(sent.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+      ),
+      body: typeof sent.body === 'string' ? sent.body : sent.body?.toString(),
     });
-    const intercepted = this.intercept?.(url, init);
+    const intercepted = this.intercept?.(url, sent);
     if (intercepted) {
-      return intercepted;
+      return asNodeFetchResponse(await intercepted);
     }
-    return nodeFetchAsWhatwg(url, init);
+    return nodeFetch(url, init);
   };
 
   /** Every token sent to the revocation endpoint, in order. */
@@ -115,6 +122,17 @@ export class RecordingFetch {
   tokenRequests(): URLSearchParams[] {
     return this.requests.filter((r) => r.url.endsWith('/oauth2/token/')).map((r) => new URLSearchParams(r.body));
   }
+}
+
+/** A WHATWG answer in node-fetch's shape (status, headers, a Node stream as body), as the extension's fetch returns it. */
+function asNodeFetchResponse(response: Response): NodeFetchResponse {
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    ok: response.ok,
+    headers: response.headers,
+    body: response.body ? Readable.fromWeb(response.body as never) : null,
+  } as unknown as NodeFetchResponse;
 }
 
 /**
@@ -183,6 +201,7 @@ export class AuthStack {
       this.registrations,
       this.pending,
       this.logger,
+      this.http.fetch,
     );
   }
 

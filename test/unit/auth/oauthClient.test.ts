@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as nodeHttp from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GitShareClient } from '../../../src/api/client';
 import { CancelledError, GitShareError } from '../../../src/common/errors';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { OAuthClient, OOB_REDIRECT_URI } from '../../../src/auth/oauthClient';
@@ -274,10 +275,15 @@ describe('auth: OAuth client against the local server', () => {
       await oauth.revoke(as, client, 'unknown-token-value-1234');
     });
 
-    it('reads the account from /api/v1/user with the bearer header only', async () => {
+    it('reads the account from /api/v1/user with the bearer header only (through the API client, as sign-in does)', async () => {
       const { as, client, request, parameters } = await authorized();
       const tokens = await oauth.exchangeCode(as, client, parameters, request);
-      const user = await oauth.fetchUser(server.url, tokens.accessToken);
+      const user = await new GitShareClient({
+        serverUrl: server.url,
+        tokens: { getAccessToken: async () => tokens.accessToken, refreshAfterUnauthorized: () => Promise.reject() },
+        logger: Logger.create(new MemoryLogSink()),
+        fetch: http.fetch,
+      }).user();
       assert.equal(user.username, 'demo');
       const call = http.requests.at(-1)!;
       assert.ok(!call.url.includes('access_token'));

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as nodeHttp from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GitShareError, isCancellation, toGitShareError } from '../../../src/common/errors';
-import { FetchInit } from '../../../src/auth/oauthClient';
+import type { FetchInit } from '../../../src/auth/oauthHttp';
 import { authorizeAsUser, RunningServer } from '../../server/index';
 import { AuthStack, callbackOf, codeServerRedirectUri, startTestServer } from './helpers';
 

@@ -6,7 +6,7 @@
 
 import * as assert from 'node:assert/strict';
 import fetch from 'node-fetch';
-import type { FetchLike } from '../../../src/api/requester';
+import type { FetchLike } from '../../../src/common/fetch';
 import { useSignedInServer } from '../helpers/fixtures';
 import { failure, newClient } from './helpers';
 
