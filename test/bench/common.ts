@@ -9,6 +9,71 @@ import * as path from 'node:path';
 
 export const MiB = 1024 * 1024;
 
+/** One row of the bench's table (run.ts prints them; fileIndex.ts makes some). */
+export interface Row {
+  readonly figure: string;
+  /** What was measured, formatted. */
+  readonly value: string;
+  readonly comparison: string;
+  /** The figure the target applies to (a ratio, KB, ms or MiB), with its spread over runs. */
+  readonly ratio: Spread | undefined;
+  readonly ratioUnit: string;
+  readonly target: string;
+  readonly pass: boolean | undefined;
+  readonly note?: string;
+  readonly raw?: unknown;
+}
+
+/**
+ * The address of a code-server window on `workspace` with `extensionDir` as the extension under
+ * development and `testsPath` as its "tests" (the bench's probe in the extension host).
+ */
+export function developmentWindowUrl(
+  codeServer: { readonly url: string; readonly authority: string },
+  workspace: string,
+  extensionDir: string,
+  testsPath: string,
+): string {
+  const remote = (p: string) => `vscode-remote://${codeServer.authority}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(extensionDir)],
+    ['extensionTestsPath', remote(testsPath)],
+  ];
+  return `${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/**
+ * A Node script of the bench as a long-lived child process (a server, the link): resolves with
+ * the match of `ready` on its standard output, and a `close` that stops it and waits for it.
+ */
+export function startChild(
+  script: string,
+  args: readonly string[],
+  ready: RegExp,
+  what: string,
+): Promise<{ match: RegExpExecArray; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      out += text;
+      const match = ready.exec(out);
+      if (match) {
+        resolve({ match, close });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code})`)));
+    child.once('error', reject);
+  });
+}
+
 export interface Spread {
   readonly median: number;
   readonly min: number;

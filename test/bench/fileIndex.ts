@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { GitShareClient } from '../../src/api/client';
 import { Logger, MemoryLogSink } from '../../src/common/logger';
 import { DEFAULT_WALK_CONCURRENCY, FileIndex, walkAccount } from '../../src/search/fileIndex';
-import { spread, type Spread } from './common';
+import { spread, type Row } from './common';
 
 export interface IndexBenchOptions {
   readonly serverUrl: string;
@@ -25,24 +25,11 @@ export interface IndexBenchOptions {
   readonly log: (line: string) => void;
 }
 
-/** The shape of run.ts's table rows. */
-export interface IndexBenchRow {
-  readonly figure: string;
-  readonly value: string;
-  readonly comparison: string;
-  readonly ratio: Spread | undefined;
-  readonly ratioUnit: string;
-  readonly target: string;
-  readonly pass: boolean | undefined;
-  readonly note?: string;
-  readonly raw?: unknown;
-}
-
 const ROOT = 'bench-index';
 /** Queries as a person types them, each letter a keystroke. */
 const TYPED = ['report-0042', 'proj7 notes', 'zzz-none', 'e'];
 
-export async function indexFigures(options: IndexBenchOptions): Promise<IndexBenchRow[]> {
+export async function indexFigures(options: IndexBenchOptions): Promise<Row[]> {
   const { folders } = await makeTree(options);
   const client = new GitShareClient({
     serverUrl: options.serverUrl,

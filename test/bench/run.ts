@@ -31,7 +31,18 @@ import { outputDir, repoRoot } from '../harness/paths';
 import type { SpawnedServer } from '../server/spawn';
 import { measureActivation } from './activation/measure';
 import { indexFigures } from './fileIndex';
-import { curl, describeMachine, formatMiB, makeFile, MiB, runChild, runWorker, spread, type Spread } from './common';
+import {
+  curl,
+  describeMachine,
+  type Row,
+  formatMiB,
+  makeFile,
+  MiB,
+  runChild,
+  runWorker,
+  spread,
+  type Spread,
+} from './common';
 import { DEFAULT_CONCURRENCY } from '../../src/transfers/queue';
 import { measureInHost } from './host/measure';
 import { DEFAULT_LINK, rttSeconds, startLink, wireSeconds, type Link, type LinkProfile } from './link/link';
@@ -115,20 +126,6 @@ function parseOptions(argv: readonly string[]): Options {
 }
 
 // ---- the table
-
-interface Row {
-  readonly figure: string;
-  /** What was measured, formatted. */
-  readonly value: string;
-  readonly comparison: string;
-  /** The figure the target applies to (a ratio, KB, ms or MiB), with its spread over runs. */
-  readonly ratio: Spread | undefined;
-  readonly ratioUnit: string;
-  readonly target: string;
-  readonly pass: boolean | undefined;
-  readonly note?: string;
-  readonly raw?: unknown;
-}
 
 const rows: Row[] = [];
 

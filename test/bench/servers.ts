@@ -5,9 +5,9 @@
  * server (staticServer.ts). Also a bearer token for the demo account (register,
  * authorize played by the server's browser helper, code exchange with PKCE).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { spawnServer, type SpawnedServer } from '../server/spawn';
+import { startChild } from './common';
 import { signIn } from '../unit/helpers/serverSession';
 
 export async function startGitShare(dataDir: string, publicUrl?: string): Promise<SpawnedServer> {
@@ -35,27 +35,12 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export function startStatic(root: string): Promise<StaticServer> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'staticServer.js'), root], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-  };
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      out += text;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        resolve({ url: m[1], close });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`static server exited (${code})`)));
-    child.once('error', reject);
-  });
+export async function startStatic(root: string): Promise<StaticServer> {
+  const { match, close } = await startChild(
+    path.join(__dirname, 'staticServer.js'),
+    [root],
+    /listening on (http:\/\/\S+)/,
+    'static server',
+  );
+  return { url: match[1], close };
 }

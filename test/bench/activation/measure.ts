@@ -22,6 +22,7 @@ import {
   type CodeServerInstall,
 } from '../../harness/codeServer';
 import { PROBE_MARKER, YARDSTICK_ID, YARDSTICK_NAME } from './marker';
+import { developmentWindowUrl } from '../common';
 
 export interface ActivationRun {
   /** VS Code's figure (code loading + activate call), ms. */
@@ -92,14 +93,7 @@ async function once(install: CodeServerInstall, browser: Browser, extensionDir: 
         }
       }
     });
-    const remote = (p: string) => `vscode-remote://${codeServer.authority}${p}`;
-    const payload = [
-      ['extensionDevelopmentPath', remote(extensionDir)],
-      ['extensionTestsPath', remote(path.join(__dirname, 'probe.js'))],
-    ];
-    await page.goto(
-      `${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
-    );
+    await page.goto(developmentWindowUrl(codeServer, workspace, extensionDir, path.join(__dirname, 'probe.js')));
     const rows = page.locator('.runtime-extensions-editor .monaco-list-row');
     const yardstickName = new RegExp(`${escapeRegExp(YARDSTICK_NAME)}|${escapeRegExp(YARDSTICK_ID)}`);
     const timeOf = async (row: Locator) => {

@@ -106,10 +106,13 @@ export async function countActions(
     await api.clickFilesViewRow(FOLDER, 'notes.txt');
     editor = await shown(file);
   });
-  await editor!.edit((edit) => edit.insert(new vscode.Position(0, 0), 'edited '));
-  // A person types for a while: past the moment after a read when what was learned answers stat.
+  // A person reads for a while before typing: past the moment after the read when what was
+  // learned answers stat.
   await new Promise((resolve) => setTimeout(resolve, 5_500));
-  await count('save it, a few seconds after opening', 1, '1 PUT /files with If-Match', async () => {
+  // Counted from the keystroke: code-server saves by itself a second after an edit (the web's
+  // files.autoSave default, afterDelay), so the save may be that one or this explicit one.
+  await count('edit and save it, a few seconds after opening', 1, '1 PUT /files with If-Match', async () => {
+    await editor!.edit((edit) => edit.insert(new vscode.Position(0, 0), 'edited '));
     // document.save() has been seen to resolve false under load although the save completed.
     await editor!.document.save();
     await until(() => !editor!.document.isDirty, 'the save');

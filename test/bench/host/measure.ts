@@ -15,6 +15,7 @@ import { ensureCodeServer, makeSandbox, startCodeServer } from '../../harness/co
 import { startForwardProxy } from './forwardProxy';
 import { HOST_LOG } from './marker';
 import type { HostRequest, HostResult } from './probe';
+import { developmentWindowUrl } from '../common';
 
 const TIMEOUT_MS = 8 * 60_000;
 
@@ -60,14 +61,7 @@ export async function measureInHost(
         }
       }
     });
-    const remote = (p: string) => `vscode-remote://${codeServer.authority}${p}`;
-    const payload = [
-      ['extensionDevelopmentPath', remote(extensionDir)],
-      ['extensionTestsPath', remote(path.join(__dirname, 'probe.js'))],
-    ];
-    await page.goto(
-      `${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
-    );
+    await page.goto(developmentWindowUrl(codeServer, workspace, extensionDir, path.join(__dirname, 'probe.js')));
     const code = await Promise.race([
       exited,
       new Promise<number>((resolve) => setTimeout(() => resolve(-1), TIMEOUT_MS)),

@@ -3,8 +3,8 @@
  * process in front of a server, reads its connection count, and computes the
  * physical limits of the link it models.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { startChild } from '../common';
 
 export interface LinkProfile {
   /** Round-trip time added by the link, ms. */
@@ -46,11 +46,10 @@ export function rttSeconds(profile: LinkProfile): number {
 }
 
 /** `target` may be left for setTarget(); the link's URL then has scheme http. */
-export function startLink(target: string | undefined, profile: LinkProfile, host = '127.0.0.1'): Promise<Link> {
-  const child = spawn(
-    process.execPath,
+export async function startLink(target: string | undefined, profile: LinkProfile, host = '127.0.0.1'): Promise<Link> {
+  const { match, close } = await startChild(
+    path.join(__dirname, 'linkProxy.js'),
     [
-      path.join(__dirname, 'linkProxy.js'),
       ...(target ? ['--target', target] : []),
       '--rtt-ms',
       String(profile.rttMs),
@@ -59,35 +58,18 @@ export function startLink(target: string | undefined, profile: LinkProfile, host
       '--host',
       host,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    /link listening on (http:\/\/\S+) control (http:\/\/\S+)/,
+    'link proxy',
   );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
+  const controlUrl = match[2];
+  return {
+    url: match[1],
+    profile,
+    controlUrl,
+    stats: async () => (await (await fetch(`${controlUrl}/stats`)).json()) as LinkStats,
+    setTarget: async (url) =>
+      void (await fetch(`${controlUrl}/target?url=${encodeURIComponent(url)}`, { method: 'POST' })),
+    reset: async () => void (await fetch(`${controlUrl}/reset`, { method: 'POST' })),
+    close,
   };
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      out += text;
-      const m = /link listening on (http:\/\/\S+) control (http:\/\/\S+)/.exec(out);
-      if (m) {
-        const controlUrl = m[2];
-        resolve({
-          url: m[1],
-          profile,
-          controlUrl,
-          stats: async () => (await (await fetch(`${controlUrl}/stats`)).json()) as LinkStats,
-          setTarget: async (url) =>
-            void (await fetch(`${controlUrl}/target?url=${encodeURIComponent(url)}`, { method: 'POST' })),
-          reset: async () => void (await fetch(`${controlUrl}/reset`, { method: 'POST' })),
-          close,
-        });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`link proxy exited (${code})`)));
-    child.once('error', reject);
-  });
 }
