@@ -116,7 +116,11 @@ async function once(install: CodeServerInstall, browser: Browser, extensionDir: 
     const label = await timeOf(rows.filter({ hasText: /gitshare/i, hasNotText: yardstickName }));
     const yardstickLabel = await timeOf(rows.filter({ hasText: yardstickName }));
     fs.writeFileSync(doneFile, 'done');
-    const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 30_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      exited,
+      new Promise<number>((resolve) => (timer = setTimeout(() => resolve(-1), 30_000))),
+    ]).finally(() => clearTimeout(timer));
     if (code !== 0 || !probe) {
       throw new Error(`the activation probe did not finish (exit ${code})`);
     }

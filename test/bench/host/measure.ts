@@ -62,10 +62,25 @@ export async function measureInHost(
       }
     });
     await page.goto(developmentWindowUrl(codeServer, workspace, extensionDir, path.join(__dirname, 'probe.js')));
+    // The result file is the answer: the window's exit can lag far behind it (a notification
+    // still open, an editor still closing), and waiting for the exit alone cost minutes.
+    let waiting = true;
+    const written = (async () => {
+      while (waiting && !fs.existsSync(resultFile)) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      return 0;
+    })();
+    let timer: NodeJS.Timeout | undefined;
     const code = await Promise.race([
       exited,
-      new Promise<number>((resolve) => setTimeout(() => resolve(-1), TIMEOUT_MS)),
-    ]);
+      written,
+      new Promise<number>((resolve) => (timer = setTimeout(() => resolve(-1), TIMEOUT_MS))),
+    ]).finally(() => {
+      // A pending timer would keep the bench's process alive for minutes after its last figure.
+      clearTimeout(timer);
+      waiting = false;
+    });
     if (!fs.existsSync(resultFile)) {
       throw new Error(`the host probe wrote no result (exit ${code})`);
     }
