@@ -1,8 +1,8 @@
 /**
  * GitShare: Check Connection — the questions a support person asks, answered one step at a time:
  * the server address, DNS, the proxy in use, TLS and the certificate chain, the OAuth metadata (or
- * the documented paths), the session's token and scopes, one API call. The result is a plain-text
- * report the person can copy: no token, no proxy password, and text from the server only as text.
+ * the documented paths), the session's token and scopes, one API call. The steps fill the report
+ * of connectionReport.ts, which turns it into plain text the person can copy.
  *
  * Imports no `vscode`: src/commands/checkConnection.ts gathers the settings and the session and
  * shows the report; the unit tests run this against the local server over http and https.
@@ -12,44 +12,19 @@ import * as dns from 'node:dns/promises';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import type { RequestInit, Response } from 'node-fetch';
-import { fetch as nodeFetch } from '../common/fetch';
+import type { Response } from 'node-fetch';
+import { fetch as nodeFetch, type FetchLike } from '../common/fetch';
 import { isAllowedTransport } from '../common/transport';
+import {
+  maskCredentials,
+  text,
+  type CheckStep,
+  type ConnectionReport,
+  type NetworkSettings,
+  type ReportContext,
+  type StepStatus,
+} from './connectionReport';
 import { certificateError, errorCode, errorFromResponse, networkError, parseServerErrorBody } from './errorMapping';
-
-export type StepStatus = 'ok' | 'warning' | 'failed' | 'skipped';
-
-export interface CheckStep {
-  readonly title: string;
-  readonly status: StepStatus;
-  /** What was found, one fact a line. */
-  readonly lines: readonly string[];
-}
-
-export interface ConnectionReport {
-  readonly serverUrl: string;
-  readonly steps: readonly CheckStep[];
-  /** True when no step failed. */
-  readonly ok: boolean;
-}
-
-/** VS Code's network settings as the command read them, and the environment's proxy variables. */
-export interface NetworkSettings {
-  /** `http.proxy` */
-  readonly proxy?: string;
-  /** `http.proxySupport`: off | on | fallback | override */
-  readonly proxySupport?: string;
-  /** `http.noProxy` */
-  readonly noProxy?: readonly string[];
-  /** `http.proxyStrictSSL` */
-  readonly proxyStrictSSL?: boolean;
-  /** `http.systemCertificates` */
-  readonly systemCertificates?: boolean;
-  /** `http.proxyAuthorization` is set (its value is never read into the report). */
-  readonly proxyAuthorizationSet?: boolean;
-  /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY (either case). */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-}
 
 export interface SessionToCheck {
   /** The account's label (user name), shown in the report. */
@@ -59,21 +34,15 @@ export interface SessionToCheck {
   readonly scopes: readonly string[];
 }
 
-export type CheckFetch = (url: string, init: RequestInit) => Promise<Response>;
-
-export interface ConnectionCheckInput {
+export interface ConnectionCheckInput extends ReportContext {
   /** `gitshare.serverUrl` as set (may be empty or wrong: that is the first finding). */
   readonly serverUrl: string;
-  readonly network?: NetworkSettings;
   readonly sessions?: readonly SessionToCheck[];
   /** The HTTP the extension uses (in VS Code: node-fetch through VS Code's proxy and certificates). */
-  readonly fetch?: CheckFetch;
+  readonly fetch?: FetchLike;
   /** Extra trusted CAs for the TLS step (tests); VS Code's own come through `tls`. */
   readonly ca?: string;
   readonly timeoutMs?: number;
-  /** Lines about the client (VS Code and extension versions). */
-  readonly about?: readonly string[];
-  readonly now?: () => Date;
 }
 
 const REQUIRED_SCOPES = ['files:read', 'files:write'];
@@ -81,7 +50,7 @@ const REQUIRED_SCOPES = ['files:read', 'files:write'];
 export async function checkConnection(input: ConnectionCheckInput): Promise<ConnectionReport> {
   const steps: CheckStep[] = [];
   const timeoutMs = input.timeoutMs ?? 10_000;
-  const fetch: CheckFetch = input.fetch ?? ((url, init) => nodeFetch(url, init));
+  const fetch: FetchLike = input.fetch ?? ((url, init) => nodeFetch(url, init));
 
   // 1. The server address
   const address = checkAddress(input.serverUrl);
@@ -473,7 +442,7 @@ function certificateChain(leaf: tls.DetailedPeerCertificate): string[] {
 
 async function checkMetadata(
   origin: string,
-  fetch: CheckFetch,
+  fetch: FetchLike,
   timeoutMs: number,
 ): Promise<{ step: CheckStep; certificateProblem?: string }> {
   const title = 'Sign-in endpoints';
@@ -560,7 +529,7 @@ async function checkMetadata(
 async function checkToken(
   origin: string,
   session: SessionToCheck,
-  fetch: CheckFetch,
+  fetch: FetchLike,
   timeoutMs: number,
 ): Promise<CheckStep> {
   const title = 'Session';
@@ -600,7 +569,7 @@ async function checkToken(
 async function checkApiCall(
   origin: string,
   session: SessionToCheck,
-  fetch: CheckFetch,
+  fetch: FetchLike,
   timeoutMs: number,
 ): Promise<CheckStep> {
   const title = 'API call';
@@ -644,7 +613,7 @@ async function call(
   origin: string,
   path: string,
   session: SessionToCheck,
-  fetch: CheckFetch,
+  fetch: FetchLike,
   timeoutMs: number,
 ): Promise<{ response: Response; ms: number } | { error: string }> {
   const started = Date.now();
@@ -659,64 +628,6 @@ async function call(
   } catch (error) {
     return { error: failure(origin, error, timeoutMs) };
   }
-}
-
-// ---- the report
-
-const MARKS: Record<StepStatus, string> = { ok: '✔', warning: '⚠', failed: '✖', skipped: '–' };
-
-/** The report as plain text, for an untitled document the person can read and copy. */
-export function formatReport(
-  report: ConnectionReport,
-  input: Pick<ConnectionCheckInput, 'about' | 'network' | 'now'> = {},
-): string {
-  const now = (input.now ?? (() => new Date()))();
-  const out: string[] = [];
-  out.push('GitShare connection check');
-  out.push(
-    `${now
-      .toISOString()
-      .replace('T', ' ')
-      .replace(/\.\d+Z$/, ' UTC')}`,
-  );
-  for (const line of input.about ?? []) {
-    out.push(line);
-  }
-  out.push('');
-  const failed = report.steps.filter((s) => s.status === 'failed');
-  const warned = report.steps.filter((s) => s.status === 'warning');
-  out.push(
-    failed.length === 0
-      ? `Result: GitShare can be reached${warned.length ? `, with ${warned.length} warning${warned.length > 1 ? 's' : ''}` : ''}.`
-      : `Result: ${failed.length} step${failed.length > 1 ? 's' : ''} failed — first: ${failed[0]!.title}.`,
-  );
-  out.push('');
-  for (const step of report.steps) {
-    out.push(`${MARKS[step.status]} ${step.title}${step.status === 'skipped' ? ' (not checked)' : ''}`);
-    for (const line of step.lines) {
-      out.push(`    ${line}`);
-    }
-  }
-  const network = input.network;
-  if (network) {
-    out.push('');
-    out.push('VS Code network settings');
-    out.push(`    http.proxy: ${network.proxy ? maskCredentials(network.proxy) : '(empty)'}`);
-    out.push(`    http.proxySupport: ${network.proxySupport ?? '(default)'}`);
-    out.push(`    http.noProxy: ${network.noProxy?.length ? network.noProxy.map(text).join(', ') : '(empty)'}`);
-    out.push(`    http.proxyStrictSSL: ${network.proxyStrictSSL ?? '(default)'}`);
-    out.push(`    http.systemCertificates: ${network.systemCertificates ?? '(default)'}`);
-    out.push(`    http.proxyAuthorization: ${network.proxyAuthorizationSet ? '(set, not shown)' : '(empty)'}`);
-    for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'NODE_EXTRA_CA_CERTS']) {
-      const value = network.env?.[name] ?? network.env?.[name.toLowerCase()];
-      if (value) {
-        out.push(`    ${name}: ${maskCredentials(value)}`);
-      }
-    }
-  }
-  out.push('');
-  out.push('This report contains no token, password or secret; it is safe to share.');
-  return out.join('\n') + '\n';
 }
 
 // ---- helpers
@@ -738,17 +649,6 @@ function describe(error: unknown): string {
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
   return text(code && !message.includes(code) ? `${code}: ${message}` : message);
-}
-
-/** Outside text (server, proxy, settings) as one line of plain text, bounded. */
-function text(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ');
-  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
-}
-
-export function maskCredentials(value: string): string {
-  return text(value.replace(/\/\/[^/@\s]*@/, '//***@'));
 }
 
 function safeOrigin(value: string): string | undefined {

@@ -3,14 +3,9 @@ import * as fsp from 'node:fs/promises';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  checkConnection,
-  formatReport,
-  proxyFor,
-  type CheckFetch,
-  type ConnectionReport,
-} from '../../../src/api/connectionCheck';
-import { fetch as nodeFetch } from '../../../src/common/fetch';
+import { checkConnection, proxyFor } from '../../../src/api/connectionCheck';
+import { formatReport, type ConnectionReport } from '../../../src/api/connectionReport';
+import { fetch as nodeFetch, type FetchLike } from '../../../src/common/fetch';
 import { startServer, type RunningServer } from '../../server/index';
 import { generateTestCa } from '../../server/tls';
 import { startRecordingProxy, type RecordingProxy } from '../../proxy/recordingProxy';
@@ -24,7 +19,7 @@ function step(report: ConnectionReport, title: string) {
   return found;
 }
 
-function trusting(ca: string): CheckFetch {
+function trusting(ca: string): FetchLike {
   const agent = new https.Agent({ ca });
   return (url, init) => nodeFetch(url, { ...init, agent });
 }
