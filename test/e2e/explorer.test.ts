@@ -85,6 +85,25 @@ describe('Explorer: Upload to GitShare… and Add Folder to Workspace…', () =>
     await fsp.writeFile(workspaceFile, JSON.stringify({ folders: [{ path: env().workspaceDir }] }, null, 2));
     page = await openWorkbench(undefined, workspaceFile);
     openPages.add(page);
+    // A person waits for the workspace's folder in the Explorer. code-server has (rarely, under
+    // load, in a full run) opened the saved workspace with "No Folder Opened" although the file
+    // lists the folder, before GitShare took any part; the person then reloads the window once.
+    await showExplorer();
+    const folderShown = await explorerRow('workspace')
+      .waitFor({ timeout: 30_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!folderShown) {
+      console.log('      (the workspace opened without its folder; reloading the window once)');
+      const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+      await runCommand(page, 'Developer: Reload Window');
+      await reloaded;
+      await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
+      await showExplorer();
+      await explorerRow('workspace').waitFor({ timeout: 60_000 });
+    }
     await signInThroughUi(page);
   });
 
