@@ -248,14 +248,15 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
       // Taken before the read that gets the new token: the server issued it later, so it
       // expires at the server after issued + TTL_MS.
       const issued = Date.now();
-      await vscode.workspace.fs.stat(readme);
+      await vscode.workspace.fs.readFile(readme);
       const first = await sessionToken();
       const before = await stats();
-      // Keep reading the file, as an open editor would, until the server sees a refresh.
+      // Keep reading the file, as an open editor reloading it would, until the server sees a
+      // refresh. (A read always fetches the bytes; a stat may answer from a moment-old entry.)
       let reads = 0;
       const refreshedBy = await until(
         async () => {
-          await vscode.workspace.fs.stat(readme);
+          await vscode.workspace.fs.readFile(readme);
           reads++;
           const now = await stats();
           return now.tokenRequests.refresh_token! > before.tokenRequests.refresh_token! ? Date.now() : undefined;
@@ -271,9 +272,8 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
       );
       assert.equal(after.tokenRequests.refresh_token! - before.tokenRequests.refresh_token!, 1, 'one refresh');
       // A 401 would have meant a second request for one of the reads, after a refresh.
-      const metadataRequests =
-        (after.requests['GET /api/v1/metadata'] ?? 0) - (before.requests['GET /api/v1/metadata'] ?? 0);
-      assert.equal(metadataRequests, reads, `one request per read (${reads} reads): no 401 and replay`);
+      const fileRequests = (after.requests['GET /api/v1/files'] ?? 0) - (before.requests['GET /api/v1/files'] ?? 0);
+      assert.equal(fileRequests, reads, `one request per read (${reads} reads): no 401 and replay`);
       const second = await sessionToken();
       assert.notEqual(second, first, 'VS Code hands out the new token');
       const response = await fetch(`${serverUrl}/api/v1/user`, { headers: { authorization: `Bearer ${second}` } });
