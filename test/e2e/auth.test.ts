@@ -8,11 +8,11 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
   allowInBrowser,
-  ensureSignedOut,
+  closeSuitePage,
   env,
   findInAccountsMenu,
   openPages,
-  openWorkbench,
+  openSuitePage,
   screenshot,
   serverStats,
   signOutThroughUi,
@@ -23,14 +23,11 @@ describe('Sign in when the browser cannot come back ("Having trouble?")', () => 
   let page: Page;
 
   before(async () => {
-    page = await openWorkbench();
-    openPages.add(page);
+    page = await openSuitePage();
   });
 
   after(async () => {
-    await ensureSignedOut(page).catch(() => undefined);
-    openPages.delete(page);
-    await page.close();
+    await closeSuitePage(page);
   });
 
   it('switches to pasting the code GitShare shows, and signs in', async () => {

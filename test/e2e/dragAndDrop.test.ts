@@ -6,53 +6,37 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
+  closeSuitePage,
   collapseFilesView,
   eventually,
   expandFolder,
   filesRow,
   onServer,
-  openPages,
-  openWorkbench,
+  openSuitePage,
+  seedOnServer,
   showFilesView,
-  signInThroughUi,
-  signOutThroughUi,
 } from './workbench';
 
 const HOME = 'e2e-dnd';
-
-function seed(relative: string, content?: string): void {
-  const target = onServer(relative);
-  if (content === undefined) {
-    fs.mkdirSync(target, { recursive: true });
-    return;
-  }
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.writeFileSync(target, content);
-}
 
 describe('Files view drag and drop', () => {
   let page: Page;
   const row = (label: string) => filesRow(page, label);
 
   before(async () => {
-    seed(`${HOME}/move-me.txt`, 'moving bytes\n');
-    seed(`${HOME}/into/already.txt`, 'already here\n');
-    seed(`${HOME}/drop-here/.keep`, '');
-    page = await openWorkbench();
-    openPages.add(page);
-    await signInThroughUi(page);
+    seedOnServer(`${HOME}/move-me.txt`, 'moving bytes\n');
+    seedOnServer(`${HOME}/into/already.txt`, 'already here\n');
+    seedOnServer(`${HOME}/drop-here/.keep`, '');
+    page = await openSuitePage({ signIn: true });
     await showFilesView(page);
     await expandFolder(page, HOME, 'move-me.txt');
   });
 
   after(async () => {
     await collapseFilesView(page).catch(() => undefined);
-    await signOutThroughUi(page).catch(() => undefined);
-    openPages.delete(page);
-    await page.close();
+    await closeSuitePage(page);
   });
 
   it('files dropped from the operating system onto a folder are uploaded into it', async () => {

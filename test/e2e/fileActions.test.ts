@@ -13,18 +13,17 @@ import {
   answerFileDialog,
   answerInputBox,
   closeMenus,
+  closeSuitePage,
+  collapseFilesView,
   contextMenu,
   env,
   eventually,
   expandFolder,
   filesRow,
-  collapseFilesView,
   onServer,
-  openPages,
-  openWorkbench,
+  openSuitePage,
+  seedOnServer,
   showFilesView,
-  signInThroughUi,
-  signOutThroughUi,
   waitForNotification,
 } from './workbench';
 
@@ -34,39 +33,30 @@ const HOME = 'e2e-actions';
 const MANY = 'e2e-many';
 const MANY_COUNT = 1030;
 
-function seed(relative: string, content: string): void {
-  const file = onServer(relative);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content);
-}
-
 describe('Files view context menu: Rename…, Delete, New File…, New Folder…, Copy Path, Refresh, Download…, Load more…, Upload Here…', () => {
   let page: Page;
   const row = (label: string) => filesRow(page, label);
   const dialog = () => page.locator('.monaco-dialog-box');
 
   before(async () => {
-    seed(`${HOME}/draft.txt`, 'draft bytes\n');
-    seed(`${HOME}/old.txt`, 'old bytes\n');
-    seed(`${HOME}/one.txt`, 'one\n');
-    seed(`${HOME}/two.txt`, 'two\n');
-    seed(`${HOME}/full/inner/deep.txt`, 'deep\n');
+    seedOnServer(`${HOME}/draft.txt`, 'draft bytes\n');
+    seedOnServer(`${HOME}/old.txt`, 'old bytes\n');
+    seedOnServer(`${HOME}/one.txt`, 'one\n');
+    seedOnServer(`${HOME}/two.txt`, 'two\n');
+    seedOnServer(`${HOME}/full/inner/deep.txt`, 'deep\n');
     for (let i = 0; i < MANY_COUNT; i++) {
-      seed(`${MANY}/item-${String(i).padStart(4, '0')}.txt`, `${i}\n`);
+      seedOnServer(`${MANY}/item-${String(i).padStart(4, '0')}.txt`, `${i}\n`);
     }
-    page = await openWorkbench();
-    openPages.add(page);
+    page = await openSuitePage({ signIn: true });
+    // For Copy Path, which reads the clipboard back.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env().vscodeUrl });
-    await signInThroughUi(page);
     await showFilesView(page);
     await expandFolder(page, HOME, 'draft.txt');
   });
 
   after(async () => {
     await collapseFilesView(page).catch(() => undefined);
-    await signOutThroughUi(page).catch(() => undefined);
-    openPages.delete(page);
-    await page.close();
+    await closeSuitePage(page);
   });
 
   it('Rename… renames a file on GitShare, and the view shows the new name', async () => {
@@ -165,7 +155,7 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
   });
 
   it('Refresh in the title bar shows a file that appeared on GitShare meanwhile', async () => {
-    seed(`${HOME}/appeared.txt`, 'from elsewhere\n');
+    seedOnServer(`${HOME}/appeared.txt`, 'from elsewhere\n');
     assert.equal(await row('appeared.txt').count(), 0, 'not shown before Refresh');
     await page.locator('.part.sidebar .composite.title').hover();
     await page.locator('.part.sidebar .title-actions .action-label[aria-label^="Refresh"]').first().click();

@@ -10,20 +10,18 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   answerFileDialog,
+  closeSuitePage,
   env,
   eventually,
   filesRow,
   filesRows,
   onServer,
-  openPages,
-  openWorkbench,
-  walkRemotePicker,
+  openSuitePage,
   runCommand,
   screenshot,
   showFilesView,
-  signInThroughUi,
-  signOutThroughUi,
   waitForNotification,
+  walkRemotePicker,
 } from './workbench';
 
 describe('Files: the sidebar, Upload… and Download… through the UI', () => {
@@ -32,15 +30,11 @@ describe('Files: the sidebar, Upload… and Download… through the UI', () => {
   const row = (label: string) => filesRow(page, label);
 
   before(async () => {
-    page = await openWorkbench();
-    openPages.add(page);
-    await signInThroughUi(page);
+    page = await openSuitePage({ signIn: true });
   });
 
   after(async () => {
-    await signOutThroughUi(page).catch(() => undefined);
-    openPages.delete(page);
-    await page.close();
+    await closeSuitePage(page);
   });
 
   it('the GitShare sidebar shows the demo files, folders first', async () => {

@@ -1,27 +1,16 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import {
-  ensureSignedOut,
-  openPages,
-  openWorkbench,
-  screenshot,
-  serverStats,
-  signInThroughUi,
-  signOutThroughUi,
-} from './workbench';
+import { closeSuitePage, openSuitePage, screenshot, serverStats, signInThroughUi, signOutThroughUi } from './workbench';
 
 describe('Sign in from the Accounts menu', () => {
   let page: Page;
 
   before(async () => {
-    page = await openWorkbench();
-    openPages.add(page);
+    page = await openSuitePage();
   });
 
   after(async () => {
-    await ensureSignedOut(page).catch(() => undefined);
-    openPages.delete(page);
-    await page.close();
+    await closeSuitePage(page);
   });
 
   it('Sign in with GitShare → sign-in and Allow in the browser tab → the account shows in the Accounts menu', async () => {

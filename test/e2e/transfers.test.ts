@@ -11,16 +11,14 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   answerFileDialog,
+  closeSuitePage,
   env,
   eventually,
   onServer,
-  openPages,
-  openWorkbench,
+  openSuitePage,
   quickPickRowNamed,
   runCommand,
   serverTempFiles,
-  signInThroughUi,
-  signOutThroughUi,
   waitForNotification,
   walkRemotePicker,
 } from './workbench';
@@ -76,16 +74,12 @@ describe('Transfers: folders through the dialogs and the picker, and Cancel', ()
     await fsp.writeFile(path.join(local, 'a.txt'), 'top level\n');
     await fsp.writeFile(path.join(local, 'sub', 'b.txt'), 'one down\n');
     await fsp.writeFile(path.join(local, 'sub', 'deeper', 'c.bin'), Buffer.from([0, 159, 146, 150, 255]));
-    page = await openWorkbench();
-    openPages.add(page);
-    await signInThroughUi(page);
+    page = await openSuitePage({ signIn: true });
   });
 
   after(async () => {
     await clearFaults();
-    await signOutThroughUi(page).catch(() => undefined);
-    openPages.delete(page);
-    await page.close();
+    await closeSuitePage(page);
   });
 
   it('Upload… with a folder chosen in the file dialog sends the whole tree to the folder picked on GitShare', async () => {

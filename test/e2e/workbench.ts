@@ -65,6 +65,33 @@ export async function openWorkbench(inContext?: BrowserContext, workspaceFile?: 
   return page;
 }
 
+/**
+ * A suite's own workbench tab, opened on the test folder and kept in `openPages` so that a failure
+ * is photographed; with `signIn`, demo signs in through the Accounts menu as a person does.
+ * `closeSuitePage` in the suite's `after`.
+ */
+export async function openSuitePage(options: { signIn?: boolean } = {}): Promise<Page> {
+  const page = await openWorkbench();
+  openPages.add(page);
+  if (options.signIn) {
+    await signInThroughUi(page);
+  }
+  return page;
+}
+
+/**
+ * The end of a suite: leaves the window signed out so the next suite starts as a new user would
+ * (a failure here must not hide the suite's own), then forgets and closes the tab.
+ */
+export async function closeSuitePage(page: Page | undefined): Promise<void> {
+  if (!page) {
+    return; // the suite's `before` failed before the tab opened
+  }
+  await ensureSignedOut(page).catch(() => undefined);
+  openPages.delete(page);
+  await page.close();
+}
+
 /** Runs a command through the command palette, as a person would. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
@@ -321,6 +348,20 @@ export function accountDir(userId = 1, dataDir = env().serverDataDir): string {
 /** The path of `relative` ("notes/todo.md") in an account's folder on the server's disk. */
 export function onServer(relative: string, userId = 1, dataDir = env().serverDataDir): string {
   return path.join(accountDir(userId, dataDir), ...relative.split('/').filter(Boolean));
+}
+
+/**
+ * Puts a file (or, without `content`, a folder) straight onto demo's folder on the server's disk,
+ * as if it had been uploaded earlier: a suite's starting state, without going through the client.
+ */
+export function seedOnServer(relative: string, content?: string): void {
+  const target = onServer(relative);
+  if (content === undefined) {
+    fs.mkdirSync(target, { recursive: true });
+    return;
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, content);
 }
 
 /** The server's upload temp files left anywhere in an account folder (there must be none). */
