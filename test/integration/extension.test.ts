@@ -24,6 +24,7 @@ describe('The extension in a real VS Code', () => {
     assert.deepEqual(Object.keys(api).sort(), [
       'accounts',
       'clearShownErrors',
+      'clickFilesViewRow',
       'filesViewLabels',
       'setInteraction',
       'shownErrors',
