@@ -33,6 +33,8 @@ const MESSAGE_CALLS = new Set([
   'showErrorMessage',
   'setStatusBarMessage',
   'showQuickPick',
+  // ErrorHandler.wrap(action, …): the action opens the error message ("Upload: …").
+  'wrap',
   // vscode.FileSystemError's factories: their message reaches the person through the editor.
   'FileNotFound',
   'FileExists',
@@ -139,7 +141,14 @@ export const localizedText = {
             report(literalsIn(node.arguments[1]));
           }
         } else if (/Error$/.test(name) && node.arguments[0]) {
-          report(literalsIn(node.arguments[0]));
+          // A one-word argument is an id (RegistrationRefusedError('refused')); a message has words.
+          report(
+            literalsIn(node.arguments[0]).filter((literal) =>
+              /\s/.test(
+                literal.type === 'Literal' ? literal.value : literal.quasis.map((q) => q.value.cooked).join(' '),
+              ),
+            ),
+          );
         }
       },
       Property(node) {

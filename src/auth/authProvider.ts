@@ -38,7 +38,7 @@ import { StoredSession, TokenStore } from './tokenStore';
  */
 export const ADD_ACCOUNT_SCOPE = 'gitshare:add-account';
 
-const ENTER_AGAIN = 'Enter Again';
+const ENTER_AGAIN = vscode.l10n.t('Enter Again');
 
 /** How a sign-in gets the code: from the browser coming back, or pasted by the person. */
 type SignInMode = 'auto' | 'code';
@@ -157,16 +157,20 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
     if (!clientId) {
       throw new GitShareError(
         'invalidInput',
-        `Set "${SETTINGS_SECTION}.${Settings.clientId}" in your user settings first.`,
+        vscode.l10n.t('Set "{0}.{1}" in your user settings first.', SETTINGS_SECTION, Settings.clientId),
       );
     }
     // The secret belongs to one server: it is never sent to another.
     const serverUrl = await this.resolveServerUrl();
     const secret = await this.interaction.input({
       id: 'clientSecret',
-      title: 'GitShare Client Secret',
+      title: vscode.l10n.t('GitShare Client Secret'),
       prompt: notificationText(
-        `The client secret of the GitShare application ${clientId} on ${new URL(serverUrl).host}. Leave empty to remove it.`,
+        vscode.l10n.t(
+          'The client secret of the GitShare application {0} on {1}. Leave empty to remove it.',
+          clientId,
+          new URL(serverUrl).host,
+        ),
       ),
       password: true,
     });
@@ -182,7 +186,7 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
     try {
       return await this.signInInteractive(scopes.length ? scopes : DEFAULT_SCOPES, mode);
     } catch (error) {
-      void this.errors.handle(error, 'Sign in to GitShare');
+      void this.errors.handle(error, vscode.l10n.t('Sign in to GitShare'));
       return undefined;
     }
   }
@@ -199,7 +203,11 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
     for (;;) {
       try {
         return await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: 'Signing in to GitShare…', cancellable: true },
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: vscode.l10n.t('Signing in to GitShare…'),
+            cancellable: true,
+          },
           (progress, token) => this.signInOnce(serverUrl, scopes, client, mode, progress, token),
         );
       } catch (error) {
@@ -207,8 +215,8 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
           this.logger.info(`${error.detail ?? error.message}; asking for an application registered by hand`);
           const why =
             error.reason === 'unavailable'
-              ? `GitShare at ${host} does not let VS Code register itself.`
-              : `GitShare at ${host} refused to register VS Code.`;
+              ? vscode.l10n.t('GitShare at {0} does not let VS Code register itself.', host)
+              : vscode.l10n.t('GitShare at {0} refused to register VS Code.', host);
           client = await this.hand.walkThrough(serverUrl, why);
           continue;
         }
@@ -216,14 +224,18 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
           if (!client) {
             // Our own registration is gone at the server: forget it, so the next sign-in registers again.
             await this.tokenStore.updateClients(serverUrl, () => []);
-            throw new GitShareError('signInRequired', 'GitShare no longer knows this VS Code. Please sign in again.', {
-              detail: error.detail,
-            });
+            throw new GitShareError(
+              'signInRequired',
+              vscode.l10n.t('GitShare no longer knows this VS Code. Please sign in again.'),
+              {
+                detail: error.detail,
+              },
+            );
           }
           this.logger.warn(`Sign in to GitShare failed: ${error.detail ?? error.message}`);
           const choice = await this.interaction.notify({
             severity: 'error',
-            message: `Sign in to GitShare: ${error.message}`,
+            message: vscode.l10n.t('Sign in to GitShare: {0}', error.message),
             actions: [ENTER_AGAIN],
           });
           if (choice !== ENTER_AGAIN) {
@@ -253,11 +265,12 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
       client,
       // Another account on a server this window is signed in to: ask GitShare for its sign-in page,
       // so the browser's session there does not decide the account.
+      // eslint-disable-next-line gitshare/localized-text -- OAuth's prompt parameter, not text
       prompt: this.sessions.getSessions().some((s) => s.serverUrl === serverUrl) ? ('login' as const) : undefined,
       openBrowser: (url: string) => this.openBrowser(url),
       promptForCode: (host: string) => this.promptForCode(host),
     };
-    const pasteMessage = 'Allow access in your browser, then paste the code GitShare shows.';
+    const pasteMessage = vscode.l10n.t('Allow access in your browser, then paste the code GitShare shows.');
     if (client || mode === 'code') {
       // An application registered by hand has one way back, known in advance; "Sign In with a Code" asks for the code.
       const redirectUri = !client
@@ -268,13 +281,15 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
             : undefined
           : redirectUriFor(client, stableCallbackUri(serverUrl));
       const codeOnScreen = redirectUri === undefined || redirectUri === OOB_REDIRECT_URI;
-      progress.report({ message: codeOnScreen ? pasteMessage : 'Continue in your browser.' });
+      progress.report({ message: codeOnScreen ? pasteMessage : vscode.l10n.t('Continue in your browser.') });
       return this.flow.signIn({ ...common, redirectUri, signal: cancelled });
     }
     const wantsCode = new AbortController();
     const redirectUri = await this.callbackRedirectUri(serverUrl);
     this.switchToCode = () => wantsCode.abort();
-    progress.report({ message: `Continue in your browser. [Having trouble?](command:${Commands.authUseCode})` });
+    progress.report({
+      message: vscode.l10n.t('Continue in your browser. [Having trouble?](command:{0})', Commands.authUseCode),
+    });
     try {
       return await this.flow.signIn({ ...common, redirectUri, signal: AbortSignal.any([cancelled, wantsCode.signal]) });
     } catch (error) {
@@ -313,11 +328,15 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
     return this.interaction.input({
       id: 'signInCode',
       // The server's host: a code shown by another server's page is a mix-up.
-      title: `Sign in to GitShare at ${host}`,
-      prompt: `After you allow access, ${host} shows a code. Paste it here only if it came from ${host}.`,
-      placeHolder: 'Code from GitShare',
+      title: vscode.l10n.t('Sign in to GitShare at {0}', host),
+      prompt: vscode.l10n.t(
+        'After you allow access, {0} shows a code. Paste it here only if it came from {1}.',
+        host,
+        host,
+      ),
+      placeHolder: vscode.l10n.t('Code from GitShare'),
       password: true,
-      validate: (value) => (value.trim() ? undefined : 'Paste the code GitShare shows.'),
+      validate: (value) => (value.trim() ? undefined : vscode.l10n.t('Paste the code GitShare shows.')),
     });
   }
 
@@ -329,9 +348,9 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
     }
     const typed = await this.interaction.input({
       id: 'serverUrl',
-      title: 'Sign in to GitShare',
-      prompt: 'The address of your GitShare server',
-      placeHolder: 'https://gitshare.example',
+      title: vscode.l10n.t('Sign in to GitShare'),
+      prompt: vscode.l10n.t('The address of your GitShare server'),
+      placeHolder: vscode.l10n.t('https://gitshare.example'),
       validate: validateServerUrl,
     });
     if (typed === undefined) {
@@ -345,10 +364,13 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
   }
 
   private async offerSignInAgain(session: StoredSession): Promise<void> {
-    const signIn = 'Sign In';
+    const signIn = vscode.l10n.t('Sign In');
     const choice = await this.interaction.notify({
       severity: 'warning',
-      message: `Your GitShare session for ${session.user.username} has ended. Sign in again to keep using your files.`,
+      message: vscode.l10n.t(
+        'Your GitShare session for {0} has ended. Sign in again to keep using your files.',
+        session.user.username,
+      ),
       actions: [signIn],
     });
     if (choice === signIn) {

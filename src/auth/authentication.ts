@@ -50,7 +50,11 @@ export class GitShareAuthentication extends Disposable {
       onLegacySecretDropped: (clientId, serverUrl) =>
         void interaction.notify({
           severity: 'warning',
-          message: `GitShare now keeps a client secret for one server only. Set the secret of ${clientId} again with "GitShare: Set Client Secret…" if ${new URL(serverUrl).host} needs one.`,
+          message: vscode.l10n.t(
+            'GitShare now keeps a client secret for one server only. Set the secret of {0} again with "GitShare: Set Client Secret…" if {1} needs one.',
+            clientId,
+            new URL(serverUrl).host,
+          ),
         }),
     });
     const provider = new GitShareAuthenticationProvider(sessions, flow, store, hand, errors, logger, interaction);
@@ -70,16 +74,16 @@ export class GitShareAuthentication extends Disposable {
       vscode.commands.registerCommand(Commands.signInWithCode, () => provider.signInWithCode()),
       vscode.commands.registerCommand(
         Commands.enterClientDetails,
-        errors.wrap('Enter client id and secret', () => provider.enterClientDetails()),
+        errors.wrap(vscode.l10n.t('Enter client id and secret'), () => provider.enterClientDetails()),
       ),
       vscode.commands.registerCommand(
         Commands.setClientSecret,
-        errors.wrap('Set client secret', () => provider.setClientSecret()),
+        errors.wrap(vscode.l10n.t('Set client secret'), () => provider.setClientSecret()),
       ),
       vscode.commands.registerCommand(Commands.authUseCode, () => provider.useCodeInstead()),
       vscode.commands.registerCommand(
         Commands.signOut,
-        errors.wrap('Sign out of GitShare', async (target?: unknown) => {
+        errors.wrap(vscode.l10n.t('Sign out of GitShare'), async (target?: unknown) => {
           const session = await this.chooseSessionToSignOut(sessions, target);
           if (session) {
             await provider.removeSession(session.id);
@@ -119,8 +123,8 @@ export class GitShareAuthentication extends Disposable {
       // The values are ids: what goes through the interaction never carries a token.
       const id = await this.interaction.pick({
         id: 'signOutAccount',
-        title: 'Sign Out of GitShare',
-        placeHolder: 'Which account?',
+        title: vscode.l10n.t('Sign Out of GitShare'),
+        placeHolder: vscode.l10n.t('Which account?'),
         items: all.map((s) => ({
           label: labelText(s.user.username),
           description: new URL(s.serverUrl).host,
@@ -134,9 +138,15 @@ export class GitShareAuthentication extends Disposable {
     }
     const confirmed = await this.interaction.confirm({
       id: 'signOut',
-      message: `Sign out of GitShare as ${session.user.username} on ${new URL(session.serverUrl).host}?`,
-      detail: 'The tokens are removed from this computer and revoked on GitShare. Your files stay on GitShare.',
-      action: 'Sign Out',
+      message: vscode.l10n.t(
+        'Sign out of GitShare as {0} on {1}?',
+        session.user.username,
+        new URL(session.serverUrl).host,
+      ),
+      detail: vscode.l10n.t(
+        'The tokens are removed from this computer and revoked on GitShare. Your files stay on GitShare.',
+      ),
+      action: vscode.l10n.t('Sign Out'),
     });
     return confirmed ? session : undefined;
   }

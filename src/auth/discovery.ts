@@ -5,6 +5,7 @@
  * which a 404 later shows to be absent. Every endpoint must be on the server's
  * origin. Imports no `vscode`.
  */
+import * as l10n from '@vscode/l10n';
 import type * as oauth from 'oauth4webapi';
 import { discoveryRequest } from 'oauth4webapi';
 import { GitShareError } from '../common/errors';
@@ -49,7 +50,7 @@ export async function discoverAuthorizationServer(
   );
   if (response.status >= 500) {
     await discard(response);
-    throw new GitShareError('server', 'GitShare is not working right now. Try again later.', {
+    throw new GitShareError('server', l10n.t('GitShare is not working right now. Try again later.'), {
       status: response.status,
       detail: `discovery: HTTP ${response.status}`,
     });
@@ -67,16 +68,22 @@ export async function discoverAuthorizationServer(
   }
   const found = metadata as oauth.AuthorizationServer;
   if (typeof found.issuer !== 'string' || stripSlash(found.issuer) !== origin) {
-    throw new GitShareError('protocol', 'GitShare sent sign-in details for another server. Check the server address.', {
-      detail: `discovery: issuer ${String(found.issuer)} is not ${origin}`,
-    });
+    throw new GitShareError(
+      'protocol',
+      l10n.t('GitShare sent sign-in details for another server. Check the server address.'),
+      {
+        detail: `discovery: issuer ${String(found.issuer)} is not ${origin}`,
+      },
+    );
   }
   // PKCE with S256 is what protects the code; a server that lists its methods without S256 cannot be used safely.
   const methods = found.code_challenge_methods_supported;
   if (methods !== undefined && !(Array.isArray(methods) && methods.includes('S256'))) {
     throw new GitShareError(
       'protocol',
-      'This GitShare server does not support secure sign-in (PKCE with S256), so the extension will not sign in to it.',
+      l10n.t(
+        'This GitShare server does not support secure sign-in (PKCE with S256), so the extension will not sign in to it.',
+      ),
       {
         detail: `discovery: code_challenge_methods_supported ${JSON.stringify(methods)}`,
       },
@@ -95,7 +102,7 @@ export async function discoverAuthorizationServer(
     if (typeof value !== 'string' || !sameOrigin(value, origin)) {
       throw new GitShareError(
         'protocol',
-        'GitShare sent sign-in details that point to another server. Check the server address.',
+        l10n.t('GitShare sent sign-in details that point to another server. Check the server address.'),
         {
           detail: `discovery: ${key} ${String(value)} is not on ${origin}`,
         },

@@ -9,6 +9,7 @@
  * set for this server. Imports no `vscode`: the questions go through the
  * one `Interaction` seam, so the walk-through is tested in plain Node.
  */
+import * as l10n from '@vscode/l10n';
 import { CancelledError } from '../common/errors';
 import type { Interaction } from '../common/interaction';
 import { Logger } from '../common/logger';
@@ -92,30 +93,39 @@ export class HandRegistration {
   async walkThrough(serverUrl: string, why: string | undefined, previous?: HandClient): Promise<HandClient> {
     const host = new URL(serverUrl).host;
     const callbackHere = this.options.callbackHere(serverUrl);
-    const intro = why ?? `Use an application you registered on GitShare (${host}).`;
+    const intro = why ?? l10n.t('Use an application you registered on GitShare ({0}).', host);
     let answer: CallbackAnswer | undefined;
     do {
       answer = await this.questions.pick<CallbackAnswer>({
         id: 'handRegistrationCallback',
-        title: `Register VS Code on GitShare (1/3): the callback URL`,
-        placeHolder: `${intro} On GitShare, register an application, then choose what you entered as its callback URL.`,
+        title: l10n.t('Register VS Code on GitShare (1/3): the callback URL'),
+        placeHolder: l10n.t(
+          '{0} On GitShare, register an application, then choose what you entered as its callback URL.',
+          intro,
+        ),
         items: [
           ...(callbackHere
             ? [
                 {
-                  label: '$(link) I entered this callback URL',
+                  label: l10n.t('$(link) I entered this callback URL'),
                   description: callbackHere,
-                  detail: 'After you allow access, GitShare sends you back to VS Code.',
+                  detail: l10n.t('After you allow access, GitShare sends you back to VS Code.'),
                   value: { kind: 'callback' } as const,
                 },
-                { label: '$(copy) Copy the callback URL', detail: callbackHere, value: { kind: 'copy' } as const },
+                {
+                  label: l10n.t('$(copy) Copy the callback URL'),
+                  detail: callbackHere,
+                  value: { kind: 'copy' } as const,
+                },
               ]
             : []),
           {
-            label: '$(circle-slash) I left the callback URL empty',
+            label: l10n.t('$(circle-slash) I left the callback URL empty'),
             detail: callbackHere
-              ? 'After you allow access, GitShare shows a code; you paste it here.'
-              : 'No callback URL can reach this window, so leave it empty on GitShare: after you allow access, GitShare shows a code and you paste it here.',
+              ? l10n.t('After you allow access, GitShare shows a code; you paste it here.')
+              : l10n.t(
+                  'No callback URL can reach this window, so leave it empty on GitShare: after you allow access, GitShare shows a code and you paste it here.',
+                ),
             value: { kind: 'none' } as const,
           },
         ],
@@ -130,10 +140,10 @@ export class HandRegistration {
     const clientId = (
       await this.questions.input({
         id: 'handRegistrationClientId',
-        title: 'Register VS Code on GitShare (2/3): the client id',
-        prompt: `The client id GitShare showed when you registered the application on ${host}.`,
+        title: l10n.t('Register VS Code on GitShare (2/3): the client id'),
+        prompt: l10n.t('The client id GitShare showed when you registered the application on {0}.', host),
         value: previous?.clientId,
-        validate: (value) => (value.trim() ? undefined : 'Enter the client id GitShare showed.'),
+        validate: (value) => (value.trim() ? undefined : l10n.t('Enter the client id GitShare showed.')),
       })
     )?.trim();
     if (!clientId) {
@@ -141,10 +151,14 @@ export class HandRegistration {
     }
     const secret = await this.questions.input({
       id: 'handRegistrationClientSecret',
-      title: 'Register VS Code on GitShare (3/3): the client secret',
-      prompt: `The client secret GitShare showed with ${clientId}. VS Code keeps it in its secret storage, for ${host} only.`,
+      title: l10n.t('Register VS Code on GitShare (3/3): the client secret'),
+      prompt: l10n.t(
+        'The client secret GitShare showed with {0}. VS Code keeps it in its secret storage, for {1} only.',
+        clientId,
+        host,
+      ),
       password: true,
-      validate: (value) => (value.trim() ? undefined : 'Enter the client secret GitShare showed.'),
+      validate: (value) => (value.trim() ? undefined : l10n.t('Enter the client secret GitShare showed.')),
     });
     if (secret === undefined || !secret.trim()) {
       throw new CancelledError();

@@ -10,6 +10,7 @@
  * Nothing here logs or throws a token, code, verifier or secret: every such
  * value is registered with `logger.redact` the moment it is seen.
  */
+import * as l10n from '@vscode/l10n';
 import * as oauth from 'oauth4webapi';
 import type { FetchLike } from '../common/fetch';
 import { DeniedOnServerError, GitShareError } from '../common/errors';
@@ -41,8 +42,12 @@ export class RegistrationRefusedError extends GitShareError {
     super(
       'protocol',
       reason === 'unavailable'
-        ? 'This GitShare server does not let VS Code register itself. Register an application on GitShare by hand and enter its client id and secret.'
-        : 'GitShare refused to register VS Code. Register an application on GitShare by hand and enter its client id and secret.',
+        ? l10n.t(
+            'This GitShare server does not let VS Code register itself. Register an application on GitShare by hand and enter its client id and secret.',
+          )
+        : l10n.t(
+            'GitShare refused to register VS Code. Register an application on GitShare by hand and enter its client id and secret.',
+          ),
       { ...options, code: options.code ?? 'registration_unavailable' },
     );
   }
@@ -287,14 +292,18 @@ export class OAuthClient {
         if (error.error === 'access_denied') {
           throw new DeniedOnServerError();
         }
-        throw new GitShareError('protocol', 'GitShare did not complete the sign-in. Please try again.', {
+        throw new GitShareError('protocol', l10n.t('GitShare did not complete the sign-in. Please try again.'), {
           code: error.error,
           detail: `authorization response error ${error.error}${error.error_description ? `: ${error.error_description}` : ''}`,
         });
       }
-      throw new GitShareError('protocol', 'The sign-in answer from GitShare could not be used. Please try again.', {
-        detail: `authorization response: ${describe(error)}`,
-      });
+      throw new GitShareError(
+        'protocol',
+        l10n.t('The sign-in answer from GitShare could not be used. Please try again.'),
+        {
+          detail: `authorization response: ${describe(error)}`,
+        },
+      );
     }
   }
 
@@ -338,7 +347,9 @@ export class OAuthClient {
         code === 'invalid_grant'
           ? new GitShareError(
               'signInRequired',
-              'GitShare did not accept the sign-in (the code was mistyped, expired or already used). Please sign in again.',
+              l10n.t(
+                'GitShare did not accept the sign-in (the code was mistyped, expired or already used). Please sign in again.',
+              ),
               { code, status: 400 },
             )
           : undefined,
@@ -397,7 +408,7 @@ export class OAuthClient {
       () => oauth.processRefreshTokenResponse(as, toClient(client), response),
       (code) =>
         code === 'invalid_grant'
-          ? new GitShareError('signInRequired', 'Your GitShare session has ended. Please sign in again.', {
+          ? new GitShareError('signInRequired', l10n.t('Your GitShare session has ended. Please sign in again.'), {
               code,
               status: 400,
             })
@@ -437,7 +448,7 @@ export class OAuthClient {
     this.logger.redact(body.refresh_token);
     // oauth4webapi lowercases it; compared without case here too, as RFC 6749 §5.1 says.
     if (String(body.token_type).toLowerCase() !== 'bearer') {
-      throw new GitShareError('protocol', 'GitShare issued a kind of token this extension cannot use.', {
+      throw new GitShareError('protocol', l10n.t('GitShare issued a kind of token this extension cannot use.'), {
         detail: `token_type ${body.token_type}`,
       });
     }
@@ -481,18 +492,22 @@ export class OAuthClient {
         throw mapped;
       }
       if (status !== undefined && status >= 500) {
-        throw new GitShareError('server', 'GitShare is not working right now. Try again later.', {
+        throw new GitShareError('server', l10n.t('GitShare is not working right now. Try again later.'), {
           status,
           code,
           detail,
         });
       }
       if (code !== undefined) {
-        throw new GitShareError('protocol', 'GitShare refused the sign-in request. Show the log for its answer.', {
-          status,
-          code,
-          detail,
-        });
+        throw new GitShareError(
+          'protocol',
+          l10n.t('GitShare refused the sign-in request. Show the log for its answer.'),
+          {
+            status,
+            code,
+            detail,
+          },
+        );
       }
       throw new GitShareError('protocol', UNREADABLE_ANSWER, { status, detail });
     }

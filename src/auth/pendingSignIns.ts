@@ -11,6 +11,7 @@
  * the person to a different server's consent page: that attempt ends, and the
  * code is never sent to the server that started it. Imports no `vscode`.
  */
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import { AUTH_CALLBACK_PATH } from '../common/constants';
 import { CancelledError, GitShareError } from '../common/errors';
@@ -20,7 +21,10 @@ import { Logger } from '../common/logger';
 export function signInTimedOut(timeoutMs: number, detail?: string): GitShareError {
   return new GitShareError(
     'timeout',
-    `GitShare did not answer within ${describeDuration(timeoutMs)}, so the sign-in was stopped. Please try again.`,
+    l10n.t(
+      'GitShare did not answer within {0}, so the sign-in was stopped. Please try again.',
+      describeDuration(timeoutMs),
+    ),
     { detail },
   );
 }
@@ -29,10 +33,10 @@ export function signInTimedOut(timeoutMs: number, detail?: string): GitShareErro
 export function describeDuration(ms: number): string {
   const minutes = Math.round(ms / 60_000);
   if (ms >= 60_000) {
-    return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+    return minutes === 1 ? l10n.t('1 minute') : l10n.t('{0} minutes', minutes);
   }
   const seconds = Math.max(1, Math.round(ms / 1000));
-  return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  return seconds === 1 ? l10n.t('1 second') : l10n.t('{0} seconds', seconds);
 }
 
 /**
@@ -75,7 +79,7 @@ export class PendingSignIns {
   /** `callbackPath`: where this attempt's callback must arrive (see callbackPathFor). */
   begin(state: string, timeoutMs: number, callbackPath: string): PendingSignIn {
     if (this.pending.has(state)) {
-      throw new Error('state already pending');
+      throw new Error(l10n.t('state already pending'));
     }
     this.logger.redact(state);
     let entry!: Entry;
@@ -131,7 +135,9 @@ export class PendingSignIns {
       entry.reject(
         new GitShareError(
           'protocol',
-          'The sign-in came back from a different GitShare server than the one it started with, so it was stopped. Please try again.',
+          l10n.t(
+            'The sign-in came back from a different GitShare server than the one it started with, so it was stopped. Please try again.',
+          ),
           {
             detail: `callback path ${path}, expected ${entry.callbackPath}`,
           },

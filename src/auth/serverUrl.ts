@@ -2,6 +2,7 @@
  * Rules for the GitShare origin the extension talks to: https anywhere, plain
  * http only on a loopback address. Imports no `vscode`.
  */
+import * as l10n from '@vscode/l10n';
 import { GitShareError } from '../common/errors';
 import { isAllowedTransport } from '../common/transport';
 
@@ -15,24 +16,24 @@ export { isAllowedTransport, isLoopbackHost } from '../common/transport';
 export function normalizeServerUrl(input: string): string {
   const text = input.trim();
   if (!text) {
-    throw new GitShareError('invalidInput', 'Enter the address of your GitShare server.');
+    throw new GitShareError('invalidInput', l10n.t('Enter the address of your GitShare server.'));
   }
   let url: URL;
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
   } catch {
-    throw new GitShareError('invalidInput', `"${text}" is not a valid address.`);
+    throw new GitShareError('invalidInput', l10n.t('"{0}" is not a valid address.', text));
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new GitShareError('invalidInput', 'The GitShare address must start with https://.');
+    throw new GitShareError('invalidInput', l10n.t('The GitShare address must start with https://.'));
   }
   if (url.username || url.password) {
-    throw new GitShareError('invalidInput', 'The GitShare address must not contain a user name or password.');
+    throw new GitShareError('invalidInput', l10n.t('The GitShare address must not contain a user name or password.'));
   }
   if (!isAllowedTransport(url)) {
     throw new GitShareError(
       'invalidInput',
-      'Use https:// for GitShare; plain http:// is allowed only for loopback addresses.',
+      l10n.t('Use https:// for GitShare; plain http:// is allowed only for loopback addresses.'),
     );
   }
   return url.origin;
@@ -44,6 +45,6 @@ export function validateServerUrl(input: string): string | undefined {
     normalizeServerUrl(input);
     return undefined;
   } catch (error) {
-    return error instanceof GitShareError ? error.message : 'Invalid address.';
+    return error instanceof GitShareError ? error.message : l10n.t('Invalid address.');
   }
 }

@@ -19,6 +19,7 @@
  * is decided by the cross-window lease (refreshLease.ts); the servers' OAuth
  * endpoints come from authorizationServers.ts.
  */
+import * as l10n from '@vscode/l10n';
 import { randomUUID } from 'node:crypto';
 import { AccountDirectory, GitShareAccount, TokenSource, accountAuthority } from '../common/accounts';
 import { GitShareError } from '../common/errors';
@@ -519,5 +520,5 @@ function delay(ms: number): Promise<void> {
 }
 
 function signInRequired(): GitShareError {
-  return new GitShareError('signInRequired', 'Please sign in to GitShare again.', { code: 'invalid_grant' });
+  return new GitShareError('signInRequired', l10n.t('Please sign in to GitShare again.'), { code: 'invalid_grant' });
 }

@@ -9,6 +9,7 @@
  * so this runs in plain Node (tests play the browser) and in VS Code alike.
  * Imports no `vscode`.
  */
+import * as l10n from '@vscode/l10n';
 import { GitShareClient } from '../api/client';
 import type { User } from '../api/types';
 import { throwIfAborted } from '../common/cancellation';
@@ -84,7 +85,7 @@ export class SignInFlow {
       let parameters: URLSearchParams;
       if (oob) {
         if (!options.promptForCode) {
-          throw new GitShareError('unexpected', 'This sign-in cannot ask for a code.', {
+          throw new GitShareError('unexpected', l10n.t('This sign-in cannot ask for a code.'), {
             detail: 'promptForCode is required in no-callback mode',
           });
         }
@@ -151,7 +152,7 @@ export class SignInFlow {
         refreshAfterUnauthorized: async () => {
           throw new GitShareError(
             'signInRequired',
-            'GitShare did not return your account details. Try signing in again.',
+            l10n.t('GitShare did not return your account details. Try signing in again.'),
             {
               status: 401,
               detail: 'GET /api/v1/user: HTTP 401',

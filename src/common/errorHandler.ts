@@ -4,7 +4,7 @@ import { DeniedOnServerError, isCancellation, toGitShareError, type ErrorKind } 
 import type { Interaction, Severity, ShownErrorRecord } from './interaction';
 import { Logger } from './logger';
 
-const SHOW_LOG = 'Show Log';
+const SHOW_LOG = vscode.l10n.t('Show Log');
 const CHECK_CONNECTION = vscode.l10n.t('Check Connection');
 const CONNECTION_KINDS = new Set<ErrorKind>(['network', 'timeout', 'certificate']);
 

@@ -6,6 +6,8 @@
  * This module imports no `vscode`, so protocol code can throw these in plain Node.
  */
 
+import * as l10n from '@vscode/l10n';
+
 export type ErrorKind =
   /** The person cancelled; nothing is shown. */
   | 'cancelled'
@@ -79,7 +81,7 @@ export class CancelledError extends GitShareError {
  */
 export class DeniedOnServerError extends CancelledError {
   constructor() {
-    super('Sign-in was cancelled on GitShare.', { code: 'access_denied' });
+    super(l10n.t('Sign-in was cancelled on GitShare.'), { code: 'access_denied' });
   }
 }
 
@@ -99,5 +101,5 @@ export function toGitShareError(error: unknown): GitShareError {
     return new CancelledError();
   }
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new GitShareError('unexpected', 'Something went wrong.', { detail, cause: error });
+  return new GitShareError('unexpected', l10n.t('Something went wrong.'), { detail, cause: error });
 }

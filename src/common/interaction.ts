@@ -169,11 +169,12 @@ export class VsCodeInteraction implements Interaction {
     // A dialog that cannot be shown (no UI) ends in "not saved", never in an overwrite.
     const choice = await Promise.resolve(
       vscode.window.showWarningMessage(
-        `"${name}" changed on GitShare since you opened it.`,
+        vscode.l10n.t('"{0}" changed on GitShare since you opened it.', name),
         {
           modal: true,
-          detail:
+          detail: vscode.l10n.t(
             'Compare shows the version on GitShare next to yours; saving from there replaces it. Overwrite replaces it now. Cancel leaves both as they are.',
+          ),
         },
         compare,
         overwrite,
@@ -185,23 +186,27 @@ export class VsCodeInteraction implements Interaction {
   async askTransferConflict(question: TransferConflictQuestion): Promise<TransferConflictAnswer | undefined> {
     type Item = vscode.QuickPickItem & { answer?: TransferConflictAnswer };
     const items: Item[] = [
-      { label: '$(replace-all) Overwrite', answer: { choice: 'overwrite', applyToAll: false } },
-      { label: '$(debug-step-over) Skip', answer: { choice: 'skip', applyToAll: false } },
+      { label: vscode.l10n.t('$(replace-all) Overwrite'), answer: { choice: 'overwrite', applyToAll: false } },
+      { label: vscode.l10n.t('$(debug-step-over) Skip'), answer: { choice: 'skip', applyToAll: false } },
       {
-        label: '$(files) Keep Both',
-        description: 'adds a number to the new name',
+        label: vscode.l10n.t('$(files) Keep Both'),
+        description: vscode.l10n.t('adds a number to the new name'),
         answer: { choice: 'keepBoth', applyToAll: false },
       },
-      { label: 'For this and all other conflicts', kind: vscode.QuickPickItemKind.Separator },
-      { label: '$(replace-all) Overwrite All', answer: { choice: 'overwrite', applyToAll: true } },
-      { label: '$(debug-step-over) Skip All', answer: { choice: 'skip', applyToAll: true } },
-      { label: '$(files) Keep Both for All', answer: { choice: 'keepBoth', applyToAll: true } },
+      { label: vscode.l10n.t('For this and all other conflicts'), kind: vscode.QuickPickItemKind.Separator },
+      { label: vscode.l10n.t('$(replace-all) Overwrite All'), answer: { choice: 'overwrite', applyToAll: true } },
+      { label: vscode.l10n.t('$(debug-step-over) Skip All'), answer: { choice: 'skip', applyToAll: true } },
+      { label: vscode.l10n.t('$(files) Keep Both for All'), answer: { choice: 'keepBoth', applyToAll: true } },
     ];
-    const where = question.where === 'gitshare' ? 'on GitShare' : 'in the destination folder';
+    const where =
+      question.where === 'gitshare' ? vscode.l10n.t('on GitShare') : vscode.l10n.t('in the destination folder');
     const picked = await vscode.window.showQuickPick(items, {
       // A quick pick's title is plain text.
-      title: `"${question.name}" already exists ${where}`,
-      placeHolder: `Overwrite it, skip it, or keep both?${question.remaining > 0 ? ` (${question.remaining} more waiting)` : ''}`,
+      title: vscode.l10n.t('"{0}" already exists {1}', question.name, where),
+      placeHolder: vscode.l10n.t(
+        'Overwrite it, skip it, or keep both?{0}',
+        question.remaining > 0 ? vscode.l10n.t(' ({0} more waiting)', question.remaining) : '',
+      ),
       ignoreFocusOut: true,
     });
     return picked?.answer;
@@ -353,7 +358,7 @@ export function createTestApi<T>(parts: {
       }
       const command = row === undefined ? undefined : (await parts.filesView.getTreeItem(row)).command;
       if (!command) {
-        throw new Error(`No row ${labels.join(' › ')} with a command in the Files view`);
+        throw new Error(vscode.l10n.t('No row {0} with a command in the Files view', labels.join(' › ')));
       }
       await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
     },

@@ -3,6 +3,7 @@
  * address. Both sign-in and the API client enforce it, with one error.
  * Imports no `vscode`.
  */
+import * as l10n from '@vscode/l10n';
 import { GitShareError } from './errors';
 
 /** True for `localhost`, the whole of 127.0.0.0/8 and `::1`. */
@@ -24,7 +25,9 @@ export function assertAllowedTransport(url: URL): void {
   if (!isAllowedTransport(url)) {
     throw new GitShareError(
       'protocol',
-      'GitShare must be reached over https:// (plain http:// only on loopback addresses). Check the server address.',
+      l10n.t(
+        'GitShare must be reached over https:// (plain http:// only on loopback addresses). Check the server address.',
+      ),
       { detail: `refused ${url.protocol} to ${isLoopbackHost(url.hostname) ? 'loopback' : url.host}` },
     );
   }

@@ -39,11 +39,21 @@ describe('Languages: GitShare in the display language (pseudo-locale)', () => {
   let page: Page;
   /** package.nls.json's key → the pseudo text. */
   let nls: Record<string, string>;
+  /** The English message of vscode.l10n.t → the pseudo text. */
+  let bundle: Record<string, string>;
+
   /** The pseudo text of package.nls.json's `key`. */
   function p(key: string): string {
     const text = nls[key];
     assert.ok(text, `package.nls.json has no "${key}"`);
     return text;
+  }
+
+  /** The pseudo text of a vscode.l10n.t message, its {0}… filled in as the extension does. */
+  function t(message: string, ...args: string[]): string {
+    const text = bundle[message];
+    assert.ok(text, `l10n/bundle.l10n.json has no ${JSON.stringify(message)}`);
+    return text.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)]!);
   }
 
   before(async () => {
@@ -52,7 +62,7 @@ describe('Languages: GitShare in the display language (pseudo-locale)', () => {
       settings: { 'gitshare.serverUrl': env().serverUrl },
       locale: LANGUAGE,
       async beforeStart(extensionsDir) {
-        ({ nls } = await l10n.pseudoLocalize(installedGitShare(extensionsDir), LANGUAGE));
+        ({ nls, bundle } = await l10n.pseudoLocalize(installedGitShare(extensionsDir), LANGUAGE));
       },
     });
     page = await workbench.open(env().workspaceDir);
@@ -119,5 +129,37 @@ describe('Languages: GitShare in the display language (pseudo-locale)', () => {
     await welcome.getByText(text!, { exact: true }).waitFor({ timeout: 30_000 });
     await welcome.getByRole('button', { name: new RegExp(`^${escapeRegExp(label)}$`) }).waitFor();
     assert.ok(!(await welcome.innerText()).includes('Sign in to browse'), 'no English in the welcome view');
+  });
+
+  it('an error notification, its action button included, is in the display language', async () => {
+    // GitShare: Set Client Secret… with no client id set: the one error handler's message.
+    await runCommand(page, `${p('category')}: ${p('command.setClientSecret')}`);
+    const message = `${t('Set client secret')}: ${t('Set "{0}.{1}" in your user settings first.', 'gitshare', 'clientId')}`;
+    const toast = page.locator('.notification-toast', { hasText: message });
+    await toast.waitFor({ timeout: 30_000 });
+    await toast.getByRole('button', { name: t('Show Log'), exact: true }).waitFor();
+    assert.ok(!/user settings first|Show Log/.test(await toast.innerText()), 'no English in the notification');
+    await toast.getByRole('button', { name: t('Show Log'), exact: true }).click();
+    await toast.waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+
+  it('the sign-in notification is in the display language', async () => {
+    // The welcome view's button starts the sign-in; its progress notification says what goes on.
+    const [, link] = p('viewsWelcome.files.signedOut').split('\n');
+    const label = /^\[(.*)\]\(command:gitshare\.signIn\)$/.exec(link!)![1]!;
+    await page
+      .locator('.part.sidebar .welcome-view-content')
+      .getByRole('button', { name: new RegExp(`^${escapeRegExp(label)}$`) })
+      .click();
+    const toast = page.locator('.notification-toast', { hasText: t('Signing in to GitShare…') });
+    await toast.waitFor({ timeout: 60_000 });
+    // The browser is about to open GitShare: VS Code asks first (its own, English, dialog).
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 60_000 });
+    const text = await toast.innerText();
+    assert.ok(!/Signing in|Continue in your browser/.test(text), `English in the sign-in notification: ${text}`);
+    // The person changes their mind: Cancel in VS Code's question ends the sign-in and its notification.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await toast.waitFor({ state: 'hidden', timeout: 30_000 });
   });
 });
