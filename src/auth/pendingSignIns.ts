@@ -79,7 +79,8 @@ export class PendingSignIns {
   /** `callbackPath`: where this attempt's callback must arrive (see callbackPathFor). */
   begin(state: string, timeoutMs: number, callbackPath: string): PendingSignIn {
     if (this.pending.has(state)) {
-      throw new Error(l10n.t('state already pending'));
+      // eslint-disable-next-line gitshare/localized-text -- a programming error, never shown
+      throw new Error('state already pending');
     }
     this.logger.redact(state);
     let entry!: Entry;
