@@ -54,10 +54,6 @@ interface KnownVersion {
  */
 const FRESH_MS = 5_000;
 
-const CHANGED_REMOTELY = 'Not saved: the file changed on GitShare since you opened it.';
-const COMPARE_THEN_SAVE =
-  'Not saved yet: compare it with the version on GitShare, then save again to replace that version.';
-
 export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly _onDidChangeFile = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this._onDidChangeFile.event;
@@ -230,7 +226,7 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
 
   async rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { readonly overwrite: boolean }): Promise<void> {
     if (oldUri.authority !== newUri.authority) {
-      throw vscode.FileSystemError.NoPermissions('Moving between GitShare accounts is not supported.');
+      throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Moving between GitShare accounts is not supported.'));
     }
     return this.run(oldUri, async (client, from) => {
       const to = parseRemoteUri(newUri).path;
@@ -273,10 +269,17 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
         known.base = remote.etag;
       }
       await this.conflicts.showCompare(uri, remote.data);
-      throw vscode.FileSystemError.FileExists(`${baseName(path)}: ${COMPARE_THEN_SAVE}`);
+      throw vscode.FileSystemError.FileExists(
+        vscode.l10n.t(
+          '{0}: Not saved yet: compare it with the version on GitShare, then save again to replace that version.',
+          baseName(path),
+        ),
+      );
     }
     // Cancel leaves the editor dirty and GitShare's version as it is; the next save asks again.
-    throw vscode.FileSystemError.FileExists(`${baseName(path)}: ${CHANGED_REMOTELY}`);
+    throw vscode.FileSystemError.FileExists(
+      vscode.l10n.t('{0}: Not saved: the file changed on GitShare since you opened it.', baseName(path)),
+    );
   }
 
   private async run<T>(uri: vscode.Uri, action: (client: GitShareClient, path: string) => Promise<T>): Promise<T> {

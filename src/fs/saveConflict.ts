@@ -46,7 +46,7 @@ export class RemoteSnapshotProvider implements vscode.TextDocumentContentProvide
       const { data } = await client.readFile(path);
       return new TextDecoder().decode(data);
     } catch (error) {
-      return `Could not read the version on GitShare: ${toGitShareError(error).message}`;
+      return vscode.l10n.t('Could not read the version on GitShare: {0}', toGitShareError(error).message);
     }
   }
 }
@@ -71,7 +71,7 @@ export class PromptingSaveConflictResolver implements SaveConflictResolver {
       'vscode.diff',
       this.snapshots.stash(uri, remote),
       uri,
-      `${name} (on GitShare) ↔ ${name} (yours): save to replace the version on GitShare`,
+      vscode.l10n.t('{0} (on GitShare) ↔ {0} (yours): save to replace the version on GitShare', name),
     );
   }
 }
