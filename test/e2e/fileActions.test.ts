@@ -22,6 +22,7 @@ import {
   filesRow,
   onServer,
   openSuitePage,
+  quickInput,
   seedOnServer,
   showFilesView,
   waitForNotification,
@@ -166,12 +167,31 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
     const dest = path.join(env().workspaceDir, 'e2e-multi-down');
     await fsp.mkdir(dest, { recursive: true });
     await row('final.txt').click();
+    // The click opens the file; a person sees it open before going on (its read can make the view
+    // look again, which closes a context menu opened meanwhile).
+    await page
+      .locator('.editor-group-container.active .tabs-container .tab.active', { hasText: 'final.txt' })
+      .waitFor();
     await row('appeared.txt').click({ modifiers: ['Control'] });
     await eventually(
       async () => (await page.locator('.part.sidebar .monaco-list-row[aria-selected="true"]').count()) === 2,
       'two selected rows',
     );
-    await contextMenu(page, row('appeared.txt'), 'Download…');
+    // If the menu vanished before Download… took (the view refreshed under it), the person opens it
+    // again; the two rows stay selected.
+    await eventually(
+      async () => {
+        await contextMenu(page, row('appeared.txt'), 'Download…');
+        return quickInput(page)
+          .waitFor({ state: 'visible', timeout: 15_000 })
+          .then(
+            () => true,
+            () => false,
+          );
+      },
+      'the Download… folder dialog',
+      90_000,
+    );
     await answerFileDialog(page, dest, 'Download Here');
     await waitForNotification(page, /2 downloaded/);
     assert.deepEqual((await fsp.readdir(dest)).sort(), ['appeared.txt', 'final.txt']);
