@@ -6,51 +6,88 @@
  */
 
 import * as nodePath from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { GitShareError } from '../common/errors';
+
+/** Why a name from the server cannot be written to disk. */
+export type LocalNameProblem =
+  | 'empty'
+  | 'leaves'
+  | 'nul'
+  | 'separator'
+  | 'absolute'
+  | 'drive'
+  | 'windowsCharacter'
+  | 'trailingDotOrSpace'
+  | 'windowsReserved';
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
 /**
  * Why `name` cannot be a single local file or folder name, or undefined when it can.
- * The reason reads after "it" (see refusedNameMessage).
+ * refusedNameMessage says it in a whole sentence.
  */
-export function localNameProblem(name: string, platform: NodeJS.Platform = process.platform): string | undefined {
+export function localNameProblem(
+  name: string,
+  platform: NodeJS.Platform = process.platform,
+): LocalNameProblem | undefined {
   if (name.length === 0) {
-    return 'is empty';
+    return 'empty';
   }
   if (name === '.' || name === '..') {
-    return 'would leave the destination folder';
+    return 'leaves';
   }
   if (name.includes('\0')) {
-    return 'contains a NUL character';
+    return 'nul';
   }
   if (name.includes('/') || name.includes('\\')) {
-    return 'contains a path separator';
+    return 'separator';
   }
   if (nodePath.isAbsolute(name) || nodePath.win32.isAbsolute(name)) {
-    return 'is an absolute path';
+    return 'absolute';
   }
   if (platform === 'win32') {
     if (/^[a-zA-Z]:/.test(name)) {
-      return 'names a drive';
+      return 'drive';
     }
     // eslint-disable-next-line no-control-regex -- control characters are exactly what Windows refuses
     if (/[<>:"|?*\u0000-\u001f]/.test(name)) {
-      return 'contains a character Windows does not allow';
+      return 'windowsCharacter';
     }
     if (/[. ]$/.test(name)) {
-      return 'ends with a dot or space';
+      return 'trailingDotOrSpace';
     }
     if (WINDOWS_RESERVED.test(name)) {
-      return 'is a reserved name on Windows';
+      return 'windowsReserved';
     }
   }
   return undefined;
 }
 
 /** What the person reads about a name from the server that is not written to disk. */
-export function refusedNameMessage(name: string, problem: string): string {
-  return `Refused the name ${JSON.stringify(name)} from GitShare: it ${problem}.`;
+export function refusedNameMessage(name: string, problem: LocalNameProblem): string {
+  // One whole sentence per problem, so a translation never has to fit a fragment after "it".
+  const quoted = JSON.stringify(name);
+  switch (problem) {
+    case 'empty':
+      return l10n.t('Refused the name {0} from GitShare: it is empty.', quoted);
+    case 'leaves':
+      return l10n.t('Refused the name {0} from GitShare: it would leave the destination folder.', quoted);
+    case 'nul':
+      return l10n.t('Refused the name {0} from GitShare: it contains a NUL character.', quoted);
+    case 'separator':
+      return l10n.t('Refused the name {0} from GitShare: it contains a path separator.', quoted);
+    case 'absolute':
+      return l10n.t('Refused the name {0} from GitShare: it is an absolute path.', quoted);
+    case 'drive':
+      return l10n.t('Refused the name {0} from GitShare: it names a drive.', quoted);
+    case 'windowsCharacter':
+      return l10n.t('Refused the name {0} from GitShare: it contains a character Windows does not allow.', quoted);
+    case 'trailingDotOrSpace':
+      return l10n.t('Refused the name {0} from GitShare: it ends with a dot or space.', quoted);
+    case 'windowsReserved':
+      return l10n.t('Refused the name {0} from GitShare: it is a reserved name on Windows.', quoted);
+  }
 }
 
 /**
@@ -76,10 +113,14 @@ export function safeLocalPath(
   const target = nodePath.resolve(resolvedRoot, ...segments);
   const relative = nodePath.relative(resolvedRoot, target);
   if (relative === '' || relative.startsWith('..') || nodePath.isAbsolute(relative)) {
-    throw new GitShareError('invalidInput', 'Refused a name from GitShare that would leave the destination folder.', {
-      detail: `unsafe path ${JSON.stringify(segments)} under ${root}`,
-      code: 'unsafe_name',
-    });
+    throw new GitShareError(
+      'invalidInput',
+      l10n.t('Refused a name from GitShare that would leave the destination folder.'),
+      {
+        detail: `unsafe path ${JSON.stringify(segments)} under ${root}`,
+        code: 'unsafe_name',
+      },
+    );
   }
   return target;
 }

@@ -8,6 +8,7 @@
 
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type { GitShareClient } from '../api/client';
 import { joinPath, nameProblem } from '../api/paths';
 import type { Entry } from '../api/types';
@@ -60,7 +61,11 @@ export async function planUpload(
     const name = nodePath.basename(local);
     const problem = nameProblem(name);
     if (problem) {
-      plan.refused.push({ label, status: 'failed', reason: `GitShare does not accept this name: ${problem}` });
+      plan.refused.push({
+        label,
+        status: 'failed',
+        reason: l10n.t('GitShare does not accept this name: {0}', problem),
+      });
       return;
     }
     const stat = top ? await fsp.stat(local) : await fsp.lstat(local);
@@ -132,7 +137,7 @@ export async function planDownload(
         plan.refused.push({
           label,
           status: 'failed',
-          reason: `GitShare listed the folder ${entry.path} more than once (a cycle); it is downloaded once.`,
+          reason: l10n.t('GitShare listed the folder {0} more than once (a cycle); it is downloaded once.', entry.path),
         });
         continue;
       }
@@ -140,7 +145,7 @@ export async function planDownload(
         plan.refused.push({
           label,
           status: 'failed',
-          reason: `Folders nested deeper than ${maxDepth} levels are not downloaded.`,
+          reason: l10n.t('Folders nested deeper than {0} levels are not downloaded.', maxDepth),
         });
         continue;
       }
@@ -151,7 +156,10 @@ export async function planDownload(
           plan.refused.push({
             label,
             status: 'failed',
-            reason: `More than ${maxEntries.toLocaleString('en-US')} files and folders: the rest of this folder was not downloaded. Download it in parts.`,
+            reason: l10n.t(
+              'More than {0} files and folders: the rest of this folder was not downloaded. Download it in parts.',
+              maxEntries.toLocaleString('en-US'),
+            ),
           });
           break;
         }

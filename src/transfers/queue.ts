@@ -4,6 +4,7 @@
  * This module imports no `vscode`.
  */
 
+import * as l10n from '@vscode/l10n';
 import { isCancellation, toGitShareError } from '../common/errors';
 
 export type JobResult = 'done' | 'skipped';
@@ -130,17 +131,33 @@ export class TransferQueue {
   }
 }
 
-/** "3 uploaded, 1 skipped, 2 failed" — only the parts that are not zero. */
-export function describeSummary(summary: TransferSummary, verb: string): string {
-  const parts: string[] = [];
-  parts.push(`${summary.done} ${verb}`);
-  if (summary.skipped) {
-    parts.push(`${summary.skipped} skipped`);
+/**
+ * "3 uploaded, 1 skipped, 2 failed." — only the parts that are not zero. Each combination is
+ * one whole sentence, so a translation can order and inflect it as its language needs.
+ */
+export function describeSummary(summary: TransferSummary, verb: 'uploaded' | 'downloaded'): string {
+  const { done, skipped, failed } = summary;
+  let text: string;
+  if (verb === 'uploaded') {
+    text =
+      skipped && failed
+        ? l10n.t('{0} uploaded, {1} skipped, {2} failed.', done, skipped, failed)
+        : skipped
+          ? l10n.t('{0} uploaded, {1} skipped.', done, skipped)
+          : failed
+            ? l10n.t('{0} uploaded, {1} failed.', done, failed)
+            : l10n.t('{0} uploaded.', done);
+  } else {
+    text =
+      skipped && failed
+        ? l10n.t('{0} downloaded, {1} skipped, {2} failed.', done, skipped, failed)
+        : skipped
+          ? l10n.t('{0} downloaded, {1} skipped.', done, skipped)
+          : failed
+            ? l10n.t('{0} downloaded, {1} failed.', done, failed)
+            : l10n.t('{0} downloaded.', done);
   }
-  if (summary.failed) {
-    parts.push(`${summary.failed} failed`);
-  }
-  return (summary.cancelled ? 'Cancelled: ' : '') + parts.join(', ') + '.';
+  return summary.cancelled ? l10n.t('Cancelled: {0}', text) : text;
 }
 
 /** The summary's detail lines, for the log. */

@@ -48,7 +48,7 @@ export class TransferService {
     localPaths: readonly string[],
   ): Promise<TransferSummary> {
     const client = this.clients.forAccount(account);
-    const summary = await this.withProgress('Uploading to GitShare', async (queue, signal) => {
+    const summary = await this.withProgress(vscode.l10n.t('Uploading to GitShare'), async (queue, signal) => {
       const plan = await planUpload(localPaths, remoteFolder, signal);
       plan.refused.forEach((outcome) => queue.record(outcome));
       // Parents come with each file; only folders that would stay empty need creating.
@@ -70,7 +70,7 @@ export class TransferService {
 
   async download(account: GitShareAccount, entries: readonly Entry[], localFolder: string): Promise<TransferSummary> {
     const client = this.clients.forAccount(account);
-    const summary = await this.withProgress('Downloading from GitShare', async (queue, signal) => {
+    const summary = await this.withProgress(vscode.l10n.t('Downloading from GitShare'), async (queue, signal) => {
       const plan = await planDownload(client, entries, localFolder, signal);
       plan.refused.forEach((outcome) => queue.record(outcome));
       for (const folder of plan.folders) {
@@ -112,8 +112,16 @@ export class TransferService {
           lastReport = now;
           const percent = p.bytesTotal > 0 ? Math.min(100, Math.floor((p.bytesDone / p.bytesTotal) * 100)) : 0;
           const message =
-            `${p.filesDone} of ${p.filesTotal} files` +
-            (p.bytesTotal > 0 ? ` — ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)} (${percent}%)` : '');
+            p.bytesTotal > 0
+              ? vscode.l10n.t(
+                  '{0} of {1} files — {2} of {3} ({4}%)',
+                  p.filesDone,
+                  p.filesTotal,
+                  formatBytes(p.bytesDone),
+                  formatBytes(p.bytesTotal),
+                  percent,
+                )
+              : vscode.l10n.t('{0} of {1} files', p.filesDone, p.filesTotal);
           progress.report({ message, increment: Math.max(0, percent - reported) });
           reported = Math.max(reported, percent);
         });
@@ -131,7 +139,7 @@ export class TransferService {
     );
   }
 
-  private async report(summary: TransferSummary, verb: string): Promise<void> {
+  private async report(summary: TransferSummary, verb: 'uploaded' | 'downloaded'): Promise<void> {
     const text = describeSummary(summary, verb);
     this.logger.info(text);
     for (const line of summaryLines(summary)) {
@@ -143,10 +151,12 @@ export class TransferService {
       }
     }
     const firstFailure = summary.outcomes.find((o) => o.status === 'failed');
-    const detail = firstFailure ? ` ${firstFailure.label}: ${firstFailure.reason ?? 'failed'}` : '';
+    const shown = firstFailure
+      ? vscode.l10n.t('{0} {1}: {2}', text, firstFailure.label, firstFailure.reason ?? vscode.l10n.t('failed'))
+      : text;
     // Not awaited: the command is done; the message stays until dismissed. The names in it
     // come from the disk or the server: it is shown as text, never as a link.
-    void this.errors.show(firstFailure ? 'warning' : 'info', text + detail);
+    void this.errors.show(firstFailure ? 'warning' : 'info', shown);
   }
 
   /** The Overwrite / Skip / Keep Both question, with "for all" answers when more are waiting. */
