@@ -69,6 +69,7 @@ export default tseslint.config(
       'src/auth/**/*.ts',
       'src/fs/**/*.ts',
       'src/transfers/**/*.ts',
+      'src/views/**/*.ts',
     ],
     plugins: { gitshare },
     rules: { 'gitshare/localized-text': 'error' },

@@ -91,7 +91,9 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
     const changed: string[] = [];
     for (const source of sources) {
       if (source.account.id !== folder.account.id) {
-        failures.push(new GitShareError('invalidInput', 'Moving between GitShare accounts is not supported.'));
+        failures.push(
+          new GitShareError('invalidInput', vscode.l10n.t('Moving between GitShare accounts is not supported.')),
+        );
         continue;
       }
       const from = source.entry.path;
@@ -99,7 +101,9 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
         continue; // dropped on its own folder
       }
       if (isEqualOrDescendant(folder.path, from)) {
-        failures.push(new GitShareError('invalidInput', `Cannot move "${source.entry.name}" into itself.`));
+        failures.push(
+          new GitShareError('invalidInput', vscode.l10n.t('Cannot move "{0}" into itself.', source.entry.name)),
+        );
         continue;
       }
       const to = joinPath(folder.path, source.entry.name);

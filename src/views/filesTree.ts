@@ -22,6 +22,7 @@ export const ContextValues = {
   folder: 'folder',
   file: 'file',
   loadMore: 'loadMore',
+  // eslint-disable-next-line gitshare/localized-text -- a contextValue id for `when` clauses, never shown
   message: 'message',
 } as const;
 
@@ -35,7 +36,7 @@ export class FilesTreeItem extends vscode.TreeItem {
         this.iconPath = new vscode.ThemeIcon('account');
         this.contextValue = ContextValues.account;
         this.resourceUri = remoteUri(node.account, '/');
-        this.tooltip = `${node.account.label} on ${node.account.serverUrl}`;
+        this.tooltip = vscode.l10n.t('{0} on {1}', node.account.label, node.account.serverUrl);
         break;
       case 'entry': {
         const { entry, account } = node;
@@ -49,15 +50,15 @@ export class FilesTreeItem extends vscode.TreeItem {
         tooltip.appendText(entry.path);
         tooltip.appendMarkdown('\n\n');
         if (!node.isFolder) {
-          tooltip.appendText(`Size: ${formatBytes(entry.size)}`);
+          tooltip.appendText(vscode.l10n.t('Size: {0}', formatBytes(entry.size)));
           tooltip.appendMarkdown('  \n');
         }
         if (entry.mtime) {
-          tooltip.appendText(`Modified: ${new Date(entry.mtime).toLocaleString()}`);
+          tooltip.appendText(vscode.l10n.t('Modified: {0}', new Date(entry.mtime).toLocaleString()));
         }
         this.tooltip = tooltip;
         if (!node.isFolder) {
-          this.command = { command: Commands.open, title: 'Open', arguments: [node] };
+          this.command = { command: Commands.open, title: vscode.l10n.t('Open'), arguments: [node] };
         }
         break;
       }
@@ -65,7 +66,7 @@ export class FilesTreeItem extends vscode.TreeItem {
         this.id = `more:${node.account.id}:${node.folderPath}`;
         this.iconPath = new vscode.ThemeIcon('more');
         this.contextValue = ContextValues.loadMore;
-        this.command = { command: Commands.loadMore, title: 'Load More', arguments: [node] };
+        this.command = { command: Commands.loadMore, title: vscode.l10n.t('Load More'), arguments: [node] };
         break;
       case 'message':
         this.iconPath = new vscode.ThemeIcon(node.isError ? 'warning' : 'info');
@@ -81,7 +82,7 @@ export class FilesTreeItem extends vscode.TreeItem {
       case 'entry':
         return node.entry.name;
       case 'loadMore':
-        return 'Load more…';
+        return vscode.l10n.t('Load more…');
       case 'message':
         return node.text;
     }
@@ -240,13 +241,13 @@ export class RemoteFilesTreeProvider extends Disposable implements vscode.TreeDa
         this.cache.prefetch(this.clients.forAccount(account), account.id, path);
       }
       if (children.length === 0 && path !== '/') {
-        children.push(new MessageNode('Empty folder', parent, false));
+        children.push(new MessageNode(vscode.l10n.t('Empty folder'), parent, false));
       }
       return children;
     } catch (error) {
       const gitShareError = toGitShareError(error);
       this.logger.warn(`Listing ${path} failed`, gitShareError);
-      return [new MessageNode(`Could not load: ${gitShareError.message}`, parent, true)];
+      return [new MessageNode(vscode.l10n.t('Could not load: {0}', gitShareError.message), parent, true)];
     }
   }
 
