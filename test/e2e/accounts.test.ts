@@ -27,6 +27,7 @@ import {
   showFilesView,
   signInThroughUi,
   signOutThroughUi,
+  setUserSetting,
   startOwnWorkbench,
   type OwnWorkbench,
 } from './workbench';
@@ -91,37 +92,6 @@ describe('Several accounts: two users on one server, one on another', () => {
     return result;
   }
 
-  /**
-   * Changes gitshare.serverUrl in the Settings editor, as a person does: Preferences: Open User
-   * Settings, type the setting's id in the search box, type the address in its text box, leave
-   * the box. The editor is closed only once the user's settings file has the new address (it is
-   * "Modified" already, from the start-up settings, so that mark says nothing here).
-   */
-  async function setServerUrl(value: string): Promise<void> {
-    const key = 'gitshare.serverUrl';
-    await runCommand(page, 'Preferences: Open User Settings');
-    const editor = page.locator('.settings-editor');
-    await editor.waitFor();
-    // The search box has the focus when the Settings editor opens.
-    await page.keyboard.type(key);
-    const input = editor.locator(`[data-key="${key}"] input`).first();
-    await input.waitFor({ timeout: 30_000 });
-    await input.fill(value);
-    await input.press('Tab');
-    const file = path.join(workbench.userDataDir, 'User', 'settings.json');
-    await eventually(async () => {
-      try {
-        return (JSON.parse(await fsp.readFile(file, 'utf8')) as Record<string, unknown>)[key] === value;
-      } catch {
-        return false; // being written
-      }
-    }, `${key} = ${value} in the user settings`).catch(async (error: Error) => {
-      throw new Error(`${error.message}; settings.json holds:\n${await fsp.readFile(file, 'utf8')}`);
-    });
-    await page.keyboard.press('Control+W');
-    await editor.waitFor({ state: 'hidden', timeout: 30_000 });
-  }
-
   /** Opens `name` from the Files view, types `text` at its start and saves with Ctrl+S. */
   async function editAndSave(name: string, text: string, shows: string): Promise<void> {
     await showFilesView(page);
@@ -179,7 +149,14 @@ describe('Several accounts: two users on one server, one on another', () => {
   });
 
   it('carol on a second server, after gitshare.serverUrl is changed in the Settings editor', async () => {
-    await setServerUrl(serverB.url);
+    // Changed in the Settings editor, as a person does; closed once the user's settings file has it
+    // (it is "Modified" already, from the start-up settings, so that mark says nothing here).
+    await setUserSetting(
+      page,
+      'gitshare.serverUrl',
+      serverB.url,
+      path.join(workbench.userDataDir, 'User', 'settings.json'),
+    );
     await signInThroughUi(page, 'carol', 'singer');
     // Accounts on two servers: each entry names its server.
     await eventually(

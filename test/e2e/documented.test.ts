@@ -17,6 +17,7 @@ import {
   findInAccountsMenu,
   openPages,
   openWorkbench,
+  setUserSetting,
   runCommand,
   screenshot,
   signOutThroughUi,
@@ -50,59 +51,6 @@ describe('Sign in to the GitShare its page documents (an application registered 
     await seedOnly?.close();
     await noRegistration?.close();
   });
-
-  /**
-   * The Settings editor, as a person changes a setting: search for it, type the
-   * value, and search again until the editor shows it from the configuration
-   * (it writes a typed value after a short delay, and closing it sooner drops it).
-   */
-  async function setUserSetting(page: Page, key: string, value: string): Promise<void> {
-    // The setting's own text box (the Settings editor labels it with the key), once the search found it.
-    const input = page.locator(`.settings-editor input[aria-label="${key}"]`).first();
-    const search = async () => {
-      await page.locator('.settings-editor .settings-header .suggest-input-container').first().click();
-      await page.keyboard.press('ControlOrMeta+A');
-      await page.keyboard.press('Backspace');
-      await input.waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
-      await page.keyboard.type(key);
-      await input.waitFor({ timeout: 30_000 });
-      return input.inputValue();
-    };
-    await runCommand(page, 'Preferences: Open User Settings');
-    await page.locator('.settings-editor .settings-header').waitFor({ timeout: 30_000 });
-    try {
-      if ((await search()) === value) {
-        return;
-      }
-      await input.fill(value);
-      await input.press('Tab');
-      const deadline = Date.now() + 30_000;
-      while ((await search()) !== value) {
-        if (Date.now() > deadline) {
-          throw new Error(`${key} did not become ${JSON.stringify(value)} in the Settings editor`);
-        }
-      }
-    } finally {
-      await closeSettings(page);
-    }
-  }
-
-  /** The Settings editor opens as a modal over the workbench: its close button, as a person would. */
-  async function closeSettings(page: Page): Promise<void> {
-    const modal = page.locator('.monaco-modal-editor-block');
-    for (let i = 0; i < 5 && (await modal.count()) > 0 && (await modal.first().isVisible()); i++) {
-      const close = modal.locator('.codicon-close, [aria-label^="Close"]').first();
-      if (await close.isVisible().catch(() => false)) {
-        await close.click();
-      } else {
-        await page.keyboard.press('Escape');
-      }
-      await modal
-        .first()
-        .waitFor({ state: 'hidden', timeout: 5_000 })
-        .catch(() => undefined);
-    }
-  }
 
   /** The notifications on screen, as text. */
   async function toasts(): Promise<string[]> {

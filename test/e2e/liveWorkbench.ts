@@ -8,7 +8,15 @@ import type { Page } from 'playwright-core';
 import { GitShareClient } from '../../src/api/client';
 import { Logger, MemoryLogSink } from '../../src/common/logger';
 import { signIn } from '../unit/helpers/serverSession';
-import { env, eventually, openWorkbench, runCommand } from './workbench';
+import {
+  closeSettingsEditor,
+  env,
+  eventually,
+  findUserSetting,
+  openWorkbench,
+  runCommand,
+  setUserSetting,
+} from './workbench';
 
 /** A second, independent session on the demo account: "a colleague" using GitShare elsewhere. */
 export async function colleague(): Promise<GitShareClient> {
@@ -27,25 +35,8 @@ export async function serverRequests(route: string): Promise<number> {
   return stats.requests[route] ?? 0;
 }
 
-/** Sets a user setting in the Settings editor, as a person does, and closes the editor. */
-export async function setUserSetting(page: Page, key: string, value: string): Promise<void> {
-  await runCommand(page, 'Preferences: Open User Settings');
-  const editor = page.locator('.settings-editor');
-  await editor.waitFor();
-  await page.keyboard.type(key);
-  const input = editor.locator(`[data-key="${key}"] input`).first();
-  await input.waitFor({ timeout: 30_000 });
-  await input.fill(value);
-  await input.press('Tab');
-  // The Settings editor marks a setting "Modified" once it has written it to settings.json.
-  await editor.locator(`.is-configured[data-key="${key}"]`).first().waitFor({ timeout: 10_000 });
-  await eventually(
-    async () => (await input.inputValue()) === value,
-    `${key} = ${value} in the Settings editor`,
-    10_000,
-  );
-  await page.keyboard.press('Control+W');
-}
+/** The shared Settings-editor step, re-exported for the live suite's tests. */
+export { setUserSetting };
 
 /**
  * Turns Auto Save off with **File: Toggle Auto Save**, as a person does, and checks in the
@@ -53,14 +44,11 @@ export async function setUserSetting(page: Page, key: string, value: string): Pr
  */
 export async function turnOffAutoSave(page: Page): Promise<void> {
   const current = async (): Promise<string> => {
-    await runCommand(page, 'Preferences: Open User Settings');
-    const editor = page.locator('.settings-editor');
-    await editor.waitFor();
-    await page.keyboard.type('files.autoSave');
-    const select = editor.locator('[data-key="files.autoSave"] select').first();
+    const row = await findUserSetting(page, 'files.autoSave');
+    const select = row.locator('select').first();
     await select.waitFor({ timeout: 30_000 });
     const value = await select.inputValue();
-    await page.keyboard.press('Control+W');
+    await closeSettingsEditor(page);
     return value;
   };
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -782,3 +782,104 @@ export async function startOwnWorkbench(
     },
   };
 }
+
+/**
+ * VS Code 1.139 opens the Settings editor as a modal over the workbench: closes it with its close
+ * button (Escape when none shows), as a person would, and waits until it is gone. Ctrl+W does not
+ * always close it, and a Settings editor left open keeps its search text for the next search.
+ */
+export async function closeSettingsEditor(page: Page): Promise<void> {
+  const modal = page.locator('.monaco-modal-editor-block').first();
+  const editor = page.locator('.settings-editor').first();
+  await eventually(
+    async () => {
+      const open = async () =>
+        (await modal.isVisible().catch(() => false)) || (await editor.isVisible().catch(() => false));
+      if (!(await open())) {
+        return true;
+      }
+      const close = page.locator(
+        '.monaco-modal-editor-block .codicon-close, .monaco-modal-editor-block [aria-label^="Close"]',
+      );
+      if (
+        await close
+          .first()
+          .isVisible()
+          .catch(() => false)
+      ) {
+        await close
+          .first()
+          .click()
+          .catch(() => undefined);
+      } else {
+        await page.keyboard.press('Escape');
+      }
+      await eventually(async () => !(await open()), 'the Settings editor to close', 5_000).catch(() => undefined);
+      return !(await open());
+    },
+    'the Settings editor to close',
+    60_000,
+  );
+}
+
+/**
+ * Preferences: Open User Settings, and the setting `key` searched for as a person does: the
+ * search box cleared, the id typed, until the setting's row shows. Returns the row.
+ */
+export async function findUserSetting(page: Page, key: string) {
+  await runCommand(page, 'Preferences: Open User Settings');
+  const editor = page.locator('.settings-editor').first();
+  await editor.locator('.settings-header').first().waitFor({ timeout: 30_000 });
+  const row = editor.locator(`[data-key="${key}"]`).first();
+  await eventually(
+    async () => {
+      await editor.locator('.settings-header .suggest-input-container').first().click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type(key);
+      return row.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+    },
+    `${key} in the Settings editor`,
+    60_000,
+  );
+  return row;
+}
+
+/**
+ * Sets a user setting in the Settings editor, as a person does (search, type the value, leave
+ * the box), waits until the user's settings file holds it (the editor writes after a short delay,
+ * and closing it sooner drops the value), and closes the editor. A value equal to the default
+ * leaves the key out of the file, so '' counts as written once the key is absent.
+ */
+export async function setUserSetting(
+  page: Page,
+  key: string,
+  value: string,
+  settingsFile = env().settingsFile,
+): Promise<void> {
+  const row = await findUserSetting(page, key);
+  const written = () => {
+    try {
+      const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+      return String(settings[key] ?? '') === value;
+    } catch {
+      return false; // being written
+    }
+  };
+  try {
+    if (written()) {
+      return;
+    }
+    const input = row.locator('input').first();
+    await input.fill(value);
+    await input.press('Tab');
+    await eventually(written, `${key} = ${JSON.stringify(value)} in the user settings`).catch((error: Error) => {
+      throw new Error(`${error.message}; settings.json holds:\n${fs.readFileSync(settingsFile, 'utf8')}`);
+    });
+  } finally {
+    await closeSettingsEditor(page);
+  }
+}
