@@ -70,6 +70,7 @@ export default tseslint.config(
       'src/fs/**/*.ts',
       'src/transfers/**/*.ts',
       'src/views/**/*.ts',
+      'src/commands/**/*.ts',
     ],
     plugins: { gitshare },
     rules: { 'gitshare/localized-text': 'error' },

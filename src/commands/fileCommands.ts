@@ -35,27 +35,31 @@ export class FileCommands extends Disposable {
     const register = <A extends unknown[]>(id: string, action: string, callback: (...args: A) => unknown) =>
       this._register(vscode.commands.registerCommand(id, errors.wrap(action, callback)));
 
-    register(Commands.refresh, 'Refresh', (node?: FilesNode) => this.tree.refresh(node));
-    register(Commands.upload, 'Upload', (target?: unknown, sources?: vscode.Uri[]) => this.upload(target, sources));
-    register(Commands.uploadHere, 'Upload', (target?: FilesNode) => this.upload(target));
-    register(Commands.uploadFromExplorer, 'Upload', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
+    register(Commands.refresh, vscode.l10n.t('Refresh'), (node?: FilesNode) => this.tree.refresh(node));
+    register(Commands.upload, vscode.l10n.t('Upload'), (target?: unknown, sources?: vscode.Uri[]) =>
+      this.upload(target, sources),
+    );
+    register(Commands.uploadHere, vscode.l10n.t('Upload'), (target?: FilesNode) => this.upload(target));
+    register(Commands.uploadFromExplorer, vscode.l10n.t('Upload'), (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
       this.upload(undefined, uris?.length ? uris : uri ? [uri] : undefined),
     );
     // Names, destinations and confirmations come from the person (through the Interaction),
     // never from command arguments another extension could pass.
-    register(Commands.download, 'Download', (target?: unknown, selection?: unknown[]) =>
+    register(Commands.download, vscode.l10n.t('Download'), (target?: unknown, selection?: unknown[]) =>
       this.download(target, selection),
     );
-    register(Commands.newFolder, 'New folder', (target?: unknown) => this.newFolder(target));
-    register(Commands.newFile, 'New file', (target?: unknown) => this.newFile(target));
-    register(Commands.open, 'Open', (node?: FilesNode) => this.open(node));
-    register(Commands.rename, 'Rename', (node?: FilesNode) => this.rename(node));
-    register(Commands.delete, 'Delete', (node?: FilesNode, selection?: FilesNode[]) => this.delete(node, selection));
-    register(Commands.copyPath, 'Copy path', (node?: FilesNode) => this.copyPath(node));
-    register(Commands.loadMore, 'Load more', (node?: FilesNode) =>
+    register(Commands.newFolder, vscode.l10n.t('New folder'), (target?: unknown) => this.newFolder(target));
+    register(Commands.newFile, vscode.l10n.t('New file'), (target?: unknown) => this.newFile(target));
+    register(Commands.open, vscode.l10n.t('Open'), (node?: FilesNode) => this.open(node));
+    register(Commands.rename, vscode.l10n.t('Rename'), (node?: FilesNode) => this.rename(node));
+    register(Commands.delete, vscode.l10n.t('Delete'), (node?: FilesNode, selection?: FilesNode[]) =>
+      this.delete(node, selection),
+    );
+    register(Commands.copyPath, vscode.l10n.t('Copy path'), (node?: FilesNode) => this.copyPath(node));
+    register(Commands.loadMore, vscode.l10n.t('Load more'), (node?: FilesNode) =>
       node instanceof LoadMoreNode ? this.tree.loadMore(node) : undefined,
     );
-    register(Commands.addFolderToWorkspace, 'Add folder to workspace', (target?: unknown) =>
+    register(Commands.addFolderToWorkspace, vscode.l10n.t('Add folder to workspace'), (target?: unknown) =>
       this.addFolderToWorkspace(target),
     );
   }
@@ -69,13 +73,13 @@ export class FileCommands extends Disposable {
     }
     const foreign = chosen.find((uri) => uri.scheme !== 'file');
     if (foreign) {
-      throw new GitShareError('invalidInput', 'Only files on this computer can be uploaded.', {
+      throw new GitShareError('invalidInput', vscode.l10n.t('Only files on this computer can be uploaded.'), {
         detail: `not a file: URI: ${foreign.scheme}`,
       });
     }
     const folder =
       (await this.folderTarget(target)) ??
-      (await pickRemote(this.clients, { mode: 'folder', title: 'Upload to GitShare' }));
+      (await pickRemote(this.clients, { mode: 'folder', title: vscode.l10n.t('Upload to GitShare') }));
     if (!folder) {
       return;
     }
@@ -94,10 +98,10 @@ export class FileCommands extends Disposable {
     if (!both) {
       const kind = await this.interaction.pick({
         id: 'uploadKind',
-        placeHolder: 'Upload files or folders?',
+        placeHolder: vscode.l10n.t('Upload files or folders?'),
         items: [
-          { label: '$(file) Files…', value: 'files' as const },
-          { label: '$(folder) Folders…', value: 'folders' as const },
+          { label: vscode.l10n.t('$(file) Files…'), value: 'files' as const },
+          { label: vscode.l10n.t('$(folder) Folders…'), value: 'folders' as const },
         ],
       });
       if (!kind) {
@@ -108,8 +112,8 @@ export class FileCommands extends Disposable {
     }
     return this.interaction.chooseLocal({
       id: 'uploadSources',
-      title: 'Upload to GitShare',
-      openLabel: 'Upload',
+      title: vscode.l10n.t('Upload to GitShare'),
+      openLabel: vscode.l10n.t('Upload'),
       files,
       folders,
       many: true,
@@ -124,8 +128,8 @@ export class FileCommands extends Disposable {
     const folder = (
       await this.interaction.chooseLocal({
         id: 'downloadDestination',
-        title: 'Download from GitShare',
-        openLabel: 'Download Here',
+        title: vscode.l10n.t('Download from GitShare'),
+        openLabel: vscode.l10n.t('Download Here'),
         files: false,
         folders: true,
         many: false,
@@ -135,7 +139,7 @@ export class FileCommands extends Disposable {
       return;
     }
     if (folder.scheme !== 'file') {
-      throw new GitShareError('invalidInput', 'Choose a folder on this computer.', {
+      throw new GitShareError('invalidInput', vscode.l10n.t('Choose a folder on this computer.'), {
         detail: `destination scheme ${folder.scheme}`,
       });
     }
@@ -164,7 +168,10 @@ export class FileCommands extends Disposable {
       groups.set(account, [await client.metadata(parseRemoteUri(target).path)]);
       return groups;
     }
-    const choice = await pickRemote(this.clients, { mode: 'fileOrFolder', title: 'Download from GitShare' });
+    const choice = await pickRemote(this.clients, {
+      mode: 'fileOrFolder',
+      title: vscode.l10n.t('Download from GitShare'),
+    });
     if (!choice) {
       return undefined;
     }
@@ -178,11 +185,11 @@ export class FileCommands extends Disposable {
   private async newFolder(target: unknown): Promise<void> {
     const folder =
       (await this.folderTarget(target)) ??
-      (await pickRemote(this.clients, { mode: 'folder', title: 'New Folder on GitShare' }));
+      (await pickRemote(this.clients, { mode: 'folder', title: vscode.l10n.t('New Folder on GitShare') }));
     if (!folder) {
       return;
     }
-    const name = await this.askName('newFolderName', 'New folder name', '');
+    const name = await this.askName('newFolderName', vscode.l10n.t('New folder name'), '');
     if (!name) {
       return;
     }
@@ -195,11 +202,11 @@ export class FileCommands extends Disposable {
   private async newFile(target: unknown): Promise<void> {
     const folder =
       (await this.folderTarget(target)) ??
-      (await pickRemote(this.clients, { mode: 'folder', title: 'New File on GitShare' }));
+      (await pickRemote(this.clients, { mode: 'folder', title: vscode.l10n.t('New File on GitShare') }));
     if (!folder) {
       return;
     }
-    const name = await this.askName('newFileName', 'New file name', '');
+    const name = await this.askName('newFileName', vscode.l10n.t('New file name'), '');
     if (!name) {
       return;
     }
@@ -225,7 +232,7 @@ export class FileCommands extends Disposable {
       return;
     }
     const old = node.entry;
-    const name = await this.askName('rename', 'New name', old.name, old.type === 'file');
+    const name = await this.askName('rename', vscode.l10n.t('New name'), old.name, old.type === 'file');
     if (!name || name === old.name) {
       return;
     }
@@ -246,10 +253,12 @@ export class FileCommands extends Disposable {
     const folders = targets.filter((t) => t.isFolder).length;
     const message =
       targets.length === 1
-        ? `Delete "${targets[0].entry.name}" from GitShare?`
-        : `Delete ${targets.length} items from GitShare?`;
-    const detail = `${folders ? 'Folders are deleted with everything in them. ' : ''}This cannot be undone.`;
-    if (!(await this.interaction.confirm({ id: 'delete', message, detail, action: 'Delete' }))) {
+        ? vscode.l10n.t('Delete "{0}" from GitShare?', targets[0].entry.name)
+        : vscode.l10n.t('Delete {0} items from GitShare?', targets.length);
+    const detail = folders
+      ? vscode.l10n.t('Folders are deleted with everything in them. This cannot be undone.')
+      : vscode.l10n.t('This cannot be undone.');
+    if (!(await this.interaction.confirm({ id: 'delete', message, detail, action: vscode.l10n.t('Delete') }))) {
       return;
     }
     const failures: unknown[] = [];
@@ -280,13 +289,16 @@ export class FileCommands extends Disposable {
   private async addFolderToWorkspace(target: unknown): Promise<void> {
     const folder =
       (await this.folderTarget(target)) ??
-      (await pickRemote(this.clients, { mode: 'folder', title: 'Add GitShare Folder to Workspace' }));
+      (await pickRemote(this.clients, { mode: 'folder', title: vscode.l10n.t('Add GitShare Folder to Workspace') }));
     if (!folder) {
       return;
     }
     const uri = remoteUri(folder.account, folder.path);
     const count = vscode.workspace.workspaceFolders?.length ?? 0;
-    const name = folder.path === '/' ? `GitShare (${folder.account.label})` : `${baseName(folder.path)} (GitShare)`;
+    const name =
+      folder.path === '/'
+        ? vscode.l10n.t('GitShare ({0})', folder.account.label)
+        : vscode.l10n.t('{0} (GitShare)', baseName(folder.path));
     vscode.workspace.updateWorkspaceFolders(count, 0, { uri, name });
   }
 

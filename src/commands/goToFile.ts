@@ -46,7 +46,7 @@ export class GoToFileCommand extends Disposable {
     this._register(
       vscode.commands.registerCommand(
         Commands.goToFile,
-        errors.wrap('Go to File', () => this.run()),
+        errors.wrap(vscode.l10n.t('Go to File'), () => this.run()),
       ),
     );
   }
@@ -54,11 +54,11 @@ export class GoToFileCommand extends Disposable {
   private async run(): Promise<void> {
     const accounts = [...this.clients.accounts];
     if (accounts.length === 0) {
-      throw new GitShareError('signInRequired', 'Sign in to GitShare to find your files.');
+      throw new GitShareError('signInRequired', vscode.l10n.t('Sign in to GitShare to find your files.'));
     }
     const picker = vscode.window.createQuickPick<FileItem>();
-    picker.title = 'GitShare: Go to File';
-    picker.placeholder = 'Type part of a file or folder name, or paste a path';
+    picker.title = vscode.l10n.t('GitShare: Go to File');
+    picker.placeholder = vscode.l10n.t('Type part of a file or folder name, or paste a path');
     picker.matchOnDescription = false;
     picker.matchOnDetail = false;
     // Our order is the ranking; VS Code would otherwise re-sort by its own label match.
@@ -83,7 +83,9 @@ export class GoToFileCommand extends Disposable {
       const walking = [...progress.values()];
       picker.busy = walking.length > 0;
       picker.title =
-        walking.length > 0 ? `GitShare: Go to File — indexing ${walking.join(', ')}` : 'GitShare: Go to File';
+        walking.length > 0
+          ? vscode.l10n.t('GitShare: Go to File — indexing {0}', walking.join(', '))
+          : vscode.l10n.t('GitShare: Go to File');
     };
     let timer: NodeJS.Timeout | undefined;
     const redrawSoon = () => {
@@ -103,7 +105,7 @@ export class GoToFileCommand extends Disposable {
           return;
         }
         picker.hide();
-        void this.errors.wrap('Go to File', () => this.open(chosen))();
+        void this.errors.wrap(vscode.l10n.t('Go to File'), () => this.open(chosen))();
       }),
     );
     disposables.add(
@@ -119,20 +121,31 @@ export class GoToFileCommand extends Disposable {
       if (index.walkedAt !== undefined && Date.now() - index.walkedAt < FRESH_MS && !this.indexes.isWalking(account)) {
         continue;
       }
-      const name = several ? `${account.label}: ` : '';
-      progress.set(account, `${name}starting…`);
+      // With several accounts each progress line names its account.
+      const line = (text: string) => (several ? vscode.l10n.t('{0}: {1}', account.label, text) : text);
+      progress.set(account, line(vscode.l10n.t('starting…')));
       this.indexes
         .refresh(account, (p) => {
           progress.set(
             account,
-            `${name}${p.entries.toLocaleString('en-US')} entries in ${p.folders.toLocaleString('en-US')} folders`,
+            line(
+              vscode.l10n.t(
+                '{0} entries in {1} folders',
+                p.entries.toLocaleString('en-US'),
+                p.folders.toLocaleString('en-US'),
+              ),
+            ),
           );
           redrawSoon();
         })
         .catch((error: unknown) => {
           const e = toGitShareError(error);
           this.logger.warn(`Indexing ${account.label} stopped`, e);
-          picker.title = `GitShare: Go to File — the index of ${account.label} may be incomplete: ${e.message}`;
+          picker.title = vscode.l10n.t(
+            'GitShare: Go to File — the index of {0} may be incomplete: {1}',
+            account.label,
+            e.message,
+          );
         })
         .finally(() => {
           progress.delete(account);

@@ -31,7 +31,7 @@ const PAGE = 200;
 async function pickAccount(clients: GitShareClients, placeHolder: string): Promise<GitShareAccount | undefined> {
   const accounts = clients.accounts;
   if (accounts.length === 0) {
-    throw new GitShareError('signInRequired', 'Sign in to GitShare first.');
+    throw new GitShareError('signInRequired', vscode.l10n.t('Sign in to GitShare first.'));
   }
   if (accounts.length === 1) {
     return accounts[0];
@@ -71,14 +71,14 @@ export async function pickRemote(
     const where = labelText(`${account.label}:${path}`);
     if (options.mode === 'folder') {
       items.push({
-        label: '$(check) Use this folder',
+        label: vscode.l10n.t('$(check) Use this folder'),
         description: where,
         action: { kind: 'choose' },
         alwaysShow: true,
       });
     } else if (path !== '/') {
       items.push({
-        label: '$(cloud-download) Download this folder',
+        label: vscode.l10n.t('$(cloud-download) Download this folder'),
         description: where,
         action: { kind: 'choose' },
         alwaysShow: true,
@@ -98,19 +98,19 @@ export async function pickRemote(
       } else if (options.mode === 'fileOrFolder') {
         items.push({
           label: `$(file) ${labelText(entry.name)}`,
-          description: `${entry.size} bytes`,
+          description: vscode.l10n.t('{0} bytes', entry.size),
           action: { kind: 'open', entry },
         });
       }
     }
     if (cursor) {
-      items.push({ label: '$(more) Load more…', action: { kind: 'more' }, alwaysShow: true });
+      items.push({ label: vscode.l10n.t('$(more) Load more…'), action: { kind: 'more' }, alwaysShow: true });
     }
     quickPick.items = items;
     quickPick.placeholder =
       options.mode === 'folder'
-        ? `Choose a folder on GitShare (in ${path})`
-        : `Choose a file or folder on GitShare (in ${path})`;
+        ? vscode.l10n.t('Choose a folder on GitShare (in {0})', path)
+        : vscode.l10n.t('Choose a file or folder on GitShare (in {0})', path);
   };
 
   const load = async (more: boolean) => {
@@ -129,7 +129,7 @@ export async function pickRemote(
         entries = [];
         cursor = null;
         render();
-        quickPick.placeholder = `Could not load ${path}: ${toGitShareError(error).message}`;
+        quickPick.placeholder = vscode.l10n.t('Could not load {0}: {1}', path, toGitShareError(error).message);
       }
     } finally {
       if (mine === generation) {

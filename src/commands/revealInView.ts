@@ -18,7 +18,7 @@ export class RevealInViewCommand implements vscode.Disposable {
   ) {
     this.registration = vscode.commands.registerCommand(
       Commands.revealInView,
-      errors.wrap('Reveal in GitShare View', (uri?: unknown) => this.run(uri)),
+      errors.wrap(vscode.l10n.t('Reveal in GitShare View'), (uri?: unknown) => this.run(uri)),
     );
   }
 
@@ -26,7 +26,7 @@ export class RevealInViewCommand implements vscode.Disposable {
     const uri =
       target instanceof vscode.Uri ? target : (vscode.window.activeTextEditor?.document.uri ?? activeTabUri());
     if (!uri || uri.scheme !== FS_SCHEME) {
-      throw new GitShareError('invalidInput', 'The active editor is not a GitShare file.');
+      throw new GitShareError('invalidInput', vscode.l10n.t('The active editor is not a GitShare file.'));
     }
     const { account } = this.clients.forAuthority(uri.authority);
     await this.reveal(account, parseRemoteUri(uri).path, false);
