@@ -34,6 +34,7 @@ import {
   signOutThroughUi,
   startOwnWorkbench,
   waitForAccount,
+  closeSettingsEditor,
 } from './workbench';
 
 interface Stats {
@@ -134,12 +135,8 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
     ).catch(async (error: Error) => {
       throw new Error(`${error.message}; it holds:\n${await fsp.readFile(env().settingsFile, 'utf8')}`);
     });
-    // The floating editor keeps F1 to itself; Escape closes it.
-    for (let i = 0; i < 5 && (await lines.isVisible().catch(() => false)); i++) {
-      await lines.click();
-      await page.keyboard.press('Escape');
-      await lines.waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
-    }
+    // The floating editor keeps F1 to itself: closed with its close button, as the Settings editor is.
+    await closeSettingsEditor(page);
   }
 
   /** GitShare: Sign In from the palette, and VS Code's "wants to sign in" question answered with Allow. */

@@ -784,7 +784,7 @@ export async function startOwnWorkbench(
 }
 
 /**
- * VS Code 1.139 opens the Settings editor as a modal over the workbench: closes it with its close
+ * VS Code 1.139 opens the Settings editor (and settings.json) as a modal over the workbench: closes it with its close
  * button (Escape when none shows), as a person would, and waits until it is gone. Ctrl+W does not
  * always close it, and a Settings editor left open keeps its search text for the next search.
  */
