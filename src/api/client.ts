@@ -8,6 +8,7 @@
  * This module imports no `vscode`, so it runs and is tested in plain Node.
  */
 
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { GitShareError } from '../common/errors';
@@ -89,9 +90,13 @@ export class GitShareClient {
     });
     const page = parseFolderPage(await response.json());
     if (page.entries.length > MAX_PAGE_ENTRIES) {
-      throw new GitShareError('protocol', 'GitShare sent a folder listing page with far more entries than allowed.', {
-        detail: `GET /api/v1/folders${encodePath(path)}: ${page.entries.length} entries on one page (at most ${MAX_PAGE_ENTRIES} accepted)`,
-      });
+      throw new GitShareError(
+        'protocol',
+        l10n.t('GitShare sent a folder listing page with far more entries than allowed.'),
+        {
+          detail: `GET /api/v1/folders${encodePath(path)}: ${page.entries.length} entries on one page (at most ${MAX_PAGE_ENTRIES} accepted)`,
+        },
+      );
     }
     // A child's path is its folder's path plus its name: anything else would make the tree,
     // the editor or a download act on a file elsewhere. (Names the contract forbids are
@@ -101,7 +106,11 @@ export class GitShareClient {
       if (nameProblem(entry.name) === undefined && entry.path !== (folder === '/' ? '' : folder) + '/' + entry.name) {
         throw new GitShareError(
           'protocol',
-          `GitShare listed "${entry.name}" in ${folder} with a path outside that folder, so the listing was refused.`,
+          l10n.t(
+            'GitShare listed "{0}" in {1} with a path outside that folder, so the listing was refused.',
+            entry.name,
+            folder,
+          ),
           {
             detail: `GET /api/v1/folders${encodePath(path)}: entry ${JSON.stringify(entry.name)} has path ${JSON.stringify(entry.path)}`,
           },
@@ -176,7 +185,10 @@ export class GitShareClient {
     const tooLarge = (size: string) =>
       new GitShareError(
         'tooLarge',
-        `This file is larger than ${formatMiB(maxBytes)}, too large to open in an editor. Use Download… to save it to your computer.`,
+        l10n.t(
+          'This file is larger than {0}, too large to open in an editor. Use Download… to save it to your computer.',
+          formatMiB(maxBytes),
+        ),
         {
           detail: `GET ${path}: ${size} bytes, more than ${maxBytes}`,
           code: 'too_large_to_open',
@@ -283,7 +295,7 @@ function preconditionHeaders(precondition: WritePrecondition): Record<string, st
 function checkLength(response: ApiResponse, received: number, path: string): void {
   const length = response.headers.get('content-length');
   if (length !== null && Number(length) !== received) {
-    throw new GitShareError('network', 'The download was incomplete.', {
+    throw new GitShareError('network', l10n.t('The download was incomplete.'), {
       detail: `GET ${path}: got ${received} of ${length} bytes`,
     });
   }

@@ -5,6 +5,7 @@
  * This module imports no `vscode`.
  */
 
+import * as l10n from '@vscode/l10n';
 import type { AccountDirectory, GitShareAccount } from '../common/accounts';
 import { GitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
@@ -58,7 +59,7 @@ export class GitShareClients {
   forAuthority(authority: string): { account: GitShareAccount; client: GitShareClient } {
     const account = this.directory.findByAuthority(authority);
     if (!account) {
-      throw new GitShareError('signInRequired', 'Sign in to GitShare to open this file.', {
+      throw new GitShareError('signInRequired', l10n.t('Sign in to GitShare to open this file.'), {
         detail: `no signed-in account for ${authority}`,
       });
     }

@@ -8,6 +8,7 @@
  * shows the report; the unit tests run this against the local server over http and https.
  * Its words are plain template strings so they can move to `vscode.l10n.t` with the rest.
  */
+import * as l10n from '@vscode/l10n';
 import * as dns from 'node:dns/promises';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -78,7 +79,7 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
     url.protocol === 'https:'
       ? await checkTls(hostname, port, proxyStep.tunnel, input.ca, timeoutMs)
       : {
-          title: 'TLS',
+          title: l10n.t('TLS'),
           status: 'skipped' as const,
           lines: ['Plain http, allowed only because the server is on this computer (loopback).'],
         };
@@ -94,21 +95,22 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
   const sessions = input.sessions ?? [];
   if (sessions.length === 0) {
     steps.push({
-      title: 'Session',
+      title: l10n.t('Session'),
       status: 'skipped',
       lines: ['Not signed in to this server: run GitShare: Sign In.'],
     });
-    steps.push({ title: 'API call', status: 'skipped', lines: ['Needs a session.'] });
+    steps.push({ title: l10n.t('API call'), status: 'skipped', lines: ['Needs a session.'] });
   }
   for (const session of sessions) {
-    const suffix = sessions.length > 1 ? ` (${text(session.label)})` : '';
+    // With several sessions each step names its account.
+    const several = sessions.length > 1;
     const tokenStep = await checkToken(origin, session, fetch, timeoutMs);
-    steps.push({ ...tokenStep, title: `Session${suffix}` });
+    steps.push({ ...tokenStep, title: several ? l10n.t('Session ({0})', text(session.label)) : l10n.t('Session') });
     steps.push({
       ...(tokenStep.status === 'failed'
         ? { title: '', status: 'skipped' as const, lines: ['Needs a valid session.'] }
         : await checkApiCall(origin, session, fetch, timeoutMs)),
-      title: `API call${suffix}`,
+      title: several ? l10n.t('API call ({0})', text(session.label)) : l10n.t('API call'),
     });
   }
   return finish(input.serverUrl, steps, []);
@@ -316,7 +318,7 @@ async function checkProxy(
         response.resume();
         resolve({ status: response.statusCode ?? 0 });
       });
-      request.once('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      request.once('timeout', () => request.destroy(new Error(l10n.t('no answer within {0} ms', timeoutMs))));
       request.once('error', reject);
       request.end();
     });
@@ -382,7 +384,7 @@ async function checkTls(
         timeout: timeoutMs,
       });
       s.once('secureConnect', () => resolve(s));
-      s.once('timeout', () => s.destroy(new Error(`no TLS handshake within ${timeoutMs} ms`)));
+      s.once('timeout', () => s.destroy(new Error(l10n.t('no TLS handshake within {0} ms', timeoutMs))));
       s.once('error', reject);
     });
     const lines = [`${socket.getProtocol() ?? 'TLS'}, ${socket.getCipher().name}`];

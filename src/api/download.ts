@@ -8,6 +8,7 @@
  * This module imports no `vscode`, so it runs and is tested in plain Node.
  */
 
+import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
@@ -114,7 +115,7 @@ export async function downloadFile(
     }
     const { size } = await fsp.stat(temp);
     if (total !== undefined && size !== total) {
-      throw new GitShareError('network', 'The download was incomplete.', {
+      throw new GitShareError('network', l10n.t('The download was incomplete.'), {
         detail: `GET ${apiPath}: got ${size} of ${total} bytes`,
       });
     }
@@ -142,7 +143,7 @@ async function placeFile(temp: string, destination: string, overwrite: boolean):
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {
-      throw new GitShareError('conflict', `${nodePath.basename(destination)} already exists here.`, {
+      throw new GitShareError('conflict', l10n.t('{0} already exists here.', nodePath.basename(destination)), {
         detail: `download target exists: ${destination}`,
         code: 'already_exists',
       });
@@ -157,7 +158,7 @@ async function placeFile(temp: string, destination: string, overwrite: boolean):
         () => false,
       )
     ) {
-      throw new GitShareError('conflict', `${nodePath.basename(destination)} already exists here.`, {
+      throw new GitShareError('conflict', l10n.t('{0} already exists here.', nodePath.basename(destination)), {
         detail: `download target exists: ${destination}`,
         code: 'already_exists',
       });

@@ -4,6 +4,7 @@
  * This module imports no `vscode`.
  */
 
+import * as l10n from '@vscode/l10n';
 import { GitShareError, type ErrorKind } from '../common/errors';
 
 export interface ServerErrorBody {
@@ -120,7 +121,7 @@ export function networkError(serverUrl: string, request: string, cause: unknown)
   }
   const code = (cause as { code?: string } | undefined)?.code;
   const host = safeHost(serverUrl);
-  return new GitShareError('network', `Cannot reach GitShare at ${host}. Check your connection.`, {
+  return new GitShareError('network', l10n.t('Cannot reach GitShare at {0}. Check your connection.', host), {
     detail: `${request}: ${code ?? ''} ${cause instanceof Error ? cause.message : String(cause)}`.trim(),
     cause,
     code,
@@ -130,7 +131,7 @@ export function networkError(serverUrl: string, request: string, cause: unknown)
 export function timeoutError(serverUrl: string, request: string, ms: number): GitShareError {
   return new GitShareError(
     'timeout',
-    `GitShare at ${safeHost(serverUrl)} did not answer in time. Try again, or check the server address.`,
+    l10n.t('GitShare at {0} did not answer in time. Try again, or check the server address.', safeHost(serverUrl)),
     {
       detail: `${request}: no progress for ${ms} ms`,
     },
@@ -141,36 +142,62 @@ export function timeoutError(serverUrl: string, request: string, ms: number): Gi
 export function proxyAuthenticationError(request: string): GitShareError {
   return new GitShareError(
     'network',
-    'The proxy between VS Code and GitShare asks for credentials (HTTP 407 Proxy Authentication Required). Enter them when VS Code asks, set http.proxyAuthorization, or ask your IT department; GitShare: Check Connection shows which proxy is used.',
+    l10n.t(
+      'The proxy between VS Code and GitShare asks for credentials (HTTP 407 Proxy Authentication Required). Enter them when VS Code asks, set http.proxyAuthorization, or ask your IT department; GitShare: Check Connection shows which proxy is used.',
+    ),
     { detail: `${request} → 407 from the proxy`, status: 407, code: 'proxy_authentication_required' },
   );
 }
 
 /**
- * What is wrong with a certificate, by Node's error code (OpenSSL's names). Each reads after
- * "The certificate of HOST …" and says what the person can do; none suggests turning
- * verification off, because that would hand the session to whoever sits in between.
+ * What is wrong with a certificate, by Node's error code (OpenSSL's names): one whole sentence
+ * naming the server, saying what the person can do; none suggests turning verification off,
+ * because that would hand the session to whoever sits in between. Functions, not constants:
+ * l10n.t runs after activate() has loaded the translations.
  */
-const UNTRUSTED_CA =
-  'is signed by a certificate authority this computer does not trust. If your organisation uses its own certificate authority, add it to the trusted certificates of this computer (see "Networks" in the GitShare README) and try again.';
-const CERTIFICATE_PROBLEMS: Record<string, string> = {
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED_CA,
-  UNABLE_TO_GET_ISSUER_CERT: UNTRUSTED_CA,
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED_CA,
-  SELF_SIGNED_CERT_IN_CHAIN: UNTRUSTED_CA,
-  DEPTH_ZERO_SELF_SIGNED_CERT:
-    'is self-signed, so this computer cannot trust it. Ask the administrator of the server for a certificate from a trusted certificate authority, or add it to the trusted certificates of this computer (see "Networks" in the GitShare README).',
-  CERT_HAS_EXPIRED:
-    "has expired. Ask the administrator of the server to renew it; check also that this computer's clock is right.",
-  CERT_NOT_YET_VALID: "is not valid yet. Check that this computer's clock is right.",
-  ERR_TLS_CERT_ALTNAME_INVALID:
-    "is for another name. Check that gitshare.serverUrl uses the server's name exactly as its certificate does.",
-  CERT_REVOKED: 'has been revoked. Ask the administrator of the server for a new one.',
-  CERT_SIGNATURE_FAILURE:
-    'has an invalid signature. Someone may be intercepting the connection; ask your IT department.',
-  CERT_UNTRUSTED: UNTRUSTED_CA,
-  CERT_REJECTED: UNTRUSTED_CA,
-  INVALID_CA: UNTRUSTED_CA,
+const untrustedCa = (host: string) =>
+  l10n.t(
+    'The certificate of the GitShare server {0} is signed by a certificate authority this computer does not trust. If your organisation uses its own certificate authority, add it to the trusted certificates of this computer (see "Networks" in the GitShare README) and try again.',
+    host,
+  );
+const CERTIFICATE_PROBLEMS: Record<string, (host: string) => string> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: untrustedCa,
+  UNABLE_TO_GET_ISSUER_CERT: untrustedCa,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: untrustedCa,
+  SELF_SIGNED_CERT_IN_CHAIN: untrustedCa,
+  DEPTH_ZERO_SELF_SIGNED_CERT: (host) =>
+    l10n.t(
+      'The certificate of the GitShare server {0} is self-signed, so this computer cannot trust it. Ask the administrator of the server for a certificate from a trusted certificate authority, or add it to the trusted certificates of this computer (see "Networks" in the GitShare README).',
+      host,
+    ),
+  CERT_HAS_EXPIRED: (host) =>
+    l10n.t(
+      "The certificate of the GitShare server {0} has expired. Ask the administrator of the server to renew it; check also that this computer's clock is right.",
+      host,
+    ),
+  CERT_NOT_YET_VALID: (host) =>
+    l10n.t(
+      "The certificate of the GitShare server {0} is not valid yet. Check that this computer's clock is right.",
+      host,
+    ),
+  ERR_TLS_CERT_ALTNAME_INVALID: (host) =>
+    l10n.t(
+      "The certificate of the GitShare server {0} is for another name. Check that gitshare.serverUrl uses the server's name exactly as its certificate does.",
+      host,
+    ),
+  CERT_REVOKED: (host) =>
+    l10n.t(
+      'The certificate of the GitShare server {0} has been revoked. Ask the administrator of the server for a new one.',
+      host,
+    ),
+  CERT_SIGNATURE_FAILURE: (host) =>
+    l10n.t(
+      'The certificate of the GitShare server {0} has an invalid signature. Someone may be intercepting the connection; ask your IT department.',
+      host,
+    ),
+  CERT_UNTRUSTED: untrustedCa,
+  CERT_REJECTED: untrustedCa,
+  INVALID_CA: untrustedCa,
 };
 
 /** The first error code found on the error or its causes (node-fetch puts the socket's code on its own). */
@@ -200,15 +227,11 @@ export function certificateError(url: string, cause: unknown, request?: string):
     return undefined;
   }
   const host = safeHost(url);
-  return new GitShareError(
-    'certificate',
-    `The certificate of the GitShare server ${host} ${CERTIFICATE_PROBLEMS[code!]}`,
-    {
-      detail: `${request ?? url}: ${code} ${cause instanceof Error ? cause.message : String(cause)}`.trim(),
-      cause,
-      code,
-    },
-  );
+  return new GitShareError('certificate', CERTIFICATE_PROBLEMS[code!](host), {
+    detail: `${request ?? url}: ${code} ${cause instanceof Error ? cause.message : String(cause)}`.trim(),
+    cause,
+    code,
+  });
 }
 
 function safeHost(serverUrl: string): string {

@@ -3,6 +3,7 @@
  * This module imports no `vscode`.
  */
 
+import * as l10n from '@vscode/l10n';
 import { CancelledError, GitShareError } from '../common/errors';
 
 export interface Page<T> {
@@ -31,7 +32,7 @@ export async function* paginate<T>(
       return;
     }
     if (seen.has(page.nextCursor)) {
-      throw new GitShareError('protocol', 'GitShare sent a folder listing that never ends.', {
+      throw new GitShareError('protocol', l10n.t('GitShare sent a folder listing that never ends.'), {
         detail: `repeated cursor ${page.nextCursor}`,
       });
     }

@@ -5,6 +5,7 @@
  * This module imports no `vscode`.
  */
 
+import * as l10n from '@vscode/l10n';
 import { GitShareError } from '../common/errors';
 
 export const ROOT = '/';
@@ -13,19 +14,19 @@ const MAX_NAME_BYTES = 255;
 /** Why a single name is refused, or undefined when it is acceptable. */
 export function nameProblem(name: string): string | undefined {
   if (name.length === 0) {
-    return 'A name cannot be empty.';
+    return l10n.t('A name cannot be empty.');
   }
   if (name === '.' || name === '..') {
-    return `"${name}" is not allowed as a name.`;
+    return l10n.t('"{0}" is not allowed as a name.', name);
   }
   if (name.includes('/') || name.includes('\\')) {
-    return 'A name cannot contain "/" or "\\".';
+    return l10n.t('A name cannot contain "/" or "\\".');
   }
   if (name.includes('\0')) {
-    return 'A name cannot contain a NUL character.';
+    return l10n.t('A name cannot contain a NUL character.');
   }
   if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) {
-    return `A name can be at most ${MAX_NAME_BYTES} bytes long.`;
+    return l10n.t('A name can be at most {0} bytes long.', MAX_NAME_BYTES);
   }
   return undefined;
 }
@@ -46,7 +47,7 @@ export function assertValidName(name: string): string {
 /** The segments of an absolute path; throws `invalidInput` on any illegal segment. */
 export function segments(path: string): string[] {
   if (!path.startsWith('/')) {
-    throw new GitShareError('invalidInput', 'A GitShare path must start with "/".', {
+    throw new GitShareError('invalidInput', l10n.t('A GitShare path must start with "/".'), {
       detail: `rejected path ${JSON.stringify(path)}`,
     });
   }

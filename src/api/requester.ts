@@ -9,6 +9,7 @@
  * This module imports no `vscode`, so it runs and is tested in plain Node.
  */
 
+import * as l10n from '@vscode/l10n';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { Headers, Response } from 'node-fetch';
 import { fetch, type FetchLike } from '../common/fetch';
@@ -235,7 +236,7 @@ export class ApiRequester {
   ): string {
     const target = location ? new URL(location, current) : undefined;
     if (!target || req.method !== 'GET' || target.origin !== this.origin || count > MAX_REDIRECTS) {
-      throw new GitShareError('protocol', 'GitShare answered with an unexpected redirect.', {
+      throw new GitShareError('protocol', l10n.t('GitShare answered with an unexpected redirect.'), {
         detail: `${describe} → redirect to ${target ? target.origin + target.pathname : '(none)'}`,
       });
     }
@@ -344,9 +345,13 @@ class Attempt {
       const announced = Number(response.headers.get('content-length') ?? NaN);
       if (!truncate && announced > maxBytes) {
         discard();
-        throw new GitShareError('protocol', 'GitShare sent an answer far larger than expected, so it was not read.', {
-          detail: `HTTP ${response.status}: Content-Length ${announced}, more than ${maxBytes}`,
-        });
+        throw new GitShareError(
+          'protocol',
+          l10n.t('GitShare sent an answer far larger than expected, so it was not read.'),
+          {
+            detail: `HTTP ${response.status}: Content-Length ${announced}, more than ${maxBytes}`,
+          },
+        );
       }
       const chunks: Buffer[] = [];
       let size = 0;
@@ -358,9 +363,13 @@ class Attempt {
             chunks.push((chunk as Buffer).subarray(0, maxBytes - (size - (chunk as Buffer).length)));
             break;
           }
-          throw new GitShareError('protocol', 'GitShare sent an answer far larger than expected, so it was not read.', {
-            detail: `HTTP ${response.status}: body over ${maxBytes} bytes`,
-          });
+          throw new GitShareError(
+            'protocol',
+            l10n.t('GitShare sent an answer far larger than expected, so it was not read.'),
+            {
+              detail: `HTTP ${response.status}: body over ${maxBytes} bytes`,
+            },
+          );
         }
         chunks.push(chunk as Buffer);
       }
