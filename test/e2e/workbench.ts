@@ -405,9 +405,25 @@ export async function expandFolder(page: Page, folder: string, child: string): P
   const row = filesRow(page, folder);
   await row.waitFor({ timeout: 60_000 });
   const shown = filesRow(page, child);
+  // A hover left over a row by the last step can cover the folder; a person moves the mouse away
+  // and presses Escape, then clicks again.
+  const click = () =>
+    eventually(
+      () =>
+        row.click({ timeout: 5_000 }).then(
+          () => true,
+          async () => {
+            await page.mouse.move(0, 0);
+            await page.keyboard.press('Escape');
+            return false;
+          },
+        ),
+      `a click on ${folder}`,
+      60_000,
+    );
   for (let attempt = 0; ; attempt++) {
     if ((await row.getAttribute('aria-expanded')) !== 'true') {
-      await row.click();
+      await click();
     }
     const found = await shown.waitFor({ timeout: 10_000 }).then(
       () => true,
@@ -420,7 +436,7 @@ export async function expandFolder(page: Page, folder: string, child: string): P
       throw new Error(`${child} does not show under ${folder} in the Files view`);
     }
     if ((await row.getAttribute('aria-expanded')) === 'true') {
-      await row.click();
+      await click();
     }
   }
 }
