@@ -5,8 +5,10 @@
  * real one (rotating the refresh token), and counts its refreshes.
  */
 
+import { GitShareClient } from '../../../src/api/client';
 import type { TokenSource } from '../../../src/common/accounts';
 import { GitShareError } from '../../../src/common/errors';
+import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import type { RunningServer, ServerOptions } from '../../server/index';
 import { signInAsUser } from '../../server/signIn';
 import { startTestServer } from './testServer';
@@ -72,4 +74,16 @@ export async function startSignedIn(
     await server.close();
     throw error;
   }
+}
+
+/**
+ * `startSignedIn`, plus an API client on that session with the extension's default settings
+ * (retries, timeouts) and a log kept in memory; `server.close()` in `after`.
+ */
+export async function startSignedInClient(
+  options: ServerOptions = {},
+): Promise<{ server: RunningServer; tokens: TestTokenSource; client: GitShareClient }> {
+  const { server, tokens } = await startSignedIn(options);
+  const client = new GitShareClient({ serverUrl: server.url, tokens, logger: Logger.create(new MemoryLogSink()) });
+  return { server, tokens, client };
 }

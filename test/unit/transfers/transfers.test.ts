@@ -8,9 +8,8 @@ import { ConflictDecider, type ConflictChoice } from '../../../src/transfers/con
 import { createRemoteFolders, downloadJob, uploadJob } from '../../../src/transfers/jobs';
 import { planDownload, planUpload } from '../../../src/transfers/plan';
 import { TransferQueue } from '../../../src/transfers/queue';
-import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import type { RunningServer } from '../../server/index';
-import { startSignedIn } from '../helpers/serverSession';
+import { startSignedInClient } from '../helpers/serverSession';
 
 function always(choice: ConflictChoice): ConflictDecider {
   return new ConflictDecider(async () => ({ choice, applyToAll: true }));
@@ -28,13 +27,7 @@ describe('transfers: plans and jobs against the local server', function () {
   const signal = new AbortController().signal;
 
   before(async () => {
-    const session = await startSignedIn();
-    server = session.server;
-    client = new GitShareClient({
-      serverUrl: server.url,
-      tokens: session.tokens,
-      logger: Logger.create(new MemoryLogSink()),
-    });
+    ({ server, client } = await startSignedInClient());
     tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-transfers-'));
   });
   after(async () => {

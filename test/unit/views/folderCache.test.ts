@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { GitShareClient } from '../../../src/api/client';
-import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { FolderCache } from '../../../src/views/folderCache';
 import type { RunningServer } from '../../server/index';
-import { startSignedIn } from '../helpers/serverSession';
+import { startSignedInClient } from '../helpers/serverSession';
 
 describe('views/FolderCache', function () {
   this.timeout(30_000);
@@ -11,13 +10,7 @@ describe('views/FolderCache', function () {
   let client: GitShareClient;
 
   before(async () => {
-    const session = await startSignedIn();
-    server = session.server;
-    client = new GitShareClient({
-      serverUrl: server.url,
-      tokens: session.tokens,
-      logger: Logger.create(new MemoryLogSink()),
-    });
+    ({ server, client } = await startSignedInClient());
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         client.writeFile(`/big/f${String(i).padStart(3, '0')}`, Buffer.from('x'), undefined),

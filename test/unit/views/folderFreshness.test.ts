@@ -1,10 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { GitShareClient } from '../../../src/api/client';
-import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { FolderCache } from '../../../src/views/folderCache';
 import { relistIfChanged } from '../../../src/views/folderFreshness';
 import type { RunningServer } from '../../server/index';
-import { startSignedIn } from '../helpers/serverSession';
+import { startSignedInClient } from '../helpers/serverSession';
 
 describe('views/folderFreshness: is a shown folder still what GitShare has? (local server)', function () {
   this.timeout(30_000);
@@ -12,9 +11,7 @@ describe('views/folderFreshness: is a shown folder still what GitShare has? (loc
   let client: GitShareClient;
 
   before(async () => {
-    let tokens;
-    ({ server, tokens } = await startSignedIn());
-    client = new GitShareClient({ serverUrl: server.url, tokens, logger: Logger.create(new MemoryLogSink()) });
+    ({ server, client } = await startSignedInClient());
     for (const name of ['a', 'b', 'c', 'd', 'e']) {
       await client.writeFile(`/fresh/${name}.txt`, Buffer.from(name), undefined);
     }
