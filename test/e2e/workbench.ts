@@ -121,6 +121,12 @@ export async function closeMenus(page: Page): Promise<void> {
   }
 }
 
+/** Moves the mouse off the workbench and presses Escape, as a person clears a hover in the way. */
+async function dismissHover(page: Page): Promise<void> {
+  await page.mouse.move(0, 0);
+  await page.keyboard.press('Escape');
+}
+
 /** Opens the Accounts menu (bottom of the activity bar) and returns its menu locator. */
 export async function openAccountsMenu(page: Page) {
   await closeMenus(page);
@@ -413,8 +419,7 @@ export async function expandFolder(page: Page, folder: string, child: string): P
         row.click({ timeout: 5_000 }).then(
           () => true,
           async () => {
-            await page.mouse.move(0, 0);
-            await page.keyboard.press('Escape');
+            await dismissHover(page);
             return false;
           },
         ),
@@ -447,12 +452,29 @@ export async function expandFolder(page: Page, folder: string, child: string): P
  * click is repeated until the menu closes.
  */
 export async function contextMenu(page: Page, row: ReturnType<Page['locator']>, item: string | RegExp): Promise<void> {
-  await closeMenus(page);
-  await row.click({ button: 'right' });
   const menu = page.locator('.context-view .monaco-menu');
   const label = typeof item === 'string' ? new RegExp(`^\\s*${escapeRegExp(item)}\\s*$`) : item;
   const entry = menu.locator('.action-menu-item', { has: page.locator('.action-label', { hasText: label }) }).first();
-  await entry.waitFor({ timeout: 30_000 });
+  // A right-click can open no menu when a hover left by the last step covers the row; a person
+  // moves the mouse away and right-clicks again.
+  await eventually(
+    async () => {
+      await closeMenus(page);
+      const shown = await row
+        .click({ button: 'right', timeout: 5_000 })
+        .then(() => entry.waitFor({ timeout: 15_000 }))
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!shown) {
+        await dismissHover(page);
+      }
+      return shown;
+    },
+    `${String(item)} in the context menu`,
+    60_000,
+  );
   for (let attempt = 0; ; attempt++) {
     await entry.click().catch(() => undefined);
     const closed = await menu
