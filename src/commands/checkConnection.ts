@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { checkConnection, type SessionToCheck } from '../api/connectionCheck';
+import { checkConnection } from '../api/connectionCheck';
+import type { SessionToCheck } from '../api/serviceChecks';
 import { formatReport, type NetworkSettings } from '../api/connectionReport';
 import { AUTH_PROVIDER_ID, Commands, SETTINGS_SECTION, Settings } from '../common/constants';
 import type { ErrorHandler } from '../common/errorHandler';

@@ -1,0 +1,63 @@
+/**
+ * Which proxy VS Code's extension host uses for a server, by the rules of its proxy support, so
+ * Check Connection can say which proxy it tried and why. A pure rule table: no network.
+ *
+ * Imports no `vscode`.
+ */
+import { maskCredentials, text, type NetworkSettings } from './connectionReport';
+
+export interface ProxyDecision {
+  /** The proxy's URL, without credentials in anything shown. */
+  readonly url?: URL;
+  readonly why: string;
+}
+
+/**
+ * Which proxy VS Code's extension host uses for this server, by the rules of its proxy support:
+ * `http.proxySupport: off` → none; localhost, 127.0.0.1 and ::1 always direct; `http.noProxy`
+ * and NO_PROXY; then `http.proxy`, then HTTPS_PROXY / HTTP_PROXY.
+ */
+export function proxyFor(url: URL, settings: NetworkSettings): ProxyDecision {
+  const env = settings.env ?? {};
+  const read = (name: string): string | undefined => env[name] || env[name.toLowerCase()] || undefined;
+  if (settings.proxySupport === 'off') {
+    return { why: 'http.proxySupport is "off": extensions connect directly.' };
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host === '127.0.0.1' || host === '::1') {
+    return { why: `${host} is always reached directly (VS Code never proxies it).` };
+  }
+  const exclusions = [...(settings.noProxy ?? []), ...(read('NO_PROXY') ?? '').split(',')]
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  const excluded = exclusions.find((rule) => matchesNoProxy(rule, host, url.port));
+  if (excluded) {
+    return { why: `${host} is excluded from the proxy by "${text(excluded)}" (http.noProxy or NO_PROXY).` };
+  }
+  const configured = settings.proxy?.trim();
+  const fromEnv = url.protocol === 'https:' ? (read('HTTPS_PROXY') ?? read('HTTP_PROXY')) : read('HTTP_PROXY');
+  const value = configured || fromEnv;
+  if (!value) {
+    return {
+      why: "No proxy in http.proxy or the environment (HTTPS_PROXY, HTTP_PROXY). Desktop VS Code may still use the operating system's proxy settings.",
+    };
+  }
+  try {
+    const proxyUrl = new URL(value.includes('://') ? value : `http://${value}`);
+    return { url: proxyUrl, why: configured ? 'from http.proxy' : 'from the environment (HTTPS_PROXY / HTTP_PROXY)' };
+  } catch {
+    return { why: `The proxy setting is not an address: ${text(maskCredentials(value))}` };
+  }
+}
+
+function matchesNoProxy(rule: string, host: string, port: string): boolean {
+  if (rule === '*') {
+    return true;
+  }
+  const [ruleHost, rulePort] = rule.includes(']') || rule.split(':').length > 2 ? [rule, undefined] : rule.split(':');
+  if (rulePort && rulePort !== port) {
+    return false;
+  }
+  const bare = ruleHost!.replace(/^\*?\./, '');
+  return host === bare || host.endsWith(`.${bare}`);
+}
