@@ -25,43 +25,25 @@ import { FolderCache } from '../../src/views/folderCache';
 import { EntryNode, LoadMoreNode, type FilesNode } from '../../src/views/nodes';
 import { procStatus } from './common';
 
-export type WorkerRequest =
-  | {
-      readonly mode: 'download';
-      readonly serverUrl: string;
-      readonly remote: string;
-      readonly local: string;
-      readonly size: number;
-    }
-  | {
-      readonly mode: 'upload';
-      readonly serverUrl: string;
-      readonly remote: string;
-      readonly local: string;
-      readonly size: number;
-    }
-  | {
-      readonly mode: 'plainDownload' | 'plainUpload';
-      readonly serverUrl: string;
-      readonly remote: string;
-      readonly local: string;
-      readonly size: number;
-    }
-  | {
-      readonly mode: 'many';
-      readonly serverUrl: string;
-      readonly localDir: string;
-      readonly remoteFolder: string;
-      readonly concurrency: number;
-    }
-  | {
-      readonly mode: 'manyDown';
-      readonly serverUrl: string;
-      readonly localDir: string;
-      readonly remoteFolder: string;
-      readonly concurrency: number;
-    }
-  | ListingRequest;
+export type WorkerRequest = TransferRequest | ManyRequest | ListingRequest;
+
+interface TransferRequest {
+  /** The extension's transfer code, or (`plain…`) nothing but node:http and fs streams. */
+  readonly mode: 'download' | 'upload' | 'plainDownload' | 'plainUpload';
+  readonly serverUrl: string;
+  readonly remote: string;
+  readonly local: string;
+  readonly size: number;
+}
+
+interface ManyRequest {
+  /** A folder of small files up (`many`) or down (`manyDown`), as the commands do it. */
+  readonly mode: 'many' | 'manyDown';
+  readonly serverUrl: string;
+  readonly localDir: string;
+  readonly remoteFolder: string;
+  readonly concurrency: number;
+}
 
 interface ListingRequest {
   readonly mode: 'listing' | 'plainListing';
@@ -170,7 +152,7 @@ function checkSummary(summary: TransferSummary, expected: number): void {
   }
 }
 
-async function transfer(request: Extract<WorkerRequest, { mode: 'download' | 'upload' }>): Promise<WorkerResult> {
+async function transfer(request: TransferRequest): Promise<WorkerResult> {
   const { client } = makeClient(request.serverUrl);
   // Load and warm the code paths on a tiny request, so the baseline is the ready extension.
   await client.user();
@@ -203,9 +185,7 @@ async function transfer(request: Extract<WorkerRequest, { mode: 'download' | 'up
  * process: what Node itself reaches on this machine, to tell the runtime's
  * share of a gap to curl from the extension's code.
  */
-async function plainTransfer(
-  request: Extract<WorkerRequest, { mode: 'plainDownload' | 'plainUpload' }>,
-): Promise<WorkerResult> {
+async function plainTransfer(request: TransferRequest): Promise<WorkerResult> {
   const headers = { Authorization: `Bearer ${process.env.GITSHARE_BENCH_TOKEN}` };
   const url = `${request.serverUrl}/api/v1/files${request.remote.split('/').map(encodeURIComponent).join('/')}`;
   const agent = new http.Agent({ keepAlive: true });
@@ -252,49 +232,41 @@ async function plainTransfer(
   return { seconds, bytes: request.size, memory, cpuSeconds };
 }
 
-async function many(request: Extract<WorkerRequest, { mode: 'many' }>): Promise<WorkerResult> {
+/**
+ * What the Upload… command does for a chosen local folder (plan, create the folders, run the queue), or
+ * (`manyDown`) what Download… does for a chosen remote folder (plan by listing it, make the folders, run the queue).
+ */
+async function many(request: ManyRequest): Promise<WorkerResult> {
   const { client } = makeClient(request.serverUrl);
-  await client.user();
-  const watch = new MemoryWatch();
-  const started = performance.now();
-  // What the upload command does for a chosen folder: plan, create the folders, run the queue.
-  const signal = new AbortController().signal;
-  const plan = await planUpload([request.localDir], request.remoteFolder, signal);
-  const failures = await createRemoteFolders(client, plan.folders, signal);
-  if (failures.length) {
-    throw new Error(`folders: ${failures[0].reason}`);
-  }
-  const queue = new TransferQueue(request.concurrency);
-  const summary = await queue.run(
-    plan.files.map((item) => uploadJob(client, item, neverAsked)),
-    signal,
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const memory = watch.stop();
-  checkSummary(summary, plan.files.length);
-  return { seconds, items: plan.files.length, memory };
-}
-
-/** What the download command does for a chosen remote folder: plan (list it), then run the queue. */
-async function manyDown(request: Extract<WorkerRequest, { mode: 'manyDown' }>): Promise<WorkerResult> {
-  const { client } = makeClient(request.serverUrl);
-  const folder = await client.metadata(request.remoteFolder);
+  const up = request.mode === 'many';
+  // Load and warm the code paths on a small request first (a download needs the folder's entry anyway).
+  const folder = up ? (await client.user(), undefined) : await client.metadata(request.remoteFolder);
   const watch = new MemoryWatch();
   const started = performance.now();
   const signal = new AbortController().signal;
-  const plan = await planDownload(client, [folder], request.localDir, signal);
-  for (const dir of plan.folders) {
-    fs.mkdirSync(dir, { recursive: true });
+  let jobs;
+  let count: number;
+  if (up) {
+    const plan = await planUpload([request.localDir], request.remoteFolder, signal);
+    const failures = await createRemoteFolders(client, plan.folders, signal);
+    if (failures.length) {
+      throw new Error(`folders: ${failures[0].reason}`);
+    }
+    jobs = plan.files.map((item) => uploadJob(client, item, neverAsked));
+    count = plan.files.length;
+  } else {
+    const plan = await planDownload(client, [folder!], request.localDir, signal);
+    for (const dir of plan.folders) {
+      fs.mkdirSync(dir, { recursive: true });
+    }
+    jobs = plan.files.map((item) => downloadJob(client, item, neverAsked));
+    count = plan.files.length;
   }
-  const queue = new TransferQueue(request.concurrency);
-  const summary = await queue.run(
-    plan.files.map((item) => downloadJob(client, item, neverAsked)),
-    signal,
-  );
+  const summary = await new TransferQueue(request.concurrency).run(jobs, signal);
   const seconds = (performance.now() - started) / 1000;
   const memory = watch.stop();
-  checkSummary(summary, plan.files.length);
-  return { seconds, items: plan.files.length, memory };
+  checkSummary(summary, count);
+  return { seconds, items: count, memory };
 }
 
 /**
@@ -425,10 +397,8 @@ async function main(): Promise<void> {
       result = await plainTransfer(request);
       break;
     case 'many':
-      result = await many(request);
-      break;
     case 'manyDown':
-      result = await manyDown(request);
+      result = await many(request);
       break;
     case 'listing':
       result = await listing(request);

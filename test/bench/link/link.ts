@@ -45,6 +45,15 @@ export function rttSeconds(profile: LinkProfile): number {
   return profile.rttMs / 1000;
 }
 
+/** The limit for n small files at concurrency c over the link: ⌈n ÷ c⌉ round trips + the bytes at the link's rate. */
+export function manyLimit(profile: LinkProfile, n: number, c: number, bytes: number): number {
+  return Math.ceil(n / c) * rttSeconds(profile) + wireSeconds(profile, bytes);
+}
+
+export function linkText(p: LinkProfile): string {
+  return `${p.rttMs} ms RTT, ${p.mbit} Mbit/s`;
+}
+
 /** `target` may be left for setTarget(); the link's URL then has scheme http. */
 export async function startLink(target: string | undefined, profile: LinkProfile, host = '127.0.0.1'): Promise<Link> {
   const { match, close } = await startChild(
