@@ -4,7 +4,7 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkConnection } from '../../../src/api/connectionCheck';
-import { formatReport, type ConnectionReport } from '../../../src/api/connectionReport';
+import type { ConnectionReport } from '../../../src/api/connectionReport';
 import { fetch as nodeFetch, type FetchLike } from '../../../src/common/fetch';
 import { startServer, type RunningServer } from '../../server/index';
 import { generateTestCa } from '../../server/tls';
@@ -60,9 +60,7 @@ describe('api/connectionCheck against the local server', function () {
     assert.match(step(report, 'Sign-in endpoints').lines[0]!, /OAuth metadata .* issuer http:\/\/127\.0\.0\.1:/);
     assert.match(step(report, 'Session').lines.join('\n'), /token is valid.*for demo/);
     assert.match(step(report, 'API call').lines[0]!, /answered 200/);
-    const text = formatReport(report, input);
-    assert.match(text, /^Result: GitShare can be reached\.$/m);
-    assert.ok(!text.includes(tokens.accessToken), 'the token is not in the report');
+    assert.ok(!JSON.stringify(report).includes(tokens.accessToken), 'the token is not in the report');
   });
 
   it('https with the CA trusted: the chain is shown and trusted, sign-in endpoints and the token work', async () => {
@@ -99,7 +97,7 @@ describe('api/connectionCheck against the local server', function () {
         `certificate of the GitShare server ${new URL(server.url).host} is signed by a certificate authority this computer does not trust`,
       ),
     );
-    assert.match(formatReport(report), /Result: \d+ steps? failed — first: TLS\./);
+    assert.equal(report.steps.find((s) => s.status === 'failed')?.title, 'TLS', 'the first failed step is TLS');
     assert.deepEqual(server.control!.stats().requests, {});
   });
 
@@ -115,7 +113,7 @@ describe('api/connectionCheck against the local server', function () {
     assert.match(session.lines.join('\n'), /not valid any more \(401/);
     assert.match(session.lines.join('\n'), /missing files:write/);
     assert.equal(step(report, 'API call').status, 'skipped');
-    assert.ok(!formatReport(report).includes('gs_not_a_token'));
+    assert.ok(!JSON.stringify(report).includes('gs_not_a_token'));
   });
 
   it('an empty or plain-http non-loopback address stops at the first step with what to do', async () => {
@@ -150,9 +148,8 @@ describe('api/connectionCheck against the local server', function () {
         [`CONNECT ${new URL(server.url).host} 200`],
       );
       assert.match(step(report, 'TLS').lines.join('\n'), /issuer GitShare Test CA/);
-      const text = formatReport(report, { network });
-      assert.ok(!text.includes('s3cret-pw') && !text.includes('alice'), text);
-      assert.match(text, /http\.proxy: http:\/\/\*\*\*@127\.0\.0\.1:/);
+      const steps = JSON.stringify(report.steps);
+      assert.ok(!steps.includes('s3cret-pw') && !steps.includes('alice'), steps);
     });
 
     it('a proxy that answers 407: one clear message naming the proxy', async () => {
