@@ -2,13 +2,8 @@ import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { Commands, FS_SCHEME, ViewIds } from './common/constants';
 import { ErrorHandler } from './common/errorHandler';
-import {
-  createTestApi,
-  GitShareTestApi,
-  ShownErrorRecord,
-  SwappableInteraction,
-  VsCodeInteraction,
-} from './common/interaction';
+import { SwappableInteraction, VsCodeInteraction } from './common/interaction';
+import { createTestApi, GitShareTestApi, ShownErrorRecord } from './common/testApi';
 import { Logger } from './common/logger';
 import { GitShareAuthentication } from './auth/authentication';
 import { GitShareClients } from './api/clients';
@@ -32,7 +27,7 @@ import { FileIndexService } from './search/indexService';
  * The composition root: builds the parts and hands them to `context.subscriptions`.
  * Returns nothing in normal use: no other extension gets an API, an account or a
  * token from GitShare (they ask VS Code with `vscode.authentication.getSession`).
- * Only in ExtensionMode.Test does it return the test API (src/common/interaction.ts).
+ * Only in ExtensionMode.Test does it return the test API (src/common/testApi.ts).
  */
 export function activate(context: vscode.ExtensionContext): GitShareTestApi | undefined {
   // The vscode-free modules (api/, auth/'s protocol, common/errors.ts) translate with @vscode/l10n:

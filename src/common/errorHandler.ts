@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { Commands } from './constants';
 import { DeniedOnServerError, isCancellation, toGitShareError, type ErrorKind } from './errors';
-import type { Interaction, Severity, ShownErrorRecord } from './interaction';
+import type { Interaction, Severity } from './interaction';
+import type { ShownErrorRecord } from './testApi';
 import { Logger } from './logger';
 
 const SHOW_LOG = vscode.l10n.t('Show Log');

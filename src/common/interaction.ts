@@ -4,15 +4,14 @@
  * the save and transfer conflict questions) and the notifications they read.
  *
  * `extension.ts` builds `VsCodeInteraction` (the real VS Code UI) and hands the
- * same `SwappableInteraction` to every part. Only when VS Code runs the
- * extension in `ExtensionMode.Test` does `activate()` return a `GitShareTestApi`,
- * and only through it can a test put a fake in place of the real UI. In normal
- * use `activate()` returns nothing: no other extension can reach this seam, the
- * accounts, or a token. Everything test-only lives in this module.
+ * same `SwappableInteraction` to every part. This is the one test seam: only
+ * when VS Code runs the extension in `ExtensionMode.Test` does `activate()`
+ * return the test API (testApi.ts), and only through it can a test put a fake
+ * in place of the real UI. In normal use `activate()` returns nothing: no other
+ * extension can reach this seam, the accounts, or a token.
  */
 
 import * as vscode from 'vscode';
-import type { AccountDirectory } from './accounts';
 import { notificationText } from './untrustedText';
 
 /** What the person chose when a save met a file that changed on GitShare. */
@@ -225,7 +224,7 @@ export class VsCodeInteraction implements Interaction {
 
 /**
  * The instance every part holds. It forwards to the real UI; a test (and only
- * a test, through `GitShareTestApi`) may put a fake in front of it. Methods
+ * a test, through `GitShareTestApi` of testApi.ts) may put a fake in front of it. Methods
  * the fake leaves out still reach the real UI.
  */
 export class SwappableInteraction implements Interaction {
@@ -233,7 +232,7 @@ export class SwappableInteraction implements Interaction {
 
   constructor(private readonly real: Interaction) {}
 
-  /** Not part of `Interaction`: only `createTestApi` calls it. */
+  /** Not part of `Interaction`: only `createTestApi` (testApi.ts) calls it. */
   swap(fake: Partial<Interaction> | undefined): void {
     this.fake = fake;
   }
@@ -264,103 +263,4 @@ export class SwappableInteraction implements Interaction {
   notify(note: Note): Promise<string | undefined> {
     return this.fake?.notify ? this.fake.notify(note) : this.real.notify(note);
   }
-}
-
-/** An error the one error handler showed, as the person read it. */
-export interface ShownError {
-  /** The notification's text, e.g. `Download: GitShare is not reachable.` */
-  readonly message: string;
-  /** The action that failed, e.g. `Download`; undefined for errors shown without one. */
-  readonly action?: string;
-}
-
-/** What an account looks like to a test: names, never tokens. */
-export interface AccountSummary {
-  readonly id: string;
-  readonly label: string;
-  readonly serverUrl: string;
-  readonly authority: string;
-}
-
-/**
- * What `activate()` returns in `ExtensionMode.Test`, and only then. It holds no
- * token and nothing that hands one out.
- */
-export interface GitShareTestApi {
-  /** Puts a fake in front of the real UI; `undefined` restores the real UI. */
-  setInteraction(fake: Partial<Interaction> | undefined): void;
-  /** The signed-in accounts. */
-  accounts(): readonly AccountSummary[];
-  /** Every error the error handler has shown since activation (or the last `clearShownErrors`). */
-  shownErrors(): readonly ShownError[];
-  clearShownErrors(): void;
-  /**
-   * The labels the Files view shows at its top level, or inside the folder
-   * reached by following `labels` (each a label shown one level up).
-   */
-  filesViewLabels(...labels: string[]): Promise<string[]>;
-  /** Runs the command of the Files view row reached by following `labels`, as a click on it does. */
-  clickFilesViewRow(...labels: string[]): Promise<void>;
-}
-
-/** The error record a Test-mode ErrorHandler writes to. */
-export class ShownErrorRecord {
-  private readonly shown: ShownError[] = [];
-  add(error: ShownError): void {
-    this.shown.push(error);
-  }
-  list(): readonly ShownError[] {
-    return [...this.shown];
-  }
-  clear(): void {
-    this.shown.length = 0;
-  }
-}
-
-export function createTestApi<T>(parts: {
-  interaction: SwappableInteraction;
-  accounts: AccountDirectory;
-  shownErrors: ShownErrorRecord;
-  filesView: vscode.TreeDataProvider<T>;
-}): GitShareTestApi {
-  const labelOf = async (node: T) => {
-    const label = (await parts.filesView.getTreeItem(node)).label;
-    return typeof label === 'string' ? label : (label?.label ?? '');
-  };
-  /** The rows inside the folder reached by following `labels` (each a label shown one level up). */
-  const follow = async (labels: readonly string[]): Promise<T[]> => {
-    let nodes = (await parts.filesView.getChildren()) ?? [];
-    for (const wanted of labels) {
-      let folder: T | undefined;
-      for (const node of nodes) {
-        if ((await labelOf(node)) === wanted) {
-          folder = node;
-        }
-      }
-      nodes = folder === undefined ? [] : ((await parts.filesView.getChildren(folder)) ?? []);
-    }
-    return nodes;
-  };
-  return {
-    setInteraction: (fake) => parts.interaction.swap(fake),
-    accounts: () =>
-      parts.accounts.accounts.map(({ id, label, serverUrl, authority }) => ({ id, label, serverUrl, authority })),
-    shownErrors: () => parts.shownErrors.list(),
-    clearShownErrors: () => parts.shownErrors.clear(),
-    filesViewLabels: async (...labels) => Promise.all((await follow(labels)).map(labelOf)),
-    clickFilesViewRow: async (...labels) => {
-      const nodes = await follow(labels.slice(0, -1));
-      let row: T | undefined;
-      for (const node of nodes) {
-        if ((await labelOf(node)) === labels.at(-1)) {
-          row = node;
-        }
-      }
-      const command = row === undefined ? undefined : (await parts.filesView.getTreeItem(row)).command;
-      if (!command) {
-        throw new Error(vscode.l10n.t('No row {0} with a command in the Files view', labels.join(' › ')));
-      }
-      await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
-    },
-  };
 }

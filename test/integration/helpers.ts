@@ -4,7 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../../src/common/constants';
-import type { AccountSummary, GitShareTestApi, Interaction } from '../../src/common/interaction';
+import type { Interaction } from '../../src/common/interaction';
+import type { AccountSummary, GitShareTestApi } from '../../src/common/testApi';
 import { authorizeAsUser } from '../server/browser';
 import { signInAsUser } from '../server/signIn';
 

@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
-import type { GitShareTestApi } from '../../../src/common/interaction';
+import type { GitShareTestApi } from '../../../src/common/testApi';
 import { downloadTo, signInWithCode } from '../../integration/helpers';
 import { countActions, type ActionCount } from './actions';
 import { HOST_LOG } from './marker';

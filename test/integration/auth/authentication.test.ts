@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError } from '../../../src/common/errors';
 import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID } from '../../../src/common/constants';
-import type { GitShareTestApi } from '../../../src/common/interaction';
+import type { GitShareTestApi } from '../../../src/common/testApi';
 import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 import { authorizeAsUser } from '../../server/browser';
 import { activateForTest, SCOPES, serverUrl, sessionToken, until, withAnswers } from '../helpers';

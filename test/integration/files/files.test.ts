@@ -13,7 +13,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
-import type { AccountSummary, GitShareTestApi, TransferConflictQuestion } from '../../../src/common/interaction';
+import type { TransferConflictQuestion } from '../../../src/common/interaction';
+import type { AccountSummary, GitShareTestApi } from '../../../src/common/testApi';
 import {
   activateForTest,
   downloadTo,

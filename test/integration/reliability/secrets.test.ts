@@ -35,7 +35,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, SETTINGS_SECTION } from '../../../src/common/constants';
-import type { AccountSummary, GitShareTestApi } from '../../../src/common/interaction';
+import type { AccountSummary, GitShareTestApi } from '../../../src/common/testApi';
 import { downloadTo } from '../helpers';
 import {
   activate,
