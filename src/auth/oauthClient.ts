@@ -2,9 +2,10 @@
  * The OAuth 2.0 protocol as GitShare documents it (RFC 6749 + RFC 7636 PKCE),
  * with the contract's extras where the server has them (RFC 7591 registration,
  * RFC 7009 revocation): the authorize URL and its callback, the code and
- * refresh grants, registration and revocation, on top of `oauth4webapi`.
- * Where the endpoints are is discovery.ts; every request goes out through
- * oauthHttp.ts. Imports no `vscode`, so the unit tests run it in plain Node
+ * refresh grants and revocation, on top of `oauth4webapi`. Where the endpoints
+ * are is discovery.ts, registering this extension clientRegistration.ts (both
+ * reached through this class); every request goes out through oauthHttp.ts and
+ * every answer is checked by oauthAnswers.ts. Imports no `vscode`, so the unit tests run it in plain Node
  * against the local server.
  *
  * Nothing here logs or throws a token, code, verifier or secret: every such
@@ -15,59 +16,15 @@ import * as oauth from 'oauth4webapi';
 import type { FetchLike } from '../common/fetch';
 import { DeniedOnServerError, GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
-import { discoverAuthorizationServer, sameOrigin, stripSlash } from './discovery';
+import { deleteRegistration, registerClient, type RegisteredClient } from './clientRegistration';
+import { discoverAuthorizationServer, stripSlash } from './discovery';
+import { ABSENT_STATUSES, checkAnswer } from './oauthAnswers';
 import { OAuthHttp, describe, discard } from './oauthHttp';
-import { UNREADABLE_ANSWER } from '../api/errorMapping';
 
 /** The redirect URI of the "no callback" mode: the consent page shows the code. */
 export const OOB_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob';
 
 export const DEFAULT_SCOPES: readonly string[] = ['files:read', 'files:write'];
-
-export const CLIENT_NAME = 'GitShare for VS Code';
-
-/** Statuses that say "there is nothing here", as opposed to "something broke". */
-const ABSENT_STATUSES = new Set([404, 405, 410, 501]);
-
-/**
- * The server cannot register this extension: no registration endpoint, or it
- * refused. The person can register an application by hand on GitShare instead.
- */
-export class RegistrationRefusedError extends GitShareError {
-  override readonly name = 'RegistrationRefusedError';
-  constructor(
-    readonly reason: 'unavailable' | 'refused',
-    options: { status?: number; code?: string; detail: string },
-  ) {
-    super(
-      'protocol',
-      reason === 'unavailable'
-        ? l10n.t(
-            'This GitShare server does not let VS Code register itself. Register an application on GitShare by hand and enter its client id and secret.',
-          )
-        : l10n.t(
-            'GitShare refused to register VS Code. Register an application on GitShare by hand and enter its client id and secret.',
-          ),
-      { ...options, code: options.code ?? 'registration_unavailable' },
-    );
-  }
-}
-
-/** 401 `invalid_client` from the token endpoint: the client id or secret is wrong. */
-export class ClientRejectedError extends GitShareError {
-  override readonly name = 'ClientRejectedError';
-  constructor(detail: string) {
-    super(
-      'invalidInput',
-      'GitShare did not accept the client id or secret. Check them on GitShare and enter them again.',
-      {
-        status: 401,
-        code: 'invalid_client',
-        detail,
-      },
-    );
-  }
-}
 
 export type RevocationResult = 'revoked' | 'unsupported';
 
@@ -75,15 +32,6 @@ export interface ClientCredentials {
   readonly clientId: string;
   /** Absent for a public client. */
   readonly clientSecret?: string;
-}
-
-/** A client this extension registered itself (RFC 7591). */
-export interface RegisteredClient extends ClientCredentials {
-  readonly redirectUris: readonly string[];
-  /** RFC 7592, when the server hands them out. */
-  readonly registrationAccessToken?: string;
-  readonly registrationClientUri?: string;
-  readonly registeredAt: number;
 }
 
 export interface TokenSet {
@@ -141,97 +89,18 @@ export class OAuthClient {
     return discoverAuthorizationServer(this.http, this.logger, serverUrl, signal);
   }
 
-  /** RFC 7591: registers this extension for exactly these redirect URIs. */
-  async register(
+  /** RFC 7591: registers this extension for exactly these redirect URIs (clientRegistration.ts). */
+  register(
     as: oauth.AuthorizationServer,
     redirectUris: readonly string[],
     signal?: AbortSignal,
   ): Promise<RegisteredClient> {
-    if (!as.registration_endpoint) {
-      throw new RegistrationRefusedError('unavailable', {
-        detail: 'registration: the metadata names no registration endpoint',
-      });
-    }
-    const response = await this.http.call('registration', signal, (options) =>
-      oauth.dynamicClientRegistrationRequest(
-        as,
-        {
-          client_name: CLIENT_NAME,
-          redirect_uris: [...redirectUris],
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          token_endpoint_auth_method: 'client_secret_post',
-        },
-        options,
-      ),
-    );
-    if (ABSENT_STATUSES.has(response.status)) {
-      await discard(response);
-      throw new RegistrationRefusedError('unavailable', {
-        status: response.status,
-        detail: `registration: HTTP ${response.status}`,
-      });
-    }
-    const body = await this.process('registration', () =>
-      oauth.processDynamicClientRegistrationResponse(response),
-    ).catch((error: unknown) => {
-      // 400 invalid_redirect_uri and the like: this server will not take us, but a person can register by hand.
-      if (error instanceof GitShareError && error.status !== undefined && error.status >= 400 && error.status < 500) {
-        throw new RegistrationRefusedError('refused', {
-          status: error.status,
-          code: error.code,
-          detail: error.detail ?? 'registration refused',
-        });
-      }
-      throw error;
-    });
-    const extra = body as Record<string, unknown>;
-    const client: RegisteredClient = {
-      clientId: body.client_id,
-      clientSecret: typeof body.client_secret === 'string' ? body.client_secret : undefined,
-      redirectUris: Array.isArray(body.redirect_uris) ? body.redirect_uris.map(String) : [...redirectUris],
-      registrationAccessToken:
-        typeof extra.registration_access_token === 'string' ? extra.registration_access_token : undefined,
-      registrationClientUri:
-        typeof extra.registration_client_uri === 'string' ? extra.registration_client_uri : undefined,
-      registeredAt: this.now(),
-    };
-    this.logger.redact(client.clientSecret);
-    this.logger.redact(client.registrationAccessToken);
-    this.logger.info(`Registered client ${client.clientId} for ${redirectUris.length} redirect URI(s)`);
-    return client;
+    return registerClient(this.http, this.logger, this.now, as, redirectUris, signal);
   }
 
-  /**
-   * Deletes a registration this extension no longer needs: RFC 7592 when the
-   * server gave a registration URI and token, else `DELETE <registration endpoint>/{client_id}`
-   * authenticated with the client's own credentials. Best effort; never throws.
-   */
-  async unregister(as: oauth.AuthorizationServer, client: RegisteredClient): Promise<boolean> {
-    try {
-      if (!as.registration_endpoint) {
-        return false;
-      }
-      const endpoint = String(as.registration_endpoint);
-      const url =
-        client.registrationClientUri && sameOrigin(client.registrationClientUri, endpoint)
-          ? client.registrationClientUri
-          : `${endpoint.replace(/\/?$/, '/')}${encodeURIComponent(client.clientId)}`;
-      const headers: Record<string, string> = { accept: 'application/json' };
-      if (client.registrationAccessToken) {
-        headers.authorization = `Bearer ${client.registrationAccessToken}`;
-      } else if (client.clientSecret !== undefined) {
-        headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
-      }
-      const response = await this.http.send('unregistration', url, { method: 'DELETE', headers });
-      await discard(response);
-      const ok = response.status === 204 || response.status === 200 || response.status === 404;
-      this.logger.info(`Deleted the registration of client ${client.clientId}: HTTP ${response.status}`);
-      return ok;
-    } catch (error) {
-      this.logger.warn(`Could not delete the registration of client ${client.clientId}:`, describe(error));
-      return false;
-    }
+  /** Deletes a registration this extension no longer needs (clientRegistration.ts). Best effort; never throws. */
+  unregister(as: oauth.AuthorizationServer, client: RegisteredClient): Promise<boolean> {
+    return deleteRegistration(this.http, this.logger, as, client);
   }
 
   /**
@@ -340,7 +209,8 @@ export class OAuthClient {
               options,
             ),
           );
-    const body = await this.process(
+    const body = await checkAnswer(
+      this.logger,
       'token',
       () => oauth.processAuthorizationCodeResponse(as, toClient(client), response),
       (code) =>
@@ -403,7 +273,8 @@ export class OAuthClient {
     const response = await this.http.call('refresh', signal, (options) =>
       oauth.refreshTokenGrantRequest(as, toClient(client), clientAuth(client), refreshToken, options),
     );
-    const body = await this.process(
+    const body = await checkAnswer(
+      this.logger,
       'refresh',
       () => oauth.processRefreshTokenResponse(as, toClient(client), response),
       (code) =>
@@ -439,7 +310,7 @@ export class OAuthClient {
       await discard(response);
       return 'unsupported';
     }
-    await this.process('revocation', () => oauth.processRevocationResponse(response));
+    await checkAnswer(this.logger, 'revocation', () => oauth.processRevocationResponse(response));
     return 'revoked';
   }
 
@@ -461,56 +332,6 @@ export class OAuthClient {
       lifetimeMs: expiresIn === undefined ? undefined : expiresIn * 1000,
       scopes: typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : undefined,
     };
-  }
-  /**
-   * Runs oauth4webapi's check of an answer and turns what it throws into one
-   * typed error whose message says what to do; its own text goes to the log only.
-   */
-  private async process<T>(
-    what: string,
-    process: () => Promise<T>,
-    mapCode?: (code: string) => GitShareError | undefined,
-  ): Promise<T> {
-    try {
-      return await process();
-    } catch (error) {
-      const status =
-        error instanceof oauth.ResponseBodyError || error instanceof oauth.WWWAuthenticateChallengeError
-          ? error.status
-          : (error as { cause?: unknown })?.cause instanceof Response
-            ? (error as { cause: Response }).cause.status
-            : undefined;
-      const code = error instanceof oauth.ResponseBodyError ? error.error : undefined;
-      const detail = `${what}: ${status === undefined ? '' : `HTTP ${status} `}${code ?? describe(error)}`;
-      if (code === 'invalid_client' || (status === 401 && what !== 'registration')) {
-        this.logger.warn(detail);
-        throw new ClientRejectedError(detail);
-      }
-      const mapped = code === undefined ? undefined : mapCode?.(code);
-      if (mapped) {
-        this.logger.warn(detail);
-        throw mapped;
-      }
-      if (status !== undefined && status >= 500) {
-        throw new GitShareError('server', l10n.t('GitShare is not working right now. Try again later.'), {
-          status,
-          code,
-          detail,
-        });
-      }
-      if (code !== undefined) {
-        throw new GitShareError(
-          'protocol',
-          l10n.t('GitShare refused the sign-in request. Show the log for its answer.'),
-          {
-            status,
-            code,
-            detail,
-          },
-        );
-      }
-      throw new GitShareError('protocol', UNREADABLE_ANSWER, { status, detail });
-    }
   }
 }
 

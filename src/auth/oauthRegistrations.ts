@@ -11,7 +11,8 @@
  */
 import type { AuthorizationServer } from 'oauth4webapi';
 import { Logger } from '../common/logger';
-import { ClientCredentials, OAuthClient, OOB_REDIRECT_URI, RegisteredClient } from './oauthClient';
+import type { RegisteredClient } from './clientRegistration';
+import { ClientCredentials, OAuthClient, OOB_REDIRECT_URI } from './oauthClient';
 import { TokenStore } from './tokenStore';
 
 export class OAuthRegistrations {

@@ -12,7 +12,8 @@ import type { User } from '../api/types';
 import { SerialQueue } from '../common/async';
 import { Emitter, EventLike } from '../common/event';
 import { Logger } from '../common/logger';
-import { ClientCredentials, RegisteredClient } from './oauthClient';
+import type { RegisteredClient } from './clientRegistration';
+import { ClientCredentials } from './oauthClient';
 
 /** The part of `vscode.SecretStorage` this store needs. */
 export interface SecretStorageLike {

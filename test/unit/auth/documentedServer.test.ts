@@ -7,7 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { GitShareError } from '../../../src/common/errors';
-import { ClientRejectedError, OOB_REDIRECT_URI, RegistrationRefusedError } from '../../../src/auth/oauthClient';
+import { RegistrationRefusedError } from '../../../src/auth/clientRegistration';
+import { ClientRejectedError } from '../../../src/auth/oauthAnswers';
+import { OOB_REDIRECT_URI } from '../../../src/auth/oauthClient';
 import { authorizeAsUser, authorizeAsUserDetailed, RunningServer, SEED_ONLY } from '../../server/index';
 import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 import { Store } from '../../server/store';
