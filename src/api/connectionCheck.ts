@@ -8,13 +8,23 @@
  *
  * Imports no `vscode`: src/commands/checkConnection.ts gathers the settings and the session and
  * shows the report; the unit tests run this against the local server over http and https.
- * Its words are plain template strings so they can move to `vscode.l10n.t` with the rest.
+ * Every line a person reads, here and in the step modules, is a whole sentence through `@vscode/l10n`'s
+ * `l10n.t` (activate() hands it the display language's bundle); addresses, setting names and outside
+ * text are placeholders.
  */
 import * as l10n from '@vscode/l10n';
 import { fetch as nodeFetch, type FetchLike } from '../common/fetch';
 import { isAllowedTransport } from '../common/transport';
-import { text, type CheckStep, type ConnectionReport, type ReportContext, type StepStatus } from './connectionReport';
-import { checkDns, checkProxy, checkTls, reconcileTls } from './networkChecks';
+import {
+  stepTitle,
+  text,
+  type CheckStep,
+  type ConnectionReport,
+  type ReportContext,
+  type StepId,
+  type StepStatus,
+} from './connectionReport';
+import { checkDns, checkProxy, checkTls, reconcileTls, type TlsFindings } from './networkChecks';
 import { proxyFor } from './proxyRules';
 import { checkApiCall, checkSignInEndpoints, checkToken, type SessionToCheck } from './serviceChecks';
 
@@ -39,7 +49,7 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
   steps.push(address.step);
   const url = address.url;
   if (!url) {
-    return finish(input.serverUrl, steps, ['DNS', 'Proxy', 'TLS', 'Sign-in endpoints', 'Session', 'API call']);
+    return finish(input.serverUrl, steps, ['dns', 'proxy', 'tls', 'endpoints', 'session', 'api']);
   }
   const origin = url.origin;
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
@@ -56,13 +66,16 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
   steps.push(proxyStep.step);
 
   // 5. TLS and the certificate chain (through the proxy's tunnel when there is one)
-  const tlsStep =
+  const tlsStep: TlsFindings =
     url.protocol === 'https:'
       ? await checkTls(hostname, port, proxyStep.tunnel, input.ca, timeoutMs)
       : {
-          title: l10n.t('TLS'),
-          status: 'skipped' as const,
-          lines: ['Plain http, allowed only because the server is on this computer (loopback).'],
+          step: {
+            id: 'tls',
+            title: stepTitle('tls'),
+            status: 'skipped',
+            lines: [l10n.t('Plain http, allowed only because the server is on this computer (loopback).')],
+          },
         };
 
   // 6. OAuth metadata, or the documented paths
@@ -76,30 +89,36 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
   const sessions = input.sessions ?? [];
   if (sessions.length === 0) {
     steps.push({
-      title: l10n.t('Session'),
+      id: 'session',
+      title: stepTitle('session'),
       status: 'skipped',
-      lines: ['Not signed in to this server: run GitShare: Sign In.'],
+      lines: [l10n.t('Not signed in to this server: run "GitShare: Sign In".')],
     });
-    steps.push({ title: l10n.t('API call'), status: 'skipped', lines: ['Needs a session.'] });
+    steps.push({ id: 'api', title: stepTitle('api'), status: 'skipped', lines: [l10n.t('Needs a session.')] });
   }
   for (const session of sessions) {
     // With several sessions each step names its account.
     const several = sessions.length > 1;
     const tokenStep = await checkToken(origin, session, fetch, timeoutMs);
-    steps.push({ ...tokenStep, title: several ? l10n.t('Session ({0})', text(session.label)) : l10n.t('Session') });
+    steps.push({ ...tokenStep, title: several ? l10n.t('Session ({0})', text(session.label)) : stepTitle('session') });
     steps.push({
       ...(tokenStep.status === 'failed'
-        ? { title: '', status: 'skipped' as const, lines: ['Needs a valid session.'] }
+        ? { id: 'api' as const, status: 'skipped' as const, lines: [l10n.t('Needs a valid session.')] }
         : await checkApiCall(origin, session, fetch, timeoutMs)),
-      title: several ? l10n.t('API call ({0})', text(session.label)) : l10n.t('API call'),
+      title: several ? l10n.t('API call ({0})', text(session.label)) : stepTitle('api'),
     });
   }
   return finish(input.serverUrl, steps, []);
 }
 
-function finish(serverUrl: string, steps: CheckStep[], notRun: string[]): ConnectionReport {
-  for (const title of notRun) {
-    steps.push({ title, status: 'skipped', lines: ['Not checked: the server address is not usable.'] });
+function finish(serverUrl: string, steps: CheckStep[], notRun: StepId[]): ConnectionReport {
+  for (const id of notRun) {
+    steps.push({
+      id,
+      title: stepTitle(id),
+      status: 'skipped',
+      lines: [l10n.t('Not checked: the server address is not usable.')],
+    });
   }
   return { serverUrl, steps, ok: !steps.some((s) => s.status === 'failed') };
 }
@@ -107,15 +126,22 @@ function finish(serverUrl: string, steps: CheckStep[], notRun: string[]): Connec
 // ---- the steps
 
 function checkAddress(serverUrl: string): { step: CheckStep; url?: URL } {
-  const title = 'Server address';
+  const id = 'address';
+  const title = stepTitle(id);
   const value = serverUrl.trim();
+  const setting = 'gitshare.serverUrl';
   if (!value) {
     return {
       step: {
+        id,
         title,
         status: 'failed',
         lines: [
-          'gitshare.serverUrl is empty. Set it to your GitShare server, e.g. https://gitshare.example, or run GitShare: Sign In to be asked.',
+          l10n.t(
+            '{0} is empty. Set it to your GitShare server, e.g. {1}, or run "GitShare: Sign In" to be asked.',
+            setting,
+            'https://gitshare.example',
+          ),
         ],
       },
     };
@@ -124,37 +150,45 @@ function checkAddress(serverUrl: string): { step: CheckStep; url?: URL } {
   try {
     url = new URL(value);
   } catch {
-    return { step: { title, status: 'failed', lines: [`gitshare.serverUrl is not an address: ${text(value)}`] } };
+    return {
+      step: { id, title, status: 'failed', lines: [l10n.t('{0} is not an address: {1}', setting, text(value))] },
+    };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return {
       step: {
+        id,
         title,
         status: 'failed',
-        lines: [`gitshare.serverUrl must start with https:// (it is ${text(url.protocol)}).`],
+        lines: [l10n.t('{0} must start with https:// (it is {1}).', setting, text(url.protocol))],
       },
     };
   }
   if (!isAllowedTransport(url)) {
     return {
       step: {
+        id,
         title,
         status: 'failed',
         lines: [
-          `${url.origin} uses plain http, which is allowed only for a server on this computer. Use https://${url.host}.`,
+          l10n.t(
+            '{0} uses plain http, which is allowed only for a server on this computer. Use {1}.',
+            url.origin,
+            `https://${url.host}`,
+          ),
         ],
       },
     };
   }
-  const lines = [`${url.origin} (from gitshare.serverUrl)`];
+  const lines = [l10n.t('{0} (from {1})', url.origin, setting)];
   let status: StepStatus = 'ok';
   if (url.username || url.password) {
     status = 'warning';
-    lines.push('The address contains a user name or password; they are ignored. Remove them from the setting.');
+    lines.push(l10n.t('The address contains a user name or password; they are ignored. Remove them from the setting.'));
   }
   if (url.pathname !== '/' || url.search) {
     status = 'warning';
-    lines.push('The address has a path; GitShare is reached at the origin only.');
+    lines.push(l10n.t('The address has a path; GitShare is reached at the origin only.'));
   }
-  return { step: { title, status, lines }, url };
+  return { step: { id, title, status, lines }, url };
 }

@@ -3,13 +3,19 @@
  * person reads and copies (no token, no proxy password, outside text as one line
  * of plain text). The checks that fill it are in connectionCheck.ts.
  *
- * Imports no `vscode`. Its words are plain template strings so they can move to
- * `vscode.l10n.t` with the rest.
+ * Imports no `vscode`: every line a person reads goes through `@vscode/l10n`'s `l10n.t`, which
+ * activate() hands the display language's bundle. Setting names, addresses and outside text are
+ * placeholders, never translated.
  */
+import * as l10n from '@vscode/l10n';
 
 export type StepStatus = 'ok' | 'warning' | 'failed' | 'skipped';
 
+/** A step's stable name, for code and the log; its `title` is in the display language. */
+export type StepId = 'address' | 'dns' | 'proxy' | 'tls' | 'endpoints' | 'session' | 'api';
+
 export interface CheckStep {
+  readonly id: StepId;
   readonly title: string;
   readonly status: StepStatus;
   /** What was found, one fact a line. */
@@ -49,46 +55,65 @@ export interface ReportContext {
   readonly now?: () => Date;
 }
 
+/** A step's title in the display language (built at call time, after activate() configured l10n). */
+export function stepTitle(id: StepId): string {
+  switch (id) {
+    case 'address':
+      return l10n.t('Server address');
+    case 'dns':
+      return l10n.t('DNS');
+    case 'proxy':
+      return l10n.t('Proxy');
+    case 'tls':
+      return l10n.t('TLS');
+    case 'endpoints':
+      return l10n.t('Sign-in endpoints');
+    case 'session':
+      return l10n.t('Session');
+    case 'api':
+      return l10n.t('API call');
+  }
+}
+
 const MARKS: Record<StepStatus, string> = { ok: '✔', warning: '⚠', failed: '✖', skipped: '–' };
 /** The report as plain text, for an untitled document the person can read and copy. */
 export function formatReport(report: ConnectionReport, input: ReportContext = {}): string {
   const now = (input.now ?? (() => new Date()))();
   const out: string[] = [];
-  out.push('GitShare connection check');
+  out.push(l10n.t('GitShare connection check'));
   out.push(
-    `${now
+    now
       .toISOString()
       .replace('T', ' ')
-      .replace(/\.\d+Z$/, ' UTC')}`,
+      .replace(/\.\d+Z$/, ' UTC'),
   );
   for (const line of input.about ?? []) {
     out.push(line);
   }
   out.push('');
-  const failed = report.steps.filter((s) => s.status === 'failed');
-  const warned = report.steps.filter((s) => s.status === 'warning');
-  out.push(
-    failed.length === 0
-      ? `Result: GitShare can be reached${warned.length ? `, with ${warned.length} warning${warned.length > 1 ? 's' : ''}` : ''}.`
-      : `Result: ${failed.length} step${failed.length > 1 ? 's' : ''} failed — first: ${failed[0]!.title}.`,
-  );
+  out.push(resultLine(report));
   out.push('');
   for (const step of report.steps) {
-    out.push(`${MARKS[step.status]} ${step.title}${step.status === 'skipped' ? ' (not checked)' : ''}`);
+    out.push(
+      `${MARKS[step.status]} ${step.status === 'skipped' ? l10n.t('{0} (not checked)', step.title) : step.title}`,
+    );
     for (const line of step.lines) {
       out.push(`    ${line}`);
     }
   }
   const network = input.network;
   if (network) {
+    // The setting names stay as VS Code's Settings editor finds them; their values' words are translated.
+    const empty = l10n.t('(empty)');
+    const byDefault = l10n.t('(default)');
     out.push('');
-    out.push('VS Code network settings');
-    out.push(`    http.proxy: ${network.proxy ? maskCredentials(network.proxy) : '(empty)'}`);
-    out.push(`    http.proxySupport: ${network.proxySupport ?? '(default)'}`);
-    out.push(`    http.noProxy: ${network.noProxy?.length ? network.noProxy.map(text).join(', ') : '(empty)'}`);
-    out.push(`    http.proxyStrictSSL: ${network.proxyStrictSSL ?? '(default)'}`);
-    out.push(`    http.systemCertificates: ${network.systemCertificates ?? '(default)'}`);
-    out.push(`    http.proxyAuthorization: ${network.proxyAuthorizationSet ? '(set, not shown)' : '(empty)'}`);
+    out.push(l10n.t('VS Code network settings'));
+    out.push(`    http.proxy: ${network.proxy ? maskCredentials(network.proxy) : empty}`);
+    out.push(`    http.proxySupport: ${network.proxySupport ? text(network.proxySupport) : byDefault}`);
+    out.push(`    http.noProxy: ${network.noProxy?.length ? network.noProxy.map(text).join(', ') : empty}`);
+    out.push(`    http.proxyStrictSSL: ${network.proxyStrictSSL ?? byDefault}`);
+    out.push(`    http.systemCertificates: ${network.systemCertificates ?? byDefault}`);
+    out.push(`    http.proxyAuthorization: ${network.proxyAuthorizationSet ? l10n.t('(set, not shown)') : empty}`);
     for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'NODE_EXTRA_CA_CERTS']) {
       const value = network.env?.[name] ?? network.env?.[name.toLowerCase()];
       if (value) {
@@ -97,8 +122,27 @@ export function formatReport(report: ConnectionReport, input: ReportContext = {}
     }
   }
   out.push('');
-  out.push('This report contains no token, password or secret; it is safe to share.');
+  out.push(l10n.t('This report contains no token, password or secret; it is safe to share.'));
   return out.join('\n') + '\n';
+}
+
+/** The verdict at the top: one whole sentence per shape (a translator sees each). */
+function resultLine(report: ConnectionReport): string {
+  const failed = report.steps.filter((s) => s.status === 'failed');
+  const warnings = report.steps.filter((s) => s.status === 'warning').length;
+  if (failed.length === 1) {
+    return l10n.t('Result: 1 step failed — first: {0}.', failed[0]!.title);
+  }
+  if (failed.length > 1) {
+    return l10n.t('Result: {0} steps failed — first: {1}.', failed.length, failed[0]!.title);
+  }
+  if (warnings === 1) {
+    return l10n.t('Result: GitShare can be reached, with 1 warning.');
+  }
+  if (warnings > 1) {
+    return l10n.t('Result: GitShare can be reached, with {0} warnings.', warnings);
+  }
+  return l10n.t('Result: GitShare can be reached.');
 }
 
 /** Outside text (server, proxy, settings) as one line of plain text, bounded. */

@@ -12,31 +12,48 @@ import * as dns from 'node:dns/promises';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { text, type CheckStep, type NetworkSettings } from './connectionReport';
+import { stepTitle, text, type CheckStep, type NetworkSettings } from './connectionReport';
 import { errorCode } from './errorMapping';
 import type { ProxyDecision } from './proxyRules';
 
 export async function checkDns(hostname: string, viaProxy: boolean): Promise<CheckStep> {
-  const title = 'DNS';
+  const id = 'dns';
+  const title = stepTitle(id);
   if (net.isIP(hostname)) {
-    return { title, status: 'ok', lines: [`${hostname} is an IP address: no lookup needed.`] };
+    return { id, title, status: 'ok', lines: [l10n.t('{0} is an IP address: no lookup needed.', hostname)] };
   }
   try {
     const addresses = await dns.lookup(hostname, { all: true });
-    return { title, status: 'ok', lines: [`${hostname} → ${addresses.map((a) => a.address).join(', ')}`] };
+    return {
+      id,
+      title,
+      status: 'ok',
+      lines: [l10n.t('{0} resolves to {1}.', hostname, addresses.map((a) => a.address).join(', '))],
+    };
   } catch (error) {
     const code = errorCode(error) ?? 'error';
     if (viaProxy) {
       return {
+        id,
         title,
         status: 'warning',
-        lines: [`${hostname} does not resolve here (${code}); the proxy resolves it, so this may be expected.`],
+        lines: [
+          l10n.t('{0} does not resolve here ({1}); the proxy resolves it, so this may be expected.', hostname, code),
+        ],
       };
     }
     return {
+      id,
       title,
       status: 'failed',
-      lines: [`${hostname} does not resolve (${code}). Check the spelling of gitshare.serverUrl, your network or VPN.`],
+      lines: [
+        l10n.t(
+          '{0} does not resolve ({1}). Check the spelling of {2}, your network or VPN.',
+          hostname,
+          code,
+          'gitshare.serverUrl',
+        ),
+      ],
     };
   }
 }
@@ -47,33 +64,46 @@ export async function checkProxy(
   settings: NetworkSettings,
   timeoutMs: number,
 ): Promise<{ step: CheckStep; tunnel?: net.Socket }> {
-  const title = 'Proxy';
+  const id = 'proxy';
+  const title = stepTitle(id);
   const facts: string[] = [];
   if (settings.proxyStrictSSL === false) {
     facts.push(
-      'http.proxyStrictSSL is false: VS Code does not verify certificates of proxied requests. Turn it back on once the right certificate authority is trusted.',
+      l10n.t(
+        '{0} is false: VS Code does not verify certificates of proxied requests. Turn it back on once the right certificate authority is trusted.',
+        'http.proxyStrictSSL',
+      ),
     );
   }
   if (!proxy.url) {
     return {
       step: {
+        id,
         title,
         status: settings.proxyStrictSSL === false ? 'warning' : 'ok',
-        lines: [`None: ${proxy.why}`, ...facts],
+        lines: [l10n.t('No proxy is used.'), proxy.why, ...facts],
       },
     };
   }
   const shown = `${proxy.url.protocol}//${proxy.url.host}`;
-  const lines = [
-    `${shown} (${proxy.why})${proxy.url.username ? ', with credentials in the setting' : ''}${settings.proxyAuthorizationSet ? ', with http.proxyAuthorization' : ''}`,
-    ...facts,
-  ];
+  const lines = [proxy.why];
+  if (proxy.url.username) {
+    lines.push(l10n.t('The proxy setting contains credentials (not shown in this report).'));
+  }
+  if (settings.proxyAuthorizationSet) {
+    lines.push(l10n.t('{0} is set (not shown in this report).', 'http.proxyAuthorization'));
+  }
+  lines.push(...facts);
   if (proxy.url.protocol !== 'http:') {
     return {
       step: {
+        id,
         title,
         status: 'warning',
-        lines: [...lines, `Only http:// proxies are tried here; VS Code itself handles ${proxy.url.protocol} proxies.`],
+        lines: [
+          ...lines,
+          l10n.t('Only http:// proxies are tried here; VS Code itself handles {0} proxies.', proxy.url.protocol),
+        ],
       },
     };
   }
@@ -108,11 +138,16 @@ export async function checkProxy(
       answer.socket?.destroy();
       return {
         step: {
+          id,
           title,
           status: 'failed',
           lines: [
             ...lines,
-            `The proxy ${shown} asks for credentials (407 Proxy Authentication Required). Desktop VS Code asks for them; otherwise set http.proxyAuthorization or ask your IT department.`,
+            l10n.t(
+              'The proxy {0} asks for credentials (407 Proxy Authentication Required). Desktop VS Code asks for them; otherwise set {1} or ask your IT department.',
+              shown,
+              'http.proxyAuthorization',
+            ),
           ],
         },
       };
@@ -121,33 +156,46 @@ export async function checkProxy(
       answer.socket?.destroy();
       return {
         step: {
+          id,
           title,
           status: 'failed',
-          lines: [...lines, `The proxy ${shown} refused the tunnel to ${url.host} (HTTP ${answer.status}).`],
+          lines: [
+            ...lines,
+            l10n.t('The proxy {0} refused the tunnel to {1} (HTTP {2}).', shown, url.host, answer.status),
+          ],
         },
       };
     }
-    const how =
-      url.protocol === 'https:'
-        ? `opened a tunnel (CONNECT) to ${url.host}`
-        : `forwarded a request to ${url.host} (HTTP ${answer.status})`;
     return {
       step: {
+        id,
         title,
         status: settings.proxyStrictSSL === false ? 'warning' : 'ok',
-        lines: [...lines, `The proxy ${how}.`],
+        lines: [
+          ...lines,
+          url.protocol === 'https:'
+            ? l10n.t('The proxy opened a tunnel (CONNECT) to {0}.', url.host)
+            : l10n.t('The proxy forwarded a request to {0} (HTTP {1}).', url.host, answer.status),
+        ],
       },
       tunnel: answer.socket,
     };
   } catch (error) {
     return {
       step: {
+        id,
         title,
         status: 'failed',
-        lines: [...lines, `The proxy ${shown} cannot be reached: ${describeError(error)}.`],
+        lines: [...lines, l10n.t('The proxy {0} cannot be reached: {1}.', shown, describeError(error))],
       },
     };
   }
+}
+
+/** The TLS step as read by a handshake, and whether Node's own certificate authorities trust the chain. */
+export interface TlsFindings {
+  readonly step: CheckStep;
+  readonly nodeTrusts?: boolean;
 }
 
 export async function checkTls(
@@ -156,8 +204,9 @@ export async function checkTls(
   tunnel: net.Socket | undefined,
   ca: string | undefined,
   timeoutMs: number,
-): Promise<CheckStep> {
-  const title = 'TLS';
+): Promise<TlsFindings> {
+  const id = 'tls';
+  const title = stepTitle(id);
   try {
     const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
       // Only reads the chain and closes: nothing is sent over this connection, so reading it
@@ -173,37 +222,49 @@ export async function checkTls(
       s.once('timeout', () => s.destroy(new Error(l10n.t('no TLS handshake within {0} ms', timeoutMs))));
       s.once('error', reject);
     });
-    const lines = [`${socket.getProtocol() ?? 'TLS'}, ${socket.getCipher().name}`];
+    const protocol = socket.getProtocol() ?? '?';
+    const lines = [`${protocol}, ${socket.getCipher().name}`];
     const chain = certificateChain(socket.getPeerCertificate(true));
-    chain.forEach((cert, i) => lines.push(`${i === 0 ? 'Certificate' : `  issued by`}: ${cert}`));
-    const verdict = socket.authorized ? undefined : String(socket.authorizationError ?? 'not trusted');
+    chain.forEach((cert, i) =>
+      lines.push(i === 0 ? l10n.t('Certificate: {0}', cert) : `  ${l10n.t('issued by: {0}', cert)}`),
+    );
+    const nodeTrusts = socket.authorized;
     socket.destroy();
     tunnel?.destroy();
-    return {
-      title,
-      status: 'ok',
-      lines: verdict
-        ? [...lines, `Node's built-in certificate authorities do not trust it (${verdict}).`]
-        : [...lines, 'Trusted.'],
-    };
+    return { step: { id, title, status: 'ok', lines }, nodeTrusts };
   } catch (error) {
     tunnel?.destroy();
-    return { title, status: 'failed', lines: [`No TLS connection to ${hostname}:${port}: ${describeError(error)}.`] };
+    return {
+      step: {
+        id,
+        title,
+        status: 'failed',
+        lines: [l10n.t('No TLS connection to {0}: {1}.', `${hostname}:${port}`, describeError(error))],
+      },
+    };
   }
 }
 
-export function reconcileTls(step: CheckStep, problem: string | undefined): CheckStep {
+/**
+ * The TLS step's verdict: the extension's own request decides (VS Code adds the system's
+ * certificates to it), not Node's built-in authorities the handshake above was read with.
+ */
+export function reconcileTls(findings: TlsFindings, problem: string | undefined): CheckStep {
+  const { step } = findings;
   if (step.status !== 'ok') {
     return step;
   }
-  const lines = step.lines.filter((line) => !line.startsWith("Node's built-in") && line !== 'Trusted.');
   if (problem) {
-    return { ...step, status: 'failed', lines: [...lines, problem] };
+    return { ...step, status: 'failed', lines: [...step.lines, problem] };
   }
-  const nodeOnly = step.lines.some((line) => line.startsWith("Node's built-in"));
   return {
     ...step,
-    lines: [...lines, nodeOnly ? "Trusted by VS Code (through the system's certificates)." : 'Trusted.'],
+    lines: [
+      ...step.lines,
+      findings.nodeTrusts === false
+        ? l10n.t("Trusted by VS Code (through the system's certificates).")
+        : l10n.t('Trusted.'),
+    ],
   };
 }
 
@@ -216,10 +277,28 @@ function certificateChain(leaf: tls.DetailedPeerCertificate): string[] {
     cert = cert.issuerCertificate
   ) {
     seen.add(cert.fingerprint256);
-    const names = cert.subjectaltname ? `, for ${cert.subjectaltname.replace(/DNS:|IP Address:/g, '')}` : '';
-    const issuer = cert.issuer?.CN ?? cert.issuer?.O;
+    const subject = text(String(cert.subject?.CN ?? cert.subject?.O ?? '?'));
+    const issuer = text(String(cert.issuer?.CN ?? cert.issuer?.O ?? '?'));
+    const fingerprint = `${cert.fingerprint256.slice(0, 23)}…`;
     out.push(
-      `${text(String(cert.subject?.CN ?? cert.subject?.O ?? '?'))}${names}, issuer ${text(String(issuer ?? '?'))}, valid ${isoDay(cert.valid_from)} to ${isoDay(cert.valid_to)}, SHA-256 ${cert.fingerprint256.slice(0, 23)}…`,
+      cert.subjectaltname
+        ? l10n.t(
+            '{0}, for {1}, issuer {2}, valid {3} to {4}, SHA-256 {5}',
+            subject,
+            text(cert.subjectaltname.replace(/DNS:|IP Address:/g, '')),
+            issuer,
+            isoDay(cert.valid_from),
+            isoDay(cert.valid_to),
+            fingerprint,
+          )
+        : l10n.t(
+            '{0}, issuer {1}, valid {2} to {3}, SHA-256 {4}',
+            subject,
+            issuer,
+            isoDay(cert.valid_from),
+            isoDay(cert.valid_to),
+            fingerprint,
+          ),
     );
     if (out.length >= 5) {
       break;
@@ -230,7 +309,6 @@ function certificateChain(leaf: tls.DetailedPeerCertificate): string[] {
 
 // ---- helpers
 
-/** An error as one line of plain text, with its code (ECONNREFUSED, CERT_…) when the message lacks it. */
 export function describeError(error: unknown): string {
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);

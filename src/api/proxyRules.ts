@@ -4,11 +4,13 @@
  *
  * Imports no `vscode`.
  */
+import * as l10n from '@vscode/l10n';
 import { maskCredentials, text, type NetworkSettings } from './connectionReport';
 
 export interface ProxyDecision {
   /** The proxy's URL, without credentials in anything shown. */
   readonly url?: URL;
+  /** One line for the report: the proxy and where it comes from, or why there is none. */
   readonly why: string;
 }
 
@@ -21,32 +23,54 @@ export function proxyFor(url: URL, settings: NetworkSettings): ProxyDecision {
   const env = settings.env ?? {};
   const read = (name: string): string | undefined => env[name] || env[name.toLowerCase()] || undefined;
   if (settings.proxySupport === 'off') {
-    return { why: 'http.proxySupport is "off": extensions connect directly.' };
+    return { why: l10n.t('{0} is "off": extensions connect directly.', 'http.proxySupport') };
   }
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host === '127.0.0.1' || host === '::1') {
-    return { why: `${host} is always reached directly (VS Code never proxies it).` };
+    return { why: l10n.t('{0} is always reached directly (VS Code never proxies it).', host) };
   }
   const exclusions = [...(settings.noProxy ?? []), ...(read('NO_PROXY') ?? '').split(',')]
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
   const excluded = exclusions.find((rule) => matchesNoProxy(rule, host, url.port));
   if (excluded) {
-    return { why: `${host} is excluded from the proxy by "${text(excluded)}" (http.noProxy or NO_PROXY).` };
+    return {
+      why: l10n.t(
+        '{0} is excluded from the proxy by "{1}" ({2} or {3}).',
+        host,
+        text(excluded),
+        'http.noProxy',
+        'NO_PROXY',
+      ),
+    };
   }
   const configured = settings.proxy?.trim();
   const fromEnv = url.protocol === 'https:' ? (read('HTTPS_PROXY') ?? read('HTTP_PROXY')) : read('HTTP_PROXY');
   const value = configured || fromEnv;
   if (!value) {
     return {
-      why: "No proxy in http.proxy or the environment (HTTPS_PROXY, HTTP_PROXY). Desktop VS Code may still use the operating system's proxy settings.",
+      why: l10n.t(
+        "No proxy in {0} or the environment ({1}). Desktop VS Code may still use the operating system's proxy settings.",
+        'http.proxy',
+        'HTTPS_PROXY, HTTP_PROXY',
+      ),
     };
   }
   try {
     const proxyUrl = new URL(value.includes('://') ? value : `http://${value}`);
-    return { url: proxyUrl, why: configured ? 'from http.proxy' : 'from the environment (HTTPS_PROXY / HTTP_PROXY)' };
+    return {
+      url: proxyUrl,
+      // The proxy line itself: where it comes from, as a person would look for it.
+      why: configured
+        ? l10n.t('{0} (from {1})', `${proxyUrl.protocol}//${proxyUrl.host}`, 'http.proxy')
+        : l10n.t(
+            '{0} (from the environment, {1})',
+            `${proxyUrl.protocol}//${proxyUrl.host}`,
+            'HTTPS_PROXY / HTTP_PROXY',
+          ),
+    };
   } catch {
-    return { why: `The proxy setting is not an address: ${text(maskCredentials(value))}` };
+    return { why: l10n.t('The proxy setting is not an address: {0}', text(maskCredentials(value))) };
   }
 }
 

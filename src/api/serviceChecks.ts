@@ -6,9 +6,10 @@
  *
  * Imports no `vscode`.
  */
+import * as l10n from '@vscode/l10n';
 import type { Response } from 'node-fetch';
 import type { FetchLike } from '../common/fetch';
-import { text, type CheckStep, type StepStatus } from './connectionReport';
+import { stepTitle, text, type CheckStep, type StepStatus } from './connectionReport';
 import { certificateError, errorFromResponse, networkError, parseServerErrorBody } from './errorMapping';
 import { describeError } from './networkChecks';
 
@@ -27,7 +28,8 @@ export async function checkSignInEndpoints(
   fetch: FetchLike,
   timeoutMs: number,
 ): Promise<{ step: CheckStep; certificateProblem?: string }> {
-  const title = 'Sign-in endpoints';
+  const id = 'endpoints';
+  const title = stepTitle(id);
   const where = `${origin}/.well-known/oauth-authorization-server`;
   let response: Response;
   const started = Date.now();
@@ -43,24 +45,31 @@ export async function checkSignInEndpoints(
     if (certificate) {
       return {
         step: {
+          id,
           title,
           status: 'failed',
-          lines: ['Not asked: the certificate was refused (see TLS). Nothing was sent.'],
+          lines: [l10n.t('Not asked: the certificate was refused (see {0}). Nothing was sent.', stepTitle('tls'))],
         },
         certificateProblem: certificate.message,
       };
     }
-    return { step: { title, status: 'failed', lines: [failure(origin, error, timeoutMs)] } };
+    return { step: { id, title, status: 'failed', lines: [failure(origin, error, timeoutMs)] } };
   }
   const ms = Date.now() - started;
   if (response.status === 404) {
     await response.text().catch(() => '');
     return {
       step: {
+        id,
         title,
         status: 'ok',
         lines: [
-          `No OAuth metadata (404 in ${ms} ms): the documented paths are used, ${origin}/oauth2/authorize/ and ${origin}/oauth2/token/.`,
+          l10n.t(
+            'No OAuth metadata (404 in {0} ms): the documented paths are used, {1} and {2}.',
+            ms,
+            `${origin}/oauth2/authorize/`,
+            `${origin}/oauth2/token/`,
+          ),
         ],
       },
     };
@@ -69,10 +78,22 @@ export async function checkSignInEndpoints(
     const body = parseServerErrorBody(await response.text().catch(() => ''));
     return {
       step: {
+        id,
         title,
         status: 'failed',
         lines: [
-          `${where} answered HTTP ${response.status}${body.error ? ` ${text(body.error)}` : ''}. A proxy or another server may be answering instead of GitShare.`,
+          body.error
+            ? l10n.t(
+                '{0} answered HTTP {1} {2}. A proxy or another server may be answering instead of GitShare.',
+                where,
+                response.status,
+                text(body.error),
+              )
+            : l10n.t(
+                '{0} answered HTTP {1}. A proxy or another server may be answering instead of GitShare.',
+                where,
+                response.status,
+              ),
         ],
       },
     };
@@ -80,32 +101,41 @@ export async function checkSignInEndpoints(
   const metadata = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
   if (!metadata || typeof metadata.issuer !== 'string') {
     return {
-      step: { title, status: 'failed', lines: [`${where} did not return OAuth metadata (JSON with an issuer).`] },
+      step: {
+        id,
+        title,
+        status: 'failed',
+        lines: [l10n.t('{0} did not return OAuth metadata (JSON with an issuer).', where)],
+      },
     };
   }
-  const lines = [`OAuth metadata (RFC 8414) in ${ms} ms, issuer ${text(metadata.issuer)}`];
+  const lines = [l10n.t('OAuth metadata (RFC 8414) in {0} ms, issuer {1}', ms, text(metadata.issuer))];
   let status: StepStatus = 'ok';
   if (metadata.issuer.replace(/\/+$/, '') !== origin) {
     status = 'failed';
-    lines.push(`The issuer is not ${origin}: the metadata belongs to another server, so sign-in refuses it.`);
+    lines.push(l10n.t('The issuer is not {0}: the metadata belongs to another server, so sign-in refuses it.', origin));
   }
   for (const key of ['authorization_endpoint', 'token_endpoint', 'registration_endpoint', 'revocation_endpoint']) {
     const value = metadata[key];
     if (typeof value === 'string') {
       const onOrigin = safeOrigin(value) === origin;
-      lines.push(`${key}: ${text(value)}${onOrigin ? '' : " — not on the server's origin"}`);
+      lines.push(
+        onOrigin
+          ? l10n.t('{0}: {1}', key, text(value))
+          : l10n.t("{0}: {1} — not on the server's origin", key, text(value)),
+      );
       if (!onOrigin) {
         status = 'failed';
       }
     } else if (key === 'authorization_endpoint' || key === 'token_endpoint') {
-      lines.push(`${key}: not given, the documented path is used`);
+      lines.push(l10n.t('{0}: not given, the documented path is used', key));
+    } else if (key === 'registration_endpoint') {
+      lines.push(l10n.t('{0}: not offered (set {1} to an application registered by hand)', key, 'gitshare.clientId'));
     } else {
-      lines.push(
-        `${key}: not offered${key === 'registration_endpoint' ? ' (set gitshare.clientId to an application registered by hand)' : ''}`,
-      );
+      lines.push(l10n.t('{0}: not offered', key));
     }
   }
-  return { step: { title, status, lines } };
+  return { step: { id, title, status, lines } };
 }
 
 export async function checkToken(
@@ -114,22 +144,31 @@ export async function checkToken(
   fetch: FetchLike,
   timeoutMs: number,
 ): Promise<CheckStep> {
-  const title = 'Session';
-  const scopes = session.scopes.length ? session.scopes.join(' ') : '(none recorded)';
+  const id = 'session';
+  const title = stepTitle(id);
+  const scopes = session.scopes.length ? text(session.scopes.join(' ')) : l10n.t('(none recorded)');
   const missing = REQUIRED_SCOPES.filter((s) => !session.scopes.includes(s));
-  const scopeLine = `Scopes: ${text(scopes)}${missing.length ? ` — missing ${missing.join(', ')}: sign out and sign in again, and allow file access` : ''}`;
+  const scopeLine = missing.length
+    ? l10n.t(
+        'Scopes: {0} — missing {1}: sign out and sign in again, and allow file access.',
+        scopes,
+        missing.join(', '),
+      )
+    : l10n.t('Scopes: {0}', scopes);
+  const request = 'GET /api/v1/user';
   const answer = await call(origin, '/api/v1/user', session, fetch, timeoutMs);
   if ('error' in answer) {
-    return { title, status: 'failed', lines: [`Signed in as ${text(session.label)}.`, answer.error] };
+    return { id, title, status: 'failed', lines: [l10n.t('Signed in as {0}.', text(session.label)), answer.error] };
   }
   const { response, ms } = answer;
   if (response.status === 200) {
     const user = (await response.json().catch(() => undefined)) as { username?: unknown } | undefined;
     const name = typeof user?.username === 'string' ? user.username : '?';
     return {
+      id,
       title,
       status: missing.length ? 'warning' : 'ok',
-      lines: [`The token is valid: GET /api/v1/user answered 200 in ${ms} ms for ${text(name)}.`, scopeLine],
+      lines: [l10n.t('The token is valid: {0} answered 200 in {1} ms for {2}.', request, ms, text(name)), scopeLine],
     };
   }
   const body = parseServerErrorBody(await response.text().catch(() => ''));
@@ -137,15 +176,24 @@ export async function checkToken(
     status: response.status,
     body,
     wwwAuthenticate: response.headers.get('www-authenticate'),
-    request: 'GET /api/v1/user',
+    request,
   });
-  const lines =
-    response.status === 401
-      ? [
-          `The token of ${text(session.label)} is not valid any more (401${mapped.code ? ` ${text(mapped.code)}` : ''}): it expired or was revoked. GitShare renews it on the next request; if that fails, sign in again.`,
-        ]
-      : [`GET /api/v1/user answered HTTP ${response.status}: ${mapped.message}`];
-  return { title, status: 'failed', lines: [...lines, scopeLine] };
+  let verdict: string;
+  if (response.status !== 401) {
+    verdict = l10n.t('{0} answered HTTP {1}: {2}', request, response.status, mapped.message);
+  } else if (mapped.code) {
+    verdict = l10n.t(
+      'The token of {0} is not valid any more (401 {1}): it expired or was revoked. GitShare renews it on the next request; if that fails, sign in again.',
+      text(session.label),
+      text(mapped.code),
+    );
+  } else {
+    verdict = l10n.t(
+      'The token of {0} is not valid any more (401): it expired or was revoked. GitShare renews it on the next request; if that fails, sign in again.',
+      text(session.label),
+    );
+  }
+  return { id, title, status: 'failed', lines: [verdict, scopeLine] };
 }
 
 export async function checkApiCall(
@@ -154,27 +202,33 @@ export async function checkApiCall(
   fetch: FetchLike,
   timeoutMs: number,
 ): Promise<CheckStep> {
-  const title = 'API call';
+  const id = 'api';
+  const title = stepTitle(id);
   const answer = await call(origin, '/api/v1/folders/?limit=1', session, fetch, timeoutMs);
   if ('error' in answer) {
-    return { title, status: 'failed', lines: [answer.error] };
+    return { id, title, status: 'failed', lines: [answer.error] };
   }
   const { response, ms } = answer;
   if (response.status === 200) {
     const page = (await response.json().catch(() => undefined)) as { entries?: unknown } | undefined;
     if (!page || !Array.isArray(page.entries)) {
       return {
+        id,
         title,
         status: 'failed',
         lines: [
-          'GET /api/v1/folders/ answered 200 but not with a folder listing. A proxy may be answering instead of GitShare.',
+          l10n.t(
+            '{0} answered 200 but not with a folder listing. A proxy may be answering instead of GitShare.',
+            'GET /api/v1/folders/',
+          ),
         ],
       };
     }
     return {
+      id,
       title,
       status: 'ok',
-      lines: [`GET /api/v1/folders/?limit=1 answered 200 in ${ms} ms: the root folder can be listed.`],
+      lines: [l10n.t('{0} answered 200 in {1} ms: the root folder can be listed.', 'GET /api/v1/folders/?limit=1', ms)],
     };
   }
   const body = parseServerErrorBody(await response.text().catch(() => ''));
@@ -185,9 +239,10 @@ export async function checkApiCall(
     request: 'GET /api/v1/folders/',
   });
   return {
+    id,
     title,
     status: 'failed',
-    lines: [`GET /api/v1/folders/ answered HTTP ${response.status}: ${mapped.message}`],
+    lines: [l10n.t('{0} answered HTTP {1}: {2}', 'GET /api/v1/folders/', response.status, mapped.message)],
   };
 }
 
@@ -217,14 +272,14 @@ async function call(
 function failure(origin: string, error: unknown, timeoutMs: number): string {
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return `No answer from ${new URL(origin).host} within ${timeoutMs / 1000} s.`;
+    return l10n.t('No answer from {0} within {1} s.', new URL(origin).host, timeoutMs / 1000);
   }
   const certificate = certificateError(origin, error);
   if (certificate) {
     return certificate.message;
   }
   const mapped = networkError(origin, '', error);
-  return `${mapped.message} (${describeError(error)})`;
+  return l10n.t('{0} ({1})', mapped.message, describeError(error));
 }
 
 function safeOrigin(value: string): string | undefined {

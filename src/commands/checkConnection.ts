@@ -48,21 +48,31 @@ export class CheckConnectionCommand extends Disposable {
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the connection to GitShare…') },
       async () => checkConnection({ serverUrl, network, sessions: await this.sessionsFor(serverUrl) }),
     );
-    const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.title);
+    // The log stays English (it goes into bug reports): the steps' ids, not their titles.
+    const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.id);
     this.logger.info(
       `Connection check of ${safeOrigin(serverUrl) ?? '(no valid server address)'}: ${failed.length ? `failed at ${failed.join(', ')}` : 'passed'}`,
     );
     const text = formatReport(report, {
       network,
-      about: [
-        `VS Code ${vscode.version} (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''}), GitShare ${this.version}, ${process.platform}`,
-      ],
+      about: [this.about()],
     });
-    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/GitShare Connection Check ${++this.count}.txt` });
+    // The tab's name is read too: in the display language.
+    const name = vscode.l10n.t('GitShare Connection Check {0}', ++this.count);
+    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name.replace(/[/\\]/g, '-')}.txt` });
     this.reports.set(uri.toString(), text);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document, { preview: false });
     return document;
+  }
+
+  /** Where the report was made: the versions and the kind of VS Code, one line. */
+  private about(): string {
+    const kind = vscode.env.uiKind === vscode.UIKind.Web ? vscode.l10n.t('web') : vscode.l10n.t('desktop');
+    const where = vscode.env.remoteName
+      ? vscode.l10n.t('{0}, {1}, remote {2}', vscode.env.appName, kind, vscode.env.remoteName)
+      : vscode.l10n.t('{0}, {1}', vscode.env.appName, kind);
+    return vscode.l10n.t('VS Code {0} ({1}), GitShare {2}, {3}', vscode.version, where, this.version, process.platform);
   }
 
   /** This server's sessions, through the public API: what another extension could see with consent. */
