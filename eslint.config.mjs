@@ -36,6 +36,32 @@ function layerRules() {
   );
 }
 
+/**
+ * Our own helpers that pass text on to the screen, for `gitshare/localized-text` (its unit test
+ * checks each). A helper whose string argument ends up in a notification, a picker, an input box,
+ * a tree item or a progress title gets a line here.
+ */
+export const localizedTextOptions = {
+  // The callee's name, or its dotted tail ('errors.handle' matches this.errors.handle), and the
+  // positions (from 0) of the arguments that are shown.
+  calls: {
+    // ErrorHandler: the action names the failure ("Upload: …"); show's message is the notification.
+    'errors.wrap': [0],
+    'errors.handle': [1],
+    'errors.show': [1],
+    // FileCommands: register(id, action, callback) hands the action to errors.wrap; askName's prompt.
+    register: [1],
+    askName: [1],
+    // remotePicker: the account picker's placeholder.
+    pickAccount: [1],
+    // views/nodes: the text of a message row in the Files view.
+    MessageNode: [0],
+  },
+  // Property names of our own objects that are shown, besides VS Code's (title, label, message…):
+  // Interaction.confirm's button, Interaction.notify's buttons, a Check Connection step's lines.
+  fields: ['action', 'actions', 'lines'],
+};
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', '.test-output/**', '*.vsix'] },
   js.configs.recommended,
@@ -64,7 +90,7 @@ export default tseslint.config(
     // are all of src/.
     files: ['src/**/*.ts'],
     plugins: { gitshare },
-    rules: { 'gitshare/localized-text': 'error' },
+    rules: { 'gitshare/localized-text': ['error', localizedTextOptions] },
   },
   {
     // A test waits for what a person would wait for (an element, a file, a server count), never a

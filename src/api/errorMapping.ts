@@ -34,12 +34,21 @@ export function bearerError(challenge: string | null | undefined): string | unde
   return match ? match[1] : undefined;
 }
 
-const CONFLICT_MESSAGES: Record<string, string> = {
-  already_exists: 'Something with that name already exists on GitShare.',
-  not_empty: 'The folder is not empty.',
-  not_a_folder: 'That is a file, not a folder.',
-  not_a_file: 'That is a folder, not a file.',
-};
+/** What a 409's code means, in the display language (built at call time, after activate() configured l10n). */
+function conflictMessage(code: string | undefined): string {
+  switch (code) {
+    case 'already_exists':
+      return l10n.t('Something with that name already exists on GitShare.');
+    case 'not_empty':
+      return l10n.t('The folder is not empty.');
+    case 'not_a_folder':
+      return l10n.t('That is a file, not a folder.');
+    case 'not_a_file':
+      return l10n.t('That is a folder, not a file.');
+    default:
+      return l10n.t('That conflicts with what is on GitShare.');
+  }
+}
 
 export interface ResponseFacts {
   readonly status: number;
@@ -58,60 +67,67 @@ export function errorFromResponse(facts: ResponseFacts): GitShareError {
   switch (true) {
     case status === 400 && code === 'invalid_path':
       kind = 'invalidInput';
-      message = 'GitShare does not accept that name.';
+      message = l10n.t('GitShare does not accept that name.');
       break;
     case status === 400:
       kind = 'protocol';
-      message = 'GitShare did not accept the request.';
+      message = l10n.t('GitShare did not accept the request.');
       break;
     case status === 401:
       kind = 'signInRequired';
-      message = 'Your GitShare session has ended. Sign in again.';
+      message = l10n.t('Your GitShare session has ended. Sign in again.');
       break;
     case status === 403:
       kind = 'forbidden';
       message =
         code === 'insufficient_scope'
-          ? 'Your GitShare sign-in does not allow this. Sign in again and allow file access.'
-          : 'You do not have permission to do this on GitShare.';
+          ? l10n.t('Your GitShare sign-in does not allow this. Sign in again and allow file access.')
+          : l10n.t('You do not have permission to do this on GitShare.');
       break;
     case status === 404:
       kind = 'notFound';
-      message = 'The file or folder was not found on GitShare.';
+      message = l10n.t('The file or folder was not found on GitShare.');
       break;
     case status === 409:
       kind = 'conflict';
-      message = (code && CONFLICT_MESSAGES[code]) || 'That conflicts with what is on GitShare.';
+      message = conflictMessage(code);
       break;
     case status === 412:
       kind = 'preconditionFailed';
-      message = 'The file changed on GitShare since you opened it.';
+      message = l10n.t('The file changed on GitShare since you opened it.');
       break;
     case status === 413:
       kind = 'tooLarge';
-      message = 'The file is too large for GitShare.';
+      message = l10n.t('The file is too large for GitShare.');
       break;
     case status === 407:
       // A proxy between here and GitShare answered, not GitShare.
       return proxyAuthenticationError(facts.request);
     case status === 429:
       kind = 'rateLimited';
-      message = 'GitShare is busy. Try again in a moment.';
+      message = l10n.t('GitShare is busy. Try again in a moment.');
       break;
     case status >= 500:
       kind = 'server';
-      message = 'GitShare had a problem. Try again later.';
+      message = l10n.t('GitShare had a problem. Try again later.');
       break;
     default:
       kind = 'protocol';
-      message = `GitShare answered unexpectedly (HTTP ${status}).`;
+      message = l10n.t('GitShare answered unexpectedly (HTTP {0}).', status);
   }
   return new GitShareError(kind, message, { detail, status, code });
 }
 
-/** The one wording for an answer the extension cannot make sense of (not JSON, wrong shape, absurd status). */
-export const UNREADABLE_ANSWER =
-  'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.';
+/**
+ * The one wording for an answer the extension cannot make sense of (not JSON, wrong shape, absurd
+ * status). A function, not a constant: a module-level string would be made before activate()
+ * hands l10n the display language's bundle.
+ */
+export function unreadableAnswer(): string {
+  return l10n.t(
+    'GitShare sent an answer this extension cannot use. Check the server address, or show the log for details.',
+  );
+}
 
 /** A failure below HTTP: refused, reset, DNS, TLS. */
 export function networkError(serverUrl: string, request: string, cause: unknown): GitShareError {

@@ -18,7 +18,7 @@ import type { TokenSource } from '../common/accounts';
 import { throwIfAborted } from '../common/cancellation';
 import { CancelledError, GitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
-import { errorFromResponse, networkError, parseServerErrorBody, timeoutError, UNREADABLE_ANSWER } from './errorMapping';
+import { errorFromResponse, networkError, parseServerErrorBody, timeoutError, unreadableAnswer } from './errorMapping';
 import {
   DEFAULT_RETRY_POLICY,
   isRetryableNetworkError,
@@ -385,7 +385,7 @@ class Attempt {
         try {
           return JSON.parse(raw) as unknown;
         } catch (cause) {
-          throw new GitShareError('protocol', UNREADABLE_ANSWER, {
+          throw new GitShareError('protocol', unreadableAnswer(), {
             detail: `not JSON (HTTP ${response.status}): ${raw.slice(0, 200)}`,
             cause,
           });

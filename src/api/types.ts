@@ -6,7 +6,7 @@
  */
 
 import { GitShareError } from '../common/errors';
-import { UNREADABLE_ANSWER } from './errorMapping';
+import { unreadableAnswer } from './errorMapping';
 
 export type EntryType = 'file' | 'dir';
 
@@ -43,7 +43,7 @@ function protocolError(what: string, value: unknown): GitShareError {
   } catch {
     shown = String(value);
   }
-  return new GitShareError('protocol', UNREADABLE_ANSWER, {
+  return new GitShareError('protocol', unreadableAnswer(), {
     detail: `${what}: ${shown}`,
   });
 }

@@ -8,7 +8,7 @@ import * as l10n from '@vscode/l10n';
 import * as oauth from 'oauth4webapi';
 import { GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
-import { UNREADABLE_ANSWER } from '../api/errorMapping';
+import { unreadableAnswer } from '../api/errorMapping';
 import { describe } from './oauthHttp';
 
 /** Statuses that say "there is nothing here", as opposed to "something broke". */
@@ -78,6 +78,6 @@ export async function checkAnswer<T>(
         },
       );
     }
-    throw new GitShareError('protocol', UNREADABLE_ANSWER, { status, detail });
+    throw new GitShareError('protocol', unreadableAnswer(), { status, detail });
   }
 }

@@ -10,7 +10,7 @@
 import * as oauth from 'oauth4webapi';
 import { fetch as nodeFetch, type FetchLike } from '../common/fetch';
 import { CancelledError, GitShareError } from '../common/errors';
-import { networkError, proxyAuthenticationError, timeoutError, UNREADABLE_ANSWER } from '../api/errorMapping';
+import { networkError, proxyAuthenticationError, timeoutError, unreadableAnswer } from '../api/errorMapping';
 import { assertAllowedTransport } from '../common/transport';
 
 /** An OAuth answer is small; anything bigger is not one. */
@@ -121,7 +121,7 @@ export class OAuthHttp {
       return new CancelledError();
     }
     // Not from the network: oauth4webapi refusing what it was given, say. Named, never shown raw.
-    return new GitShareError('protocol', UNREADABLE_ANSWER, { detail: `${what}: ${describe(error)}`, cause: error });
+    return new GitShareError('protocol', unreadableAnswer(), { detail: `${what}: ${describe(error)}`, cause: error });
   }
 }
 
@@ -146,7 +146,7 @@ function asWhatwg(fetchImpl: FetchLike): WhatwgFetch {
     const nullBody = response.status === 204 || response.status === 205 || response.status === 304 || !response.body;
     const body = nullBody ? null : await readCapped(response.body as AsyncIterable<Uint8Array>, MAX_OAUTH_BODY_BYTES);
     if (response.status < 200 || response.status > 599) {
-      throw new GitShareError('protocol', UNREADABLE_ANSWER, {
+      throw new GitShareError('protocol', unreadableAnswer(), {
         detail: `HTTP ${response.status} from ${new URL(url).pathname}`,
       });
     }
@@ -161,7 +161,7 @@ async function readCapped(body: AsyncIterable<Uint8Array>, limit: number): Promi
     length += chunk.byteLength;
     if (length > limit) {
       (body as { destroy?: () => void }).destroy?.();
-      throw new GitShareError('protocol', UNREADABLE_ANSWER, { detail: `an OAuth answer over ${limit} bytes` });
+      throw new GitShareError('protocol', unreadableAnswer(), { detail: `an OAuth answer over ${limit} bytes` });
     }
     chunks.push(chunk);
   }

@@ -163,8 +163,8 @@ export class VsCodeInteraction implements Interaction {
   }
 
   async askSaveConflict(name: string): Promise<SaveConflictChoice> {
-    const compare = 'Compare';
-    const overwrite = 'Overwrite';
+    const compare = vscode.l10n.t('Compare');
+    const overwrite = vscode.l10n.t('Overwrite');
     // A dialog that cannot be shown (no UI) ends in "not saved", never in an overwrite.
     const choice = await Promise.resolve(
       vscode.window.showWarningMessage(

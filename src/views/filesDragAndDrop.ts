@@ -78,7 +78,7 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
       }
       await this.uploadDroppedBytes(dataTransfer, folder);
     } catch (error) {
-      await this.errors.handle(error, 'Drop');
+      await this.errors.handle(error, vscode.l10n.t('Drop'));
     }
   }
 
