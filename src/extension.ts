@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { Commands, FS_SCHEME, ViewIds } from './common/constants';
 import { ErrorHandler } from './common/errorHandler';
+import { setDisplayLanguage } from './common/format';
 import { SwappableInteraction, VsCodeInteraction } from './common/interaction';
 import { createTestApi, GitShareTestApi, ShownErrorRecord } from './common/testApi';
 import { Logger } from './common/logger';
@@ -35,6 +36,8 @@ export function activate(context: vscode.ExtensionContext): GitShareTestApi | un
   if (vscode.l10n.bundle) {
     l10n.config({ contents: vscode.l10n.bundle });
   }
+  // Counts, sizes and times follow the display language too (common/format.ts).
+  setDisplayLanguage(vscode.env.language);
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const output = vscode.window.createOutputChannel('GitShare', { log: true });
   const logger = Logger.create(output);

@@ -13,6 +13,7 @@ import type { GitShareAccount } from '../common/accounts';
 import { Commands, FS_SCHEME } from '../common/constants';
 import type { ErrorHandler } from '../common/errorHandler';
 import { GitShareError, toGitShareError } from '../common/errors';
+import { formatCount } from '../common/format';
 import type { Logger } from '../common/logger';
 import { labelText } from '../common/untrustedText';
 import { remoteUri } from '../fs/uris';
@@ -128,13 +129,7 @@ export class GoToFileCommand extends Disposable {
         .refresh(account, (p) => {
           progress.set(
             account,
-            line(
-              vscode.l10n.t(
-                '{0} entries in {1} folders',
-                p.entries.toLocaleString('en-US'),
-                p.folders.toLocaleString('en-US'),
-              ),
-            ),
+            line(vscode.l10n.t('{0} entries in {1} folders', formatCount(p.entries), formatCount(p.folders))),
           );
           redrawSoon();
         })

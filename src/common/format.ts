@@ -1,8 +1,47 @@
 /**
- * Numbers as a person reads them. This module imports no `vscode`.
+ * Numbers and times as a person reads them, in the display language's way (`12.345` in German,
+ * `12 345` in French). activate() hands over VS Code's display language (`vscode.env.language`);
+ * a language this runtime's ICU does not know (a pseudo-locale, say) falls back to English, never
+ * to the operating system's locale, which may differ from the language the UI speaks.
+ * This module imports no `vscode`.
  */
 
-/** `512 B`, `1.5 KB`, `12 MB`: one decimal below 10. */
+const FALLBACK = 'en';
+let locale = FALLBACK;
+const formats = new Map<string, Intl.NumberFormat>();
+
+/** The display language numbers are formatted for; unknown or empty → English. */
+export function setDisplayLanguage(language: string | undefined): void {
+  let supported: string[] = [];
+  try {
+    supported = language ? Intl.NumberFormat.supportedLocalesOf([language]) : [];
+  } catch {
+    // Not a language tag at all (RangeError): English.
+  }
+  locale = supported[0] ?? FALLBACK;
+  formats.clear();
+}
+
+function numberFormat(fractionDigits: number, grouping = true): Intl.NumberFormat {
+  const key = `${fractionDigits}/${grouping}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, {
+      minimumFractionDigits: fractionDigits,
+      maximumFractionDigits: fractionDigits,
+      useGrouping: grouping,
+    });
+    formats.set(key, format);
+  }
+  return format;
+}
+
+/** A count: `12,345` in English, `12.345` in German. */
+export function formatCount(value: number): string {
+  return numberFormat(0).format(value);
+}
+
+/** `512 B`, `1.5 KB`, `12 MB`: one decimal below 10 (`1,5 KB` in German); below 1024, so no grouping. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) {
     return `${bytes} B`;
@@ -14,5 +53,10 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  return `${numberFormat(value < 10 ? 1 : 0, false).format(value)} ${units[unit]}`;
+}
+
+/** A date and time, as the display language writes them. */
+export function formatDateTime(ms: number): string {
+  return new Date(ms).toLocaleString(locale);
 }

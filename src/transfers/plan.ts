@@ -12,6 +12,7 @@ import * as l10n from '@vscode/l10n';
 import type { GitShareClient } from '../api/client';
 import { joinPath, nameProblem } from '../api/paths';
 import type { Entry } from '../api/types';
+import { formatCount } from '../common/format';
 import { localNameProblem, refusedNameMessage, safeLocalPath } from './localPaths';
 import type { TransferOutcome } from './queue';
 
@@ -158,7 +159,7 @@ export async function planDownload(
             status: 'failed',
             reason: l10n.t(
               'More than {0} files and folders: the rest of this folder was not downloaded. Download it in parts.',
-              maxEntries.toLocaleString('en-US'),
+              formatCount(maxEntries),
             ),
           });
           break;

@@ -12,7 +12,7 @@ import { Commands } from '../common/constants';
 import { toGitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { remoteUri } from '../fs/uris';
-import { formatBytes } from '../common/format';
+import { formatBytes, formatDateTime } from '../common/format';
 import { FolderCache, type FolderState } from './folderCache';
 import { AccountNode, EntryNode, LoadMoreNode, MessageNode, type FilesNode, type FolderNode } from './nodes';
 import { Disposable } from '../common/lifecycle';
@@ -54,7 +54,7 @@ export class FilesTreeItem extends vscode.TreeItem {
           tooltip.appendMarkdown('  \n');
         }
         if (entry.mtime) {
-          tooltip.appendText(vscode.l10n.t('Modified: {0}', new Date(entry.mtime).toLocaleString()));
+          tooltip.appendText(vscode.l10n.t('Modified: {0}', formatDateTime(entry.mtime)));
         }
         this.tooltip = tooltip;
         if (!node.isFolder) {
