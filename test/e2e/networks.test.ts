@@ -309,7 +309,7 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
     const atServer = Object.entries((await stats(serverUrl)).requests).filter(([label]) => EXTENSION_ROUTE.test(label));
     const atProxy: Record<string, number> = {};
     for (const seen of recording.requests) {
-      assert.notEqual(seen.method, 'CONNECT', 'plain http is forwarded, not tunnelled');
+      assert.notEqual(seen.method, 'CONNECT', `plain http is forwarded, not tunnelled (CONNECT ${seen.target})`);
       const label = routeLabel(seen.method, new URL(seen.target).pathname);
       atProxy[label] = (atProxy[label] ?? 0) + 1;
     }

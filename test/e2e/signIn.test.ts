@@ -1,6 +1,20 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { closeSuitePage, openSuitePage, screenshot, serverStats, signInThroughUi, signOutThroughUi } from './workbench';
+import {
+  accountEntry,
+  answerInBrowser,
+  closeSuitePage,
+  decideInBrowser,
+  findInAccountsMenu,
+  openAccountsMenu,
+  openSuitePage,
+  screenshot,
+  serverStats,
+  showFilesView,
+  signInThroughUi,
+  signOutThroughUi,
+  waitForNotification,
+} from './workbench';
 
 describe('Sign in from the Accounts menu', () => {
   let page: Page;
@@ -32,6 +46,31 @@ describe('Sign in from the Accounts menu', () => {
     assert.ok(
       after.revocations > before.revocations,
       `a revocation reached the server (${before.revocations} → ${after.revocations})`,
+    );
+  });
+
+  it('Deny on the consent page: VS Code says the sign-in was cancelled on GitShare, and no account is added', async () => {
+    const before = await serverStats();
+    const signIn = await findInAccountsMenu(page, /Sign in with GitShare/i);
+    await answerInBrowser(
+      page,
+      () => signIn.click(),
+      (tab) => decideInBrowser(tab, 'deny'),
+    );
+    await waitForNotification(page, /Sign-in was cancelled on GitShare\./);
+    console.log(`      screenshot: ${await screenshot(page, 'sign-in-denied')}`);
+    const menu = await (await openAccountsMenu(page)).innerText();
+    await page.keyboard.press('Escape');
+    assert.ok(!accountEntry('demo').test(menu), `no demo account in the Accounts menu:\n${menu}`);
+    assert.match(menu, /Sign in with GitShare/i, 'the Accounts menu still offers the sign-in');
+    await showFilesView(page);
+    const welcome = page.locator('.part.sidebar .welcome-view-content');
+    await welcome.locator('.monaco-button', { hasText: /^Sign in to GitShare$/ }).waitFor({ timeout: 30_000 });
+    const after = await serverStats();
+    assert.equal(
+      (after.tokenRequests.authorization_code ?? 0) - (before.tokenRequests.authorization_code ?? 0),
+      0,
+      'no code exchange at the server',
     );
   });
 });

@@ -160,13 +160,27 @@ export async function completeSignIn(
   username = 'demo',
   password = 'demo',
 ): Promise<void> {
+  await answerInBrowser(page, start, (tab) => allowInBrowser(tab, username, password));
+  await waitForAccount(page, username);
+}
+
+/**
+ * A sign-in up to the person's answer in the browser: `start` asks for it; until the browser tab
+ * opens, what VS Code asks on the way is answered as a person would; `decide` acts on GitShare's
+ * pages in that tab, which then lands on code-server's callback page ("You can close this page
+ * now.") and is closed. Resolves back in the workbench, before VS Code shows the outcome.
+ */
+export async function answerInBrowser(
+  page: Page,
+  start: () => Promise<void>,
+  decide: (tab: Page) => Promise<void>,
+): Promise<void> {
   let popup: Page | undefined;
   const popupPromise = page
     .context()
     .waitForEvent('page', { timeout: 90_000 })
     .then((tab) => (popup = tab));
   await start();
-  // Until the browser tab opens, answer what VS Code asks on the way, as a person would:
   // "The extension 'GitShare' wants to sign in using GitShare." (Allow) when a command asks
   // for a session, and "Do you want to open the external website?" (Open) for the server on 127.0.0.2.
   const dialogButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^(Allow|Open)$/ }).first();
@@ -184,8 +198,8 @@ export async function completeSignIn(
   openPages.add(popup);
   try {
     await popup.waitForLoadState();
-    await allowInBrowser(popup, username, password);
-    // The callback page of code-server hands the code to the extension's UriHandler.
+    await decide(popup);
+    // The callback page of code-server hands the answer to the extension's UriHandler.
     await popup.waitForURL(/\/callback\?/, { timeout: 30_000 });
     await popup.getByText(/close this page/i).waitFor({ timeout: 30_000 });
   } finally {
@@ -193,7 +207,6 @@ export async function completeSignIn(
     await popup.close().catch(() => undefined);
   }
   await page.keyboard.press('Escape');
-  await waitForAccount(page, username);
 }
 
 /**
@@ -223,15 +236,25 @@ export async function findInAccountsMenu(page: Page, label: RegExp, timeoutMs = 
  * browser has no GitShare session yet), then Allow on the consent page.
  */
 export async function allowInBrowser(tab: Page, username: string, password: string): Promise<void> {
-  const allow = tab.locator('button[name="decision"][value="allow"]');
+  await decideInBrowser(tab, 'allow', username, password);
+}
+
+/** Signs in on GitShare's page when it asks, then clicks Allow or Deny on its consent page. */
+export async function decideInBrowser(
+  tab: Page,
+  decision: 'allow' | 'deny',
+  username = 'demo',
+  password = 'demo',
+): Promise<void> {
+  const button = tab.locator(`button[name="decision"][value="${decision}"]`);
   const usernameField = tab.locator('input[name="username"]');
-  await usernameField.or(allow).first().waitFor();
+  await usernameField.or(button).first().waitFor();
   if (await usernameField.isVisible()) {
     await usernameField.fill(username);
     await tab.locator('input[name="password"]').fill(password);
     await tab.locator('button[type="submit"], input[type="submit"]').first().click();
   }
-  await allow.click();
+  await button.click();
 }
 
 /**
@@ -827,37 +850,28 @@ export async function startOwnWorkbench(
  * always close it, and a Settings editor left open keeps its search text for the next search.
  */
 export async function closeSettingsEditor(page: Page): Promise<void> {
-  const modal = page.locator('.monaco-modal-editor-block').first();
-  const editor = page.locator('.settings-editor').first();
-  await eventually(
-    async () => {
-      const open = async () =>
-        (await modal.isVisible().catch(() => false)) || (await editor.isVisible().catch(() => false));
-      if (!(await open())) {
-        return true;
-      }
-      const close = page.locator(
-        '.monaco-modal-editor-block .codicon-close, .monaco-modal-editor-block [aria-label^="Close"]',
-      );
-      if (
-        await close
-          .first()
-          .isVisible()
-          .catch(() => false)
-      ) {
-        await close
-          .first()
-          .click()
-          .catch(() => undefined);
-      } else {
-        await page.keyboard.press('Escape');
-      }
-      await eventually(async () => !(await open()), 'the Settings editor to close', 5_000).catch(() => undefined);
-      return !(await open());
-    },
-    'the Settings editor to close',
-    60_000,
-  );
+  // What a person sees while it is open: the modal, or the Settings editor itself.
+  const shown = page.locator('.monaco-modal-editor-block, .settings-editor').filter({ visible: true });
+  const close = page
+    .locator('.monaco-modal-editor-block')
+    .locator('.codicon-close, [aria-label^="Close"]')
+    .filter({ visible: true })
+    .first();
+  // Close it, then wait for it to go; a close that did not take (a click in its first moments) is done again.
+  for (let attempt = 1; (await shown.count()) > 0; attempt++) {
+    if (attempt > 6) {
+      throw new Error('the Settings editor stayed open');
+    }
+    if ((await close.count()) > 0) {
+      await close.click({ timeout: 5_000 }).catch(() => undefined);
+    } else {
+      await page.keyboard.press('Escape');
+    }
+    await shown
+      .first()
+      .waitFor({ state: 'detached', timeout: 10_000 })
+      .catch(() => undefined);
+  }
 }
 
 /**
