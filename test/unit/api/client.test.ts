@@ -6,9 +6,9 @@ import { GitShareClient } from '../../../src/api/client';
 import { collect } from '../../../src/api/pagination';
 import { GitShareError, isCancellation } from '../../../src/common/errors';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
-import type { RunningServer } from '../../server/index';
+import type { TokenSource } from '../../../src/common/accounts';
 import { FAST_RETRY } from '../helpers/retry';
-import { startSignedIn, type TestTokenSource } from '../helpers/serverSession';
+import { useSignedInServer } from '../helpers/fixtures';
 
 function kind(expected: string) {
   return (e: unknown) => e instanceof GitShareError && e.kind === expected;
@@ -16,20 +16,17 @@ function kind(expected: string) {
 
 describe('api/GitShareClient against the local server', function () {
   this.timeout(30_000);
-  let server: RunningServer;
-  let tokens: TestTokenSource;
+  const { server, tokens } = useSignedInServer(
+    process.env.GITSHARE_TEST_SERVER_LOG ? { log: (l) => console.log('SRV', l) } : {},
+  );
   let client: GitShareClient;
   let sink: MemoryLogSink;
   let tmp: string;
 
   before(async () => {
-    ({ server, tokens } = await startSignedIn(
-      process.env.GITSHARE_TEST_SERVER_LOG ? { log: (l) => console.log('SRV', l) } : {},
-    ));
     tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-client-'));
   });
   after(async () => {
-    await server?.close();
     await fsp.rm(tmp, { recursive: true, force: true });
   });
   beforeEach(() => {
@@ -40,8 +37,6 @@ describe('api/GitShareClient against the local server', function () {
       logger: Logger.create(sink).child('api'),
       retry: FAST_RETRY,
     });
-    server.control!.clearFaults();
-    server.control!.resetStats();
   });
   afterEach(() => {
     for (const line of sink.lines) {
@@ -143,10 +138,10 @@ describe('api/GitShareClient against the local server', function () {
   });
 
   it('says signInRequired when the refresh does not help', async () => {
-    const broken: TestTokenSource = Object.assign(Object.create(Object.getPrototypeOf(tokens)), tokens, {
+    const broken: TokenSource = {
       getAccessToken: async () => 'not-a-token-at-all',
       refreshAfterUnauthorized: async () => 'still-not-a-token',
-    });
+    };
     const c = new GitShareClient({
       serverUrl: server.url,
       tokens: broken,

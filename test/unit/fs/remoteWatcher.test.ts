@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { GitShareClient } from '../../../src/api/client';
+import type { GitShareClient } from '../../../src/api/client';
 import { GitShareError } from '../../../src/common/errors';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { RemoteWatcher, sameEtag, type RemoteChangeKind, type WatchTarget } from '../../../src/fs/remoteWatcher';
 import type { RunningServer } from '../../server/index';
-import { startSignedIn } from '../helpers/serverSession';
+import { startSignedInClient } from '../helpers/serverSession';
 
 describe('fs/RemoteWatcher: open files follow GitShare (against the local server)', function () {
   this.timeout(30_000);
@@ -38,9 +38,7 @@ describe('fs/RemoteWatcher: open files follow GitShare (against the local server
   }
 
   before(async () => {
-    let tokens;
-    ({ server, tokens } = await startSignedIn());
-    client = new GitShareClient({ serverUrl: server.url, tokens, logger });
+    ({ server, client } = await startSignedInClient({}, { logger }));
   });
   after(() => server?.close());
   beforeEach(() => {

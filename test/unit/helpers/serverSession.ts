@@ -5,7 +5,7 @@
  * real one (rotating the refresh token), and counts its refreshes.
  */
 
-import { GitShareClient } from '../../../src/api/client';
+import { GitShareClient, type GitShareClientOptions } from '../../../src/api/client';
 import type { TokenSource } from '../../../src/common/accounts';
 import { GitShareError } from '../../../src/common/errors';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
@@ -78,12 +78,19 @@ export async function startSignedIn(
 
 /**
  * `startSignedIn`, plus an API client on that session with the extension's default settings
- * (retries, timeouts) and a log kept in memory; `server.close()` in `after`.
+ * (retries, timeouts) and a log kept in memory, or what `clientOptions` sets instead (a counting
+ * fetch, say); `server.close()` in `after`.
  */
 export async function startSignedInClient(
   options: ServerOptions = {},
+  clientOptions: Partial<GitShareClientOptions> = {},
 ): Promise<{ server: RunningServer; tokens: TestTokenSource; client: GitShareClient }> {
   const { server, tokens } = await startSignedIn(options);
-  const client = new GitShareClient({ serverUrl: server.url, tokens, logger: Logger.create(new MemoryLogSink()) });
+  const client = new GitShareClient({
+    serverUrl: server.url,
+    tokens,
+    logger: Logger.create(new MemoryLogSink()),
+    ...clientOptions,
+  });
   return { server, tokens, client };
 }

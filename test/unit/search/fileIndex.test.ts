@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { RequestInit, Response } from 'node-fetch';
-import { GitShareClient } from '../../../src/api/client';
+import type { GitShareClient } from '../../../src/api/client';
 import { fetch as nodeFetch } from '../../../src/common/fetch';
-import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { FileIndex, walkAccount } from '../../../src/search/fileIndex';
 import type { RunningServer } from '../../server/index';
-import { startSignedIn, type TestTokenSource } from '../helpers/serverSession';
+import { startSignedInClient } from '../helpers/serverSession';
 
 const entry = (name: string, type: 'file' | 'dir' = 'file') => ({ name, type });
 
@@ -88,13 +87,11 @@ describe('search/FileIndex: names and paths for Go to File', () => {
 describe('search/walkAccount against the local server', function () {
   this.timeout(60_000);
   let server: RunningServer;
-  let tokens: TestTokenSource;
   let client: GitShareClient;
   let inFlight = 0;
   let maxInFlight = 0;
 
   before(async () => {
-    ({ server, tokens } = await startSignedIn());
     const counting = async (url: string, init: RequestInit): Promise<Response> => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -104,12 +101,7 @@ describe('search/walkAccount against the local server', function () {
         inFlight--;
       }
     };
-    client = new GitShareClient({
-      serverUrl: server.url,
-      tokens,
-      logger: Logger.create(new MemoryLogSink()),
-      fetch: counting,
-    });
+    ({ server, client } = await startSignedInClient({}, { fetch: counting }));
     const writes: Promise<unknown>[] = [];
     for (let a = 0; a < 6; a++) {
       for (let b = 0; b < 4; b++) {
