@@ -7,14 +7,15 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
-  allowInBrowser,
   closeSuitePage,
+  closeTab,
+  codeFromBrowser,
   env,
   findInAccountsMenu,
-  openPages,
   openSuitePage,
   screenshot,
   serverStats,
+  signInTab,
   signOutThroughUi,
   waitForAccount,
 } from './workbench';
@@ -33,37 +34,16 @@ describe('Sign in when the browser cannot come back ("Having trouble?")', () => 
   it('switches to pasting the code GitShare shows, and signs in', async () => {
     const before = await serverStats();
     const signIn = await findInAccountsMenu(page, /Sign in with GitShare/i);
-    const firstTab = page.context().waitForEvent('page', { timeout: 60_000 });
-    await signIn.click();
-    const openButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
-    await openButton
-      .waitFor({ timeout: 15_000 })
-      .then(() => openButton.click())
-      .catch(() => undefined);
     // The browser opened on the callback-mode sign-in; pretend it can never come back.
-    const callbackTab = await firstTab;
-    await callbackTab.close();
+    await closeTab(await signInTab(page, () => signIn.click()));
 
     const trouble = page.locator('.notification-toast a', { hasText: 'Having trouble?' });
     await trouble.waitFor({ timeout: 30_000 });
-    const codeTab = page.context().waitForEvent('page', { timeout: 60_000 });
-    await trouble.click();
-    await openButton
-      .waitFor({ timeout: 15_000 })
-      .then(() => openButton.click())
-      .catch(() => undefined);
-    const tab = await codeTab;
-    openPages.add(tab);
-    let code: string;
-    try {
-      await tab.waitForLoadState();
-      assert.equal(new URL(tab.url()).searchParams.get('redirect_uri'), 'urn:ietf:wg:oauth:2.0:oob');
-      await allowInBrowser(tab, 'demo', 'demo');
-      code = (await tab.locator('#code').innerText()).trim();
-    } finally {
-      openPages.delete(tab);
-      await tab.close().catch(() => undefined);
-    }
+    const code = await codeFromBrowser(
+      page,
+      () => trouble.click(),
+      (url) => assert.equal(url.searchParams.get('redirect_uri'), 'urn:ietf:wg:oauth:2.0:oob'),
+    );
 
     // Back in VS Code: the input box asks for the code, naming the server it must come from.
     const input = page.locator('.quick-input-widget input');

@@ -11,15 +11,15 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { SEED_ONLY, startServer, type RunningServer } from '../server/index';
 import {
-  allowInBrowser,
+  codeFromBrowser,
   env,
   eventually,
   findInAccountsMenu,
   openPages,
   openWorkbench,
-  setUserSetting,
   runCommand,
   screenshot,
+  setUserSetting,
   signOutThroughUi,
   waitForAccount,
 } from './workbench';
@@ -79,30 +79,13 @@ describe('Sign in to the GitShare its page documents (an application registered 
     await page.keyboard.press('Enter');
   }
 
-  /** The browser tab GitShare's authorize page opens in: sign in, Allow, read the code it shows. */
-  async function codeFromBrowser(server: RunningServer, whileWaiting: () => Promise<void>): Promise<string> {
-    const tabPromise = page.context().waitForEvent('page', { timeout: 60_000 });
-    await whileWaiting();
-    // Another host than the workbench's: VS Code asks before opening it.
-    const openButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
-    await openButton
-      .waitFor({ timeout: 30_000 })
-      .then(() => openButton.click())
-      .catch(() => undefined);
-    const tab = await tabPromise;
-    openPages.add(tab);
-    try {
-      await tab.waitForLoadState();
-      const url = new URL(tab.url());
+  /** The browser tab GitShare's authorize page opens in: the documented path, no callback URL; the code it shows. */
+  function codeFrom(server: RunningServer, whileWaiting: () => Promise<void>): Promise<string> {
+    return codeFromBrowser(page, whileWaiting, (url) => {
       assert.equal(url.origin, server.url);
       assert.equal(url.pathname, '/oauth2/authorize/', 'the documented authorize path');
       assert.equal(url.searchParams.has('redirect_uri'), false, 'no callback URL: none is sent');
-      await allowInBrowser(tab, 'demo', 'demo');
-      return (await tab.locator('#code').innerText()).trim();
-    } finally {
-      openPages.delete(tab);
-      await tab.close().catch(() => undefined);
-    }
+    });
   }
 
   async function pasteCode(code: string): Promise<void> {
@@ -122,7 +105,7 @@ describe('Sign in to the GitShare its page documents (an application registered 
     await address.locator('input').fill(seedOnly.url);
     await page.keyboard.press('Enter');
 
-    const code = await codeFromBrowser(seedOnly, () =>
+    const code = await codeFrom(seedOnly, () =>
       walkThrough(CLIENT.clientSecret, /does not let VS Code register itself/),
     );
     await pasteCode(code);
@@ -171,7 +154,7 @@ describe('Sign in to the GitShare its page documents (an application registered 
 
   it('discovery without registration: a mistyped secret says so and offers Enter Again; the right one signs in from the palette', async () => {
     await setUserSetting(page, 'gitshare.serverUrl', noRegistration.url);
-    const wrongCode = await codeFromBrowser(noRegistration, async () => {
+    const wrongCode = await codeFrom(noRegistration, async () => {
       await runCommand(page, 'GitShare: Sign In');
       await walkThrough('mistyped-secret-000000', /does not let VS Code register itself/);
     });
@@ -187,7 +170,7 @@ describe('Sign in to the GitShare its page documents (an application registered 
       15_000,
     );
 
-    const code = await codeFromBrowser(noRegistration, async () => {
+    const code = await codeFrom(noRegistration, async () => {
       await refused.locator('.monaco-button', { hasText: 'Enter Again' }).click();
       await walkThrough(CLIENT.clientSecret, /Use an application you registered on GitShare/);
     });

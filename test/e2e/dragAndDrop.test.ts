@@ -7,17 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import {
-  closeSuitePage,
-  collapseFilesView,
-  eventually,
-  expandFolder,
-  filesRow,
-  onServer,
-  openSuitePage,
-  seedOnServer,
-  showFilesView,
-} from './workbench';
+import { closeSuitePage, eventually, expandFolder, filesRow, onServer, openSuitePage, seedOnServer } from './workbench';
 
 const HOME = 'e2e-dnd';
 
@@ -29,13 +19,10 @@ describe('Files view drag and drop', () => {
     seedOnServer(`${HOME}/move-me.txt`, 'moving bytes\n');
     seedOnServer(`${HOME}/into/already.txt`, 'already here\n');
     seedOnServer(`${HOME}/drop-here/.keep`, '');
-    page = await openSuitePage({ signIn: true });
-    await showFilesView(page);
-    await expandFolder(page, HOME, 'move-me.txt');
+    page = await openSuitePage({ signIn: true, expand: [HOME, 'move-me.txt'] });
   });
 
   after(async () => {
-    await collapseFilesView(page).catch(() => undefined);
     await closeSuitePage(page);
   });
 

@@ -24,7 +24,6 @@ import {
   openSuitePage,
   quickInput,
   seedOnServer,
-  showFilesView,
   waitForNotification,
 } from './workbench';
 
@@ -48,15 +47,12 @@ describe('Files view context menu: Rename…, Delete, New File…, New Folder…
     for (let i = 0; i < MANY_COUNT; i++) {
       seedOnServer(`${MANY}/item-${String(i).padStart(4, '0')}.txt`, `${i}\n`);
     }
-    page = await openSuitePage({ signIn: true });
+    page = await openSuitePage({ signIn: true, expand: [HOME, 'draft.txt'] });
     // For Copy Path, which reads the clipboard back.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env().vscodeUrl });
-    await showFilesView(page);
-    await expandFolder(page, HOME, 'draft.txt');
   });
 
   after(async () => {
-    await collapseFilesView(page).catch(() => undefined);
     await closeSuitePage(page);
   });
 

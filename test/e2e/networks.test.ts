@@ -22,7 +22,8 @@ import { startRecordingProxy, type RecordingProxy } from '../proxy/recordingProx
 import { routeLabel } from '../server/faults';
 import { spawnServer, type SpawnedServer } from '../server/spawn';
 import {
-  allowInBrowser,
+  closeSettingsEditor,
+  completeSignIn,
   ensureSignedOut,
   env,
   eventually,
@@ -33,8 +34,6 @@ import {
   showFilesView,
   signOutThroughUi,
   startOwnWorkbench,
-  waitForAccount,
-  closeSettingsEditor,
 } from './workbench';
 
 interface Stats {
@@ -154,25 +153,7 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
    * until something asks for a session), then GitShare's pages in the tab the workbench opens.
    */
   async function signIn(): Promise<void> {
-    const popupPromise = page.context().waitForEvent('page', { timeout: 60_000 });
-    await startSignIn();
-    const openButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
-    await openButton
-      .waitFor({ timeout: 30_000 })
-      .then(() => openButton.click())
-      .catch(() => undefined);
-    const popup = await popupPromise;
-    openPages.add(popup);
-    try {
-      await popup.waitForLoadState();
-      await allowInBrowser(popup, 'demo', 'demo');
-      await popup.waitForURL(/\/callback\?/, { timeout: 30_000 });
-      await popup.getByText(/close this page/i).waitFor({ timeout: 30_000 });
-    } finally {
-      openPages.delete(popup);
-      await popup.close().catch(() => undefined);
-    }
-    await waitForAccount(page, 'demo');
+    await completeSignIn(page, () => runCommand(page, 'GitShare: Sign In'));
   }
 
   async function httpsServer(): Promise<SpawnedServer & { dataDir: string; ca: string }> {

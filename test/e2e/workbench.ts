@@ -67,17 +67,28 @@ export async function openWorkbench(inContext?: BrowserContext, workspaceFile?: 
 
 /**
  * A suite's own workbench tab, opened on the test folder and kept in `openPages` so that a failure
- * is photographed; with `signIn`, demo signs in through the Accounts menu as a person does.
- * `closeSuitePage` in the suite's `after`.
+ * is photographed; with `signIn`, demo signs in through the Accounts menu as a person does; with
+ * `expand` ([folder, child]), the Files view is shown with `folder` expanded until `child` shows,
+ * and `closeSuitePage` collapses it again. `closeSuitePage` in the suite's `after`.
  */
-export async function openSuitePage(options: { signIn?: boolean } = {}): Promise<Page> {
+export async function openSuitePage(
+  options: { signIn?: boolean; expand?: readonly [folder: string, child: string] } = {},
+): Promise<Page> {
   const page = await openWorkbench();
   openPages.add(page);
   if (options.signIn) {
     await signInThroughUi(page);
   }
+  if (options.expand) {
+    expandedPages.add(page);
+    await showFilesView(page);
+    await expandFolder(page, ...options.expand);
+  }
   return page;
 }
+
+/** Suite tabs whose Files view was expanded: closed tidy, as a person leaves it, for the next suite. */
+const expandedPages = new WeakSet<Page>();
 
 /**
  * The end of a suite: leaves the window signed out so the next suite starts as a new user would
@@ -86,6 +97,9 @@ export async function openSuitePage(options: { signIn?: boolean } = {}): Promise
 export async function closeSuitePage(page: Page | undefined): Promise<void> {
   if (!page) {
     return; // the suite's `before` failed before the tab opened
+  }
+  if (expandedPages.has(page)) {
+    await collapseFilesView(page).catch(() => undefined);
   }
   await ensureSignedOut(page).catch(() => undefined);
   openPages.delete(page);
@@ -165,24 +179,62 @@ export async function completeSignIn(
 }
 
 /**
- * A sign-in up to the person's answer in the browser: `start` asks for it; until the browser tab
- * opens, what VS Code asks on the way is answered as a person would; `decide` acts on GitShare's
- * pages in that tab, which then lands on code-server's callback page ("You can close this page
- * now.") and is closed. Resolves back in the workbench, before VS Code shows the outcome.
+ * A sign-in up to the person's answer in the browser: `start` asks for it; `decide` acts on
+ * GitShare's pages in the tab the workbench opens, which then lands on code-server's callback
+ * page ("You can close this page now.") and is closed. Resolves back in the workbench, before
+ * VS Code shows the outcome.
  */
 export async function answerInBrowser(
   page: Page,
   start: () => Promise<void>,
   decide: (tab: Page) => Promise<void>,
 ): Promise<void> {
+  const tab = await signInTab(page, start);
+  try {
+    await decide(tab);
+    // The callback page of code-server hands the answer to the extension's UriHandler.
+    await tab.waitForURL(/\/callback\?/, { timeout: 30_000 });
+    await tab.getByText(/close this page/i).waitFor({ timeout: 30_000 });
+  } finally {
+    await closeTab(tab);
+  }
+  await page.keyboard.press('Escape');
+}
+
+/**
+ * A sign-in without a way back (no callback URL, or "Having trouble?"): `start` asks for it;
+ * in the tab the workbench opens, `look` checks where it went, demo signs in and allows, and
+ * the code GitShare shows is returned, the tab closed.
+ */
+export async function codeFromBrowser(
+  page: Page,
+  start: () => Promise<void>,
+  look: (url: URL) => void = () => undefined,
+): Promise<string> {
+  const tab = await signInTab(page, start);
+  try {
+    look(new URL(tab.url()));
+    await allowInBrowser(tab, 'demo', 'demo');
+    return (await tab.locator('#code').innerText()).trim();
+  } finally {
+    await closeTab(tab);
+  }
+}
+
+/**
+ * `start` asks for a sign-in; until the browser tab opens, what VS Code asks on the way is
+ * answered as a person would: "The extension 'GitShare' wants to sign in using GitShare."
+ * (Allow) when a command asks for a session, and "Do you want to open the external website?"
+ * (Open) for a server on another host than the workbench's. Resolves with the loaded tab, kept
+ * in `openPages` until `closeTab`.
+ */
+export async function signInTab(page: Page, start: () => Promise<void>): Promise<Page> {
   let popup: Page | undefined;
   const popupPromise = page
     .context()
     .waitForEvent('page', { timeout: 90_000 })
     .then((tab) => (popup = tab));
   await start();
-  // "The extension 'GitShare' wants to sign in using GitShare." (Allow) when a command asks
-  // for a session, and "Do you want to open the external website?" (Open) for the server on 127.0.0.2.
   const dialogButton = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^(Allow|Open)$/ }).first();
   while (!popup) {
     const next = await Promise.race([
@@ -194,19 +246,19 @@ export async function answerInBrowser(
       await dialogButton.waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
     }
   }
-  await popupPromise;
-  openPages.add(popup);
-  try {
-    await popup.waitForLoadState();
-    await decide(popup);
-    // The callback page of code-server hands the answer to the extension's UriHandler.
-    await popup.waitForURL(/\/callback\?/, { timeout: 30_000 });
-    await popup.getByText(/close this page/i).waitFor({ timeout: 30_000 });
-  } finally {
-    openPages.delete(popup);
-    await popup.close().catch(() => undefined);
-  }
-  await page.keyboard.press('Escape');
+  const tab = await popupPromise;
+  openPages.add(tab);
+  await tab.waitForLoadState().catch(async (error: unknown) => {
+    await closeTab(tab);
+    throw error;
+  });
+  return tab;
+}
+
+/** Closes a browser tab GitShare's pages were in, as a person does when done with it. */
+export async function closeTab(tab: Page): Promise<void> {
+  openPages.delete(tab);
+  await tab.close().catch(() => undefined);
 }
 
 /**
