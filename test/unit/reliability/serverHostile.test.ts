@@ -13,7 +13,17 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { startServer, type RunningServer } from '../../server/index';
 import { authorizeAsUser } from '../../server/browser';
-import { authorizeUrl, pkcePair, raw, register, REDIRECT, signIn, tokenRequest } from '../server/helpers';
+import {
+  authorizeUrl,
+  exchangeCode,
+  getCode,
+  pkcePair,
+  raw,
+  register,
+  REDIRECT,
+  signIn,
+  tokenRequest,
+} from '../server/helpers';
 import { count, filesBelow } from './helpers';
 
 /** mulberry32: a small deterministic generator, so a failure can be replayed. */
@@ -90,25 +100,8 @@ describe('reliability: the local server against hostile requests', function () {
         redirect_uris: [REDIRECT],
         token_endpoint_auth_method: 'client_secret_post',
       });
-      const { challenge } = pkcePair();
-      const location = await authorizeAsUser(
-        authorizeUrl(server, {
-          client_id: client.client_id,
-          response_type: 'code',
-          redirect_uri: REDIRECT,
-          code_challenge: challenge,
-          code_challenge_method: 'S256',
-        }),
-        { username: 'demo', password: 'demo', decision: 'allow' },
-      );
-      const code = new URL(location).searchParams.get('code')!;
-      const res = await tokenRequest(server, {
-        grant_type: 'authorization_code',
-        client_id: client.client_id,
-        client_secret: client.client_secret,
-        code,
-        redirect_uri: REDIRECT,
-      });
+      const { code } = await getCode(server, client);
+      const res = await exchangeCode(server, client, code);
       assert.equal(res.status, 400);
       assert.equal(res.body.error, 'invalid_grant');
       count('badInputs', 'OAuth downgrade and replay attempts');
@@ -133,14 +126,7 @@ describe('reliability: the local server against hostile requests', function () {
       // Either no code, or a code that the plain "verifier" (the challenge itself) cannot redeem.
       const code = new URL(location).searchParams.get('code');
       if (code) {
-        const res = await tokenRequest(server, {
-          grant_type: 'authorization_code',
-          client_id: client.client_id,
-          client_secret: client.client_secret,
-          code,
-          redirect_uri: REDIRECT,
-          code_verifier: verifier,
-        });
+        const res = await exchangeCode(server, client, code, { code_verifier: verifier });
         assert.equal(res.status, 400, 'a plain verifier redeemed the code: PKCE downgraded to plain');
       } else {
         assert.equal(new URL(location).searchParams.get('error'), 'invalid_request');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import { authorizeAsUserDetailed } from '../../server/browser';
 import { SEED_ONLY, spawnServer, type RunningServer } from '../../server/index';
-import { REDIRECT, api, authorizeUrl, pkcePair, tempDir, tokenRequest } from './helpers';
+import { REDIRECT, api, authorizeUrl, codeShown, tempDir, tokenRequest } from './helpers';
 import { startTestServer } from '../helpers/testServer';
 
 /**
@@ -48,20 +48,8 @@ describe('local server: the documented surface (--seed-only, --client)', () => {
   });
 
   it('a client without a callback URL: the page shows the code, and the token request without redirect_uri gets the contract shape', async () => {
-    const { verifier, challenge } = pkcePair();
     // As GitShare's page describes the authorize URL, minus the callback the client does not have.
-    const result = await authorizeAsUserDetailed(
-      authorizeUrl(server, {
-        client_id: 'no-callback-app',
-        response_type: 'code',
-        state: 's',
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-      }),
-      { username: 'demo', password: 'demo', decision: 'allow' },
-    );
-    assert.equal(result.kind, 'code');
-    const code = result.kind === 'code' ? result.code : '';
+    const { code, verifier } = await codeShown(server, { client_id: 'no-callback-app', state: 's' });
     const token = await tokenRequest(server, {
       grant_type: 'authorization_code',
       code,
@@ -87,21 +75,10 @@ describe('local server: the documented surface (--seed-only, --client)', () => {
       [oob, 200],
       [REDIRECT, 400],
     ] as const) {
-      const { verifier, challenge } = pkcePair();
-      const result = await authorizeAsUserDetailed(
-        authorizeUrl(server, {
-          client_id: 'no-callback-app',
-          response_type: 'code',
-          redirect_uri: oob,
-          code_challenge: challenge,
-          code_challenge_method: 'S256',
-        }),
-        { username: 'demo', password: 'demo', decision: 'allow' },
-      );
-      assert.equal(result.kind, 'code');
+      const { code, verifier } = await codeShown(server, { client_id: 'no-callback-app', redirect_uri: oob });
       const token = await tokenRequest(server, {
         grant_type: 'authorization_code',
-        code: result.kind === 'code' ? result.code : '',
+        code,
         redirect_uri: sentAtToken,
         code_verifier: verifier,
         client_id: 'no-callback-app',

@@ -1,9 +1,10 @@
+import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { authorizeAsUser } from '../../server/browser';
+import { authorizeAsUser, authorizeAsUserDetailed } from '../../server/browser';
 import type { RunningServer } from '../../server/index';
 
 /** Shared plumbing for the server's HTTP-level tests. */
@@ -75,6 +76,48 @@ export async function getCode(
   return { code, verifier, location };
 }
 
+/**
+ * Demo signs in and allows a client that is not sent back (no callback URL, or the oob one in
+ * `params`): the page must show the code. Returns it with the PKCE verifier it needs.
+ */
+export async function codeShown(
+  server: RunningServer,
+  params: Record<string, string | undefined>,
+): Promise<{ code: string; verifier: string }> {
+  const { verifier, challenge } = pkcePair();
+  const result = await authorizeAsUserDetailed(
+    authorizeUrl(server, {
+      response_type: 'code',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      ...params,
+    }),
+    { username: 'demo', password: 'demo', decision: 'allow' },
+  );
+  assert.equal(result.kind, 'code', 'the page shows the code');
+  return { code: result.kind === 'code' ? result.code : '', verifier };
+}
+
+/**
+ * The token request that redeems `code` for a registered confidential client sent back to
+ * REDIRECT; `extra` adds parameters or replaces them (undefined leaves one out).
+ */
+export function exchangeCode(
+  server: RunningServer,
+  client: RegisteredClient,
+  code: string,
+  extra: Record<string, string | undefined> = {},
+): ReturnType<typeof tokenRequest> {
+  return tokenRequest(server, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT,
+    client_id: client.client_id,
+    client_secret: client.client_secret,
+    ...extra,
+  });
+}
+
 export async function tokenRequest(
   server: RunningServer,
   params: Record<string, string | undefined>,
@@ -109,14 +152,7 @@ export async function signIn(
 ): Promise<{ client: RegisteredClient; tokens: Tokens }> {
   const client = await register(server, { client_name: 'Test App', redirect_uris: [REDIRECT] });
   const { code, verifier } = await getCode(server, client, { scope });
-  const res = await tokenRequest(server, {
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: REDIRECT,
-    code_verifier: verifier,
-    client_id: client.client_id,
-    client_secret: client.client_secret,
-  });
+  const res = await exchangeCode(server, client, code, { code_verifier: verifier });
   if (res.status !== 200) {
     throw new Error(`token request failed: ${res.status} ${JSON.stringify(res.body)}`);
   }

@@ -1,7 +1,18 @@
 import * as assert from 'node:assert/strict';
 import { authorizeAsUser, authorizeAsUserDetailed } from '../../server/browser';
 import type { RunningServer } from '../../server/index';
-import { REDIRECT, api, authorizeUrl, getCode, pkcePair, register, signIn, tokenRequest } from './helpers';
+import {
+  REDIRECT,
+  api,
+  authorizeUrl,
+  codeShown,
+  exchangeCode,
+  getCode,
+  pkcePair,
+  register,
+  signIn,
+  tokenRequest,
+} from './helpers';
 import { startTestServer } from '../helpers/testServer';
 
 describe('local server: OAuth 2.0', () => {
@@ -320,25 +331,8 @@ describe('local server: OAuth 2.0', () => {
 
     it('no-callback mode (client without redirect URIs) shows the code in #code, and it can be exchanged', async () => {
       const client = await register(server, { client_name: 'CLI tool' });
-      const { verifier, challenge } = pkcePair();
-      const result = await authorizeAsUserDetailed(
-        authorizeUrl(server, {
-          client_id: client.client_id,
-          response_type: 'code',
-          code_challenge: challenge,
-          code_challenge_method: 'S256',
-        }),
-        { username: 'demo', password: 'demo', decision: 'allow' },
-      );
-      assert.equal(result.kind, 'code');
-      const code = result.kind === 'code' ? result.code : '';
-      const token = await tokenRequest(server, {
-        grant_type: 'authorization_code',
-        code,
-        code_verifier: verifier,
-        client_id: client.client_id,
-        client_secret: client.client_secret,
-      });
+      const { code, verifier } = await codeShown(server, { client_id: client.client_id });
+      const token = await exchangeCode(server, client, code, { redirect_uri: undefined, code_verifier: verifier });
       assert.equal(token.status, 200, JSON.stringify(token.body));
     });
 
@@ -347,25 +341,9 @@ describe('local server: OAuth 2.0', () => {
         client_name: 'Both',
         redirect_uris: [REDIRECT, 'urn:ietf:wg:oauth:2.0:oob'],
       });
-      const { verifier, challenge } = pkcePair();
-      const url = authorizeUrl(server, {
-        client_id: client.client_id,
-        response_type: 'code',
-        redirect_uri: 'urn:ietf:wg:oauth:2.0:oob',
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-      });
-      const page = await authorizeAsUserDetailed(url, { username: 'demo', password: 'demo', decision: 'allow' });
-      assert.equal(page.kind, 'code');
-      const code = page.kind === 'code' ? page.code : '';
-      const token = await tokenRequest(server, {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: 'urn:ietf:wg:oauth:2.0:oob',
-        code_verifier: verifier,
-        client_id: client.client_id,
-        client_secret: client.client_secret,
-      });
+      const oob = 'urn:ietf:wg:oauth:2.0:oob';
+      const { code, verifier } = await codeShown(server, { client_id: client.client_id, redirect_uri: oob });
+      const token = await exchangeCode(server, client, code, { redirect_uri: oob, code_verifier: verifier });
       assert.equal(token.status, 200, JSON.stringify(token.body));
     });
 
@@ -375,34 +353,21 @@ describe('local server: OAuth 2.0', () => {
       const first = await fetch(url);
       const cookie = (first.headers.getSetCookie()[0] ?? '').split(';')[0]!;
       const csrf = /name="csrf" value="([^"]*)"/.exec(await first.text())![1]!;
-      const form = { 'content-type': 'application/x-www-form-urlencoded' };
-      const noCsrf = await fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { ...form, cookie },
-        body: 'username=demo&password=demo',
-      });
+      // A form POST to the authorize page, with or without the session cookie.
+      const post = (body: string, withCookie = true) =>
+        fetch(url, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...(withCookie ? { cookie } : {}) },
+          body,
+        });
+      const noCsrf = await post('username=demo&password=demo');
       assert.equal(noCsrf.status, 403);
-      const wrongCsrf = await fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { ...form, cookie },
-        body: 'username=demo&password=demo&csrf=forged',
-      });
+      const wrongCsrf = await post('username=demo&password=demo&csrf=forged');
       assert.equal(wrongCsrf.status, 403);
-      const noCookie = await fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: form,
-        body: `username=demo&password=demo&csrf=${csrf}`,
-      });
+      const noCookie = await post(`username=demo&password=demo&csrf=${csrf}`, false);
       assert.equal(noCookie.status, 403);
-      const decisionWithoutCsrf = await fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { ...form, cookie },
-        body: 'decision=allow',
-      });
+      const decisionWithoutCsrf = await post('decision=allow');
       assert.equal(decisionWithoutCsrf.status, 403);
       assert.equal(decisionWithoutCsrf.headers.get('location'), null);
     });
@@ -455,14 +420,7 @@ describe('local server: OAuth 2.0', () => {
     it('exchanges a code: 200, the contract shape, no-store', async () => {
       const client = await register(server, { client_name: 'x', redirect_uris: [REDIRECT] });
       const { code, verifier } = await getCode(server, client);
-      const res = await tokenRequest(server, {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: REDIRECT,
-        code_verifier: verifier,
-        client_id: client.client_id,
-        client_secret: client.client_secret,
-      });
+      const res = await exchangeCode(server, client, code, { code_verifier: verifier });
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('cache-control'), 'no-store');
       assert.equal(res.headers.get('pragma'), 'no-cache');
