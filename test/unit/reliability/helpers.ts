@@ -57,8 +57,11 @@ export function newClient(
     tokens,
     logger: Logger.create(sink).child('api'),
     retry: FAST_RETRY,
-    responseTimeoutMs: 2_000,
-    idleTimeoutMs: 2_000,
+    // Generous on purpose: a response that is merely slow on a loaded machine (50 concurrent
+    // requests, one busy core) must not time out and be retried, which would change the request
+    // counts these suites assert. A test about timeouts sets its own short ones.
+    responseTimeoutMs: 15_000,
+    idleTimeoutMs: 15_000,
     ...options,
   });
   return { client, sink };
