@@ -74,6 +74,8 @@ export interface WorkerResult {
   readonly requests?: number;
   /** CPU time of this process during the job (user + system), seconds. */
   readonly cpuSeconds?: number;
+  /** The kernel's share of cpuSeconds (system time): syscalls, page faults, the loopback's TCP work. */
+  readonly systemCpuSeconds?: number;
 }
 
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
@@ -133,9 +135,9 @@ class MemoryWatch {
   }
 }
 
-function cpuOf(before: NodeJS.CpuUsage): number {
+function cpuOf(before: NodeJS.CpuUsage): { cpuSeconds: number; systemCpuSeconds: number } {
   const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1e6;
+  return { cpuSeconds: (used.user + used.system) / 1e6, systemCpuSeconds: used.system / 1e6 };
 }
 
 /** The person's answer to a conflict is never needed here: targets are fresh. */
@@ -174,10 +176,10 @@ async function transfer(request: TransferRequest): Promise<WorkerResult> {
   const started = performance.now();
   const summary = await queue.run([job], new AbortController().signal);
   const seconds = (performance.now() - started) / 1000;
-  const cpuSeconds = cpuOf(cpu);
+  const cpuUsed = cpuOf(cpu);
   const memory = watch.stop();
   checkSummary(summary, 1);
-  return { seconds, bytes: request.size, memory, cpuSeconds };
+  return { seconds, bytes: request.size, memory, ...cpuUsed };
 }
 
 /**
@@ -226,10 +228,10 @@ async function plainTransfer(request: TransferRequest): Promise<WorkerResult> {
     });
   }
   const seconds = (performance.now() - started) / 1000;
-  const cpuSeconds = cpuOf(cpu);
+  const cpuUsed = cpuOf(cpu);
   const memory = watch.stop();
   agent.destroy();
-  return { seconds, bytes: request.size, memory, cpuSeconds };
+  return { seconds, bytes: request.size, memory, ...cpuUsed };
 }
 
 /**
