@@ -6,7 +6,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { type Context, writeManyFiles } from '../context';
-import { manyLimit } from '../link/link';
+import { manyLimit, timingText } from '../link/link';
 import { fmt } from '../table';
 import { measureInHost } from './measure';
 
@@ -58,7 +58,8 @@ export async function inHost(
   }
   for (const step of result.steps) {
     ctx.log(
-      `  ${step.what} at ${step.concurrency}: ${fmt(step.seconds)} s, ${step.connections} new TCP connections, ${step.files} files`,
+      `  ${step.what} at ${step.concurrency}: ${fmt(step.seconds)} s, ${step.connections} new TCP connections, ${step.files} files` +
+        (step.timing ? `; at the link: ${timingText(step.timing)}` : ''),
     );
     if (step.files !== n) {
       throw new Error(`the host ${step.what} moved ${step.files} of ${n} files`);
@@ -66,7 +67,9 @@ export async function inHost(
     ctx.table.add({
       figure: `${n} files of 4 KiB ${step.what === 'upload' ? 'up' : 'down'} in the extension host over the link, concurrency ${step.concurrency}`,
       value: `${fmt(step.seconds)} s, ${step.connections} TCP connections`,
-      comparison: `limit ${fmt(limit)} s; the palette's ${step.what === 'upload' ? 'Upload…' : 'Download…'} of a folder in code-server`,
+      comparison:
+        `limit ${fmt(limit)} s; the palette's ${step.what === 'upload' ? 'Upload…' : 'Download…'} of a folder in code-server` +
+        (step.timing ? `; at the link: ${timingText(step.timing)}` : ''),
       ratio: { median: step.seconds / limit, min: step.seconds / limit, max: step.seconds / limit, runs: 1 },
       ratioUnit: '× limit',
       target: `≤ 1.25× limit, ≤ ${step.concurrency} connections`,

@@ -16,6 +16,7 @@ import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
 import type { GitShareTestApi } from '../../../src/common/testApi';
 import { downloadTo, signInWithCode } from '../../integration/helpers';
+import type { LinkTiming } from '../link/link';
 import { countActions, type ActionCount } from './actions';
 import { HOST_LOG } from './marker';
 
@@ -41,6 +42,8 @@ export interface HostStep {
   readonly seconds: number;
   readonly connections: number;
   readonly files: number;
+  /** Where the time went, seen at the link (linkProxy.ts). */
+  readonly timing?: LinkTiming;
 }
 
 export interface HostResult {
@@ -104,8 +107,10 @@ export async function run(): Promise<void> {
       const started = performance.now();
       await action();
       const seconds = (performance.now() - started) / 1000;
-      const { connections } = await control<{ connections: number }>(`${request.linkControlUrl}/stats`);
-      steps.push({ what, concurrency, seconds, connections, files: await count() });
+      const { connections, timing } = await control<{ connections: number; timing: LinkTiming }>(
+        `${request.linkControlUrl}/stats`,
+      );
+      steps.push({ what, concurrency, seconds, connections, files: await count(), timing });
     };
 
     for (const c of request.concurrencies) {

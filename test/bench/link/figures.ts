@@ -12,7 +12,7 @@ import { formatMiB, runChild, spread } from '../common';
 import { apiUrl, type Context, makeBigFolder, removeRemote, worker, writeManyFiles } from '../context';
 import { fmt } from '../table';
 import type { WorkerResult } from '../worker';
-import { linkText, manyLimit, rttSeconds, wireSeconds } from './link';
+import { linkText, manyLimit, rttSeconds, timingText, wireSeconds } from './link';
 
 /** Big files at the link's rate: limit one round trip + bytes ÷ rate; curl through the same link. */
 export async function linkBig(ctx: Context): Promise<void> {
@@ -124,7 +124,10 @@ export async function linkMany(ctx: Context): Promise<void> {
         ).seconds;
       await link.reset();
       r.ext.push(await extension(link.url, 'ext'));
-      r.extConnections.push((await link.stats()).connections);
+      const stats = await link.stats();
+      r.extConnections.push(stats.connections);
+      // Where the time went, to set beside the same in the extension host (host/figures.ts).
+      ctx.log(`    ${op} at the link (extension's code in plain Node): ${timingText(stats.timing)}`);
       const viaCurl = await curlParallel(
         op,
         op === 'upload' ? `${base}/curl/many` : remote('curl'),

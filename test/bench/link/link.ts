@@ -22,6 +22,30 @@ export interface LinkStats {
   readonly up: number;
   /** Payload bytes server → client. */
   readonly down: number;
+  readonly timing: LinkTiming;
+}
+
+/** Where a client's time went, seen at its end of the link since the last reset (linkProxy.ts). */
+export interface LinkTiming {
+  readonly firstByteMs: number | null;
+  readonly lastAnswerMs: number | null;
+  readonly requests: number;
+  /** From an answer's last byte delivered to the next request on the same connection. */
+  readonly turnaroundMs: {
+    readonly count: number;
+    readonly median: number | null;
+    readonly p90: number | null;
+    readonly max: number | null;
+  };
+}
+
+/** The timing in a few words, for the bench's log. */
+export function timingText(t: LinkTiming): string {
+  const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
+  return (
+    `${t.requests} requests, first byte at ${ms(t.firstByteMs)}, last answer at ${ms(t.lastAnswerMs)}; ` +
+    `answer → next request on a connection: median ${ms(t.turnaroundMs.median)}, p90 ${ms(t.turnaroundMs.p90)}, max ${ms(t.turnaroundMs.max)}`
+  );
 }
 
 export interface Link {

@@ -18,8 +18,12 @@
  * Payload bytes only: no header overhead (the limits the bench computes use the
  * same model, so curl and the extension are judged alike).
  *
- * The control endpoint (loopback, unshaped): GET /stats → {connections, up, down}
- * since the last POST /reset.
+ * The control endpoint (loopback, unshaped): GET /stats → {connections, up, down,
+ * timing} since the last POST /reset. `timing` says where a client's time goes, seen
+ * at the client's end of the link: when its first byte came and its last answer
+ * was delivered (ms after the reset), how many requests it sent (a burst of bytes
+ * after an answer, or a connection's first), and its turnaround: the time from an
+ * answer's last byte delivered to the next request on the same connection.
  */
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -69,6 +73,55 @@ class Direction {
   }
 }
 
+/** Where a client's time goes, seen at its end of the link (see the header). */
+class Timing {
+  private start = performance.now();
+  private firstUp: number | undefined;
+  private lastDown: number | undefined;
+  private requests = 0;
+  private turnarounds: number[] = [];
+
+  reset(): void {
+    this.start = performance.now();
+    this.firstUp = this.lastDown = undefined;
+    this.requests = 0;
+    this.turnarounds = [];
+  }
+
+  /** Client data on a connection whose last answer was delivered at `answeredAt` (undefined: none yet). */
+  sent(state: { answeredAt?: number; requesting: boolean }): void {
+    const now = performance.now();
+    this.firstUp ??= now;
+    if (!state.requesting) {
+      this.requests++;
+      state.requesting = true;
+      if (state.answeredAt !== undefined) {
+        this.turnarounds.push(now - state.answeredAt);
+      }
+    }
+  }
+
+  answered(state: { answeredAt?: number; requesting: boolean }): void {
+    const now = performance.now();
+    this.lastDown = now;
+    state.answeredAt = now;
+    state.requesting = false;
+  }
+
+  summary(): object {
+    const sorted = [...this.turnarounds].sort((a, b) => a - b);
+    const at = (q: number) =>
+      sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null;
+    const since = (t: number | undefined) => (t === undefined ? null : Math.round(t - this.start));
+    return {
+      firstByteMs: since(this.firstUp),
+      lastAnswerMs: since(this.lastDown),
+      requests: this.requests,
+      turnaroundMs: { count: sorted.length, median: at(0.5), p90: at(0.9), max: sorted.at(-1) ?? null },
+    };
+  }
+}
+
 /** One direction of one connection: chunks in flight, delivered in order at their arrival times. */
 class Pipe {
   private readonly queue: { at: number; chunk: Buffer | null }[] = [];
@@ -84,8 +137,14 @@ class Pipe {
     private readonly oneWayMs: number,
     private readonly readyAt: number,
     private readonly high: number,
+    /** Called when the client's bytes arrive (up) or an answer's bytes are delivered to it (down). */
+    private readonly onData?: () => void,
+    private readonly onDelivered?: () => void,
   ) {
-    from.on('data', (chunk: Buffer) => this.push(chunk));
+    from.on('data', (chunk: Buffer) => {
+      this.onData?.();
+      this.push(chunk);
+    });
     from.on('end', () => this.push(null));
     to.on('drain', () => this.maybeResume());
   }
@@ -132,6 +191,7 @@ class Pipe {
         this.queued -= chunk.length;
         if (!this.to.destroyed && !this.to.writableEnded) {
           this.to.write(chunk);
+          this.onDelivered?.();
         }
       }
     }
@@ -152,6 +212,7 @@ function main(): void {
   const up = new Direction(options.bytesPerMs);
   const down = new Direction(options.bytesPerMs);
   let connections = 0;
+  const timing = new Timing();
   const sockets = new Set<net.Socket>();
   const oneWay = options.rttMs / 2;
   const high = highWater(options);
@@ -172,8 +233,9 @@ function main(): void {
       allowHalfOpen: true,
     });
     sockets.add(client).add(upstream);
-    new Pipe(client, upstream, up, oneWay, readyAt, high);
-    new Pipe(upstream, client, down, oneWay, readyAt, high);
+    const state = { answeredAt: undefined as number | undefined, requesting: false };
+    new Pipe(client, upstream, up, oneWay, readyAt, high, () => timing.sent(state));
+    new Pipe(upstream, client, down, oneWay, readyAt, high, undefined, () => timing.answered(state));
     // An orderly close travels as a FIN through the pipes; a reset reaches the other end one way later.
     const forget = (socket: net.Socket) => sockets.delete(socket);
     const reset = () =>
@@ -189,12 +251,13 @@ function main(): void {
     if (req.url === '/stats') {
       res
         .writeHead(200, { 'Content-Type': 'application/json', Connection: 'close' })
-        .end(JSON.stringify({ connections, up: up.bytes, down: down.bytes }));
+        .end(JSON.stringify({ connections, up: up.bytes, down: down.bytes, timing: timing.summary() }));
     } else if (req.url?.startsWith('/target?') && req.method === 'POST') {
       options.target = new URL(new URL(req.url, 'http://x').searchParams.get('url')!);
       res.writeHead(204, { Connection: 'close' }).end();
     } else if (req.url === '/reset' && req.method === 'POST') {
       connections = 0;
+      timing.reset();
       up.bytes = 0;
       down.bytes = 0;
       res.writeHead(204, { Connection: 'close' }).end();
