@@ -7,8 +7,8 @@
  * pseudo-localized the way a translator's files would ship them: package.nls.qps-ploc.json beside
  * package.json and l10n/bundle.l10n.qps-ploc.json, made by @vscode/l10n-dev from the English
  * package.nls.json and the bundle exported from the sources. A person sees GitShare's menus, its
- * welcome view, its notifications and its sign-in notification in that language, and none of
- * their English text.
+ * welcome view, its notifications, the Check Connection report and its sign-in notification in
+ * that language, and none of their English text.
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -141,6 +141,35 @@ describe('Languages: GitShare in the display language (pseudo-locale)', () => {
     assert.ok(!/user settings first|Show Log/.test(await toast.innerText()), 'no English in the notification');
     await toast.getByRole('button', { name: t('Show Log'), exact: true }).click();
     await toast.waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+
+  it('the Check Connection report, its tab and every step, is in the display language', async () => {
+    // The log the previous test's Show Log opened takes half the editor area: the person waits for
+    // it to show (it takes the focus, which would close a palette opened meanwhile) and closes it
+    // with the panel's Hide Panel button, so the whole report fits on screen.
+    const panel = page.locator('.part.panel');
+    await panel.locator('.action-label[aria-label^="Hide Panel"]').first().click({ timeout: 30_000 });
+    await panel.waitFor({ state: 'hidden', timeout: 30_000 });
+    await runCommand(page, `${p('category')}: ${p('command.checkConnection')}`);
+    // The tab's name is translated too: "GitShare Connection Check <n>.txt" in the pseudo-locale.
+    const [before, after] = t('GitShare Connection Check {0}', '\u0000').split('\u0000');
+    const tab = new RegExp(`${escapeRegExp(before!)}\\d+${escapeRegExp(after!)}\\.txt`);
+    await page.locator('.tabs-container .tab.active', { hasText: tab }).waitFor({ timeout: 90_000 });
+    const safe = t('This report contains no token, password or secret; it is safe to share.');
+    const lines = page.locator('.editor-instance .view-lines', { hasText: safe }).first();
+    await lines.waitFor({ timeout: 60_000 });
+    const report = (await lines.innerText()).replace(/\u00a0/g, ' ');
+    assert.ok(report.includes(t('GitShare connection check')), report);
+    // This window is not signed in: the Session step is skipped, and says what to do, translated.
+    assert.ok(report.includes(`– ${t('{0} (not checked)', t('Session'))}`), report);
+    assert.ok(report.includes(t('Not signed in to this server: run "GitShare: Sign In".')), report);
+    assert.ok(report.includes(`✔ ${t('Server address')}`), report);
+    assert.ok(
+      !/Result:|GitShare connection check|Server address|Not signed in|not checked|safe to share/.test(report),
+      `English in the report:\n${report}`,
+    );
+    await runCommand(page, 'View: Close Editor');
+    await lines.waitFor({ state: 'detached', timeout: 30_000 });
   });
 
   it('the sign-in notification is in the display language', async () => {
