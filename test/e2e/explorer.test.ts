@@ -43,14 +43,17 @@ describe('Explorer: Upload to GitShare… and Add Folder to Workspace…', () =>
       .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
       .first();
 
-  /** Shows the Explorer the way that always shows it (its icon hides the sidebar when the Explorer is showing). */
+  /**
+   * Shows the Explorer the way that always shows it (its icon hides the sidebar when the Explorer is
+   * showing), and waits for the Explorer itself, not for its folder tree: a window that opened with
+   * no folder shows the Explorer's "no folder" view instead of the tree, and the caller handles that.
+   */
   async function showExplorer(): Promise<void> {
-    const view = page.locator('.part.sidebar .explorer-folders-view');
-    if (await view.isVisible()) {
-      return;
+    const explorer = page.locator('.part.sidebar .explorer-viewlet');
+    if (!(await explorer.isVisible())) {
+      await runCommand(page, 'View: Show Explorer');
     }
-    await runCommand(page, 'View: Show Explorer');
-    await view.waitFor({ timeout: 30_000 });
+    await explorer.waitFor({ timeout: 30_000 });
   }
 
   /** Expands a folder in the Explorer (a click toggles it, so it clicks only while collapsed) until `child` shows. */
