@@ -269,7 +269,10 @@ export class GitShareClient {
       body: (watch) => {
         let sent = 0;
         options.onProgress?.(0, size);
-        return fs.createReadStream(localFile, { highWaterMark: UPLOAD_READ_BYTES }).pipe(
+        // No bigger than the file: a read buffer is allocated whole, and 1 MiB per 4 KiB file
+        // kept the extension host's garbage collector busy through a folder of small files.
+        const highWaterMark = Math.max(1, Math.min(size, UPLOAD_READ_BYTES));
+        return fs.createReadStream(localFile, { highWaterMark }).pipe(
           new ActivityStream((chunk) => {
             sent += chunk.length;
             watch();
