@@ -43,7 +43,11 @@ export async function measureInHost(
   const codeServer = await startCodeServer(install, {
     sandbox,
     smokeTestDriver: true,
-    env: { GITSHARE_BENCH_HOST: requestFile },
+    // GITSHARE_BENCH_PROFILE (a folder): probe.ts writes a CPU profile of the extension host per transfer there.
+    env: {
+      GITSHARE_BENCH_HOST: requestFile,
+      ...(process.env.GITSHARE_BENCH_PROFILE ? { GITSHARE_BENCH_PROFILE: process.env.GITSHARE_BENCH_PROFILE } : {}),
+    },
   });
   const browser = await launchChromium();
   try {

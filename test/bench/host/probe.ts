@@ -10,6 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
+import * as inspector from 'node:inspector';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -74,6 +75,34 @@ async function countFiles(dir: string): Promise<number> {
 
 const say = (line: string) => console.log(HOST_LOG + line);
 
+/**
+ * With GITSHARE_BENCH_PROFILE set (a folder), a CPU profile of this extension host (all of it: the
+ * extension, VS Code's API and its proxy support) from here to the returned function's call,
+ * written there as NAME.cpuprofile: where the host's time per file goes, measured.
+ */
+async function startProfile(): Promise<((name: string) => Promise<void>) | undefined> {
+  const dir = process.env.GITSHARE_BENCH_PROFILE;
+  if (!dir) {
+    return undefined;
+  }
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  return async (name) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    session.disconnect();
+    await fsp.mkdir(dir, { recursive: true });
+    await fsp.writeFile(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    say(`CPU profile written to ${path.join(dir, `${name}.cpuprofile`)}`);
+  };
+}
+
 export async function run(): Promise<void> {
   const request = JSON.parse(fs.readFileSync(process.env.GITSHARE_BENCH_HOST!, 'utf8')) as HostRequest;
   const steps: HostStep[] = [];
@@ -104,9 +133,11 @@ export async function run(): Promise<void> {
     ) => {
       await control(`${request.linkControlUrl}/reset`, 'POST');
       say(`${what} at concurrency ${concurrency}`);
+      const profile = await startProfile();
       const started = performance.now();
       await action();
       const seconds = (performance.now() - started) / 1000;
+      await profile?.(`${what}-c${concurrency}`);
       const { connections, timing } = await control<{ connections: number; timing: LinkTiming }>(
         `${request.linkControlUrl}/stats`,
       );
