@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
 import { GitShareError } from '../../../src/common/errors';
-import { Logger, MemoryLogSink } from '../../../src/common/logger';
-import { OAuthClient, OOB_REDIRECT_URI } from '../../../src/auth/oauthClient';
-import { RunningServer } from '../../server/index';
-import { RecordingFetch, codeServerRedirectUri, startTestServer } from './helpers';
+import { OOB_REDIRECT_URI } from '../../../src/auth/oauthClient';
+import { codeServerRedirectUri, useOAuthClient } from './helpers';
 
 describe('auth: client registration (RFC 7591) against the local server', () => {
-  let server: RunningServer;
-  let http: RecordingFetch;
-  let oauth: OAuthClient;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => {
-    http = new RecordingFetch();
-    oauth = new OAuthClient(Logger.create(new MemoryLogSink()), { fetch: http.fetch, timeoutMs: 5_000 });
-  });
+  const { server, http, oauth } = useOAuthClient();
 
   describe('registration', () => {
     it('registers for exactly the given redirect URIs (RFC 7591) and can delete the registration', async () => {

@@ -287,6 +287,31 @@ export function useAuthServer(options: ServerOptions = {}): { server: RunningSer
   return { server: server.value, stack: stack.value };
 }
 
+/**
+ * A server for the whole suite, and for each test a fresh OAuthClient (the extension's settings,
+ * a 5 s timeout) whose requests `http` records: the OAuth client and client-registration suites.
+ */
+export function useOAuthClient(): { server: RunningServer; http: RecordingFetch; oauth: OAuthClient } {
+  const server = standIn<RunningServer>("the suite's server");
+  const http = standIn<RecordingFetch>("the test's recording fetch");
+  const oauth = standIn<OAuthClient>("the test's OAuthClient");
+  let running: RunningServer | undefined;
+  before(async () => {
+    running = await startTestServer();
+    server.set(running);
+  });
+  after(async () => {
+    await running?.close();
+    server.set(undefined);
+  });
+  beforeEach(() => {
+    const recording = new RecordingFetch();
+    http.set(recording);
+    oauth.set(new OAuthClient(Logger.create(new MemoryLogSink()), { fetch: recording.fetch, timeoutMs: 5_000 }));
+  });
+  return { server: server.value, http: http.value, oauth: oauth.value };
+}
+
 /** Counts token requests at the server, by grant type. */
 export function tokenRequestCount(server: RunningServer, grant: 'authorization_code' | 'refresh_token'): number {
   return server.control!.stats().tokenRequests[grant] ?? 0;

@@ -5,8 +5,8 @@ import { GitShareClient } from '../../../src/api/client';
 import { CancelledError, GitShareError } from '../../../src/common/errors';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { OAuthClient } from '../../../src/auth/oauthClient';
-import { authorizeAsUser, RunningServer } from '../../server/index';
-import { RecordingFetch, codeServerRedirectUri, startTestServer } from './helpers';
+import { authorizeAsUser } from '../../server/index';
+import { codeServerRedirectUri, useOAuthClient } from './helpers';
 
 function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return Promise.resolve(
@@ -15,20 +15,7 @@ function jsonResponse(status: number, body: unknown, headers: Record<string, str
 }
 
 describe('auth: OAuth client against the local server', () => {
-  let server: RunningServer;
-  let http: RecordingFetch;
-  let oauth: OAuthClient;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => {
-    http = new RecordingFetch();
-    oauth = new OAuthClient(Logger.create(new MemoryLogSink()), { fetch: http.fetch, timeoutMs: 5_000 });
-  });
+  const { server, http, oauth } = useOAuthClient();
 
   describe('discovery', () => {
     it('reads RFC 8414 metadata', async () => {

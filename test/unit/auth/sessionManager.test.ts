@@ -74,6 +74,22 @@ describe('auth: sessions and refresh against the local server', () => {
     return stack;
   }
 
+  /**
+   * Two windows on one secret storage and one clock: A has signed in, B has read the storage.
+   * `oauthTimeoutMs` is both windows'; `leaseRenewMs` is A's.
+   */
+  async function twoWindows(options: { oauthTimeoutMs?: number; leaseRenewMs?: number } = {}) {
+    const time = clock();
+    const secrets = new MemorySecretStorage();
+    const timeout = options.oauthTimeoutMs === undefined ? {} : { oauthTimeoutMs: options.oauthTimeoutMs };
+    const renew = options.leaseRenewMs === undefined ? {} : { leaseRenewMs: options.leaseRenewMs };
+    const windowA = newStack({ secrets, ...timeout, sessions: { now: time.now, ...renew } });
+    const windowB = newStack({ secrets, ...timeout, sessions: { now: time.now } });
+    const session = await windowA.signIn(server);
+    await windowB.sessions.initialize();
+    return { time, windowA, windowB, session };
+  }
+
   before(async () => {
     server = await startTestServer();
   });
@@ -210,12 +226,7 @@ describe('auth: sessions and refresh against the local server', () => {
   });
 
   it('another window that refreshed first: its tokens are used, the old refresh token is never replayed', async () => {
-    const time = clock();
-    const secrets = new MemorySecretStorage();
-    const windowA = newStack({ secrets, sessions: { now: time.now } });
-    const windowB = newStack({ secrets, sessions: { now: time.now } });
-    const session = await windowA.signIn(server);
-    await windowB.sessions.initialize();
+    const { time, windowA, windowB, session } = await twoWindows();
     await windowB.sessions.whenSynced();
     assert.equal(windowB.sessions.accounts.length, 1);
     time.later(3600_000);
@@ -227,12 +238,7 @@ describe('auth: sessions and refresh against the local server', () => {
   });
 
   it('when two windows refresh at once, one refreshes (lease) and the other uses its tokens', async () => {
-    const time = clock();
-    const secrets = new MemorySecretStorage();
-    const windowA = newStack({ secrets, sessions: { now: time.now } });
-    const windowB = newStack({ secrets, sessions: { now: time.now } });
-    const session = await windowA.signIn(server);
-    await windowB.sessions.initialize();
+    const { time, windowA, windowB, session } = await twoWindows();
     time.later(3600_000);
     // Both read storage before either refreshed; A's answer and save land first.
     const [a, b] = await Promise.allSettled([
@@ -323,12 +329,7 @@ describe('auth: sessions and refresh against the local server', () => {
   });
 
   it('the refresh lease outlasts the OAuth request timeout, follows the clock, and is renewed while the refresh runs', async () => {
-    const time = clock();
-    const secrets = new MemorySecretStorage();
-    const windowA = newStack({ secrets, oauthTimeoutMs: 30_000, sessions: { now: time.now, leaseRenewMs: 20 } });
-    const windowB = newStack({ secrets, oauthTimeoutMs: 30_000, sessions: { now: time.now } });
-    const session = await windowA.signIn(server);
-    await windowB.sessions.initialize();
+    const { time, windowA, windowB, session } = await twoWindows({ oauthTimeoutMs: 30_000, leaseRenewMs: 20 });
     time.later(3600_000);
     const held = windowA.http.holdRefreshAnswers();
     const fromA = windowA.sessions.getAccessToken(session.id);

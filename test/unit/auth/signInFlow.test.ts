@@ -9,6 +9,21 @@ import { callbackPathFor } from '../../../src/auth/pendingSignIns';
 describe('auth: sign-in flow against the local server', () => {
   const { server, stack } = useAuthServer();
 
+  /** A sign-in for files:read, sent back through a code-server shaped redirect URI; `openBrowser` plays the browser. */
+  const signInReadOnly = (openBrowser: (url: string) => Promise<void>) =>
+    stack.flow.signIn({
+      serverUrl: server.url,
+      scopes: ['files:read'],
+      redirectUri: codeServerRedirectUri(1, server.url),
+      openBrowser,
+    });
+
+  /** The person signs in as demo and answers `decision`; the browser lands on the callback. */
+  const answering = (decision: 'allow' | 'deny') => async (url: string) => {
+    const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision });
+    stack.pending.handleCallback(new URL(location).searchParams, callbackPathFor(server.url));
+  };
+
   it('signs in with code + PKCE and stores the session with an absolute expiry', async () => {
     const before = Date.now();
     const session = await stack.signIn(server);
@@ -48,15 +63,9 @@ describe('auth: sign-in flow against the local server', () => {
   it('puts a fresh 128-bit-plus state and an S256 challenge in every authorize URL', async () => {
     const urls: string[] = [];
     for (let i = 0; i < 2; i++) {
-      await stack.flow.signIn({
-        serverUrl: server.url,
-        scopes: ['files:read'],
-        redirectUri: codeServerRedirectUri(1, server.url),
-        openBrowser: async (url) => {
-          urls.push(url);
-          const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' });
-          stack.pending.handleCallback(new URL(location).searchParams, callbackPathFor(server.url));
-        },
+      await signInReadOnly(async (url) => {
+        urls.push(url);
+        await answering('allow')(url);
       });
     }
     const [a, b] = urls.map((u) => new URL(u).searchParams);
@@ -92,15 +101,7 @@ describe('auth: sign-in flow against the local server', () => {
 
   it('ends with "Sign-in was cancelled on GitShare" when the person denies, storing nothing', async () => {
     await assert.rejects(
-      stack.flow.signIn({
-        serverUrl: server.url,
-        scopes: ['files:read'],
-        redirectUri: codeServerRedirectUri(1, server.url),
-        openBrowser: async (url) => {
-          const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'deny' });
-          stack.pending.handleCallback(new URL(location).searchParams, callbackPathFor(server.url));
-        },
-      }),
+      signInReadOnly(answering('deny')),
       (error: unknown) => error instanceof CancelledError && error.message === 'Sign-in was cancelled on GitShare.',
     );
     assert.equal(tokenRequestCount(server, 'authorization_code'), 0);
@@ -109,23 +110,18 @@ describe('auth: sign-in flow against the local server', () => {
 
   it('on invalid_grant stores nothing and never sends the code twice', async () => {
     await assert.rejects(
-      stack.flow.signIn({
-        serverUrl: server.url,
-        scopes: ['files:read'],
-        redirectUri: codeServerRedirectUri(1, server.url),
-        openBrowser: async (url) => {
-          const mine = new URL(await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' }))
-            .searchParams;
-          // A code issued for another PKCE challenge arrives under this attempt's state: the verifier does not match.
-          const other = new URL(url);
-          other.searchParams.set('state', 'another-attempt-0123456789');
-          other.searchParams.set('code_challenge', 'A'.repeat(43));
-          const foreign = new URL(
-            await authorizeAsUser(other.href, { username: 'demo', password: 'demo', decision: 'allow' }),
-          ).searchParams;
-          mine.set('code', foreign.get('code')!);
-          stack.pending.handleCallback(mine, callbackPathFor(server.url));
-        },
+      signInReadOnly(async (url) => {
+        const mine = new URL(await authorizeAsUser(url, { username: 'demo', password: 'demo', decision: 'allow' }))
+          .searchParams;
+        // A code issued for another PKCE challenge arrives under this attempt's state: the verifier does not match.
+        const other = new URL(url);
+        other.searchParams.set('state', 'another-attempt-0123456789');
+        other.searchParams.set('code_challenge', 'A'.repeat(43));
+        const foreign = new URL(
+          await authorizeAsUser(other.href, { username: 'demo', password: 'demo', decision: 'allow' }),
+        ).searchParams;
+        mine.set('code', foreign.get('code')!);
+        stack.pending.handleCallback(mine, callbackPathFor(server.url));
       }),
       (error: unknown) => error instanceof GitShareError && error.code === 'invalid_grant',
     );

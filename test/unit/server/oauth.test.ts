@@ -477,32 +477,17 @@ describe('local server: OAuth 2.0', () => {
 
     it('invalid_grant for a bad code, a wrong verifier, a redirect_uri mismatch, and a verifier without a challenge', async () => {
       const client = await register(server, { client_name: 'x', redirect_uris: [REDIRECT, 'http://127.0.0.1/other'] });
-      const creds = { client_id: client.client_id, client_secret: client.client_secret };
-      const bad = await tokenRequest(server, {
-        grant_type: 'authorization_code',
-        code: 'not-a-code',
-        redirect_uri: REDIRECT,
-        ...creds,
-      });
+      const bad = await exchangeCode(server, client, 'not-a-code');
       assert.deepEqual([bad.status, bad.body.error], [400, 'invalid_grant']);
 
       const a = await getCode(server, client);
-      const wrongVerifier = await tokenRequest(server, {
-        grant_type: 'authorization_code',
-        code: a.code,
-        redirect_uri: REDIRECT,
-        code_verifier: pkcePair().verifier,
-        ...creds,
-      });
+      const wrongVerifier = await exchangeCode(server, client, a.code, { code_verifier: pkcePair().verifier });
       assert.deepEqual([wrongVerifier.status, wrongVerifier.body.error], [400, 'invalid_grant']);
 
       const b = await getCode(server, client);
-      const mismatch = await tokenRequest(server, {
-        grant_type: 'authorization_code',
-        code: b.code,
+      const mismatch = await exchangeCode(server, client, b.code, {
         redirect_uri: 'http://127.0.0.1/other',
         code_verifier: b.verifier,
-        ...creds,
       });
       assert.deepEqual([mismatch.status, mismatch.body.error], [400, 'invalid_grant']);
 
@@ -511,13 +496,7 @@ describe('local server: OAuth 2.0', () => {
         { username: 'demo', password: 'demo', decision: 'allow' },
       );
       const code = new URL(location).searchParams.get('code')!;
-      const stray = await tokenRequest(server, {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: REDIRECT,
-        code_verifier: pkcePair().verifier,
-        ...creds,
-      });
+      const stray = await exchangeCode(server, client, code, { code_verifier: pkcePair().verifier });
       assert.deepEqual([stray.status, stray.body.error], [400, 'invalid_grant']);
     });
 
