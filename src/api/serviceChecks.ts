@@ -8,6 +8,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { Response } from 'node-fetch';
+import type { GitShareError } from '../common/errors';
 import type { FetchLike } from '../common/fetch';
 import { stepTitle, text, type CheckStep, type StepStatus } from './connectionReport';
 import { certificateError, errorFromResponse, networkError, parseServerErrorBody } from './errorMapping';
@@ -171,13 +172,7 @@ export async function checkToken(
       lines: [l10n.t('The token is valid: {0} answered 200 in {1} ms for {2}.', request, ms, text(name)), scopeLine],
     };
   }
-  const body = parseServerErrorBody(await response.text().catch(() => ''));
-  const mapped = errorFromResponse({
-    status: response.status,
-    body,
-    wwwAuthenticate: response.headers.get('www-authenticate'),
-    request,
-  });
+  const mapped = await refusal(response, request);
   let verdict: string;
   if (response.status !== 401) {
     verdict = l10n.t('{0} answered HTTP {1}: {2}', request, response.status, mapped.message);
@@ -231,13 +226,7 @@ export async function checkApiCall(
       lines: [l10n.t('{0} answered 200 in {1} ms: the root folder can be listed.', 'GET /api/v1/folders/?limit=1', ms)],
     };
   }
-  const body = parseServerErrorBody(await response.text().catch(() => ''));
-  const mapped = errorFromResponse({
-    status: response.status,
-    body,
-    wwwAuthenticate: response.headers.get('www-authenticate'),
-    request: 'GET /api/v1/folders/',
-  });
+  const mapped = await refusal(response, 'GET /api/v1/folders/');
   return {
     id,
     title,
@@ -268,6 +257,17 @@ async function call(
 }
 
 // ---- helpers
+
+/** What the API client would make of this refusal: the same typed error, so the report words it the same way. */
+async function refusal(response: Response, request: string): Promise<GitShareError> {
+  const body = parseServerErrorBody(await response.text().catch(() => ''));
+  return errorFromResponse({
+    status: response.status,
+    body,
+    wwwAuthenticate: response.headers.get('www-authenticate'),
+    request,
+  });
+}
 
 function failure(origin: string, error: unknown, timeoutMs: number): string {
   const name = error instanceof Error ? error.name : '';

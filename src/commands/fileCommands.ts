@@ -7,6 +7,7 @@
 
 import * as vscode from 'vscode';
 import type { GitShareClients } from '../api/clients';
+import type { GitShareClient } from '../api/client';
 import { baseName, joinPath, nameProblem, parentPath } from '../api/paths';
 import type { Entry } from '../api/types';
 import type { GitShareAccount } from '../common/accounts';
@@ -77,9 +78,7 @@ export class FileCommands extends Disposable {
         detail: `not a file: URI: ${foreign.scheme}`,
       });
     }
-    const folder =
-      (await this.folderTarget(target)) ??
-      (await pickRemote(this.clients, { mode: 'folder', title: vscode.l10n.t('Upload to GitShare') }));
+    const folder = await this.folderOrPick(target, vscode.l10n.t('Upload to GitShare'));
     if (!folder) {
       return;
     }
@@ -183,39 +182,24 @@ export class FileCommands extends Disposable {
   // ---- tree item commands
 
   private async newFolder(target: unknown): Promise<void> {
-    const folder =
-      (await this.folderTarget(target)) ??
-      (await pickRemote(this.clients, { mode: 'folder', title: vscode.l10n.t('New Folder on GitShare') }));
-    if (!folder) {
-      return;
-    }
-    const name = await this.askName('newFolderName', vscode.l10n.t('New folder name'), '');
-    if (!name) {
-      return;
-    }
-    const path = joinPath(folder.path, name);
-    await this.clients.forAccount(folder.account).createFolder(path);
-    this.tree.refreshFolder(folder.account, folder.path);
-    this.fileSystem.notifyChanged(remoteUri(folder.account, path), vscode.FileChangeType.Created);
+    await this.createNew(
+      target,
+      vscode.l10n.t('New Folder on GitShare'),
+      { id: 'newFolderName', prompt: vscode.l10n.t('New folder name') },
+      (client, path) => client.createFolder(path),
+    );
   }
 
   private async newFile(target: unknown): Promise<void> {
-    const folder =
-      (await this.folderTarget(target)) ??
-      (await pickRemote(this.clients, { mode: 'folder', title: vscode.l10n.t('New File on GitShare') }));
-    if (!folder) {
-      return;
+    const uri = await this.createNew(
+      target,
+      vscode.l10n.t('New File on GitShare'),
+      { id: 'newFileName', prompt: vscode.l10n.t('New file name') },
+      (client, path) => client.writeFile(path, new Uint8Array(), { ifNoneMatch: '*' }),
+    );
+    if (uri) {
+      await vscode.commands.executeCommand('vscode.open', uri);
     }
-    const name = await this.askName('newFileName', vscode.l10n.t('New file name'), '');
-    if (!name) {
-      return;
-    }
-    const path = joinPath(folder.path, name);
-    await this.clients.forAccount(folder.account).writeFile(path, new Uint8Array(), { ifNoneMatch: '*' });
-    this.tree.refreshFolder(folder.account, folder.path);
-    const uri = remoteUri(folder.account, path);
-    this.fileSystem.notifyChanged(uri, vscode.FileChangeType.Created);
-    await vscode.commands.executeCommand('vscode.open', uri);
   }
 
   private async open(node?: FilesNode): Promise<void> {
@@ -287,9 +271,7 @@ export class FileCommands extends Disposable {
   }
 
   private async addFolderToWorkspace(target: unknown): Promise<void> {
-    const folder =
-      (await this.folderTarget(target)) ??
-      (await pickRemote(this.clients, { mode: 'folder', title: vscode.l10n.t('Add GitShare Folder to Workspace') }));
+    const folder = await this.folderOrPick(target, vscode.l10n.t('Add GitShare Folder to Workspace'));
     if (!folder) {
       return;
     }
@@ -300,6 +282,40 @@ export class FileCommands extends Disposable {
         ? vscode.l10n.t('GitShare ({0})', folder.account.label)
         : vscode.l10n.t('{0} (GitShare)', baseName(folder.path));
     vscode.workspace.updateWorkspaceFolders(count, 0, { uri, name });
+  }
+
+  /** The folder a command acts on: the one its argument stands for, else the one the person picks. */
+  private async folderOrPick(
+    target: unknown,
+    title: string,
+  ): Promise<{ account: GitShareAccount; path: string } | undefined> {
+    return (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title }));
+  }
+
+  /**
+   * New Folder… and New File…: the folder (argument or pick), the name asked for, the entry
+   * created there and shown in the view. Undefined when the person dismissed a question.
+   */
+  private async createNew(
+    target: unknown,
+    title: string,
+    name: { id: string; prompt: string },
+    create: (client: GitShareClient, path: string) => Promise<unknown>,
+  ): Promise<vscode.Uri | undefined> {
+    const folder = await this.folderOrPick(target, title);
+    if (!folder) {
+      return undefined;
+    }
+    const chosen = await this.askName(name.id, name.prompt, '');
+    if (!chosen) {
+      return undefined;
+    }
+    const path = joinPath(folder.path, chosen);
+    await create(this.clients.forAccount(folder.account), path);
+    this.tree.refreshFolder(folder.account, folder.path);
+    const uri = remoteUri(folder.account, path);
+    this.fileSystem.notifyChanged(uri, vscode.FileChangeType.Created);
+    return uri;
   }
 
   /** The folder a command argument stands for: a tree node or a gitshare: URI of a folder. */
