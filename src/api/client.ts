@@ -66,7 +66,8 @@ export class GitShareClient {
     return parseUser(await response.json());
   }
 
-  async metadata(path: string, signal?: AbortSignal): Promise<Entry> {
+  /** The file or folder at `path` (`GET /api/v1/metadata/{path}`): the contract's "metadata", here an `Entry`. */
+  async entry(path: string, signal?: AbortSignal): Promise<Entry> {
     const response = await this.http.request({
       method: 'GET',
       apiPath: '/api/v1/metadata' + encodePath(path),
@@ -76,10 +77,10 @@ export class GitShareClient {
     return parseEntry(await response.json());
   }
 
-  /** Like `metadata`, but undefined when nothing is there. */
-  async tryMetadata(path: string, signal?: AbortSignal): Promise<Entry | undefined> {
+  /** Like `entry`, but undefined when nothing is there. */
+  async tryEntry(path: string, signal?: AbortSignal): Promise<Entry | undefined> {
     try {
-      return await this.metadata(path, signal);
+      return await this.entry(path, signal);
     } catch (error) {
       if (error instanceof GitShareError && error.kind === 'notFound') {
         return undefined;

@@ -164,7 +164,7 @@ export class FileCommands extends Disposable {
     }
     if (isRemoteUri(target)) {
       const { account, client } = this.clients.forAuthority(target.authority);
-      groups.set(account, [await client.metadata(parseRemoteUri(target).path)]);
+      groups.set(account, [await client.entry(parseRemoteUri(target).path)]);
       return groups;
     }
     const choice = await pickRemote(this.clients, {
@@ -174,7 +174,7 @@ export class FileCommands extends Disposable {
     if (!choice) {
       return undefined;
     }
-    const entry = choice.entry ?? (await this.clients.forAccount(choice.account).metadata(choice.path));
+    const entry = choice.entry ?? (await this.clients.forAccount(choice.account).entry(choice.path));
     groups.set(choice.account, [entry]);
     return groups;
   }
@@ -326,7 +326,7 @@ export class FileCommands extends Disposable {
     if (isRemoteUri(target)) {
       const { account, client } = this.clients.forAuthority(target.authority);
       const { path } = parseRemoteUri(target);
-      const entry = path === '/' ? undefined : await client.tryMetadata(path);
+      const entry = path === '/' ? undefined : await client.tryEntry(path);
       return { account, path: entry && entry.type === 'file' ? parentPath(path) : path };
     }
     return undefined;

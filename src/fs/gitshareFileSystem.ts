@@ -100,7 +100,7 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       if (fresh && Date.now() - fresh.at < FRESH_MS) {
         entry = fresh.entry;
       } else {
-        entry = await client.metadata(path);
+        entry = await client.entry(path);
         this.learn(uri, entry);
       }
       const stat = toFileStat(entry);
@@ -161,7 +161,7 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       let precondition: WritePrecondition;
       if (!options.overwrite && !options.create) {
         // Neither may happen: the only answers are "exists" and "not found".
-        throw (await client.tryMetadata(path))
+        throw (await client.tryEntry(path))
           ? vscode.FileSystemError.FileExists(uri)
           : vscode.FileSystemError.FileNotFound(uri);
       } else if (!options.overwrite) {
@@ -170,7 +170,7 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       } else if (known) {
         precondition = { ifMatch: known };
       } else {
-        const existing = await client.tryMetadata(path);
+        const existing = await client.tryEntry(path);
         if (!existing && !options.create) {
           throw vscode.FileSystemError.FileNotFound(uri);
         }

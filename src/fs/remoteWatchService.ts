@@ -42,7 +42,7 @@ export class RemoteWatchService extends Disposable {
     this.watcher = new RemoteWatcher({
       stat: async (target, signal) => {
         const { client } = this.clients.forAuthority(target.authority);
-        return client.tryMetadata(target.path, signal);
+        return client.tryEntry(target.path, signal);
       },
       knownEtag: (target) => this.fileSystem.knownEtag(toUri(target)),
       onChange: (target, kind) => this.report(target, kind),

@@ -154,7 +154,7 @@ export class FileIndexService extends Disposable {
       } else {
         const entry = await this.clients
           .forAccount(account)
-          .tryMetadata(uri.path)
+          .tryEntry(uri.path)
           .catch(() => undefined);
         if (entry) {
           index.add(entry.path, entry.type === 'dir');

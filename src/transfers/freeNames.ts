@@ -17,7 +17,7 @@ export async function freeRemotePath(client: GitShareClient, path: string, signa
   for (;;) {
     const candidate = keepBothName(name, (c) => taken.has(c));
     const full = joinPath(folder, candidate);
-    if (!(await client.tryMetadata(full, signal))) {
+    if (!(await client.tryEntry(full, signal))) {
       return full;
     }
     taken.add(candidate);

@@ -109,7 +109,7 @@ export function uploadJob(client: GitShareClient, item: UploadItem, decider: Con
       skipped: 'already on GitShare',
       // A small file is sent at once: If-None-Match finds a conflict for the price of the upload itself.
       existsBefore: async (target, signal) =>
-        item.size > PRECHECK_BYTES && (await client.tryMetadata(target, signal)) !== undefined,
+        item.size > PRECHECK_BYTES && (await client.tryEntry(target, signal)) !== undefined,
       freeName: (target, signal) => freeRemotePath(client, target, signal),
       send: (target, overwrite, onProgress, signal) => {
         const precondition: WritePrecondition = overwrite ? undefined : { ifNoneMatch: '*' };

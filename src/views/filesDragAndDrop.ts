@@ -141,7 +141,7 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
     const client = this.clients.forAccount(folder.account);
     for (const file of files) {
       let target = joinPath(folder.path, file.name);
-      if (await client.tryMetadata(target)) {
+      if (await client.tryEntry(target)) {
         target = await freeRemotePath(client, target);
       }
       await client.writeFile(target, await file.data(), { ifNoneMatch: '*' });

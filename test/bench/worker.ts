@@ -242,7 +242,7 @@ async function many(request: ManyRequest): Promise<WorkerResult> {
   const { client } = makeClient(request.serverUrl);
   const up = request.mode === 'many';
   // Load and warm the code paths on a small request first (a download needs the folder's entry anyway).
-  const folder = up ? (await client.user(), undefined) : await client.metadata(request.remoteFolder);
+  const folder = up ? (await client.user(), undefined) : await client.entry(request.remoteFolder);
   const watch = new MemoryWatch();
   const started = performance.now();
   const signal = new AbortController().signal;

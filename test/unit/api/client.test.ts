@@ -51,7 +51,7 @@ describe('api/GitShareClient against the local server', function () {
     const names = page.entries.map((e) => `${e.type}:${e.name}`);
     assert.deepEqual(names.slice(0, 3), ['dir:notes', 'dir:photos', 'dir:projects']);
     assert.ok(names.includes('file:README.md'));
-    const readme = await client.metadata('/README.md');
+    const readme = await client.entry('/README.md');
     assert.equal(readme.type, 'file');
     assert.ok(readme.size > 0 && readme.etag && readme.mtime > 0);
   });
@@ -90,12 +90,12 @@ describe('api/GitShareClient against the local server', function () {
     assert.ok(etag);
     const moved = await client.move('/work/a b.txt', '/work/c.txt');
     assert.equal(moved.path, '/work/c.txt');
-    await assert.rejects(client.metadata('/work/a b.txt'), kind('notFound'));
+    await assert.rejects(client.entry('/work/a b.txt'), kind('notFound'));
     await client.writeFile('/work/d.txt', Buffer.from('d'), undefined);
     await assert.rejects(client.move('/work/c.txt', '/work/d.txt'), kind('conflict'));
     await assert.rejects(client.delete('/work'), kind('conflict'));
     await client.delete('/work', { recursive: true });
-    assert.equal(await client.tryMetadata('/work'), undefined);
+    assert.equal(await client.tryEntry('/work'), undefined);
     await assert.rejects(client.listFolder('/README.md'), kind('conflict'));
     await assert.rejects(client.readFile('/notes'), kind('conflict'));
   });
@@ -104,7 +104,7 @@ describe('api/GitShareClient against the local server', function () {
     server.control!.addFault({ kind: '429', retryAfter: 1, count: 1, match: 'GET /api/v1/metadata' });
     server.control!.addFault({ kind: '503', count: 2, match: 'GET /api/v1/metadata' });
     const started = Date.now();
-    const entry = await client.metadata('/README.md');
+    const entry = await client.entry('/README.md');
     assert.equal(entry.name, 'README.md');
     assert.ok(Date.now() - started >= 900, 'waited for Retry-After');
     assert.equal(server.control!.stats().requests['GET /api/v1/metadata'], 4);
@@ -112,12 +112,12 @@ describe('api/GitShareClient against the local server', function () {
 
   it('gives up after the bounded number of retries', async () => {
     server.control!.addFault({ kind: '503', count: 10, match: 'GET /api/v1/metadata' });
-    await assert.rejects(client.metadata('/README.md'), kind('server'));
+    await assert.rejects(client.entry('/README.md'), kind('server'));
     assert.equal(server.control!.stats().requests['GET /api/v1/metadata'], FAST_RETRY.maxRetries + 1);
   });
 
   it('never retries 404', async () => {
-    await assert.rejects(client.metadata('/nope'), kind('notFound'));
+    await assert.rejects(client.entry('/nope'), kind('notFound'));
     assert.equal(server.control!.stats().requests['GET /api/v1/metadata'], 1);
   });
 
@@ -148,7 +148,7 @@ describe('api/GitShareClient against the local server', function () {
       logger: Logger.create(sink),
       retry: FAST_RETRY,
     });
-    await assert.rejects(c.metadata('/README.md'), kind('signInRequired'));
+    await assert.rejects(c.entry('/README.md'), kind('signInRequired'));
   });
 
   it('retries a stalled GET after the response timeout', async () => {
@@ -160,7 +160,7 @@ describe('api/GitShareClient against the local server', function () {
       retry: FAST_RETRY,
       responseTimeoutMs: 300,
     });
-    const entry = await c.metadata('/README.md');
+    const entry = await c.entry('/README.md');
     assert.equal(entry.name, 'README.md');
   });
 
@@ -173,7 +173,7 @@ describe('api/GitShareClient against the local server', function () {
       retry: { ...FAST_RETRY, maxRetries: 1 },
       responseTimeoutMs: 200,
     });
-    await assert.rejects(c.metadata('/README.md'), kind('timeout'));
+    await assert.rejects(c.entry('/README.md'), kind('timeout'));
   });
 
   it('says network when nothing listens', async () => {
@@ -183,7 +183,7 @@ describe('api/GitShareClient against the local server', function () {
       logger: Logger.create(sink),
       retry: { ...FAST_RETRY, maxRetries: 1 },
     });
-    await assert.rejects(c.metadata('/README.md'), kind('network'));
+    await assert.rejects(c.entry('/README.md'), kind('network'));
   });
 
   it('cancels at once', async () => {
@@ -191,7 +191,7 @@ describe('api/GitShareClient against the local server', function () {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const started = Date.now();
-    await assert.rejects(client.metadata('/README.md', controller.signal), (e) => isCancellation(e));
+    await assert.rejects(client.entry('/README.md', controller.signal), (e) => isCancellation(e));
     assert.ok(Date.now() - started < 2000);
   });
 
@@ -278,7 +278,7 @@ describe('api/GitShareClient against the local server', function () {
       server.control!.addFault({ kind: 'cut', afterBytes: 1024 * 1024, count: 1, match: 'PUT /api/v1/files' });
       await assert.rejects(client.upload('/big/cut.bin', source, undefined), kind('network'));
       assert.equal(server.control!.stats().requests['PUT /api/v1/files'], 1);
-      assert.equal(await client.tryMetadata('/big/cut.bin'), undefined, 'the write is atomic');
+      assert.equal(await client.tryEntry('/big/cut.bin'), undefined, 'the write is atomic');
     });
 
     it('retries an upload the server did not process (429)', async () => {

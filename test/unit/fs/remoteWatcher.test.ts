@@ -22,7 +22,7 @@ describe('fs/RemoteWatcher: open files follow GitShare (against the local server
     return new RemoteWatcher({
       stat: (t, signal) => {
         statCalls.push(t.path);
-        return client.tryMetadata(t.path, signal);
+        return client.tryEntry(t.path, signal);
       },
       knownEtag: (t) => editor.get(t.path),
       onChange: (t: WatchTarget, kind: RemoteChangeKind) => changes.push(`${kind} ${t.path}`),

@@ -66,7 +66,7 @@ describe('reliability: bounded answers from a hostile server', function () {
           }
         : { kind: 'pass' };
     const { client } = newClient(proxy.url, tokens);
-    const error = await failure(client.metadata('/endless'));
+    const error = await failure(client.entry('/endless'));
     assert.equal(error.kind, 'protocol');
     assert.match(error.message, /far larger than expected/);
     // What the proxy wrote is what the client read plus what sat in socket buffers when it stopped.
@@ -80,7 +80,7 @@ describe('reliability: bounded answers from a hostile server', function () {
         ? { kind: 'endless', status: 400, start: '{"error":"bad_request","message":"', chunk: 'y'.repeat(64 * 1024) }
         : { kind: 'pass' };
     const { client } = newClient(proxy.url, tokens);
-    const error = await failure(client.metadata('/endless'));
+    const error = await failure(client.entry('/endless'));
     assert.equal(error.status, 400);
     assert.ok(proxy.endlessBytes < 32 * 1024 * 1024, `${proxy.endlessBytes} bytes sent`);
     count('badInputs', 'answers that never end (JSON, error body, file)');
@@ -225,7 +225,7 @@ describe('reliability: bounded answers from a hostile server', function () {
       assert.match(error.message, /GitShare listed "loop" in \/rel\/loop with a path outside that folder/);
       assert.equal(proxy.seen.length, 1);
 
-      const bounded = await client.metadata('/rel/bounded');
+      const bounded = await client.entry('/rel/bounded');
       const twice = await planDownload(client, [bounded, bounded], tmp);
       assert.deepEqual(twice.files.map((f) => f.remote).sort(), ['/rel/bounded/a.txt', '/rel/bounded/big.bin']);
       assert.deepEqual(

@@ -173,15 +173,15 @@ describe('reliability: client security', function () {
       await client.download('/rel/secrets/up.bin', path.join(tmp, 'down.bin'));
       server.control!.expireAccessTokens();
       await client.listFolder('/rel');
-      await trap(client.metadata('/no/such/file'));
+      await trap(client.entry('/no/such/file'));
       server.control!.addFault({ kind: 'cut', afterBytes: 1000, count: 2, match: 'PUT /api/v1/files' });
       await trap(client.upload('/rel/secrets/cut.bin', local, undefined));
       server.control!.addFault({ kind: '503', count: 10, match: 'GET /api/v1/metadata' });
-      await trap(client.metadata('/README.md'));
+      await trap(client.entry('/README.md'));
       server.control!.clearFaults();
       await trap(
         newClient(server.url, account.tokens, { responseTimeoutMs: 100, retry: { maxRetries: 0 } }, stack.sink)
-          .client.metadata('/README.md')
+          .client.entry('/README.md')
           .then(() => undefined),
       );
       server.control!.addFault({ kind: 'stall', count: 1, match: 'GET /api/v1/metadata' });
@@ -191,7 +191,7 @@ describe('reliability: client security', function () {
           account.tokens,
           { responseTimeoutMs: 100, retry: { maxRetries: 0 } },
           stack.sink,
-        ).client.metadata('/README.md'),
+        ).client.entry('/README.md'),
       );
       // A refresh that fails: the refresh token is revoked at the server, then the access token expires.
       const latest = (await stack.store.readSession(session.id))!;
@@ -199,7 +199,7 @@ describe('reliability: client security', function () {
       const as = await stack.authorizationServers.get(server.url);
       await stack.oauth.revoke(as, latest.client, latest.refreshToken!);
       server.control!.expireAccessTokens();
-      await trap(client.metadata('/README.md'));
+      await trap(client.entry('/README.md'));
       await trap(stack.sessions.getAccessToken(session.id));
       // Sign out what is left.
       for (const s of stack.sessions.getSessions()) {
@@ -298,7 +298,7 @@ describe('reliability: client security', function () {
       };
       const { client } = newClient(proxy.url, tokens);
       for (const name of ['other-host', 'other-port', 'protocol-relative']) {
-        const error = await failure(client.metadata(`/${name}`));
+        const error = await failure(client.entry(`/${name}`));
         assert.equal(error.kind, 'protocol', name);
         assert.match(error.message, /unexpected redirect/);
       }
@@ -317,7 +317,7 @@ describe('reliability: client security', function () {
         req.url === '/api/v1/metadata/same-origin'
           ? { kind: 'respond', status: 302, headers: { location: targets[req.url]! } }
           : { kind: 'pass' };
-      assert.equal((await client.metadata('/same-origin')).name, 'README.md');
+      assert.equal((await client.entry('/same-origin')).name, 'README.md');
     } finally {
       await Promise.all([elsewhere.close(), otherPort.close(), proxy.close()]);
     }
@@ -403,7 +403,7 @@ describe('reliability: client security', function () {
       const { client } = newClient(proxy.url, tokens);
       const dest = path.join(tmp, 'inside', 'dest');
       await fsp.mkdir(dest, { recursive: true });
-      const folder = await client.metadata('/rel/names');
+      const folder = await client.entry('/rel/names');
       const plan = await planDownload(client, [folder], dest);
       assert.equal(plan.refused.length, hostile.length + 1, plan.refused.map((r) => r.reason).join('\n'));
       for (const item of plan.files) {

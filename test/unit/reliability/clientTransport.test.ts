@@ -28,7 +28,7 @@ describe('reliability: the API client and plain http', function () {
         retry: { maxRetries: 0 },
         responseTimeoutMs: 500,
       });
-      await failure(client.metadata('/README.md'));
+      await failure(client.entry('/README.md'));
     }
     assert.deepEqual(sent, [], 'no request left the client');
   });

@@ -53,7 +53,7 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
     server.control!.addFault({ kind: '429', retryAfter: 1, count: 1, match: 'GET /api/v1/metadata' });
     const timed = timedFetch();
     const { client } = newClient(server.url, tokens, { fetch: timed.fetch });
-    assert.equal((await client.metadata('/README.md')).name, 'README.md');
+    assert.equal((await client.entry('/README.md')).name, 'README.md');
     count('faults', '429 with Retry-After');
     assert.equal(requests('GET /api/v1/metadata'), 2);
     const [waited] = gaps(timed.times);
@@ -74,7 +74,7 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
     server.control!.addFault({ kind: '429', retryAfter: 3600, count: 1, match: 'GET /api/v1/metadata' });
     const { client } = newClient(server.url, tokens);
     const started = Date.now();
-    const error = await failure(client.metadata('/README.md'));
+    const error = await failure(client.entry('/README.md'));
     count('faults', '429 with Retry-After');
     assert.equal(error.kind, 'rateLimited');
     assert.match(error.message, /busy/);
@@ -87,7 +87,7 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
     server.control!.addFault({ kind: '503', count: 50, match: 'GET /api/v1/metadata' });
     const timed = timedFetch();
     const { client } = newClient(server.url, tokens, { fetch: timed.fetch, retry: policy });
-    const error = await failure(client.metadata('/README.md'));
+    const error = await failure(client.entry('/README.md'));
     count('faults', '503 (retried, then given up)', policy.maxRetries + 1);
     assert.equal(error.kind, 'server');
     assert.equal(requests('GET /api/v1/metadata'), policy.maxRetries + 1, 'bounded');
@@ -106,7 +106,7 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
       `jitter: capped waits ${capped.join(', ')} ms are not all alike`,
     );
     server.control!.clearFaults();
-    assert.equal((await client.metadata('/README.md')).name, 'README.md', 'works again once the server does');
+    assert.equal((await client.entry('/README.md')).name, 'README.md', 'works again once the server does');
   });
 
   it('a 503 on an upload is retried and the body sent again whole', async () => {
@@ -122,7 +122,7 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
 
   it('404 is never retried', async () => {
     const { client } = newClient(server.url, tokens);
-    assert.equal((await failure(client.metadata('/no/such.txt'))).kind, 'notFound');
+    assert.equal((await failure(client.entry('/no/such.txt'))).kind, 'notFound');
     assert.equal(requests('GET /api/v1/metadata'), 1);
     count('badInputs', 'requests answered 401/403/404, never retried');
   });
@@ -141,14 +141,14 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
   it('401: one refresh, one replay, then signInRequired; no loop', async () => {
     const bad = fixedTokens('not-a-real-token-0001', 'not-a-real-token-0002');
     const { client } = newClient(server.url, bad);
-    const error = await failure(client.metadata('/README.md'));
+    const error = await failure(client.entry('/README.md'));
     assert.equal(error.kind, 'signInRequired');
     assert.equal(bad.refreshes, 1);
     assert.equal(requests('GET /api/v1/metadata'), 2);
 
     server.control!.resetStats();
     const gone = fixedTokens('not-a-real-token-0003');
-    const second = await failure(newClient(server.url, gone).client.metadata('/README.md'));
+    const second = await failure(newClient(server.url, gone).client.entry('/README.md'));
     assert.equal(second.kind, 'signInRequired');
     assert.equal(requests('GET /api/v1/metadata'), 1, 'no replay when the refresh fails');
     count('badInputs', 'requests answered 401/403/404, never retried', 2);
@@ -196,7 +196,7 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
     it('50 concurrent requests after expiry make exactly one refresh request at the server, and all succeed', async () => {
       const { client } = newClient(server.url, account.tokens);
       server.control!.expireAccessTokens();
-      const entries = await Promise.all(Array.from({ length: 50 }, () => client.metadata('/README.md')));
+      const entries = await Promise.all(Array.from({ length: 50 }, () => client.entry('/README.md')));
       count('faults', 'access token expired under 50 concurrent requests');
       assert.equal(entries.length, 50);
       assert.equal(server.control!.stats().tokenRequests.refresh_token, 1);

@@ -50,7 +50,7 @@ describe('transfers: plans and jobs against the local server', function () {
       signal,
     );
     assert.equal(first.done, 2);
-    assert.equal((await client.metadata('/up/site/empty')).type, 'dir');
+    assert.equal((await client.entry('/up/site/empty')).type, 'dir');
 
     // Again: Skip leaves the remote alone, Keep Both adds "(1)", Overwrite replaces.
     await fsp.writeFile(path.join(local, 'index.html'), '<h1>new</h1>');
@@ -77,7 +77,7 @@ describe('transfers: plans and jobs against the local server', function () {
   it('downloads a folder tree and never replaces a local file without asking', async () => {
     const dest = path.join(tmp, 'down');
     await fsp.mkdir(dest);
-    const projects = await client.metadata('/projects');
+    const projects = await client.entry('/projects');
     const plan = await planDownload(client, [projects], dest);
     assert.deepEqual(plan.refused, []);
     for (const folder of plan.folders) {
