@@ -81,6 +81,31 @@ export default tseslint.config(
   },
   ...layerRules(),
   {
+    // The layer rule reads import declarations only: an import() of a module of src/ (or an
+    // import('…') type) would pass it unseen, so src/ imports its own modules statically.
+    // require() is refused by typescript-eslint's no-require-imports. Packages may still be
+    // loaded lazily (node-fetch in common/fetch.ts).
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportExpression:not([source.type='Literal'])",
+          message: 'import() takes a literal package name, so the layers of src/ stay checkable.',
+        },
+        {
+          selector: 'ImportExpression[source.value=/^[.]/]',
+          message: 'Import modules of src/ statically: the layer rule (README, Architecture) does not see import().',
+        },
+        {
+          selector: 'TSImportType[argument.literal.value=/^[.]/]',
+          message:
+            "Import types of src/ with import type: the layer rule (README, Architecture) does not see import('…') types.",
+        },
+      ],
+    },
+  },
+  {
     // The extension logs through its LogOutputChannel, never the console.
     files: ['src/**/*.ts'],
     rules: { 'no-console': 'error' },

@@ -12,7 +12,8 @@ import type { GitShareClients } from '../api/clients';
 import { isValidPath } from '../api/paths';
 import type { GitShareAccount } from '../common/accounts';
 import type { Logger } from '../common/logger';
-import { FileIndex, walkAccount, type WalkProgress } from './fileIndex';
+import { FileIndex } from './fileIndex';
+import { walkAccount, type WalkProgress } from './indexWalk';
 import { Disposable } from '../common/lifecycle';
 
 const SAVE_DELAY_MS = 2_000;

@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GitShareClient } from '../../src/api/client';
 import { Logger, MemoryLogSink } from '../../src/common/logger';
-import { DEFAULT_WALK_CONCURRENCY, FileIndex, walkAccount } from '../../src/search/fileIndex';
+import { FileIndex } from '../../src/search/fileIndex';
+import { DEFAULT_WALK_CONCURRENCY, walkAccount } from '../../src/search/indexWalk';
 import { spread, type Row } from './common';
 
 export interface IndexBenchOptions {
