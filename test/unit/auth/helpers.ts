@@ -312,6 +312,64 @@ export function useOAuthClient(): { server: RunningServer; http: RecordingFetch;
   return { server: server.value, http: http.value, oauth: oauth.value };
 }
 
+/**
+ * A server for the whole suite, and the AuthStacks a test makes — one per VS Code
+ * window, sharing a MemorySecretStorage when they stand for windows of one VS Code —
+ * each disposed after its test; the server's counters are zero before each test.
+ */
+export function useAuthWindows(): {
+  server: RunningServer;
+  newStack: (...args: ConstructorParameters<typeof AuthStack>) => AuthStack;
+} {
+  const server = standIn<RunningServer>("the suite's server");
+  let running: RunningServer | undefined;
+  const stacks: AuthStack[] = [];
+  before(async () => {
+    running = await startTestServer();
+    server.set(running);
+  });
+  after(async () => {
+    await running?.close();
+    server.set(undefined);
+  });
+  beforeEach(() => running!.control!.resetStats());
+  afterEach(() => {
+    stacks.splice(0).forEach((s) => s.dispose());
+  });
+  return {
+    server: server.value,
+    newStack: (...args) => {
+      const stack = new AuthStack(...args);
+      stacks.push(stack);
+      return stack;
+    },
+  };
+}
+
+/** A clock the test moves: `later(ms)` jumps ahead, as if time had passed. */
+export function clock() {
+  let offset = 0;
+  return { now: () => Date.now() + offset, later: (ms: number) => (offset += ms) };
+}
+
+/** The status GitShare gives an API call with `token`. */
+export async function callApi(server: RunningServer, token: string): Promise<number> {
+  const response = await fetch(`${server.url}/api/v1/user`, { headers: { authorization: `Bearer ${token}` } });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** Waits until `condition` holds, checking often; fails after `ms`. */
+export async function untilAsync(condition: () => Promise<boolean>, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) {
+      assert.fail(`timed out waiting until ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** Counts token requests at the server, by grant type. */
 export function tokenRequestCount(server: RunningServer, grant: 'authorization_code' | 'refresh_token'): number {
   return server.control!.stats().tokenRequests[grant] ?? 0;
