@@ -16,6 +16,7 @@ import {
   completeSignIn,
   env,
   eventually,
+  filesRow,
   onServer,
   openPages,
   runCommand,
@@ -109,6 +110,8 @@ describe('Getting started: each walkthrough step completes when the person has d
     await walkRemotePicker(page, [], 'Use this folder');
     await waitForNotification(page, /1 uploaded/);
     await eventually(() => fs.existsSync(onServer(name)), `${name} on the server`);
+    // Where the person looks for it: the Files view lists the uploaded file.
+    await filesRow(page, name).waitFor({ timeout: 60_000 });
     await done('upload');
     console.log(`      screenshot: ${await screenshot(page, 'walkthrough-all-steps-done')}`);
     for (const id of ['setServer', 'signIn', 'openFiles', 'upload']) {
