@@ -3,8 +3,9 @@
  * over the session manager and the sign-in flow. Everything that talks to the
  * person lives here — the server prompt, the "Signing in to GitShare…"
  * notification with Cancel and "Having trouble?", the code prompt, the
- * "sign in again" question, the walk-through for an application registered by
- * hand — and nothing of the protocol.
+ * "sign in again" question, the client secret of a configured client id — and
+ * nothing of the protocol. When an application registered by hand is needed it
+ * starts that walk-through, which handRegistration.ts asks.
  *
  * Every way in starts a new sign-in: the Accounts menu's "Sign in with
  * GitShare" (a request VS Code keeps on offer, see ADD_ACCOUNT_SCOPE), "GitShare:
