@@ -5,9 +5,8 @@
  * returned to, and what an editor shows.
  */
 import type { Page } from 'playwright-core';
-import { GitShareClient } from '../../src/api/client';
-import { Logger, MemoryLogSink } from '../../src/common/logger';
-import { signIn } from '../unit/helpers/serverSession';
+import type { GitShareClient } from '../../src/api/client';
+import { apiClient, signIn } from '../unit/helpers/serverSession';
 import {
   closeSettingsEditor,
   env,
@@ -21,8 +20,7 @@ import {
 /** A second, independent session on the demo account: "a colleague" using GitShare elsewhere. */
 export async function colleague(): Promise<GitShareClient> {
   const { serverUrl } = env();
-  const tokens = await signIn(serverUrl);
-  return new GitShareClient({ serverUrl, tokens, logger: Logger.create(new MemoryLogSink()) });
+  return apiClient(serverUrl, await signIn(serverUrl));
 }
 
 /** The shared polling wait, re-exported for the live suite's tests. */

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { signInAsUser } from '../server/signIn';
+import { signIn } from '../unit/helpers/serverSession';
 import {
   env,
   openAccountsMenu,
@@ -29,7 +29,7 @@ const FOLDER = 'seams-e2e';
 
 /** The API as the demo user, with the test's own OAuth client (never the extension's tokens). */
 async function serverApi(apiPath: string, init: RequestInit = {}): Promise<Response> {
-  const { accessToken } = await signInAsUser(env().serverUrl, 'demo', 'demo', 'GitShare e2e tests');
+  const { accessToken } = await signIn(env().serverUrl);
   return fetch(`${env().serverUrl}${apiPath}`, {
     ...init,
     headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${accessToken}` },

@@ -77,20 +77,24 @@ export async function startSignedIn(
 }
 
 /**
- * `startSignedIn`, plus an API client on that session with the extension's default settings
- * (retries, timeouts) and a log kept in memory, or what `clientOptions` sets instead (a counting
- * fetch, say); `server.close()` in `after`.
+ * `startSignedIn`, plus an API client on that session (see `apiClient`); `server.close()` in `after`.
  */
 export async function startSignedInClient(
   options: ServerOptions = {},
   clientOptions: Partial<GitShareClientOptions> = {},
 ): Promise<{ server: RunningServer; tokens: TestTokenSource; client: GitShareClient }> {
   const { server, tokens } = await startSignedIn(options);
-  const client = new GitShareClient({
-    serverUrl: server.url,
-    tokens,
-    logger: Logger.create(new MemoryLogSink()),
-    ...clientOptions,
-  });
-  return { server, tokens, client };
+  return { server, tokens, client: apiClient(server.url, tokens, clientOptions) };
+}
+
+/**
+ * An API client on `tokens` with the extension's default settings (retries, timeouts) and a log
+ * kept in memory, or what `clientOptions` sets instead (a counting fetch, say).
+ */
+export function apiClient(
+  serverUrl: string,
+  tokens: TokenSource,
+  clientOptions: Partial<GitShareClientOptions> = {},
+): GitShareClient {
+  return new GitShareClient({ serverUrl, tokens, logger: Logger.create(new MemoryLogSink()), ...clientOptions });
 }
