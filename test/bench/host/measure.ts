@@ -43,6 +43,11 @@ export async function measureInHost(
   const codeServer = await startCodeServer(install, {
     sandbox,
     smokeTestDriver: true,
+    // GITSHARE_BENCH_HOST_SETTINGS (JSON): user settings for a trial, e.g. {"http.proxySupport":"off"}
+    // to see what VS Code's proxy support costs per request.
+    settings: process.env.GITSHARE_BENCH_HOST_SETTINGS
+      ? JSON.parse(process.env.GITSHARE_BENCH_HOST_SETTINGS)
+      : undefined,
     // GITSHARE_BENCH_PROFILE (a folder): probe.ts writes a CPU profile of the extension host per transfer there.
     env: {
       GITSHARE_BENCH_HOST: requestFile,
