@@ -258,15 +258,10 @@ export class AuthStack {
 // The one way the plain-Node suites start the local server; re-exported so the auth suites keep one import line.
 export { startTestServer };
 
-/**
- * A server for the whole suite, and a fresh AuthStack for each test (disposed
- * after it); the server's counters are zero before each test.
- */
-export function useAuthServer(options: ServerOptions = {}): { server: RunningServer; stack: AuthStack } {
+/** The local server for the whole suite, closed after it (a stand-in until the suite's `before` ran). */
+function useSuiteServer(options: ServerOptions = {}): RunningServer {
   const server = standIn<RunningServer>("the suite's server");
-  const stack = standIn<AuthStack>("the test's AuthStack");
   let running: RunningServer | undefined;
-  let current: AuthStack | undefined;
   before(async () => {
     running = await startTestServer(options);
     server.set(running);
@@ -275,8 +270,19 @@ export function useAuthServer(options: ServerOptions = {}): { server: RunningSer
     await running?.close();
     server.set(undefined);
   });
+  return server.value;
+}
+
+/**
+ * A server for the whole suite, and a fresh AuthStack for each test (disposed
+ * after it); the server's counters are zero before each test.
+ */
+export function useAuthServer(options: ServerOptions = {}): { server: RunningServer; stack: AuthStack } {
+  const server = useSuiteServer(options);
+  const stack = standIn<AuthStack>("the test's AuthStack");
+  let current: AuthStack | undefined;
   beforeEach(() => {
-    running!.control!.resetStats();
+    server.control!.resetStats();
     current = new AuthStack();
     stack.set(current);
   });
@@ -284,7 +290,7 @@ export function useAuthServer(options: ServerOptions = {}): { server: RunningSer
     current?.dispose();
     stack.set(undefined);
   });
-  return { server: server.value, stack: stack.value };
+  return { server, stack: stack.value };
 }
 
 /**
@@ -292,24 +298,15 @@ export function useAuthServer(options: ServerOptions = {}): { server: RunningSer
  * a 5 s timeout) whose requests `http` records: the OAuth client and client-registration suites.
  */
 export function useOAuthClient(): { server: RunningServer; http: RecordingFetch; oauth: OAuthClient } {
-  const server = standIn<RunningServer>("the suite's server");
+  const server = useSuiteServer();
   const http = standIn<RecordingFetch>("the test's recording fetch");
   const oauth = standIn<OAuthClient>("the test's OAuthClient");
-  let running: RunningServer | undefined;
-  before(async () => {
-    running = await startTestServer();
-    server.set(running);
-  });
-  after(async () => {
-    await running?.close();
-    server.set(undefined);
-  });
   beforeEach(() => {
     const recording = new RecordingFetch();
     http.set(recording);
     oauth.set(new OAuthClient(Logger.create(new MemoryLogSink()), { fetch: recording.fetch, timeoutMs: 5_000 }));
   });
-  return { server: server.value, http: http.value, oauth: oauth.value };
+  return { server, http: http.value, oauth: oauth.value };
 }
 
 /**
@@ -321,23 +318,14 @@ export function useAuthWindows(): {
   server: RunningServer;
   newStack: (...args: ConstructorParameters<typeof AuthStack>) => AuthStack;
 } {
-  const server = standIn<RunningServer>("the suite's server");
-  let running: RunningServer | undefined;
+  const server = useSuiteServer();
   const stacks: AuthStack[] = [];
-  before(async () => {
-    running = await startTestServer();
-    server.set(running);
-  });
-  after(async () => {
-    await running?.close();
-    server.set(undefined);
-  });
-  beforeEach(() => running!.control!.resetStats());
+  beforeEach(() => server.control!.resetStats());
   afterEach(() => {
     stacks.splice(0).forEach((s) => s.dispose());
   });
   return {
-    server: server.value,
+    server,
     newStack: (...args) => {
       const stack = new AuthStack(...args);
       stacks.push(stack);
