@@ -134,8 +134,17 @@ describe('local server: faults, control API, restarts, child process', () => {
     server.control!.addFault({ kind: 'cut', afterBytes: 100_000, match: 'PUT /api/v1/files/cut' });
     const result = await slowUpload(server, token, '/api/v1/files/cut/up.bin', 2 * 1024 * 1024);
     assert.equal(typeof result, 'string', `expected a connection error, got ${result}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.deepEqual(await snapshot(files), before);
+    // The server removes its temp file once it has seen the reset: wait for that (a fixed 100 ms
+    // failed under load, the temp file still there), then compare.
+    let after = await snapshot(files);
+    for (const deadline = Date.now() + 10_000; JSON.stringify(after) !== JSON.stringify(before);) {
+      if (Date.now() > deadline) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await snapshot(files);
+    }
+    assert.deepEqual(after, before);
     assert.equal((await api(server, token, '/api/v1/metadata/cut/up.bin')).status, 404);
   });
 
