@@ -56,9 +56,11 @@ export const localizedTextOptions = {
     pickAccount: [1],
     // views/nodes: the text of a message row in the Files view.
     MessageNode: [0],
+    // api/connectionReport: a Check Connection step's lines (checkStep(id, status, lines)).
+    checkStep: [2],
   },
   // Property names of our own objects that are shown, besides VS Code's (title, label, message…):
-  // Interaction.confirm's button, Interaction.notify's buttons, a Check Connection step's lines.
+  // Interaction.confirm's button, Interaction.notify's buttons, a Check Connection step's lines written out.
   fields: ['action', 'actions', 'lines'],
 };
 

@@ -16,6 +16,7 @@ import * as l10n from '@vscode/l10n';
 import { fetch as nodeFetch, type FetchLike } from '../common/fetch';
 import { isAllowedTransport } from '../common/transport';
 import {
+  checkStep,
   stepTitle,
   text,
   type CheckStep,
@@ -70,12 +71,9 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
     url.protocol === 'https:'
       ? await checkTls(hostname, port, proxyStep.tunnel, input.ca, timeoutMs)
       : {
-          step: {
-            id: 'tls',
-            title: stepTitle('tls'),
-            status: 'skipped',
-            lines: [l10n.t('Plain http, allowed only because the server is on this computer (loopback).')],
-          },
+          step: checkStep('tls', 'skipped', [
+            l10n.t('Plain http, allowed only because the server is on this computer (loopback).'),
+          ]),
         };
 
   // 6. OAuth metadata, or the documented paths
@@ -88,13 +86,8 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
   // 7. The session's token and scopes; 8. one API call
   const sessions = input.sessions ?? [];
   if (sessions.length === 0) {
-    steps.push({
-      id: 'session',
-      title: stepTitle('session'),
-      status: 'skipped',
-      lines: [l10n.t('Not signed in to this server: run "GitShare: Sign In".')],
-    });
-    steps.push({ id: 'api', title: stepTitle('api'), status: 'skipped', lines: [l10n.t('Needs a session.')] });
+    steps.push(checkStep('session', 'skipped', [l10n.t('Not signed in to this server: run "GitShare: Sign In".')]));
+    steps.push(checkStep('api', 'skipped', [l10n.t('Needs a session.')]));
   }
   for (const session of sessions) {
     // With several sessions each step names its account.
@@ -113,12 +106,7 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
 
 function finish(serverUrl: string, steps: CheckStep[], notRun: StepId[]): ConnectionReport {
   for (const id of notRun) {
-    steps.push({
-      id,
-      title: stepTitle(id),
-      status: 'skipped',
-      lines: [l10n.t('Not checked: the server address is not usable.')],
-    });
+    steps.push(checkStep(id, 'skipped', [l10n.t('Not checked: the server address is not usable.')]));
   }
   return { serverUrl, steps, ok: !steps.some((s) => s.status === 'failed') };
 }
@@ -127,23 +115,17 @@ function finish(serverUrl: string, steps: CheckStep[], notRun: StepId[]): Connec
 
 function checkAddress(serverUrl: string): { step: CheckStep; url?: URL } {
   const id = 'address';
-  const title = stepTitle(id);
   const value = serverUrl.trim();
   const setting = 'gitshare.serverUrl';
   if (!value) {
     return {
-      step: {
-        id,
-        title,
-        status: 'failed',
-        lines: [
-          l10n.t(
-            '{0} is empty. Set it to your GitShare server, e.g. {1}, or run "GitShare: Sign In" to be asked.',
-            setting,
-            'https://gitshare.example',
-          ),
-        ],
-      },
+      step: checkStep(id, 'failed', [
+        l10n.t(
+          '{0} is empty. Set it to your GitShare server, e.g. {1}, or run "GitShare: Sign In" to be asked.',
+          setting,
+          'https://gitshare.example',
+        ),
+      ]),
     };
   }
   let url: URL;
@@ -151,33 +133,23 @@ function checkAddress(serverUrl: string): { step: CheckStep; url?: URL } {
     url = new URL(value);
   } catch {
     return {
-      step: { id, title, status: 'failed', lines: [l10n.t('{0} is not an address: {1}', setting, text(value))] },
+      step: checkStep(id, 'failed', [l10n.t('{0} is not an address: {1}', setting, text(value))]),
     };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return {
-      step: {
-        id,
-        title,
-        status: 'failed',
-        lines: [l10n.t('{0} must start with https:// (it is {1}).', setting, text(url.protocol))],
-      },
+      step: checkStep(id, 'failed', [l10n.t('{0} must start with https:// (it is {1}).', setting, text(url.protocol))]),
     };
   }
   if (!isAllowedTransport(url)) {
     return {
-      step: {
-        id,
-        title,
-        status: 'failed',
-        lines: [
-          l10n.t(
-            '{0} uses plain http, which is allowed only for a server on this computer. Use {1}.',
-            url.origin,
-            `https://${url.host}`,
-          ),
-        ],
-      },
+      step: checkStep(id, 'failed', [
+        l10n.t(
+          '{0} uses plain http, which is allowed only for a server on this computer. Use {1}.',
+          url.origin,
+          `https://${url.host}`,
+        ),
+      ]),
     };
   }
   const lines = [l10n.t('{0} (from {1})', url.origin, setting)];
@@ -190,5 +162,5 @@ function checkAddress(serverUrl: string): { step: CheckStep; url?: URL } {
     status = 'warning';
     lines.push(l10n.t('The address has a path; GitShare is reached at the origin only.'));
   }
-  return { step: { id, title, status, lines }, url };
+  return { step: checkStep(id, status, lines), url };
 }

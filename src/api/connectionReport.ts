@@ -75,6 +75,11 @@ export function stepTitle(id: StepId): string {
   }
 }
 
+/** A step with its own title: what every check returns unless it names the step another way. */
+export function checkStep(id: StepId, status: StepStatus, lines: readonly string[]): CheckStep {
+  return { id, title: stepTitle(id), status, lines };
+}
+
 const MARKS: Record<StepStatus, string> = { ok: '✔', warning: '⚠', failed: '✖', skipped: '–' };
 /** The report as plain text, for an untitled document the person can read and copy. */
 export function formatReport(report: ConnectionReport, input: ReportContext = {}): string {

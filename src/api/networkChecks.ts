@@ -12,49 +12,33 @@ import * as dns from 'node:dns/promises';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { stepTitle, text, type CheckStep, type NetworkSettings } from './connectionReport';
+import { checkStep, text, type CheckStep, type NetworkSettings } from './connectionReport';
 import { errorCode } from './errorMapping';
 import type { ProxyDecision } from './proxyRules';
 
 export async function checkDns(hostname: string, viaProxy: boolean): Promise<CheckStep> {
   const id = 'dns';
-  const title = stepTitle(id);
   if (net.isIP(hostname)) {
-    return { id, title, status: 'ok', lines: [l10n.t('{0} is an IP address: no lookup needed.', hostname)] };
+    return checkStep(id, 'ok', [l10n.t('{0} is an IP address: no lookup needed.', hostname)]);
   }
   try {
     const addresses = await dns.lookup(hostname, { all: true });
-    return {
-      id,
-      title,
-      status: 'ok',
-      lines: [l10n.t('{0} resolves to {1}.', hostname, addresses.map((a) => a.address).join(', '))],
-    };
+    return checkStep(id, 'ok', [l10n.t('{0} resolves to {1}.', hostname, addresses.map((a) => a.address).join(', '))]);
   } catch (error) {
     const code = errorCode(error) ?? 'error';
     if (viaProxy) {
-      return {
-        id,
-        title,
-        status: 'warning',
-        lines: [
-          l10n.t('{0} does not resolve here ({1}); the proxy resolves it, so this may be expected.', hostname, code),
-        ],
-      };
+      return checkStep(id, 'warning', [
+        l10n.t('{0} does not resolve here ({1}); the proxy resolves it, so this may be expected.', hostname, code),
+      ]);
     }
-    return {
-      id,
-      title,
-      status: 'failed',
-      lines: [
-        l10n.t(
-          '{0} does not resolve ({1}). Check the spelling of {2}, your network or VPN.',
-          hostname,
-          code,
-          'gitshare.serverUrl',
-        ),
-      ],
-    };
+    return checkStep(id, 'failed', [
+      l10n.t(
+        '{0} does not resolve ({1}). Check the spelling of {2}, your network or VPN.',
+        hostname,
+        code,
+        'gitshare.serverUrl',
+      ),
+    ]);
   }
 }
 
@@ -65,7 +49,6 @@ export async function checkProxy(
   timeoutMs: number,
 ): Promise<{ step: CheckStep; tunnel?: net.Socket }> {
   const id = 'proxy';
-  const title = stepTitle(id);
   const facts: string[] = [];
   if (settings.proxyStrictSSL === false) {
     facts.push(
@@ -77,12 +60,11 @@ export async function checkProxy(
   }
   if (!proxy.url) {
     return {
-      step: {
-        id,
-        title,
-        status: settings.proxyStrictSSL === false ? 'warning' : 'ok',
-        lines: [l10n.t('No proxy is used.'), proxy.why, ...facts],
-      },
+      step: checkStep(id, settings.proxyStrictSSL === false ? 'warning' : 'ok', [
+        l10n.t('No proxy is used.'),
+        proxy.why,
+        ...facts,
+      ]),
     };
   }
   const shown = `${proxy.url.protocol}//${proxy.url.host}`;
@@ -96,15 +78,10 @@ export async function checkProxy(
   lines.push(...facts);
   if (proxy.url.protocol !== 'http:') {
     return {
-      step: {
-        id,
-        title,
-        status: 'warning',
-        lines: [
-          ...lines,
-          l10n.t('Only http:// proxies are tried here; VS Code itself handles {0} proxies.', proxy.url.protocol),
-        ],
-      },
+      step: checkStep(id, 'warning', [
+        ...lines,
+        l10n.t('Only http:// proxies are tried here; VS Code itself handles {0} proxies.', proxy.url.protocol),
+      ]),
     };
   }
   const headers: Record<string, string> = {};
@@ -137,57 +114,40 @@ export async function checkProxy(
     if (answer.status === 407) {
       answer.socket?.destroy();
       return {
-        step: {
-          id,
-          title,
-          status: 'failed',
-          lines: [
-            ...lines,
-            l10n.t(
-              'The proxy {0} asks for credentials (407 Proxy Authentication Required). Desktop VS Code asks for them; otherwise set {1} or ask your IT department.',
-              shown,
-              'http.proxyAuthorization',
-            ),
-          ],
-        },
+        step: checkStep(id, 'failed', [
+          ...lines,
+          l10n.t(
+            'The proxy {0} asks for credentials (407 Proxy Authentication Required). Desktop VS Code asks for them; otherwise set {1} or ask your IT department.',
+            shown,
+            'http.proxyAuthorization',
+          ),
+        ]),
       };
     }
     if (url.protocol === 'https:' && answer.status !== 200) {
       answer.socket?.destroy();
       return {
-        step: {
-          id,
-          title,
-          status: 'failed',
-          lines: [
-            ...lines,
-            l10n.t('The proxy {0} refused the tunnel to {1} (HTTP {2}).', shown, url.host, answer.status),
-          ],
-        },
+        step: checkStep(id, 'failed', [
+          ...lines,
+          l10n.t('The proxy {0} refused the tunnel to {1} (HTTP {2}).', shown, url.host, answer.status),
+        ]),
       };
     }
     return {
-      step: {
-        id,
-        title,
-        status: settings.proxyStrictSSL === false ? 'warning' : 'ok',
-        lines: [
-          ...lines,
-          url.protocol === 'https:'
-            ? l10n.t('The proxy opened a tunnel (CONNECT) to {0}.', url.host)
-            : l10n.t('The proxy forwarded a request to {0} (HTTP {1}).', url.host, answer.status),
-        ],
-      },
+      step: checkStep(id, settings.proxyStrictSSL === false ? 'warning' : 'ok', [
+        ...lines,
+        url.protocol === 'https:'
+          ? l10n.t('The proxy opened a tunnel (CONNECT) to {0}.', url.host)
+          : l10n.t('The proxy forwarded a request to {0} (HTTP {1}).', url.host, answer.status),
+      ]),
       tunnel: answer.socket,
     };
   } catch (error) {
     return {
-      step: {
-        id,
-        title,
-        status: 'failed',
-        lines: [...lines, l10n.t('The proxy {0} cannot be reached: {1}.', shown, describeError(error))],
-      },
+      step: checkStep(id, 'failed', [
+        ...lines,
+        l10n.t('The proxy {0} cannot be reached: {1}.', shown, describeError(error)),
+      ]),
     };
   }
 }
@@ -206,7 +166,6 @@ export async function checkTls(
   timeoutMs: number,
 ): Promise<TlsFindings> {
   const id = 'tls';
-  const title = stepTitle(id);
   try {
     const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
       // Only reads the chain and closes: nothing is sent over this connection, so reading it
@@ -231,16 +190,13 @@ export async function checkTls(
     const nodeTrusts = socket.authorized;
     socket.destroy();
     tunnel?.destroy();
-    return { step: { id, title, status: 'ok', lines }, nodeTrusts };
+    return { step: checkStep(id, 'ok', lines), nodeTrusts };
   } catch (error) {
     tunnel?.destroy();
     return {
-      step: {
-        id,
-        title,
-        status: 'failed',
-        lines: [l10n.t('No TLS connection to {0}: {1}.', `${hostname}:${port}`, describeError(error))],
-      },
+      step: checkStep(id, 'failed', [
+        l10n.t('No TLS connection to {0}: {1}.', `${hostname}:${port}`, describeError(error)),
+      ]),
     };
   }
 }

@@ -10,7 +10,7 @@ import * as l10n from '@vscode/l10n';
 import type { Response } from 'node-fetch';
 import type { GitShareError } from '../common/errors';
 import type { FetchLike } from '../common/fetch';
-import { stepTitle, text, type CheckStep, type StepStatus } from './connectionReport';
+import { checkStep, stepTitle, text, type CheckStep, type StepStatus } from './connectionReport';
 import { certificateError, errorFromResponse, networkError, parseServerErrorBody } from './errorMapping';
 import { describeError } from './networkChecks';
 
@@ -30,7 +30,6 @@ export async function checkSignInEndpoints(
   timeoutMs: number,
 ): Promise<{ step: CheckStep; certificateProblem?: string }> {
   const id = 'endpoints';
-  const title = stepTitle(id);
   const where = `${origin}/.well-known/oauth-authorization-server`;
   let response: Response;
   const started = Date.now();
@@ -45,69 +44,51 @@ export async function checkSignInEndpoints(
     const certificate = certificateError(origin, error);
     if (certificate) {
       return {
-        step: {
-          id,
-          title,
-          status: 'failed',
-          lines: [l10n.t('Not asked: the certificate was refused (see {0}). Nothing was sent.', stepTitle('tls'))],
-        },
+        step: checkStep(id, 'failed', [
+          l10n.t('Not asked: the certificate was refused (see {0}). Nothing was sent.', stepTitle('tls')),
+        ]),
         certificateProblem: certificate.message,
       };
     }
-    return { step: { id, title, status: 'failed', lines: [failure(origin, error, timeoutMs)] } };
+    return { step: checkStep(id, 'failed', [failure(origin, error, timeoutMs)]) };
   }
   const ms = Date.now() - started;
   if (response.status === 404) {
     await response.text().catch(() => '');
     return {
-      step: {
-        id,
-        title,
-        status: 'ok',
-        lines: [
-          l10n.t(
-            'No OAuth metadata (404 in {0} ms): the documented paths are used, {1} and {2}.',
-            ms,
-            `${origin}/oauth2/authorize/`,
-            `${origin}/oauth2/token/`,
-          ),
-        ],
-      },
+      step: checkStep(id, 'ok', [
+        l10n.t(
+          'No OAuth metadata (404 in {0} ms): the documented paths are used, {1} and {2}.',
+          ms,
+          `${origin}/oauth2/authorize/`,
+          `${origin}/oauth2/token/`,
+        ),
+      ]),
     };
   }
   if (response.status !== 200) {
     const body = parseServerErrorBody(await response.text().catch(() => ''));
     return {
-      step: {
-        id,
-        title,
-        status: 'failed',
-        lines: [
-          body.error
-            ? l10n.t(
-                '{0} answered HTTP {1} {2}. A proxy or another server may be answering instead of GitShare.',
-                where,
-                response.status,
-                text(body.error),
-              )
-            : l10n.t(
-                '{0} answered HTTP {1}. A proxy or another server may be answering instead of GitShare.',
-                where,
-                response.status,
-              ),
-        ],
-      },
+      step: checkStep(id, 'failed', [
+        body.error
+          ? l10n.t(
+              '{0} answered HTTP {1} {2}. A proxy or another server may be answering instead of GitShare.',
+              where,
+              response.status,
+              text(body.error),
+            )
+          : l10n.t(
+              '{0} answered HTTP {1}. A proxy or another server may be answering instead of GitShare.',
+              where,
+              response.status,
+            ),
+      ]),
     };
   }
   const metadata = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
   if (!metadata || typeof metadata.issuer !== 'string') {
     return {
-      step: {
-        id,
-        title,
-        status: 'failed',
-        lines: [l10n.t('{0} did not return OAuth metadata (JSON with an issuer).', where)],
-      },
+      step: checkStep(id, 'failed', [l10n.t('{0} did not return OAuth metadata (JSON with an issuer).', where)]),
     };
   }
   const lines = [l10n.t('OAuth metadata (RFC 8414) in {0} ms, issuer {1}', ms, text(metadata.issuer))];
@@ -136,7 +117,7 @@ export async function checkSignInEndpoints(
       lines.push(l10n.t('{0}: not offered', key));
     }
   }
-  return { step: { id, title, status, lines } };
+  return { step: checkStep(id, status, lines) };
 }
 
 export async function checkToken(
@@ -146,7 +127,6 @@ export async function checkToken(
   timeoutMs: number,
 ): Promise<CheckStep> {
   const id = 'session';
-  const title = stepTitle(id);
   const scopes = session.scopes.length ? text(session.scopes.join(' ')) : l10n.t('(none recorded)');
   const missing = REQUIRED_SCOPES.filter((s) => !session.scopes.includes(s));
   const scopeLine = missing.length
@@ -159,18 +139,16 @@ export async function checkToken(
   const request = 'GET /api/v1/user';
   const answer = await call(origin, '/api/v1/user', session, fetch, timeoutMs);
   if ('error' in answer) {
-    return { id, title, status: 'failed', lines: [l10n.t('Signed in as {0}.', text(session.label)), answer.error] };
+    return checkStep(id, 'failed', [l10n.t('Signed in as {0}.', text(session.label)), answer.error]);
   }
   const { response, ms } = answer;
   if (response.status === 200) {
     const user = (await response.json().catch(() => undefined)) as { username?: unknown } | undefined;
     const name = typeof user?.username === 'string' ? user.username : '?';
-    return {
-      id,
-      title,
-      status: missing.length ? 'warning' : 'ok',
-      lines: [l10n.t('The token is valid: {0} answered 200 in {1} ms for {2}.', request, ms, text(name)), scopeLine],
-    };
+    return checkStep(id, missing.length ? 'warning' : 'ok', [
+      l10n.t('The token is valid: {0} answered 200 in {1} ms for {2}.', request, ms, text(name)),
+      scopeLine,
+    ]);
   }
   const mapped = await refusal(response, request);
   let verdict: string;
@@ -188,7 +166,7 @@ export async function checkToken(
       text(session.label),
     );
   }
-  return { id, title, status: 'failed', lines: [verdict, scopeLine] };
+  return checkStep(id, 'failed', [verdict, scopeLine]);
 }
 
 export async function checkApiCall(
@@ -198,41 +176,29 @@ export async function checkApiCall(
   timeoutMs: number,
 ): Promise<CheckStep> {
   const id = 'api';
-  const title = stepTitle(id);
   const answer = await call(origin, '/api/v1/folders/?limit=1', session, fetch, timeoutMs);
   if ('error' in answer) {
-    return { id, title, status: 'failed', lines: [answer.error] };
+    return checkStep(id, 'failed', [answer.error]);
   }
   const { response, ms } = answer;
   if (response.status === 200) {
     const page = (await response.json().catch(() => undefined)) as { entries?: unknown } | undefined;
     if (!page || !Array.isArray(page.entries)) {
-      return {
-        id,
-        title,
-        status: 'failed',
-        lines: [
-          l10n.t(
-            '{0} answered 200 but not with a folder listing. A proxy may be answering instead of GitShare.',
-            'GET /api/v1/folders/',
-          ),
-        ],
-      };
+      return checkStep(id, 'failed', [
+        l10n.t(
+          '{0} answered 200 but not with a folder listing. A proxy may be answering instead of GitShare.',
+          'GET /api/v1/folders/',
+        ),
+      ]);
     }
-    return {
-      id,
-      title,
-      status: 'ok',
-      lines: [l10n.t('{0} answered 200 in {1} ms: the root folder can be listed.', 'GET /api/v1/folders/?limit=1', ms)],
-    };
+    return checkStep(id, 'ok', [
+      l10n.t('{0} answered 200 in {1} ms: the root folder can be listed.', 'GET /api/v1/folders/?limit=1', ms),
+    ]);
   }
   const mapped = await refusal(response, 'GET /api/v1/folders/');
-  return {
-    id,
-    title,
-    status: 'failed',
-    lines: [l10n.t('{0} answered HTTP {1}: {2}', 'GET /api/v1/folders/', response.status, mapped.message)],
-  };
+  return checkStep(id, 'failed', [
+    l10n.t('{0} answered HTTP {1}: {2}', 'GET /api/v1/folders/', response.status, mapped.message),
+  ]);
 }
 
 async function call(

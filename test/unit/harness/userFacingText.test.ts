@@ -50,6 +50,7 @@ describe('lint rule gitshare/localized-text: the helpers it knows are the projec
       'askName',
       'pickAccount',
       'MessageNode',
+      'checkStep',
     ]) {
       if (!(name in localizedTextOptions.calls)) {
         throw new Error(`${name} is not in localizedTextOptions.calls`);
@@ -75,6 +76,7 @@ tester.run('gitshare/localized-text', localizedText, {
     `void this.errors.show('info', summary);`,
     `errors.wrap(vscode.l10n.t('Go to File'), () => this.run());`,
     `children.push(new MessageNode(vscode.l10n.t('Empty folder'), parent, false));`,
+    `return checkStep(id, 'ok', [l10n.t('No proxy is used.'), proxy.why]);`,
     `await this.interaction.confirm({ id: 'delete', message, detail, action: vscode.l10n.t('Delete') });`,
     `const signIn = vscode.l10n.t('Sign In'); await this.interaction.notify({ severity: 'warning', message: text, actions: [signIn] });`,
     `steps.push({ id: 'dns', title: stepTitle('dns'), status: 'ok', lines: [l10n.t('{0} resolves to {1}.', host, list)] });`,
@@ -130,6 +132,7 @@ tester.run('gitshare/localized-text', localizedText, {
     ),
     invalid(`errors.wrap('Go to File', () => this.run());`, `'Go to File'`),
     invalid(`children.push(new MessageNode('Empty folder', parent, false));`, `'Empty folder'`),
+    invalid(`return checkStep(id, 'ok', ['No proxy is used.', proxy.why]);`, `'No proxy is used.'`),
     invalid(`const account = await pickAccount(clients, 'Choose an account');`, `'Choose an account'`),
     // Fields of our own objects (localizedTextOptions.fields).
     invalid(
