@@ -902,28 +902,37 @@ export async function startOwnWorkbench(
  * always close it, and a Settings editor left open keeps its search text for the next search.
  */
 export async function closeSettingsEditor(page: Page): Promise<void> {
-  // What a person sees while it is open: the modal, or the Settings editor itself.
-  const shown = page.locator('.monaco-modal-editor-block, .settings-editor').filter({ visible: true });
-  const close = page
-    .locator('.monaco-modal-editor-block')
-    .locator('.codicon-close, [aria-label^="Close"]')
-    .filter({ visible: true })
-    .first();
-  // Close it, then wait for it to go; a close that did not take (a click in its first moments) is done again.
-  for (let attempt = 1; (await shown.count()) > 0; attempt++) {
-    if (attempt > 6) {
-      throw new Error('the Settings editor stayed open');
-    }
-    if ((await close.count()) > 0) {
-      await close.click({ timeout: 5_000 }).catch(() => undefined);
-    } else {
-      await page.keyboard.press('Escape');
-    }
-    await shown
-      .first()
-      .waitFor({ state: 'detached', timeout: 10_000 })
-      .catch(() => undefined);
-  }
+  const modal = page.locator('.monaco-modal-editor-block').first();
+  const editor = page.locator('.settings-editor').first();
+  await eventually(
+    async () => {
+      const open = async () =>
+        (await modal.isVisible().catch(() => false)) || (await editor.isVisible().catch(() => false));
+      if (!(await open())) {
+        return true;
+      }
+      const close = page.locator(
+        '.monaco-modal-editor-block .codicon-close, .monaco-modal-editor-block [aria-label^="Close"]',
+      );
+      if (
+        await close
+          .first()
+          .isVisible()
+          .catch(() => false)
+      ) {
+        await close
+          .first()
+          .click()
+          .catch(() => undefined);
+      } else {
+        await page.keyboard.press('Escape');
+      }
+      await eventually(async () => !(await open()), 'the Settings editor to close', 5_000).catch(() => undefined);
+      return !(await open());
+    },
+    'the Settings editor to close',
+    60_000,
+  );
 }
 
 /**
