@@ -52,7 +52,7 @@ interface KnownVersion {
  * How long an entry learned without asking for it answers `stat`: opening a file makes VS Code
  * stat it several times around the read, and each would be a round trip.
  */
-const FRESH_MS = 5_000;
+export const FRESH_MS = 5_000;
 
 export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly _onDidChangeFile = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
@@ -96,15 +96,15 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     return this.run(uri, async (client, path) => {
       const fresh = this.fresh.get(uri.toString());
+      const known = this.known.get(uri.toString());
       let entry: Entry;
-      if (fresh && Date.now() - fresh.at < FRESH_MS) {
+      if (fresh && (Date.now() - fresh.at < FRESH_MS || isHeldAndEdited(uri, fresh.entry, known))) {
         entry = fresh.entry;
       } else {
         entry = await client.entry(path);
         this.learn(uri, entry);
       }
       const stat = toFileStat(entry);
-      const known = this.known.get(uri.toString());
       // Only for an editor with unsaved changes (a save is what this is for): a clean editor
       // that reloads (the watcher saw a change) must record the true size, or its next save
       // would meet VS Code's own check after all.
@@ -341,6 +341,16 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
     clearTimeout(this.fireTimer);
     this._onDidChangeFile.dispose();
   }
+}
+
+/**
+ * A save: VS Code stats the file before it writes it. For an editor with unsaved changes whose
+ * version is the entry learned last, that entry answers, however old: the PUT's If-Match is what
+ * finds a newer version on GitShare (and asks), so a round trip here would decide nothing.
+ * A file the watcher saw deleted is forgotten, and asks again.
+ */
+function isHeldAndEdited(uri: vscode.Uri, entry: Entry, known: KnownVersion | undefined): boolean {
+  return entry.type === 'file' && !!known && sameEtag(entry.etag, known.etag) && isDirtyInEditor(uri);
 }
 
 function isDirtyInEditor(uri: vscode.Uri): boolean {

@@ -90,16 +90,12 @@ export class RemoteWatchService extends Disposable {
         this.tabWatches.delete(key);
       }
     }
-    let added = false;
+    // No round for a new tab: VS Code reads the file to show it, and that read is the baseline the next
+    // round compares with (a request now would cost every opened file a second round trip).
     for (const key of open) {
       if (!this.tabWatches.has(key)) {
         this.tabWatches.set(key, this.watch(vscode.Uri.parse(key)));
-        added = true;
       }
-    }
-    if (added && this.poller.schedule.enabled) {
-      // A file just opened has its baseline from the read; a tab brought back gets checked now.
-      void this.poller.now();
     }
   }
 

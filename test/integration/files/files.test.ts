@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
 import type { TransferConflictQuestion } from '../../../src/common/interaction';
+import { FRESH_MS } from '../../../src/fs/gitshareFileSystem';
 import type { AccountSummary, GitShareTestApi } from '../../../src/common/testApi';
 import {
   activateForTest,
@@ -160,11 +161,11 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
-  it('a file opened from the Files view costs one GET of its bytes: VS Code asks no stat of GitShare', async () => {
-    // The checks for changes elsewhere are requests of their own (the watcher's first look at a
-    // new tab): off here, so only the open is counted.
+  it('a file opened from the Files view costs one GET of its bytes: VS Code asks no stat of GitShare, the watcher waits for its round', async () => {
+    // Checks for changes elsewhere stay on, with a round far off: the new tab must not set one off
+    // (the read is its baseline), so only the open is counted.
     const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    await settings.update(Settings.watchInterval, 0, vscode.ConfigurationTarget.Global);
+    await settings.update(Settings.watchInterval, 3600, vscode.ConfigurationTarget.Global);
     try {
       await vscode.workspace.fs.createDirectory(uri('/round-trips'));
       await serverWrite('/round-trips/plan.txt', 'plan\n');
@@ -182,6 +183,56 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
       assert.deepEqual(requests, { 'GET /api/v1/files': 1 }, 'the bytes, once; the listing gave the rest');
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     } finally {
+      await settings.update(Settings.watchInterval, undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('a save a while after opening is one PUT with If-Match, and still never overwrites a newer version on GitShare', async () => {
+    const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    // The watcher's round far off: the change made elsewhere below is found by the save alone.
+    await settings.update(Settings.watchInterval, 3600, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.workspace.fs.createDirectory(uri('/round-trips'));
+      await serverWrite('/round-trips/held.txt', 'held\n');
+      await vscode.commands.executeCommand(Commands.refresh);
+      await filesViewShows(api, 'held.txt', 'round-trips');
+      await api.clickFilesViewRow('round-trips', 'held.txt');
+      const target = uri('/round-trips/held.txt');
+      const editor = await until(
+        () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target.toString()),
+        'the file in an editor',
+      );
+      // A person reads for a while before typing: past the moment in which what the open learned
+      // answers every stat.
+      const opened = Date.now();
+      await until(() => Date.now() - opened > FRESH_MS, 'the moment after the open to pass', FRESH_MS + 5_000);
+      await control('reset-stats');
+      assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), 'mine ')));
+      await editor.document.save();
+      await until(() => !editor.document.isDirty, 'the editor to show the file saved', 60_000);
+      const { requests } = (await control('stats', undefined, 'GET')) as { requests: Record<string, number> };
+      assert.deepEqual(requests, { 'PUT /api/v1/files': 1 }, "the PUT alone: VS Code's stat was answered");
+      assert.equal((await serverRead('/round-trips/held.txt')).text, 'mine held\n');
+
+      // Changed elsewhere, unseen by the watcher: the next save asks, and GitShare keeps that version.
+      await serverWrite('/round-trips/held.txt', 'changed elsewhere, longer than before\n');
+      const asked: string[] = [];
+      api.setInteraction({
+        askSaveConflict: async (name) => {
+          asked.push(name);
+          return 'cancel';
+        },
+      });
+      assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), 'again ')));
+      await editor.document.save();
+      await until(() => asked.length > 0, 'the save conflict question', 60_000);
+      assert.deepEqual(asked, ['held.txt']);
+      assert.ok(editor.document.isDirty, 'Cancel keeps the edit in the editor');
+      assert.equal((await serverRead('/round-trips/held.txt')).text, 'changed elsewhere, longer than before\n');
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      api.setInteraction(undefined);
       await settings.update(Settings.watchInterval, undefined, vscode.ConfigurationTarget.Global);
     }
   });
