@@ -62,6 +62,8 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
   private readonly known = new Map<string, KnownVersion>();
   /** Per URI: an entry learned a moment ago (the Files view's at a click, a listing, a read, a save, a stat). */
   private readonly fresh = new Map<string, { readonly entry: Entry; readonly at: number }>();
+  /** Per URI: the entry request out now, which stats arriving meanwhile share. */
+  private readonly lookingUp = new Map<string, Promise<Entry>>();
   private buffered: vscode.FileChangeEvent[] = [];
   private fireTimer: NodeJS.Timeout | undefined;
 
@@ -101,8 +103,7 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       if (fresh && (Date.now() - fresh.at < FRESH_MS || isHeldAndEdited(uri, fresh.entry, known))) {
         entry = fresh.entry;
       } else {
-        entry = await client.entry(path);
-        this.learn(uri, entry);
+        entry = await this.lookUp(uri, client, path);
       }
       const stat = toFileStat(entry);
       // Only for an editor with unsaved changes (a save is what this is for): a clean editor
@@ -114,6 +115,25 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       }
       return stat;
     });
+  }
+
+  /** One request for the stats that come together: VS Code stats a file more than once as it opens it. */
+  private lookUp(uri: vscode.Uri, client: GitShareClient, path: string): Promise<Entry> {
+    const key = uri.toString();
+    let pending = this.lookingUp.get(key);
+    if (!pending) {
+      const request = client.entry(path).then((entry) => {
+        this.learn(uri, entry);
+        return entry;
+      });
+      pending = request.finally(() => {
+        if (this.lookingUp.get(key) === pending) {
+          this.lookingUp.delete(key);
+        }
+      });
+      this.lookingUp.set(key, pending);
+    }
+    return pending;
   }
 
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {

@@ -187,6 +187,21 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     }
   });
 
+  it('stats of one file that come together share one request (VS Code stats a file more than once as it opens it)', async () => {
+    await vscode.workspace.fs.createDirectory(uri('/round-trips'));
+    // Written behind the extension's back: nothing listed or learned it.
+    await serverWrite('/round-trips/by-address.txt', 'by address\n');
+    await control('reset-stats');
+    const target = uri('/round-trips/by-address.txt');
+    const stats = await Promise.all([vscode.workspace.fs.stat(target), vscode.workspace.fs.stat(target)]);
+    assert.deepEqual(
+      stats.map((s) => s.size),
+      [11, 11],
+    );
+    const { requests } = (await control('stats', undefined, 'GET')) as { requests: Record<string, number> };
+    assert.deepEqual(requests, { 'GET /api/v1/metadata': 1 }, 'one look at GitShare for both');
+  });
+
   it('a save a while after opening is one PUT with If-Match, and still never overwrites a newer version on GitShare', async () => {
     const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     // The watcher's round far off: the change made elsewhere below is found by the save alone.
