@@ -161,30 +161,52 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
-  it('a file opened from the Files view costs one GET of its bytes: VS Code asks no stat of GitShare, the watcher waits for its round', async () => {
-    // Checks for changes elsewhere stay on, with a round far off: the new tab must not set one off
-    // (the read is its baseline), so only the open is counted.
+  /**
+   * Runs `body` with the watcher's round an hour off: what a test counts is its own action's
+   * requests, and a change made elsewhere is found by nothing but that action.
+   */
+  async function withWatchRoundFarOff(body: () => Promise<void>): Promise<void> {
     const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     await settings.update(Settings.watchInterval, 3600, vscode.ConfigurationTarget.Global);
     try {
-      await vscode.workspace.fs.createDirectory(uri('/round-trips'));
-      await serverWrite('/round-trips/plan.txt', 'plan\n');
-      await vscode.commands.executeCommand(Commands.refresh);
-      await filesViewShows(api, 'plan.txt', 'round-trips');
-      await control('reset-stats');
-      await api.clickFilesViewRow('round-trips', 'plan.txt');
-      const target = uri('/round-trips/plan.txt');
-      const editor = await until(
-        () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target.toString()),
-        'the file in an editor',
-      );
+      await body();
+    } finally {
+      await settings.update(Settings.watchInterval, undefined, vscode.ConfigurationTarget.Global);
+    }
+  }
+
+  /**
+   * Writes `/round-trips/<name>` on GitShare, shows it in the Files view and opens it with a click on
+   * its row; `beforeClick` runs just before the click. Returns its editor.
+   */
+  async function openFromFilesView(
+    name: string,
+    text: string,
+    beforeClick?: () => Promise<unknown>,
+  ): Promise<vscode.TextEditor> {
+    await vscode.workspace.fs.createDirectory(uri('/round-trips'));
+    await serverWrite(`/round-trips/${name}`, text);
+    await vscode.commands.executeCommand(Commands.refresh);
+    await filesViewShows(api, name, 'round-trips');
+    await beforeClick?.();
+    await api.clickFilesViewRow('round-trips', name);
+    const target = uri(`/round-trips/${name}`).toString();
+    return until(
+      () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target),
+      'the file in an editor',
+    );
+  }
+
+  it('a file opened from the Files view costs one GET of its bytes: VS Code asks no stat of GitShare, the watcher waits for its round', async () => {
+    // Checks for changes elsewhere stay on, with a round far off: the new tab must not set one off
+    // (the read is its baseline), so only the open is counted.
+    await withWatchRoundFarOff(async () => {
+      const editor = await openFromFilesView('plan.txt', 'plan\n', () => control('reset-stats'));
       assert.equal(editor.document.getText(), 'plan\n');
       const { requests } = (await control('stats', undefined, 'GET')) as { requests: Record<string, number> };
       assert.deepEqual(requests, { 'GET /api/v1/files': 1 }, 'the bytes, once; the listing gave the rest');
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    } finally {
-      await settings.update(Settings.watchInterval, undefined, vscode.ConfigurationTarget.Global);
-    }
+    });
   });
 
   it('stats of one file that come together share one request (VS Code stats a file more than once as it opens it)', async () => {
@@ -203,20 +225,8 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
   });
 
   it('a save a while after opening is one PUT with If-Match, and still never overwrites a newer version on GitShare', async () => {
-    const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    // The watcher's round far off: the change made elsewhere below is found by the save alone.
-    await settings.update(Settings.watchInterval, 3600, vscode.ConfigurationTarget.Global);
-    try {
-      await vscode.workspace.fs.createDirectory(uri('/round-trips'));
-      await serverWrite('/round-trips/held.txt', 'held\n');
-      await vscode.commands.executeCommand(Commands.refresh);
-      await filesViewShows(api, 'held.txt', 'round-trips');
-      await api.clickFilesViewRow('round-trips', 'held.txt');
-      const target = uri('/round-trips/held.txt');
-      const editor = await until(
-        () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target.toString()),
-        'the file in an editor',
-      );
+    await withWatchRoundFarOff(async () => {
+      const editor = await openFromFilesView('held.txt', 'held\n');
       // A person reads for a while before typing: past the moment in which what the open learned
       // answers every stat.
       const opened = Date.now();
@@ -244,12 +254,10 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
       assert.deepEqual(asked, ['held.txt']);
       assert.ok(editor.document.isDirty, 'Cancel keeps the edit in the editor');
       assert.equal((await serverRead('/round-trips/held.txt')).text, 'changed elsewhere, longer than before\n');
+      api.setInteraction(undefined);
       await vscode.commands.executeCommand('workbench.action.files.revert');
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    } finally {
-      api.setInteraction(undefined);
-      await settings.update(Settings.watchInterval, undefined, vscode.ConfigurationTarget.Global);
-    }
+    });
   });
 
   it('a save never silently overwrites a file that changed on GitShare', async () => {
