@@ -920,25 +920,14 @@ export async function closeSettingsEditor(page: Page): Promise<void> {
       // VS Code asking to save settings.json: every caller closes only after what it wrote is on
       // disk, so what the editor holds beyond that is not the person's to keep.
       const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Don't Save$/ }).first();
+      const close = page
+        .locator('.monaco-modal-editor-block .codicon-close, .monaco-modal-editor-block [aria-label^="Close"]')
+        .first();
       if (await dontSave.isVisible().catch(() => false)) {
         console.log("      (VS Code asked to save settings.json after it was saved: Don't Save)");
         await dontSave.click({ timeout: 10_000 }).catch(() => undefined);
-        await eventually(async () => !(await open()), 'the Settings editor to close', 5_000).catch(() => undefined);
-        return !(await open());
-      }
-      const close = page.locator(
-        '.monaco-modal-editor-block .codicon-close, .monaco-modal-editor-block [aria-label^="Close"]',
-      );
-      if (
-        await close
-          .first()
-          .isVisible()
-          .catch(() => false)
-      ) {
-        await close
-          .first()
-          .click({ timeout: 10_000 })
-          .catch(() => undefined);
+      } else if (await close.isVisible().catch(() => false)) {
+        await close.click({ timeout: 10_000 }).catch(() => undefined);
       } else {
         await page.keyboard.press('Escape');
       }
@@ -978,8 +967,6 @@ async function modalState(page: Page): Promise<string> {
       return JSON.stringify({
         modals: doc.querySelectorAll('.monaco-modal-editor-block').length,
         modalTitles: texts('.monaco-modal-editor-block .modal-editor-title'),
-        modalTabs: texts('.monaco-modal-editor-block .tab'),
-        dirty: doc.querySelectorAll('.monaco-modal-editor-block .dirty, .monaco-workbench .tab.dirty').length,
         dialogs: texts('.monaco-dialog-box'),
         notifications: texts('.notification-toast'),
         focused: doc.activeElement?.className.slice(0, 80) ?? null,

@@ -9,10 +9,19 @@ import { startTestServer } from '../helpers/testServer';
 import { accountFolder } from '../reliability/helpers';
 import { TEMP_PREFIX } from '../../server/paths';
 
-/** Sends a PUT of `size` bytes in 64 KiB chunks; resolves with the status or the socket error code. */
-function slowUpload(server: RunningServer, token: string, apiPath: string, size: number): Promise<number | string> {
-  return new Promise((resolve) => {
-    const req = http.request(
+/**
+ * Opens a PUT of `size` bytes and leaves the body to the caller; `outcome` resolves with the status or
+ * the socket error code.
+ */
+function openUpload(
+  server: RunningServer,
+  token: string,
+  apiPath: string,
+  size: number,
+): { req: http.ClientRequest; outcome: Promise<number | string> } {
+  let req!: http.ClientRequest;
+  const outcome = new Promise<number | string>((resolve) => {
+    req = http.request(
       {
         host: server.host,
         port: server.port,
@@ -28,21 +37,28 @@ function slowUpload(server: RunningServer, token: string, apiPath: string, size:
       },
     );
     req.on('error', (err) => resolve((err as NodeJS.ErrnoException).code ?? 'error'));
-    const chunk = Buffer.alloc(64 * 1024, 7);
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < size) {
-        const n = Math.min(chunk.length, size - sent);
-        sent += n;
-        if (!req.write(chunk.subarray(0, n))) {
-          req.once('drain', pump);
-          return;
-        }
-      }
-      req.end();
-    };
-    pump();
   });
+  return { req, outcome };
+}
+
+/** Sends a PUT of `size` bytes in 64 KiB chunks; resolves with the status or the socket error code. */
+function slowUpload(server: RunningServer, token: string, apiPath: string, size: number): Promise<number | string> {
+  const { req, outcome } = openUpload(server, token, apiPath, size);
+  const chunk = Buffer.alloc(64 * 1024, 7);
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < size) {
+      const n = Math.min(chunk.length, size - sent);
+      sent += n;
+      if (!req.write(chunk.subarray(0, n))) {
+        req.once('drain', pump);
+        return;
+      }
+    }
+    req.end();
+  };
+  pump();
+  return outcome;
 }
 
 /** GETs and counts body bytes until the end or a reset. */
@@ -159,36 +175,19 @@ describe('local server: faults, control API, restarts, child process', () => {
     await api(server, token, '/api/v1/files/cut/keep.bin', { method: 'PUT', body: Buffer.alloc(1, 1) });
     const folder = path.join(await accountFolder(server.dataDir, 'cut/keep.bin'), 'cut');
     const writing = async () => (await fsp.readdir(folder)).some((name) => name.startsWith(TEMP_PREFIX));
-    const outcome = new Promise<number | string>((resolve) => {
-      const req = http.request(
-        {
-          host: server.host,
-          port: server.port,
-          method: 'PUT',
-          path: '/api/v1/files/cut/rest.bin',
-          agent: false,
-          headers: { authorization: `Bearer ${token}`, 'content-length': '200000' },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-          res.on('error', (err) => resolve((err as NodeJS.ErrnoException).code ?? 'error'));
-        },
-      );
-      req.on('error', (err) => resolve((err as NodeJS.ErrnoException).code ?? 'error'));
-      req.write(Buffer.alloc(100_000, 3));
-      void (async () => {
-        for (const deadline = Date.now() + 10_000; !(await writing()) && Date.now() < deadline;) {
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-        req.end(Buffer.alloc(100_000, 4));
-        // The server (in this process) descheduled while the rest arrives, as on a loaded machine:
-        // this turn holds the thread until the bytes are in the server's socket buffer.
-        for (const until = Date.now() + 200; Date.now() < until;) {
-          // hold
-        }
-      })();
-    });
+    const { req, outcome } = openUpload(server, token, '/api/v1/files/cut/rest.bin', 200_000);
+    req.write(Buffer.alloc(100_000, 3));
+    void (async () => {
+      for (const deadline = Date.now() + 10_000; !(await writing()) && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      req.end(Buffer.alloc(100_000, 4));
+      // The server (in this process) descheduled while the rest arrives, as on a loaded machine:
+      // this turn holds the thread until the bytes are in the server's socket buffer.
+      for (const until = Date.now() + 200; Date.now() < until;) {
+        // hold
+      }
+    })();
     const result = await outcome;
     assert.equal(typeof result, 'string', `expected a connection error, got ${result}`);
     for (const deadline = Date.now() + 10_000; (await writing()) && Date.now() < deadline;) {
