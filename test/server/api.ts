@@ -112,7 +112,7 @@ export function apiRouter(ctx: ServerContext, server: OAuth2Server): Router {
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
   const json = express.json({ limit: '64kb', strict: true });
   const filesOf = (user: UserRow): AccountFiles =>
-    new AccountFiles(path.join(ctx.filesRoot, String(user.id)), ctx.uploadLocks);
+    new AccountFiles(path.join(ctx.filesRoot, String(user.id)), ctx.uploadLocks, ctx.folderOrders);
 
   /** Express 5 forwards rejected promises to the error handler. */
   type Handler = (req: Request, res: Response, next: NextFunction) => Promise<void>;

@@ -1,5 +1,6 @@
 import type { FaultInjector, ServerStats } from './faults';
 import type { PathLocks } from './files';
+import type { FolderOrders } from './folderOrder';
 import type { SessionStore } from './pages';
 import type { Store } from './store';
 
@@ -35,6 +36,8 @@ export interface ServerContext {
   readonly uploadIdleTimeoutMs: number;
   /** Serializes the commit step of uploads per target path. */
   readonly uploadLocks: PathLocks;
+  /** Folders' listing order, kept while they do not change. */
+  readonly folderOrders: FolderOrders;
   /** The origin, known once the socket listens; also the OAuth issuer. */
   issuer: string;
   /** Lifetime of access tokens issued from now on. */

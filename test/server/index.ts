@@ -19,6 +19,7 @@ import {
 } from './faults';
 import { DEFAULT_UPLOAD_IDLE_TIMEOUT_MS } from './fileBodies';
 import { PathLocks } from './files';
+import { FolderOrders } from './folderOrder';
 import { oauthRouter } from './oauth';
 import { createOAuthServer } from './oauthModel';
 import { redirectUriProblem } from './redirectUris';
@@ -136,6 +137,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     uploadIdleTimeoutMs: options.uploadIdleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
     uploadLocks: new PathLocks(),
+    folderOrders: new FolderOrders(),
     issuer: '',
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     stats: emptyStats(),

@@ -229,7 +229,7 @@ export async function linkListing(ctx: Context): Promise<void> {
     note:
       whole.median <= 1.25
         ? undefined
-        : `on loopback, with no round trip to pay, the same ${runs[0].requests} pages take ${fmt(loop.seconds * 1000, 0)} ms here (the server reads and sorts the folder for every page; the client parses and builds nodes): ` +
+        : `on loopback, with no round trip to pay, the same ${runs[0].requests} pages take ${fmt(loop.seconds * 1000, 0)} ms here (the server describes each entry of a page with an lstat; the client parses and builds nodes; each page's bytes cross the link at its rate): ` +
           `${fmt(loop.seconds / wholeLimit)}× the link's limit before any round trip.`,
     raw: { runs: runs.map((r) => r.seconds), loopback: loop.seconds, limit: wholeLimit },
   });

@@ -101,6 +101,29 @@ describe('local server: files API', () => {
     assert.deepEqual(seen, ['A-dir', 'y-dir', 'B.txt', 'Zed.md', 'a.txt', 'b.txt', 'z', 'é.txt']);
   });
 
+  it('folders: the next page follows the cursor when its entry was deleted, and shows files written to disk since', async () => {
+    for (const name of ['p1', 'p2', 'p3', 'p4', 'p5']) {
+      assert.equal((await put(`/paging/${name}`, name)).status, 201);
+    }
+    const list = (query: string) =>
+      api(server, token, `/api/v1/folders/paging${query}`).then((res) =>
+        json<{ entries: Entry[]; next_cursor: string | null }>(res),
+      );
+    const first = await list('?limit=2');
+    assert.deepEqual(
+      first.entries.map((e) => e.name),
+      ['p1', 'p2'],
+    );
+    assert.equal((await api(server, token, '/api/v1/files/paging/p2', { method: 'DELETE' })).status, 204);
+    const onDisk = (await snapshot(path.join(server.dataDir, 'files'))).find((f) => f.includes('/paging/p3 '))!;
+    await fsp.writeFile(path.join(server.dataDir, 'files', path.dirname(onDisk), 'p2b'), 'written on disk');
+    const second = await list(`?limit=2&cursor=${encodeURIComponent(first.next_cursor!)}`);
+    assert.deepEqual(
+      second.entries.map((e) => e.name),
+      ['p2b', 'p3'],
+    );
+  });
+
   it('folders: 404, 409 not_a_folder, 400 for a bad limit or cursor or a repeated parameter', async () => {
     assert.equal((await api(server, token, '/api/v1/folders/none')).status, 404);
     const file = await api(server, token, '/api/v1/folders/README.md');
