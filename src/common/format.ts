@@ -7,26 +7,40 @@
  */
 
 const FALLBACK = 'en';
-let locale = FALLBACK;
+/** The display language as VS Code gave it; what this runtime makes of it is worked out on first use. */
+let language: string | undefined;
+let locale: string | undefined;
 const formats = new Map<string, Intl.NumberFormat>();
 
-/** The display language numbers are formatted for; unknown or empty → English. */
-export function setDisplayLanguage(language: string | undefined): void {
-  let supported: string[] = [];
-  try {
-    supported = language ? Intl.NumberFormat.supportedLocalesOf([language]) : [];
-  } catch {
-    // Not a language tag at all (RangeError): English.
-  }
-  locale = supported[0] ?? FALLBACK;
+/**
+ * The display language numbers are formatted for; unknown or empty → English. Only remembered
+ * here: the first question to Intl loads the runtime's locale data (about 17 ms), which activate()
+ * should not pay when nothing is formatted yet.
+ */
+export function setDisplayLanguage(displayLanguage: string | undefined): void {
+  language = displayLanguage;
+  locale = undefined;
   formats.clear();
+}
+
+function currentLocale(): string {
+  if (locale === undefined) {
+    let supported: string[] = [];
+    try {
+      supported = language ? Intl.NumberFormat.supportedLocalesOf([language]) : [];
+    } catch {
+      // Not a language tag at all (RangeError): English.
+    }
+    locale = supported[0] ?? FALLBACK;
+  }
+  return locale;
 }
 
 function numberFormat(fractionDigits: number, grouping = true): Intl.NumberFormat {
   const key = `${fractionDigits}/${grouping}`;
   let format = formats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(locale, {
+    format = new Intl.NumberFormat(currentLocale(), {
       minimumFractionDigits: fractionDigits,
       maximumFractionDigits: fractionDigits,
       useGrouping: grouping,
@@ -58,5 +72,5 @@ export function formatBytes(bytes: number): string {
 
 /** A date and time, as the display language writes them. */
 export function formatDateTime(ms: number): string {
-  return new Date(ms).toLocaleString(locale);
+  return new Date(ms).toLocaleString(currentLocale());
 }

@@ -36,6 +36,24 @@ describe('common/format', () => {
     }
   });
 
+  it('setting the language asks Intl nothing; the first number formatted does (start-up does not pay for locale data)', () => {
+    const original = Intl.NumberFormat.supportedLocalesOf;
+    const asked: string[][] = [];
+    Intl.NumberFormat.supportedLocalesOf = (locales, options) => {
+      asked.push([locales].flat().map(String));
+      return original.call(Intl.NumberFormat, locales, options);
+    };
+    try {
+      setDisplayLanguage('de');
+      assert.deepEqual(asked, []);
+      assert.equal(formatCount(1234567), '1.234.567');
+      assert.equal(formatBytes(1536), '1,5 KB');
+      assert.deepEqual(asked, [['de']], 'asked once, on first use');
+    } finally {
+      Intl.NumberFormat.supportedLocalesOf = original;
+    }
+  });
+
   it('a date and time in the display language', () => {
     const at = Date.UTC(2026, 10, 29, 14, 5, 0);
     setDisplayLanguage('de');
