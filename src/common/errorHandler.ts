@@ -35,7 +35,13 @@ export class ErrorHandler {
     }
     const gitShareError = toGitShareError(error);
     this.logger.error(`${action ? action + ' failed' : 'Failed'}:`, gitShareError);
-    const message = action ? `${action}: ${gitShareError.message}` : gitShareError.message;
+    const message = action
+      ? vscode.l10n.t({
+          message: '{0}: {1}',
+          args: [action, gitShareError.message],
+          comment: ['what failed: why'],
+        })
+      : gitShareError.message;
     this.record?.add({ message, action });
     // When the server cannot be reached or trusted, the step-by-step check is the next thing to try.
     await this.show('error', message, CONNECTION_KINDS.has(gitShareError.kind));

@@ -134,7 +134,11 @@ describe('Languages: GitShare in the display language (pseudo-locale)', () => {
   it('an error notification, its action button included, is in the display language', async () => {
     // GitShare: Set Client Secret… with no client id set: the one error handler's message.
     await runCommand(page, `${p('category')}: ${p('command.setClientSecret')}`);
-    const message = `${t('Set client secret')}: ${t('Set "{0}.{1}" in your user settings first.', 'gitshare', 'clientId')}`;
+    const message = t(
+      '{0}: {1}/what failed: why',
+      t('Set client secret'),
+      t('Set "{0}.{1}" in your user settings first.', 'gitshare', 'clientId'),
+    );
     const toast = page.locator('.notification-toast', { hasText: message });
     await toast.waitFor({ timeout: 30_000 });
     await toast.getByRole('button', { name: t('Show Log'), exact: true }).waitFor();
