@@ -25,11 +25,14 @@ import {
 } from './workbench';
 
 const CLIENT = { clientId: 'my-vscode', clientSecret: 'typed-from-gitshare-0123456789' };
+/** An application the person's team registered, its id given in the settings. */
+const TEAM_CLIENT = { clientId: 'team-app', clientSecret: 'team-secret-from-gitshare-9876543210' };
 
 describe('Sign in to the GitShare its page documents (an application registered by hand)', () => {
   let page: Page;
   let seedOnly: RunningServer;
   let noRegistration: RunningServer;
+  let teamServer: RunningServer;
 
   before(async () => {
     // 127.0.0.2: the workbench opens it as it is (see vscode-testing.md); ports are free ones.
@@ -40,16 +43,19 @@ describe('Sign in to the GitShare its page documents (an application registered 
       extras: { registration: false },
       clients: [CLIENT],
     });
+    teamServer = await startServer({ host: '127.0.0.2', faults: true, extras: SEED_ONLY, clients: [TEAM_CLIENT] });
     page = await openWorkbench();
     openPages.add(page);
   });
 
   after(async () => {
+    await setUserSetting(page, 'gitshare.clientId', '').catch(() => undefined);
     await setUserSetting(page, 'gitshare.serverUrl', env().serverUrl).catch(() => undefined);
     openPages.delete(page);
     await page.close();
     await seedOnly?.close();
     await noRegistration?.close();
+    await teamServer?.close();
   });
 
   /** The notifications on screen, as text. */
@@ -184,5 +190,36 @@ describe('Sign in to the GitShare its page documents (an application registered 
     );
     assert.equal(stats.tokenRequests.authorization_code, 2, 'the refused exchange and the good one');
     await signOutThroughUi(page);
+  });
+
+  it('gitshare.clientId in the settings and "GitShare: Set Client Secret…" from the palette: the next sign-in uses them, with no walk-through', async () => {
+    await setUserSetting(page, 'gitshare.serverUrl', teamServer.url);
+    await setUserSetting(page, 'gitshare.clientId', TEAM_CLIENT.clientId);
+    await runCommand(page, 'GitShare: Set Client Secret…');
+    const box = page.locator('.quick-input-widget', { hasText: 'GitShare Client Secret' });
+    await box.waitFor({ timeout: 30_000 });
+    assert.match(
+      await box.innerText(),
+      new RegExp(`${TEAM_CLIENT.clientId} on ${new URL(teamServer.url).host.replace(/\./g, '\\.')}`),
+      'the box names the application and the server the secret is for',
+    );
+    assert.equal(await box.locator('input').getAttribute('type'), 'password', 'the secret goes in a password box');
+    await box.locator('input').fill(TEAM_CLIENT.clientSecret);
+    await page.keyboard.press('Enter');
+    await box.waitFor({ state: 'hidden' });
+
+    const code = await codeFrom(teamServer, () => runCommand(page, 'GitShare: Sign In'));
+    await pasteCode(code);
+    await waitForAccount(page, 'demo');
+    // The server takes the code only from the application with its secret (a confidential client):
+    // signed in means the id from the settings and the secret from the palette went with it.
+    const stats = teamServer.control!.stats();
+    assert.equal(stats.tokenRequests.authorization_code, 1, 'one code exchange, accepted');
+    assert.ok(
+      !(await page.locator('.quick-input-title', { hasText: 'Register VS Code on GitShare' }).isVisible()),
+      'no walk-through',
+    );
+    await signOutThroughUi(page);
+    await setUserSetting(page, 'gitshare.clientId', '');
   });
 });
