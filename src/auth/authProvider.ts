@@ -21,7 +21,6 @@ import { ErrorHandler } from '../common/errorHandler';
 import type { Interaction } from '../common/interaction';
 import { Disposable } from '../common/lifecycle';
 import { Logger } from '../common/logger';
-import { notificationText } from '../common/untrustedText';
 import { HandClient, HandRegistration, redirectUriFor } from './handRegistration';
 import { RegistrationRefusedError } from './clientRegistration';
 import { ClientRejectedError } from './oauthAnswers';
@@ -156,32 +155,7 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
 
   /** GitShare: Set Client Secret… */
   async setClientSecret(): Promise<void> {
-    const clientId = applicationSetting(Settings.clientId);
-    if (!clientId) {
-      throw new GitShareError(
-        'invalidInput',
-        vscode.l10n.t('Set "{0}.{1}" in your user settings first.', SETTINGS_SECTION, Settings.clientId),
-      );
-    }
-    // The secret belongs to one server: it is never sent to another.
-    const serverUrl = await this.resolveServerUrl();
-    const secret = await this.interaction.input({
-      id: 'clientSecret',
-      title: vscode.l10n.t('GitShare Client Secret'),
-      prompt: notificationText(
-        vscode.l10n.t(
-          'The client secret of the GitShare application {0} on {1}. Leave empty to remove it.',
-          clientId,
-          new URL(serverUrl).host,
-        ),
-      ),
-      password: true,
-    });
-    if (secret === undefined) {
-      return;
-    }
-    await this.tokenStore.saveClientSecret(serverUrl, clientId, secret.trim() || undefined);
-    this.logger.info(`Client secret for ${clientId} on ${serverUrl} ${secret.trim() ? 'saved' : 'removed'}`);
+    await this.hand.setSecret(() => this.resolveServerUrl());
   }
 
   /** Runs a sign-in and shows what went wrong, once; undefined when it did not end in a session. */

@@ -10,9 +10,11 @@
  * one `Interaction` seam, so the walk-through is tested in plain Node.
  */
 import * as l10n from '@vscode/l10n';
-import { CancelledError } from '../common/errors';
+import { SETTINGS_SECTION, Settings } from '../common/constants';
+import { CancelledError, GitShareError } from '../common/errors';
 import type { Interaction } from '../common/interaction';
 import { Logger } from '../common/logger';
+import { notificationText } from '../common/untrustedText';
 import { ClientCredentials, OOB_REDIRECT_URI } from './oauthClient';
 import { TokenStore } from './tokenStore';
 
@@ -83,6 +85,40 @@ export class HandRegistration {
       `Using client ${record.clientId}, registered by hand on ${serverUrl} (${record.callbackUrl ? 'with a callback URL' : 'no callback URL'})`,
     );
     return { clientId: record.clientId, clientSecret, callbackUrl: record.callbackUrl };
+  }
+
+  /**
+   * "GitShare: Set Client Secret…": the secret of the application named in `gitshare.clientId`, for
+   * one server (`serverUrl` is asked for only once there is a client id); empty removes it,
+   * dismissing changes nothing.
+   */
+  async setSecret(serverUrl: () => Promise<string>): Promise<void> {
+    const clientId = this.options.configuredClientId();
+    if (!clientId) {
+      throw new GitShareError(
+        'invalidInput',
+        l10n.t('Set "{0}.{1}" in your user settings first.', SETTINGS_SECTION, Settings.clientId),
+      );
+    }
+    // The secret belongs to one server: it is never sent to another.
+    const server = await serverUrl();
+    const secret = await this.questions.input({
+      id: 'clientSecret',
+      title: l10n.t('GitShare Client Secret'),
+      prompt: notificationText(
+        l10n.t(
+          'The client secret of the GitShare application {0} on {1}. Leave empty to remove it.',
+          clientId,
+          new URL(server).host,
+        ),
+      ),
+      password: true,
+    });
+    if (secret === undefined) {
+      return;
+    }
+    await this.store.saveClientSecret(server, clientId, secret.trim() || undefined);
+    this.logger.info(`Client secret for ${clientId} on ${server} ${secret.trim() ? 'saved' : 'removed'}`);
   }
 
   /**

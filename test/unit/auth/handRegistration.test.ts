@@ -5,7 +5,7 @@
  * server that serves only what GitShare's page documents.
  */
 import assert from 'node:assert/strict';
-import { CancelledError } from '../../../src/common/errors';
+import { CancelledError, GitShareError } from '../../../src/common/errors';
 import type { InputQuestion, PickQuestion } from '../../../src/common/interaction';
 import {
   HandClient,
@@ -194,6 +194,48 @@ describe('auth: an application registered by hand', () => {
       'desktop-secret-0123456789',
     );
     assert.equal((await hand.clientFor(server.url))!.callbackUrl, DESKTOP_CALLBACK);
+  });
+
+  it('Set Client Secret: asks for the secret of gitshare.clientId on this server in a password box; saves it for this server only, empty removes it, dismissing keeps it', async () => {
+    const asked: InputQuestion[] = [];
+    const answers: (string | undefined)[] = ['  team-secret-0123456789 ', undefined, ''];
+    const person: HandRegistrationQuestions = {
+      input: async (question) => {
+        asked.push(question);
+        return answers.shift();
+      },
+      pick: () => Promise.reject(new Error('no pick expected')),
+    };
+    const hand = registration(person, undefined, 'team-id');
+    const secretOf = (url: string) => stack.store.readClientSecret(url, 'team-id');
+
+    await hand.setSecret(async () => server.url);
+    assert.equal(asked[0]!.password, true, 'a password box');
+    assert.match(asked[0]!.prompt!, new RegExp(`team-id on ${new URL(server.url).host}`));
+    assert.equal(await secretOf(server.url), 'team-secret-0123456789');
+    assert.equal(await secretOf('https://other.example'), undefined, 'another server gets nothing');
+
+    await hand.setSecret(async () => server.url);
+    assert.equal(await secretOf(server.url), 'team-secret-0123456789', 'dismissed: kept');
+    await hand.setSecret(async () => server.url);
+    assert.equal(await secretOf(server.url), undefined, 'empty: removed');
+  });
+
+  it('Set Client Secret without gitshare.clientId: says to set it first, and asks nothing (not even the server)', async () => {
+    let askedServer = false;
+    const hand = registration(new ScriptedPerson({}), undefined, undefined);
+    await assert.rejects(
+      hand.setSecret(async () => {
+        askedServer = true;
+        return server.url;
+      }),
+      (error: Error) => {
+        assert.equal((error as GitShareError).kind, 'invalidInput');
+        assert.equal(error.message, 'Set "gitshare.clientId" in your user settings first.');
+        return true;
+      },
+    );
+    assert.equal(askedServer, false);
   });
 
   it('what the walk-through stored signs in against the documented server: the code shown on the page, no redirect_uri anywhere', async () => {
