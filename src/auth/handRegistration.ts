@@ -2,7 +2,8 @@
  * Applications registered by hand on GitShare, as its own page describes:
  * the person registers an application on the site (a callback URL is
  * optional) and gets a client id and secret. Which one a sign-in uses, which
- * `redirect_uri` goes with it, and the walk-through that asks for them.
+ * `redirect_uri` goes with it, the walk-through that asks for them, and Set
+ * Client Secret… for an id given in the settings.
  *
  * Per server: the id and callback URL in SecretStorage beside the secret (see
  * TokenStore), or the id from the `gitshare.clientId` setting with the secret
