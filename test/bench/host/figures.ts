@@ -57,19 +57,25 @@ export async function inHost(
     });
   }
   for (const step of result.steps) {
+    const decision = step.proxyDecisionMs
+      ? `; from http.request() to its socket (VS Code's proxy decision): median ${fmt(step.proxyDecisionMs.median, 1)} ms, p90 ${fmt(step.proxyDecisionMs.p90, 1)} ms`
+      : '';
+    const noProxy = step.noProxy ? ', http.noProxy naming the server' : '';
     ctx.log(
-      `  ${step.what} at ${step.concurrency}: ${fmt(step.seconds)} s, ${step.connections} new TCP connections, ${step.files} files` +
-        (step.timing ? `; at the link: ${timingText(step.timing)}` : ''),
+      `  ${step.what} at ${step.concurrency}${noProxy}: ${fmt(step.seconds)} s, ${step.connections} new TCP connections, ${step.files} files` +
+        (step.timing ? `; at the link: ${timingText(step.timing)}` : '') +
+        decision,
     );
     if (step.files !== n) {
       throw new Error(`the host ${step.what} moved ${step.files} of ${n} files`);
     }
     ctx.table.add({
-      figure: `${n} files of 4 KiB ${step.what === 'upload' ? 'up' : 'down'} in the extension host over the link, concurrency ${step.concurrency}`,
+      figure: `${n} files of 4 KiB ${step.what === 'upload' ? 'up' : 'down'} in the extension host over the link, concurrency ${step.concurrency}${noProxy}`,
       value: `${fmt(step.seconds)} s, ${step.connections} TCP connections`,
       comparison:
         `limit ${fmt(limit)} s; the palette's ${step.what === 'upload' ? 'Upload…' : 'Download…'} of a folder in code-server` +
-        (step.timing ? `; at the link: ${timingText(step.timing)}` : ''),
+        (step.timing ? `; at the link: ${timingText(step.timing)}` : '') +
+        decision,
       ratio: { median: step.seconds / limit, min: step.seconds / limit, max: step.seconds / limit, runs: 1 },
       ratioUnit: '× limit',
       target: `≤ 1.25× limit, ≤ ${step.concurrency} connections`,

@@ -7,7 +7,13 @@
  * concurrency asked — and reads the link's connection count around each. Last,
  * with `http.proxy` set to a counting forward proxy, checks that the same
  * commands still go through the proxy. Writes one JSON result file.
+ *
+ * Around each transfer it also times, per request, what VS Code's proxy support takes between
+ * `http.request()` and the request getting its socket (Node's http diagnostics channels): the
+ * proxy decision for each request. And it runs the upload once more with `http.noProxy` naming the
+ * server, which VS Code answers without asking anyone.
  */
+import * as diagnostics from 'node:diagnostics_channel';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as inspector from 'node:inspector';
@@ -45,6 +51,10 @@ export interface HostStep {
   readonly files: number;
   /** Where the time went, seen at the link (linkProxy.ts). */
   readonly timing?: LinkTiming;
+  /** Per request, from `http.request()` until it has its socket: VS Code's proxy decision, in ms. */
+  readonly proxyDecisionMs?: { readonly median: number; readonly p90: number; readonly requests: number };
+  /** Run with `http.noProxy` naming the server. */
+  readonly noProxy?: boolean;
 }
 
 export interface HostResult {
@@ -71,6 +81,38 @@ async function countFiles(dir: string): Promise<number> {
     n += entry.isFile() ? 1 : 0;
   }
   return n;
+}
+
+/**
+ * Times each HTTP request of this extension host from its creation to its start (Node ≥ 22 publishes
+ * both; start comes once the request has its socket): in between, VS Code's proxy support decides
+ * how to reach the address.
+ */
+class ProxyDecisionTimer {
+  private readonly created = new WeakMap<object, number>();
+  private readonly waits: number[] = [];
+  private readonly onCreated = (message: unknown) => {
+    this.created.set((message as { request: object }).request, performance.now());
+  };
+  private readonly onStart = (message: unknown) => {
+    const at = this.created.get((message as { request: object }).request);
+    if (at !== undefined) {
+      this.waits.push(performance.now() - at);
+    }
+  };
+
+  constructor() {
+    diagnostics.subscribe('http.client.request.created', this.onCreated);
+    diagnostics.subscribe('http.client.request.start', this.onStart);
+  }
+
+  stop(): HostStep['proxyDecisionMs'] {
+    diagnostics.unsubscribe('http.client.request.created', this.onCreated);
+    diagnostics.unsubscribe('http.client.request.start', this.onStart);
+    const sorted = [...this.waits].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+    return sorted.length ? { median: at(0.5), p90: at(0.9), requests: sorted.length } : undefined;
+  }
 }
 
 const say = (line: string) => console.log(HOST_LOG + line);
@@ -130,18 +172,21 @@ export async function run(): Promise<void> {
       concurrency: number,
       action: () => Thenable<unknown>,
       count: () => Promise<number>,
+      noProxy = false,
     ) => {
       await control(`${request.linkControlUrl}/reset`, 'POST');
-      say(`${what} at concurrency ${concurrency}`);
+      say(`${what} at concurrency ${concurrency}${noProxy ? ', http.noProxy naming the server' : ''}`);
       const profile = await startProfile();
+      const decisions = new ProxyDecisionTimer();
       const started = performance.now();
       await action();
       const seconds = (performance.now() - started) / 1000;
-      await profile?.(`${what}-c${concurrency}`);
+      const proxyDecisionMs = decisions.stop();
+      await profile?.(`${what}-c${concurrency}${noProxy ? '-noproxy' : ''}`);
       const { connections, timing } = await control<{ connections: number; timing: LinkTiming }>(
         `${request.linkControlUrl}/stats`,
       );
-      steps.push({ what, concurrency, seconds, connections, files: await count(), timing });
+      steps.push({ what, concurrency, seconds, connections, files: await count(), timing, proxyDecisionMs, noProxy });
     };
 
     for (const c of request.concurrencies) {
@@ -164,6 +209,25 @@ export async function run(): Promise<void> {
         () => downloadTo(api, uri(`${remote}/${name}`), dest),
         () => countFiles(dest),
       );
+    }
+
+    // The same upload with the server in http.noProxy: VS Code then decides without asking anyone.
+    if (request.concurrencies.length) {
+      const c = request.concurrencies[0]!;
+      const remote = '/bench-host/no-proxy';
+      await vscode.workspace.fs.createDirectory(uri(remote));
+      await config().update('http.noProxy', [new URL(request.serverUrl).hostname], vscode.ConfigurationTarget.Global);
+      try {
+        await measure(
+          'upload',
+          c,
+          () => vscode.commands.executeCommand(Commands.upload, uri(remote), [vscode.Uri.file(request.localDir)]),
+          async () => (await vscode.workspace.fs.readDirectory(uri(`${remote}/${name}`))).length,
+          true,
+        );
+      } finally {
+        await config().update('http.noProxy', undefined, vscode.ConfigurationTarget.Global);
+      }
     }
 
     // http.proxy must still decide: the same upload, through the counting forward proxy.
