@@ -45,6 +45,11 @@ export interface NetworkSettings {
   readonly proxyAuthorizationSet?: boolean;
   /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY (either case). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The workbench runs in a browser. In code-server VS Code then asks the browser for the system
+   * proxy of every address it does not decide itself, before each request (measured).
+   */
+  readonly inBrowser?: boolean;
 }
 
 /** What the report says about where it was made, besides the steps. */

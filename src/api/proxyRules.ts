@@ -17,7 +17,9 @@ export interface ProxyDecision {
 /**
  * Which proxy VS Code's extension host uses for this server, by the rules of its proxy support:
  * `http.proxySupport: off` → none; localhost, 127.0.0.1 and ::1 always direct; `http.noProxy`
- * and NO_PROXY; then `http.proxy`, then HTTPS_PROXY / HTTP_PROXY.
+ * and NO_PROXY; then `http.proxy`, then HTTPS_PROXY / HTTP_PROXY; then the system's proxy, which
+ * in code-server VS Code asks the browser for before every request (measured: npm run bench,
+ * README Performance), so the report says how to skip that.
  */
 export function proxyFor(url: URL, settings: NetworkSettings): ProxyDecision {
   const env = settings.env ?? {};
@@ -49,11 +51,19 @@ export function proxyFor(url: URL, settings: NetworkSettings): ProxyDecision {
   const value = configured || fromEnv;
   if (!value) {
     return {
-      why: l10n.t(
-        "No proxy in {0} or the environment ({1}). Desktop VS Code may still use the operating system's proxy settings.",
-        'http.proxy',
-        'HTTPS_PROXY, HTTP_PROXY',
-      ),
+      why: settings.inBrowser
+        ? l10n.t(
+            'No proxy in {0} or the environment ({1}). VS Code in a browser (code-server) asks the browser how to reach {2} before every request; if GitShare needs no proxy, adding {2} to {3} saves that question (faster with many small files).',
+            'http.proxy',
+            'HTTPS_PROXY, HTTP_PROXY',
+            text(host),
+            'http.noProxy',
+          )
+        : l10n.t(
+            "No proxy in {0} or the environment ({1}). Desktop VS Code may still use the operating system's proxy settings.",
+            'http.proxy',
+            'HTTPS_PROXY, HTTP_PROXY',
+          ),
     };
   }
   try {

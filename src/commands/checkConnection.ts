@@ -104,6 +104,7 @@ function readNetworkSettings(): NetworkSettings {
     proxyStrictSSL: http.get<boolean>('proxyStrictSSL'),
     systemCertificates: http.get<boolean>('systemCertificates'),
     proxyAuthorizationSet: !!http.get<string | null>('proxyAuthorization'),
+    inBrowser: vscode.env.uiKind === vscode.UIKind.Web,
     env: {
       HTTPS_PROXY: process.env.HTTPS_PROXY ?? process.env.https_proxy,
       HTTP_PROXY: process.env.HTTP_PROXY ?? process.env.http_proxy,

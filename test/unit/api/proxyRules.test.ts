@@ -24,4 +24,24 @@ describe('api/proxyRules', () => {
       undefined,
     );
   });
+
+  it('in a browser (code-server), with no proxy set, says that VS Code asks the browser before every request and how http.noProxy skips that', () => {
+    const inBrowser = { inBrowser: true };
+    const why = proxyFor(new URL('https://gitshare.example'), inBrowser).why;
+    assert.match(why, /asks the browser how to reach gitshare\.example before every request/);
+    assert.match(why, /adding gitshare\.example to http\.noProxy/);
+    // Nothing to say where VS Code decides without asking: a proxy set, the host excluded, loopback, desktop.
+    for (const [url, settings] of [
+      ['https://gitshare.example', { ...inBrowser, proxy: 'http://proxy.example:3128' }],
+      ['https://gitshare.example', { ...inBrowser, noProxy: ['gitshare.example'] }],
+      ['http://127.0.0.1:8765', inBrowser],
+      ['https://gitshare.example', { inBrowser: false }],
+    ] as const) {
+      assert.doesNotMatch(
+        proxyFor(new URL(url), settings).why,
+        /asks the browser/,
+        `${url} ${JSON.stringify(settings)}`,
+      );
+    }
+  });
 });
