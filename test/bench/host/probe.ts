@@ -167,6 +167,12 @@ export async function run(): Promise<void> {
     }
     const sink = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bench-host-'));
 
+    /** The palette's Upload… of the local folder into `remote`, and how many files arrived. */
+    const uploadInto = (remote: string) => () =>
+      vscode.commands.executeCommand(Commands.upload, uri(remote), [vscode.Uri.file(request.localDir)]);
+    const uploadedInto = (remote: string) => async () =>
+      (await vscode.workspace.fs.readDirectory(uri(`${remote}/${name}`))).length;
+
     const measure = async (
       what: HostStep['what'],
       concurrency: number,
@@ -195,12 +201,7 @@ export async function run(): Promise<void> {
         .update(Settings.transfersConcurrency, c, vscode.ConfigurationTarget.Global);
       const remote = `/bench-host/c${c}`;
       await vscode.workspace.fs.createDirectory(uri(remote));
-      await measure(
-        'upload',
-        c,
-        () => vscode.commands.executeCommand(Commands.upload, uri(remote), [vscode.Uri.file(request.localDir)]),
-        async () => (await vscode.workspace.fs.readDirectory(uri(`${remote}/${name}`))).length,
-      );
+      await measure('upload', c, uploadInto(remote), uploadedInto(remote));
       const dest = path.join(sink, `c${c}`);
       await fsp.mkdir(dest);
       await measure(
@@ -218,13 +219,7 @@ export async function run(): Promise<void> {
       await vscode.workspace.fs.createDirectory(uri(remote));
       await config().update('http.noProxy', [new URL(request.serverUrl).hostname], vscode.ConfigurationTarget.Global);
       try {
-        await measure(
-          'upload',
-          c,
-          () => vscode.commands.executeCommand(Commands.upload, uri(remote), [vscode.Uri.file(request.localDir)]),
-          async () => (await vscode.workspace.fs.readDirectory(uri(`${remote}/${name}`))).length,
-          true,
-        );
+        await measure('upload', c, uploadInto(remote), uploadedInto(remote), true);
       } finally {
         await config().update('http.noProxy', undefined, vscode.ConfigurationTarget.Global);
       }
@@ -243,7 +238,7 @@ export async function run(): Promise<void> {
       const remote = '/bench-host/proxied';
       await vscode.workspace.fs.createDirectory(uri(remote));
       const started = performance.now();
-      await vscode.commands.executeCommand(Commands.upload, uri(remote), [vscode.Uri.file(request.localDir)]);
+      await uploadInto(remote)();
       const seconds = (performance.now() - started) / 1000;
       const forward = await control<{ requests: number; connections: number }>(
         `${request.forwardProxyControlUrl}/stats`,
@@ -254,7 +249,7 @@ export async function run(): Promise<void> {
         connections: forward.connections,
         linkConnections: link.connections,
         seconds,
-        files: (await vscode.workspace.fs.readDirectory(uri(`${remote}/${name}`))).length,
+        files: await uploadedInto(remote)(),
       };
     } finally {
       await config().update('http.proxy', undefined, vscode.ConfigurationTarget.Global);
