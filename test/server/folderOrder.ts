@@ -1,7 +1,3 @@
-import type { BigIntStats } from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import { TEMP_PREFIX } from './paths';
-
 /**
  * A folder's entries in listing order (folders first, then names in UTF-8 byte order), read once
  * and kept while the folder's own status says nothing in it was added, removed or renamed, as a
@@ -10,11 +6,16 @@ import { TEMP_PREFIX } from './paths';
  * does not change its folder.
  *
  * Kept only when it cannot be stale. A folder's change time moves on every entry added, removed or
- * renamed, but the kernel stamps it with a coarse clock: a change in the same tick as the one
- * before leaves it as it was. So an order is kept only when read more than `SETTLED_MS` after the
+ * renamed, but the kernel stamps it with a coarse clock: a change made in the same tick as the
+ * read could leave it where it was. So an order is kept only when read more than `SETTLED_MS` after the
  * folder last changed (the "racy" rule Git uses for its index); a folder still changing is read
  * again for every page.
  */
+import type { BigIntStats } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import { TEMP_PREFIX } from './paths';
+
+/** Where an entry sorts; also what a listing's cursor holds. */
 export interface SortKey {
   /** 0 for a folder, 1 for a file: folders come first. */
   readonly rank: number;
