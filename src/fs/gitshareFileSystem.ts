@@ -122,15 +122,14 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
     const key = uri.toString();
     let pending = this.lookingUp.get(key);
     if (!pending) {
-      const request = client.entry(path).then((entry) => {
-        this.learn(uri, entry);
-        return entry;
-      });
-      pending = request.finally(() => {
-        if (this.lookingUp.get(key) === pending) {
-          this.lookingUp.delete(key);
-        }
-      });
+      // Only this promise's end removes the key, and a new one is set only when none is there.
+      pending = client
+        .entry(path)
+        .then((entry) => {
+          this.learn(uri, entry);
+          return entry;
+        })
+        .finally(() => this.lookingUp.delete(key));
       this.lookingUp.set(key, pending);
     }
     return pending;
