@@ -7,6 +7,7 @@ import { startServer, type RunningServer } from '../../server/index';
 import { api, raw, signIn, snapshot, tempDir, tokenRequest } from './helpers';
 import { startTestServer } from '../helpers/testServer';
 import { accountFolder } from '../reliability/helpers';
+import { untilAsync } from '../auth/helpers';
 import { TEMP_PREFIX } from '../../server/paths';
 
 /**
@@ -177,10 +178,8 @@ describe('local server: faults, control API, restarts, child process', () => {
     const writing = async () => (await fsp.readdir(folder)).some((name) => name.startsWith(TEMP_PREFIX));
     const { req, outcome } = openUpload(server, token, '/api/v1/files/cut/rest.bin', 200_000);
     req.write(Buffer.alloc(100_000, 3));
-    void (async () => {
-      for (const deadline = Date.now() + 10_000; !(await writing()) && Date.now() < deadline;) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+    const restSent = (async () => {
+      await untilAsync(writing, 'the server writes the upload to its temp file', 10_000);
       req.end(Buffer.alloc(100_000, 4));
       // The server (in this process) descheduled while the rest arrives, as on a loaded machine:
       // this turn holds the thread until the bytes are in the server's socket buffer.
@@ -188,11 +187,10 @@ describe('local server: faults, control API, restarts, child process', () => {
         // hold
       }
     })();
+    await restSent;
     const result = await outcome;
     assert.equal(typeof result, 'string', `expected a connection error, got ${result}`);
-    for (const deadline = Date.now() + 10_000; (await writing()) && Date.now() < deadline;) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await untilAsync(async () => !(await writing()), 'the server removes its temp file', 10_000);
     assert.equal((await api(server, token, '/api/v1/metadata/cut/rest.bin')).status, 404, 'nothing committed');
   });
 
