@@ -105,14 +105,6 @@ export function parseUser(value: unknown): User {
   };
 }
 
-/** Folders first, then by name — the order the contract promises and the tree shows. */
-export function compareEntries(a: Entry, b: Entry): number {
-  if (a.type !== b.type) {
-    return a.type === 'dir' ? -1 : 1;
-  }
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
 /** A strong or weak ETag as the header wants it (quoted). */
 export function quoteEtag(etag: string): string {
   if (etag.startsWith('"') || etag.startsWith('W/"')) {

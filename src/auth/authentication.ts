@@ -47,15 +47,6 @@ export class GitShareAuthentication extends Disposable {
       callbackHere: stableCallbackUri,
       configuredClientId: () => userSetting(Settings.clientId),
       copyToClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
-      onLegacySecretDropped: (clientId, serverUrl) =>
-        void interaction.notify({
-          severity: 'warning',
-          message: vscode.l10n.t(
-            'GitShare now keeps a client secret for one server only. Set the secret of {0} again with "GitShare: Set Client Secret…" if {1} needs one.',
-            clientId,
-            new URL(serverUrl).host,
-          ),
-        }),
     });
     const provider = new GitShareAuthenticationProvider(sessions, flow, store, hand, errors, logger, interaction);
     this.accounts = sessions;

@@ -49,8 +49,6 @@ export interface HandRegistrationOptions {
   /** `gitshare.clientId` from the user settings, when set. */
   readonly configuredClientId: () => string | undefined;
   readonly copyToClipboard: (text: string) => Promise<void>;
-  /** A secret of `gitshare.clientId` stored before secrets were kept per server was dropped: the person must set it again. */
-  readonly onLegacySecretDropped?: (clientId: string, serverUrl: string) => void;
 }
 
 type CallbackAnswer = { kind: 'callback' } | { kind: 'none' } | { kind: 'copy' };
@@ -68,9 +66,6 @@ export class HandRegistration {
     const record = await this.store.readHandClient(serverUrl);
     const configured = this.options.configuredClientId();
     if (configured) {
-      if ((await this.store.migrateLegacyClientSecret(serverUrl, configured)) === 'dropped') {
-        this.options.onLegacySecretDropped?.(configured, serverUrl);
-      }
       const clientSecret = await this.store.readClientSecret(serverUrl, configured);
       const callbackUrl = record?.clientId === configured ? record.callbackUrl : undefined;
       this.logger.info(

@@ -73,8 +73,6 @@ const PREFIX = 'gitshare.auth.';
 const INDEX_KEY = `${PREFIX}sessions`;
 const SESSION_PREFIX = `${PREFIX}session.`;
 const CLIENTS_PREFIX = `${PREFIX}clients.`;
-/** Before 0.1.0 shipped: keyed by client id alone, so it would go to whatever server was configured. */
-const LEGACY_CLIENT_SECRET_PREFIX = `${PREFIX}clientSecret.`;
 const CLIENT_SECRET_PREFIX = `${PREFIX}clientSecretFor.`;
 const LEASE_PREFIX = `${PREFIX}refreshLease.`;
 /** Per server: the id and callback URL of an application registered by hand (its secret: CLIENT_SECRET_PREFIX). */
@@ -188,35 +186,6 @@ export class TokenStore {
     } else {
       await this.secrets.delete(clientSecretKey(serverUrl, clientId));
     }
-  }
-
-  /**
-   * A secret stored under the old key (client id alone) is moved to this server
-   * only when a stored session proves it was used with this server and client;
-   * otherwise it is deleted, since nothing tells which server it was meant for,
-   * and the person is asked to set it again ('dropped').
-   */
-  async migrateLegacyClientSecret(serverUrl: string, clientId: string): Promise<'none' | 'migrated' | 'dropped'> {
-    const legacyKey = LEGACY_CLIENT_SECRET_PREFIX + clientId;
-    const legacy = await this.secrets.get(legacyKey);
-    if (!legacy) {
-      return 'none';
-    }
-    this.logger.redact(legacy);
-    const proven = (await this.readSessions()).some(
-      (session) =>
-        session.serverUrl === serverUrl &&
-        session.client.clientId === clientId &&
-        session.client.clientSecret === legacy,
-    );
-    if (proven && !(await this.readClientSecret(serverUrl, clientId))) {
-      await this.saveClientSecret(serverUrl, clientId, legacy);
-    }
-    await this.secrets.delete(legacyKey);
-    this.logger.info(
-      `The client secret of ${clientId} ${proven ? `now belongs to ${serverUrl} alone` : 'was stored without its server and was removed'}`,
-    );
-    return proven ? 'migrated' : 'dropped';
   }
 
   async readHandClient(serverUrl: string): Promise<HandClientRecord | undefined> {

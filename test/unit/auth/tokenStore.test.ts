@@ -81,25 +81,6 @@ describe('auth: token store', () => {
     assert.equal(await store.readClientSecret('https://one.example', 'my-client'), 'my-client-secret-123');
   });
 
-  it('a secret under the old key moves to the server a stored session used it with; else it is removed', async () => {
-    await secrets.store('gitshare.auth.clientSecret.client-1', 'client-secret-0001');
-    // session('a') on https://gitshare.example used client-1 with exactly this secret.
-    await store.saveSession(session('a'));
-    assert.equal(
-      await store.migrateLegacyClientSecret('https://evil.example', 'client-1'),
-      'dropped',
-      'no proof for another server',
-    );
-    assert.equal(await store.readClientSecret('https://evil.example', 'client-1'), undefined);
-    assert.equal(secrets.values.has('gitshare.auth.clientSecret.client-1'), false, 'the old key is gone');
-
-    await secrets.store('gitshare.auth.clientSecret.client-1', 'client-secret-0001');
-    assert.equal(await store.migrateLegacyClientSecret('https://gitshare.example', 'client-1'), 'migrated');
-    assert.equal(await store.readClientSecret('https://gitshare.example', 'client-1'), 'client-secret-0001');
-    assert.equal(secrets.values.has('gitshare.auth.clientSecret.client-1'), false);
-    assert.equal(await store.migrateLegacyClientSecret('https://gitshare.example', 'client-1'), 'none');
-  });
-
   it('reports changes from any window by kind', async () => {
     const changes: TokenStoreChange[] = [];
     store.onDidChange((c) => changes.push(c));
