@@ -24,7 +24,7 @@ const problemMatcherPlugin = {
 
 /**
  * Packages the entry bundle loads on first use, each bundled into `dist/<name>.mjs` beside it.
- * src/ imports them only with `await import()` (node-fetch: src/common/fetch.ts); in the entry
+ * src/ imports them only with `await import()` (node-fetch: src/node/fetch.ts); in the entry
  * bundle that import stays a real dynamic import of the file beside it, run when first awaited, so
  * activation neither reads nor compiles them (issue 16: start-up). They are ES modules (node-fetch
  * is one), so `import()` hands back their own default export.

@@ -54,9 +54,9 @@ export const localizedTextOptions = {
     askName: [1],
     // remotePicker: the account picker's placeholder.
     pickAccount: [1],
-    // views/nodes: the text of a message row in the Files view.
+    // filesView/nodes: the text of a message row in the Files view.
     MessageNode: [0],
-    // api/connectionReport: a Check Connection step's lines (checkStep(id, status, lines)).
+    // connectionCheck/connectionReport: a Check Connection step's lines (checkStep(id, status, lines)).
     checkStep: [2],
   },
   // Property names of our own objects that are shown, besides VS Code's (title, label, message…):
@@ -86,7 +86,7 @@ export default tseslint.config(
     // The layer rule reads import declarations only: an import() of a module of src/ (or an
     // import('…') type) would pass it unseen, so src/ imports its own modules statically.
     // require() is refused by typescript-eslint's no-require-imports. Packages may still be
-    // loaded lazily (node-fetch in common/fetch.ts).
+    // loaded lazily (node-fetch in node/fetch.ts).
     files: ['src/**/*.ts'],
     rules: {
       'no-restricted-syntax': [

@@ -1,34 +1,34 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { Commands, FS_SCHEME, ViewIds } from './common/constants';
-import { ErrorHandler } from './common/errorHandler';
+import { ErrorHandler } from './workbench/errorHandler';
 import { setDisplayLanguage } from './common/format';
-import { SwappableInteraction, VsCodeInteraction } from './common/interaction';
-import { createTestApi, GitShareTestApi, ShownErrorRecord } from './common/testApi';
+import { SwappableInteraction, VsCodeInteraction } from './workbench/interaction';
+import { createTestApi, GitShareTestApi, ShownErrorRecord } from './testing/testApi';
 import { Logger } from './common/logger';
-import { GitShareAuthentication } from './auth/authentication';
+import { GitShareAuthentication } from './sessions/authentication';
 import { GitShareClients } from './api/clients';
 import type { GitShareAccount } from './common/accounts';
-import { CheckConnectionCommand } from './commands/checkConnection';
-import { FileCommands } from './commands/fileCommands';
-import { GettingStartedProgress } from './commands/gettingStarted';
-import { GoToFileCommand } from './commands/goToFile';
-import { RevealInViewCommand } from './commands/revealInView';
+import { CheckConnectionCommand } from './connectionCheck/checkConnectionCommand';
+import { FileCommands } from './filesView/fileCommands';
+import { GettingStartedProgress } from './gettingStarted/gettingStartedProgress';
+import { GoToFileCommand } from './search/goToFileCommand';
+import { RevealInViewCommand } from './filesView/revealInViewCommand';
 import { TransferService } from './transfers/transferService';
-import { GitShareFileSystemProvider } from './fs/gitshareFileSystem';
-import { RemoteWatchService } from './fs/remoteWatchService';
-import { PromptingSaveConflictResolver, RemoteSnapshotProvider, SNAPSHOT_SCHEME } from './fs/saveConflict';
-import { FilesDragAndDropController } from './views/filesDragAndDrop';
-import { RemoteFilesTreeProvider } from './views/filesTree';
-import { revealInFilesView } from './views/reveal';
-import { TreeFreshness } from './views/treeFreshness';
+import { GitShareFileSystemProvider } from './fileSystem/gitshareFileSystem';
+import { RemoteWatchService } from './fileSystem/remoteWatchService';
+import { PromptingSaveConflictResolver, RemoteSnapshotProvider, SNAPSHOT_SCHEME } from './fileSystem/saveConflict';
+import { FilesDragAndDropController } from './filesView/filesDragAndDrop';
+import { RemoteFilesTreeProvider } from './filesView/filesTree';
+import { revealInFilesView } from './filesView/reveal';
+import { TreeFreshness } from './filesView/treeFreshness';
 import { FileIndexService } from './search/indexService';
 
 /**
  * The composition root: builds the parts and hands them to `context.subscriptions`.
  * Returns nothing in normal use: no other extension gets an API, an account or a
  * token from GitShare (they ask VS Code with `vscode.authentication.getSession`).
- * Only in ExtensionMode.Test does it return the test API (src/common/testApi.ts).
+ * Only in ExtensionMode.Test does it return the test API (src/testing/testApi.ts).
  */
 export function activate(context: vscode.ExtensionContext): GitShareTestApi | undefined {
   // The vscode-free modules (api/, auth/'s protocol, common/errors.ts) translate with @vscode/l10n:

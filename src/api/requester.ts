@@ -12,7 +12,7 @@
 import * as l10n from '@vscode/l10n';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { Headers, Response } from 'node-fetch';
-import { fetch, type FetchLike } from '../common/fetch';
+import { fetch, type FetchLike } from '../node/fetch';
 import { assertAllowedTransport } from '../common/transport';
 import type { TokenSource } from '../common/accounts';
 import { throwIfAborted } from '../common/cancellation';

@@ -38,9 +38,9 @@ export const ContextKeys = {
 
 export const Commands = {
   showLog: 'gitshare.showLog',
-  /** GitShare: Check Connection (src/commands/checkConnection.ts); offered with network errors. */
+  /** GitShare: Check Connection (src/connectionCheck/); offered with network errors. */
   checkConnection: 'gitshare.checkConnection',
-  // Authentication (src/auth/)
+  // Sign-in (src/sessions/)
   signIn: 'gitshare.signIn',
   signInWithCode: 'gitshare.signInWithCode',
   setClientSecret: 'gitshare.setClientSecret',
@@ -63,7 +63,7 @@ export const Commands = {
   copyPath: 'gitshare.files.copyPath',
   loadMore: 'gitshare.files.loadMore',
   addFolderToWorkspace: 'gitshare.files.addFolderToWorkspace',
-  // Finding files (src/commands/goToFile.ts, src/search/)
+  // Finding files (src/search/, src/filesView/revealInViewCommand.ts)
   goToFile: 'gitshare.goToFile',
   revealInView: 'gitshare.files.revealInView',
 } as const;

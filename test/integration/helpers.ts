@@ -1,11 +1,11 @@
 /**
  * Small helpers shared by the extension-host tests, and the steps that go
- * through GitShare's one test seam (src/common/interaction.ts).
+ * through GitShare's one test seam (src/workbench/interaction.ts).
  */
 import * as vscode from 'vscode';
 import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../../src/common/constants';
-import type { Interaction } from '../../src/common/interaction';
-import type { AccountSummary, GitShareTestApi } from '../../src/common/testApi';
+import type { Interaction } from '../../src/workbench/interaction';
+import type { AccountSummary, GitShareTestApi } from '../../src/testing/testApi';
 import { authorizeAsUser } from '../server/browser';
 import { signInAsUser } from '../server/signIn';
 

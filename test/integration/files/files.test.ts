@@ -5,7 +5,7 @@
  * Signs in through the product's own sign-in command, with the test seam
  * playing the browser. The server is checked with plain fetch and a token of
  * the test's own OAuth client, never through the code under test. Every question a person would answer is answered through the
- * one seam (src/common/interaction.ts).
+ * one seam (src/workbench/interaction.ts).
  */
 import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
@@ -13,9 +13,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
-import type { TransferConflictQuestion } from '../../../src/common/interaction';
-import { FRESH_MS } from '../../../src/fs/gitshareFileSystem';
-import type { AccountSummary, GitShareTestApi } from '../../../src/common/testApi';
+import type { TransferConflictQuestion } from '../../../src/workbench/interaction';
+import { FRESH_MS } from '../../../src/fileSystem/gitshareFileSystem';
+import type { AccountSummary, GitShareTestApi } from '../../../src/testing/testApi';
 import {
   activateForTest,
   downloadTo,

@@ -9,7 +9,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { FS_SCHEME } from '../../../src/common/constants';
-import type { AccountSummary } from '../../../src/common/testApi';
+import type { AccountSummary } from '../../../src/testing/testApi';
 import { serverFetch, serverUrl, until as waitUntil } from '../helpers';
 
 export { serverUrl };

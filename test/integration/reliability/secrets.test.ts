@@ -25,7 +25,7 @@
  * it in localStorage ("secrets.provider"), sealed with AES-GCM-256 under a key half minted by
  * code-server (<user-data>/serve-web-key-half, a random key, no secret of ours). globalState
  * and workspaceState of a remote window likewise live in the browser's IndexedDB. The
- * extension uses neither (src/auth/tokenStore.ts), so nothing is excluded from the search.
+ * extension uses neither (src/sessions/tokenStore.ts), so nothing is excluded from the search.
  */
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -35,7 +35,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, SETTINGS_SECTION } from '../../../src/common/constants';
-import type { AccountSummary, GitShareTestApi } from '../../../src/common/testApi';
+import type { AccountSummary, GitShareTestApi } from '../../../src/testing/testApi';
 import { downloadTo } from '../helpers';
 import {
   activate,

@@ -12,7 +12,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/common/constants';
-import type { AccountSummary, GitShareTestApi } from '../../../src/common/testApi';
+import type { AccountSummary, GitShareTestApi } from '../../../src/testing/testApi';
 import {
   activate,
   clearFaults,

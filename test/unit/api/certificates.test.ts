@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as https from 'node:https';
 import { GitShareClient } from '../../../src/api/client';
-import { OAuthClient } from '../../../src/auth/oauthClient';
+import { OAuthClient } from '../../../src/oauth/oauthClient';
 import { GitShareError } from '../../../src/common/errors';
-import { fetch as nodeFetch } from '../../../src/common/fetch';
+import { fetch as nodeFetch } from '../../../src/node/fetch';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { startServer, type RunningServer } from '../../server/index';
 import { generateTestCa } from '../../server/tls';

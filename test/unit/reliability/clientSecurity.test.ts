@@ -13,17 +13,17 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Entry } from '../../../src/api/types';
-import { OOB_REDIRECT_URI } from '../../../src/auth/oauthClient';
+import { OOB_REDIRECT_URI } from '../../../src/oauth/oauthClient';
 import { downloadJob } from '../../../src/transfers/jobs';
 import { planDownload } from '../../../src/transfers/plan';
 import { ConflictDecider } from '../../../src/transfers/conflicts';
 import { GitShareError } from '../../../src/common/errors';
 import { authorizeAsUser } from '../../server/index';
-import { AuthStack, MemorySecretStorage, codeServerRedirectUri } from '../auth/helpers';
+import { AuthStack, MemorySecretStorage, codeServerRedirectUri } from '../helpers/authStack';
 import { useSignedInServer } from '../helpers/fixtures';
 import { count, failure, filesBelow, newClient, sleepMs } from './helpers';
 import { TestProxy } from './proxy';
-import { callbackPathFor } from '../../../src/auth/pendingSignIns';
+import { callbackPathFor } from '../../../src/oauth/pendingSignIns';
 
 /** A tiny HTTP server on another loopback address that records every request's headers. */
 async function recorder(

@@ -6,7 +6,7 @@
 
 import * as assert from 'node:assert/strict';
 import fetch from 'node-fetch';
-import type { FetchLike } from '../../../src/common/fetch';
+import type { FetchLike } from '../../../src/node/fetch';
 import { useSignedInServer } from '../helpers/fixtures';
 import { failure, newClient } from './helpers';
 

@@ -6,10 +6,10 @@
 
 import * as assert from 'node:assert/strict';
 import fetch from 'node-fetch';
-import type { FetchLike } from '../../../src/common/fetch';
+import type { FetchLike } from '../../../src/node/fetch';
 import type { TokenSource } from '../../../src/common/accounts';
 import { GitShareError } from '../../../src/common/errors';
-import { AuthStack } from '../auth/helpers';
+import { AuthStack } from '../helpers/authStack';
 import { useSignedInServer } from '../helpers/fixtures';
 import { signIn as serverSignIn } from '../server/helpers';
 import { count, failure, newClient } from './helpers';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { RequestInit, Response } from 'node-fetch';
 import type { GitShareClient } from '../../../src/api/client';
-import { fetch as nodeFetch } from '../../../src/common/fetch';
+import { fetch as nodeFetch } from '../../../src/node/fetch';
 import { FileIndex } from '../../../src/search/fileIndex';
 import { walkAccount } from '../../../src/search/indexWalk';
 import type { RunningServer } from '../../server/index';

@@ -1,0 +1,166 @@
+/**
+ * GitShare: Check Connection — the questions a support person asks, answered one step at a time:
+ * the server address, DNS, the proxy in use, TLS and the certificate chain, the OAuth metadata (or
+ * the documented paths), the session's token and scopes, one API call. This module checks the
+ * address and runs the steps in that order; the network steps are in networkChecks.ts (with the
+ * proxy rules of proxyRules.ts), GitShare's own in serviceChecks.ts. The steps fill the report of
+ * connectionReport.ts, which turns it into plain text the person can copy.
+ *
+ * Imports no `vscode`: checkConnectionCommand.ts gathers the settings and the session and
+ * shows the report; the unit tests run this against the local server over http and https.
+ * Every line a person reads, here and in the step modules, is a whole sentence through `@vscode/l10n`'s
+ * `l10n.t` (activate() hands it the display language's bundle); addresses, setting names and outside
+ * text are placeholders.
+ */
+import * as l10n from '@vscode/l10n';
+import { fetch as nodeFetch, type FetchLike } from '../node/fetch';
+import { isAllowedTransport } from '../common/transport';
+import {
+  checkStep,
+  stepTitle,
+  text,
+  type CheckStep,
+  type ConnectionReport,
+  type ReportContext,
+  type StepId,
+  type StepStatus,
+} from './connectionReport';
+import { checkDns, checkProxy, checkTls, reconcileTls, type TlsFindings } from './networkChecks';
+import { proxyFor } from './proxyRules';
+import { checkApiCall, checkSignInEndpoints, checkToken, type SessionToCheck } from './serviceChecks';
+
+export interface ConnectionCheckInput extends ReportContext {
+  /** `gitshare.serverUrl` as set (may be empty or wrong: that is the first finding). */
+  readonly serverUrl: string;
+  readonly sessions?: readonly SessionToCheck[];
+  /** The HTTP the extension uses (in VS Code: node-fetch through VS Code's proxy and certificates). */
+  readonly fetch?: FetchLike;
+  /** Extra trusted CAs for the TLS step (tests); VS Code's own come through `tls`. */
+  readonly ca?: string;
+  readonly timeoutMs?: number;
+}
+
+export async function checkConnection(input: ConnectionCheckInput): Promise<ConnectionReport> {
+  const steps: CheckStep[] = [];
+  const timeoutMs = input.timeoutMs ?? 10_000;
+  const fetch: FetchLike = input.fetch ?? ((url, init) => nodeFetch(url, init));
+
+  // 1. The server address
+  const address = checkAddress(input.serverUrl);
+  steps.push(address.step);
+  const url = address.url;
+  if (!url) {
+    return finish(input.serverUrl, steps, ['dns', 'proxy', 'tls', 'endpoints', 'session', 'api']);
+  }
+  const origin = url.origin;
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+
+  // 2. The proxy VS Code uses for this server (decided before DNS: with a proxy, the proxy resolves).
+  const proxy = proxyFor(url, input.network ?? {});
+
+  // 3. DNS
+  steps.push(await checkDns(hostname, proxy.url !== undefined));
+
+  // 4. The proxy, tried
+  const proxyStep = await checkProxy(url, proxy, input.network ?? {}, timeoutMs);
+  steps.push(proxyStep.step);
+
+  // 5. TLS and the certificate chain (through the proxy's tunnel when there is one)
+  const tlsStep: TlsFindings =
+    url.protocol === 'https:'
+      ? await checkTls(hostname, port, proxyStep.tunnel, input.ca, timeoutMs)
+      : {
+          step: checkStep('tls', 'skipped', [
+            l10n.t('Plain http, allowed only because the server is on this computer (loopback).'),
+          ]),
+        };
+
+  // 6. OAuth metadata, or the documented paths
+  const metadata = await checkSignInEndpoints(origin, fetch, timeoutMs);
+  // The verdict on the certificate is the extension's own request (VS Code adds the system
+  // certificates to it); the handshake above only reads the chain.
+  steps.push(reconcileTls(tlsStep, metadata.certificateProblem));
+  steps.push(metadata.step);
+
+  // 7. The session's token and scopes; 8. one API call
+  const sessions = input.sessions ?? [];
+  if (sessions.length === 0) {
+    steps.push(checkStep('session', 'skipped', [l10n.t('Not signed in to this server: run "GitShare: Sign In".')]));
+    steps.push(checkStep('api', 'skipped', [l10n.t('Needs a session.')]));
+  }
+  for (const session of sessions) {
+    // With several sessions each step names its account.
+    const several = sessions.length > 1;
+    const tokenStep = await checkToken(origin, session, fetch, timeoutMs);
+    steps.push({ ...tokenStep, title: several ? l10n.t('Session ({0})', text(session.label)) : stepTitle('session') });
+    steps.push({
+      ...(tokenStep.status === 'failed'
+        ? { id: 'api' as const, status: 'skipped' as const, lines: [l10n.t('Needs a valid session.')] }
+        : await checkApiCall(origin, session, fetch, timeoutMs)),
+      title: several ? l10n.t('API call ({0})', text(session.label)) : stepTitle('api'),
+    });
+  }
+  return finish(input.serverUrl, steps, []);
+}
+
+function finish(serverUrl: string, steps: CheckStep[], notRun: StepId[]): ConnectionReport {
+  for (const id of notRun) {
+    steps.push(checkStep(id, 'skipped', [l10n.t('Not checked: the server address is not usable.')]));
+  }
+  return { serverUrl, steps, ok: !steps.some((s) => s.status === 'failed') };
+}
+
+// ---- the steps
+
+function checkAddress(serverUrl: string): { step: CheckStep; url?: URL } {
+  const id = 'address';
+  const value = serverUrl.trim();
+  const setting = 'gitshare.serverUrl';
+  if (!value) {
+    return {
+      step: checkStep(id, 'failed', [
+        l10n.t(
+          '{0} is empty. Set it to your GitShare server, e.g. {1}, or run "GitShare: Sign In" to be asked.',
+          setting,
+          'https://gitshare.example',
+        ),
+      ]),
+    };
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return {
+      step: checkStep(id, 'failed', [l10n.t('{0} is not an address: {1}', setting, text(value))]),
+    };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return {
+      step: checkStep(id, 'failed', [l10n.t('{0} must start with https:// (it is {1}).', setting, text(url.protocol))]),
+    };
+  }
+  if (!isAllowedTransport(url)) {
+    return {
+      step: checkStep(id, 'failed', [
+        l10n.t(
+          '{0} uses plain http, which is allowed only for a server on this computer. Use {1}.',
+          url.origin,
+          `https://${url.host}`,
+        ),
+      ]),
+    };
+  }
+  const lines = [l10n.t('{0} (from {1})', url.origin, setting)];
+  let status: StepStatus = 'ok';
+  if (url.username || url.password) {
+    status = 'warning';
+    lines.push(l10n.t('The address contains a user name or password; they are ignored. Remove them from the setting.'));
+  }
+  if (url.pathname !== '/' || url.search) {
+    status = 'warning';
+    lines.push(l10n.t('The address has a path; GitShare is reached at the origin only.'));
+  }
+  return { step: checkStep(id, status, lines), url };
+}

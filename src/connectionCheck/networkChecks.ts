@@ -1,0 +1,277 @@
+/**
+ * Check Connection's view of the network between this computer and the server: DNS, the proxy
+ * VS Code would use (tried with a CONNECT or a forwarded request), TLS and the certificate chain.
+ * These steps speak DNS, TCP and TLS directly, below the HTTP the extension uses, so the report
+ * can say which layer failed; connectionCheck.ts runs them in order and serviceChecks.ts asks
+ * GitShare itself.
+ *
+ * Imports no `vscode`.
+ */
+import * as l10n from '@vscode/l10n';
+import * as dns from 'node:dns/promises';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { checkStep, text, type CheckStep, type NetworkSettings } from './connectionReport';
+import { errorCode } from '../api/errorMapping';
+import type { ProxyDecision } from './proxyRules';
+
+export async function checkDns(hostname: string, viaProxy: boolean): Promise<CheckStep> {
+  const id = 'dns';
+  if (net.isIP(hostname)) {
+    return checkStep(id, 'ok', [l10n.t('{0} is an IP address: no lookup needed.', hostname)]);
+  }
+  try {
+    const addresses = await dns.lookup(hostname, { all: true });
+    return checkStep(id, 'ok', [l10n.t('{0} resolves to {1}.', hostname, addresses.map((a) => a.address).join(', '))]);
+  } catch (error) {
+    const code = errorCode(error) ?? 'error';
+    if (viaProxy) {
+      return checkStep(id, 'warning', [
+        l10n.t('{0} does not resolve here ({1}); the proxy resolves it, so this may be expected.', hostname, code),
+      ]);
+    }
+    return checkStep(id, 'failed', [
+      l10n.t(
+        '{0} does not resolve ({1}). Check the spelling of {2}, your network or VPN.',
+        hostname,
+        code,
+        'gitshare.serverUrl',
+      ),
+    ]);
+  }
+}
+
+export async function checkProxy(
+  url: URL,
+  proxy: ProxyDecision,
+  settings: NetworkSettings,
+  timeoutMs: number,
+): Promise<{ step: CheckStep; tunnel?: net.Socket }> {
+  const id = 'proxy';
+  const facts: string[] = [];
+  if (settings.proxyStrictSSL === false) {
+    facts.push(
+      l10n.t(
+        '{0} is false: VS Code does not verify certificates of proxied requests. Turn it back on once the right certificate authority is trusted.',
+        'http.proxyStrictSSL',
+      ),
+    );
+  }
+  if (!proxy.url) {
+    return {
+      step: checkStep(id, settings.proxyStrictSSL === false ? 'warning' : 'ok', [
+        l10n.t('No proxy is used.'),
+        proxy.why,
+        ...facts,
+      ]),
+    };
+  }
+  const shown = `${proxy.url.protocol}//${proxy.url.host}`;
+  const lines = [proxy.why];
+  if (proxy.url.username) {
+    lines.push(l10n.t('The proxy setting contains credentials (not shown in this report).'));
+  }
+  if (settings.proxyAuthorizationSet) {
+    lines.push(l10n.t('{0} is set (not shown in this report).', 'http.proxyAuthorization'));
+  }
+  lines.push(...facts);
+  if (proxy.url.protocol !== 'http:') {
+    return {
+      step: checkStep(id, 'warning', [
+        ...lines,
+        l10n.t('Only http:// proxies are tried here; VS Code itself handles {0} proxies.', proxy.url.protocol),
+      ]),
+    };
+  }
+  const headers: Record<string, string> = {};
+  if (proxy.url.username) {
+    headers['Proxy-Authorization'] =
+      `Basic ${Buffer.from(`${decodeURIComponent(proxy.url.username)}:${decodeURIComponent(proxy.url.password)}`).toString('base64')}`;
+  }
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  try {
+    const answer = await new Promise<{ status: number; socket?: net.Socket }>((resolve, reject) => {
+      const request = http.request({
+        host: proxy.url!.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(proxy.url!.port || 80),
+        // https: a tunnel, as VS Code opens one; http: the proxy forwards an absolute-URI request.
+        method: url.protocol === 'https:' ? 'CONNECT' : 'HEAD',
+        path: url.protocol === 'https:' ? `${url.hostname}:${port}` : `${url.origin}/`,
+        headers: { ...headers, Host: `${url.hostname}:${port}` },
+        timeout: timeoutMs,
+        agent: false,
+      });
+      request.once('connect', (response, socket) => resolve({ status: response.statusCode ?? 0, socket }));
+      request.once('response', (response) => {
+        response.resume();
+        resolve({ status: response.statusCode ?? 0 });
+      });
+      request.once('timeout', () => request.destroy(new Error(l10n.t('no answer within {0} ms', timeoutMs))));
+      request.once('error', reject);
+      request.end();
+    });
+    if (answer.status === 407) {
+      answer.socket?.destroy();
+      return {
+        step: checkStep(id, 'failed', [
+          ...lines,
+          l10n.t(
+            'The proxy {0} asks for credentials (407 Proxy Authentication Required). Desktop VS Code asks for them; otherwise set {1} or ask your IT department.',
+            shown,
+            'http.proxyAuthorization',
+          ),
+        ]),
+      };
+    }
+    if (url.protocol === 'https:' && answer.status !== 200) {
+      answer.socket?.destroy();
+      return {
+        step: checkStep(id, 'failed', [
+          ...lines,
+          l10n.t('The proxy {0} refused the tunnel to {1} (HTTP {2}).', shown, url.host, answer.status),
+        ]),
+      };
+    }
+    return {
+      step: checkStep(id, settings.proxyStrictSSL === false ? 'warning' : 'ok', [
+        ...lines,
+        url.protocol === 'https:'
+          ? l10n.t('The proxy opened a tunnel (CONNECT) to {0}.', url.host)
+          : l10n.t('The proxy forwarded a request to {0} (HTTP {1}).', url.host, answer.status),
+      ]),
+      tunnel: answer.socket,
+    };
+  } catch (error) {
+    return {
+      step: checkStep(id, 'failed', [
+        ...lines,
+        l10n.t('The proxy {0} cannot be reached: {1}.', shown, describeError(error)),
+      ]),
+    };
+  }
+}
+
+/** The TLS step as read by a handshake, and whether Node's own certificate authorities trust the chain. */
+export interface TlsFindings {
+  readonly step: CheckStep;
+  readonly nodeTrusts?: boolean;
+}
+
+export async function checkTls(
+  hostname: string,
+  port: number,
+  tunnel: net.Socket | undefined,
+  ca: string | undefined,
+  timeoutMs: number,
+): Promise<TlsFindings> {
+  const id = 'tls';
+  try {
+    const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
+      // Only reads the chain and closes: nothing is sent over this connection, so reading it
+      // without verification cannot leak anything. The verdict comes from a verified request.
+      const s = tls.connect({
+        ...(tunnel ? { socket: tunnel } : { host: hostname, port }),
+        servername: net.isIP(hostname) ? undefined : hostname,
+        rejectUnauthorized: false,
+        ca: ca ? [...tls.rootCertificates, ca] : undefined,
+        timeout: timeoutMs,
+      });
+      s.once('secureConnect', () => resolve(s));
+      s.once('timeout', () => s.destroy(new Error(l10n.t('no TLS handshake within {0} ms', timeoutMs))));
+      s.once('error', reject);
+    });
+    const protocol = socket.getProtocol() ?? '?';
+    const lines = [`${protocol}, ${socket.getCipher().name}`];
+    const chain = certificateChain(socket.getPeerCertificate(true));
+    chain.forEach((cert, i) =>
+      lines.push(i === 0 ? l10n.t('Certificate: {0}', cert) : `  ${l10n.t('issued by: {0}', cert)}`),
+    );
+    const nodeTrusts = socket.authorized;
+    socket.destroy();
+    tunnel?.destroy();
+    return { step: checkStep(id, 'ok', lines), nodeTrusts };
+  } catch (error) {
+    tunnel?.destroy();
+    return {
+      step: checkStep(id, 'failed', [
+        l10n.t('No TLS connection to {0}: {1}.', `${hostname}:${port}`, describeError(error)),
+      ]),
+    };
+  }
+}
+
+/**
+ * The TLS step's verdict: the extension's own request decides (VS Code adds the system's
+ * certificates to it), not Node's built-in authorities the handshake above was read with.
+ */
+export function reconcileTls(findings: TlsFindings, problem: string | undefined): CheckStep {
+  const { step } = findings;
+  if (step.status !== 'ok') {
+    return step;
+  }
+  if (problem) {
+    return { ...step, status: 'failed', lines: [...step.lines, problem] };
+  }
+  return {
+    ...step,
+    lines: [
+      ...step.lines,
+      findings.nodeTrusts === false
+        ? l10n.t("Trusted by VS Code (through the system's certificates).")
+        : l10n.t('Trusted.'),
+    ],
+  };
+}
+
+function certificateChain(leaf: tls.DetailedPeerCertificate): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (
+    let cert: tls.DetailedPeerCertificate | undefined = leaf;
+    cert && Object.keys(cert).length > 0 && !seen.has(cert.fingerprint256);
+    cert = cert.issuerCertificate
+  ) {
+    seen.add(cert.fingerprint256);
+    const subject = text(String(cert.subject?.CN ?? cert.subject?.O ?? '?'));
+    const issuer = text(String(cert.issuer?.CN ?? cert.issuer?.O ?? '?'));
+    const fingerprint = `${cert.fingerprint256.slice(0, 23)}…`;
+    out.push(
+      cert.subjectaltname
+        ? l10n.t(
+            '{0}, for {1}, issuer {2}, valid {3} to {4}, SHA-256 {5}',
+            subject,
+            text(cert.subjectaltname.replace(/DNS:|IP Address:/g, '')),
+            issuer,
+            isoDay(cert.valid_from),
+            isoDay(cert.valid_to),
+            fingerprint,
+          )
+        : l10n.t(
+            '{0}, issuer {1}, valid {2} to {3}, SHA-256 {4}',
+            subject,
+            issuer,
+            isoDay(cert.valid_from),
+            isoDay(cert.valid_to),
+            fingerprint,
+          ),
+    );
+    if (out.length >= 5) {
+      break;
+    }
+  }
+  return out;
+}
+
+// ---- helpers
+
+export function describeError(error: unknown): string {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return text(code && !message.includes(code) ? `${code}: ${message}` : message);
+}
+
+function isoDay(value: string | undefined): string {
+  const date = value ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString().slice(0, 10) : '?';
+}

@@ -1,0 +1,257 @@
+/**
+ * Check Connection's questions to GitShare itself, over the HTTP the extension uses (VS Code's
+ * proxy and certificates): the sign-in endpoints (OAuth metadata, or the documented paths), the
+ * session's token and scopes, and one API call. A failure here, after the network steps of
+ * networkChecks.ts passed, points at the server, the proxy's answer or the session.
+ *
+ * Imports no `vscode`.
+ */
+import * as l10n from '@vscode/l10n';
+import type { Response } from 'node-fetch';
+import type { GitShareError } from '../common/errors';
+import type { FetchLike } from '../node/fetch';
+import { checkStep, stepTitle, text, type CheckStep, type StepStatus } from './connectionReport';
+import { certificateError, errorFromResponse, networkError, parseServerErrorBody } from '../api/errorMapping';
+import { describeError } from './networkChecks';
+
+export interface SessionToCheck {
+  /** The account's label (user name), shown in the report. */
+  readonly label: string;
+  /** Used for the two authenticated requests; never written anywhere. */
+  readonly accessToken: string;
+  readonly scopes: readonly string[];
+}
+
+const REQUIRED_SCOPES = ['files:read', 'files:write'];
+
+export async function checkSignInEndpoints(
+  origin: string,
+  fetch: FetchLike,
+  timeoutMs: number,
+): Promise<{ step: CheckStep; certificateProblem?: string }> {
+  const id = 'endpoints';
+  const where = `${origin}/.well-known/oauth-authorization-server`;
+  let response: Response;
+  const started = Date.now();
+  try {
+    response = await fetch(where, {
+      method: 'GET',
+      headers: { Accept: 'application/json' },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs) as never,
+    });
+  } catch (error) {
+    const certificate = certificateError(origin, error);
+    if (certificate) {
+      return {
+        step: checkStep(id, 'failed', [
+          l10n.t('Not asked: the certificate was refused (see {0}). Nothing was sent.', stepTitle('tls')),
+        ]),
+        certificateProblem: certificate.message,
+      };
+    }
+    return { step: checkStep(id, 'failed', [failure(origin, error, timeoutMs)]) };
+  }
+  const ms = Date.now() - started;
+  if (response.status === 404) {
+    await response.text().catch(() => '');
+    return {
+      step: checkStep(id, 'ok', [
+        l10n.t(
+          'No OAuth metadata (404 in {0} ms): the documented paths are used, {1} and {2}.',
+          ms,
+          `${origin}/oauth2/authorize/`,
+          `${origin}/oauth2/token/`,
+        ),
+      ]),
+    };
+  }
+  if (response.status !== 200) {
+    const body = parseServerErrorBody(await response.text().catch(() => ''));
+    return {
+      step: checkStep(id, 'failed', [
+        body.error
+          ? l10n.t(
+              '{0} answered HTTP {1} {2}. A proxy or another server may be answering instead of GitShare.',
+              where,
+              response.status,
+              text(body.error),
+            )
+          : l10n.t(
+              '{0} answered HTTP {1}. A proxy or another server may be answering instead of GitShare.',
+              where,
+              response.status,
+            ),
+      ]),
+    };
+  }
+  const metadata = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  if (!metadata || typeof metadata.issuer !== 'string') {
+    return {
+      step: checkStep(id, 'failed', [l10n.t('{0} did not return OAuth metadata (JSON with an issuer).', where)]),
+    };
+  }
+  const lines = [l10n.t('OAuth metadata (RFC 8414) in {0} ms, issuer {1}', ms, text(metadata.issuer))];
+  let status: StepStatus = 'ok';
+  if (metadata.issuer.replace(/\/+$/, '') !== origin) {
+    status = 'failed';
+    lines.push(l10n.t('The issuer is not {0}: the metadata belongs to another server, so sign-in refuses it.', origin));
+  }
+  for (const key of ['authorization_endpoint', 'token_endpoint', 'registration_endpoint', 'revocation_endpoint']) {
+    const value = metadata[key];
+    if (typeof value === 'string') {
+      const onOrigin = safeOrigin(value) === origin;
+      lines.push(
+        onOrigin
+          ? l10n.t('{0}: {1}', key, text(value))
+          : l10n.t("{0}: {1} — not on the server's origin", key, text(value)),
+      );
+      if (!onOrigin) {
+        status = 'failed';
+      }
+    } else if (key === 'authorization_endpoint' || key === 'token_endpoint') {
+      lines.push(l10n.t('{0}: not given, the documented path is used', key));
+    } else if (key === 'registration_endpoint') {
+      lines.push(l10n.t('{0}: not offered (set {1} to an application registered by hand)', key, 'gitshare.clientId'));
+    } else {
+      lines.push(l10n.t('{0}: not offered', key));
+    }
+  }
+  return { step: checkStep(id, status, lines) };
+}
+
+export async function checkToken(
+  origin: string,
+  session: SessionToCheck,
+  fetch: FetchLike,
+  timeoutMs: number,
+): Promise<CheckStep> {
+  const id = 'session';
+  const scopes = session.scopes.length ? text(session.scopes.join(' ')) : l10n.t('(none recorded)');
+  const missing = REQUIRED_SCOPES.filter((s) => !session.scopes.includes(s));
+  const scopeLine = missing.length
+    ? l10n.t(
+        'Scopes: {0} — missing {1}: sign out and sign in again, and allow file access.',
+        scopes,
+        missing.join(', '),
+      )
+    : l10n.t('Scopes: {0}', scopes);
+  const request = 'GET /api/v1/user';
+  const answer = await call(origin, '/api/v1/user', session, fetch, timeoutMs);
+  if ('error' in answer) {
+    return checkStep(id, 'failed', [l10n.t('Signed in as {0}.', text(session.label)), answer.error]);
+  }
+  const { response, ms } = answer;
+  if (response.status === 200) {
+    const user = (await response.json().catch(() => undefined)) as { username?: unknown } | undefined;
+    const name = typeof user?.username === 'string' ? user.username : '?';
+    return checkStep(id, missing.length ? 'warning' : 'ok', [
+      l10n.t('The token is valid: {0} answered 200 in {1} ms for {2}.', request, ms, text(name)),
+      scopeLine,
+    ]);
+  }
+  const mapped = await refusal(response, request);
+  let verdict: string;
+  if (response.status !== 401) {
+    verdict = l10n.t('{0} answered HTTP {1}: {2}', request, response.status, mapped.message);
+  } else if (mapped.code) {
+    verdict = l10n.t(
+      'The token of {0} is not valid any more (401 {1}): it expired or was revoked. GitShare renews it on the next request; if that fails, sign in again.',
+      text(session.label),
+      text(mapped.code),
+    );
+  } else {
+    verdict = l10n.t(
+      'The token of {0} is not valid any more (401): it expired or was revoked. GitShare renews it on the next request; if that fails, sign in again.',
+      text(session.label),
+    );
+  }
+  return checkStep(id, 'failed', [verdict, scopeLine]);
+}
+
+export async function checkApiCall(
+  origin: string,
+  session: SessionToCheck,
+  fetch: FetchLike,
+  timeoutMs: number,
+): Promise<CheckStep> {
+  const id = 'api';
+  const answer = await call(origin, '/api/v1/folders/?limit=1', session, fetch, timeoutMs);
+  if ('error' in answer) {
+    return checkStep(id, 'failed', [answer.error]);
+  }
+  const { response, ms } = answer;
+  if (response.status === 200) {
+    const page = (await response.json().catch(() => undefined)) as { entries?: unknown } | undefined;
+    if (!page || !Array.isArray(page.entries)) {
+      return checkStep(id, 'failed', [
+        l10n.t(
+          '{0} answered 200 but not with a folder listing. A proxy may be answering instead of GitShare.',
+          'GET /api/v1/folders/',
+        ),
+      ]);
+    }
+    return checkStep(id, 'ok', [
+      l10n.t('{0} answered 200 in {1} ms: the root folder can be listed.', 'GET /api/v1/folders/?limit=1', ms),
+    ]);
+  }
+  const mapped = await refusal(response, 'GET /api/v1/folders/');
+  return checkStep(id, 'failed', [
+    l10n.t('{0} answered HTTP {1}: {2}', 'GET /api/v1/folders/', response.status, mapped.message),
+  ]);
+}
+
+async function call(
+  origin: string,
+  path: string,
+  session: SessionToCheck,
+  fetch: FetchLike,
+  timeoutMs: number,
+): Promise<{ response: Response; ms: number } | { error: string }> {
+  const started = Date.now();
+  try {
+    const response = await fetch(origin + path, {
+      method: 'GET',
+      headers: { Accept: 'application/json', Authorization: `Bearer ${session.accessToken}` },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs) as never,
+    });
+    return { response, ms: Date.now() - started };
+  } catch (error) {
+    return { error: failure(origin, error, timeoutMs) };
+  }
+}
+
+// ---- helpers
+
+/** What the API client would make of this refusal: the same typed error, so the report words it the same way. */
+async function refusal(response: Response, request: string): Promise<GitShareError> {
+  const body = parseServerErrorBody(await response.text().catch(() => ''));
+  return errorFromResponse({
+    status: response.status,
+    body,
+    wwwAuthenticate: response.headers.get('www-authenticate'),
+    request,
+  });
+}
+
+function failure(origin: string, error: unknown, timeoutMs: number): string {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return l10n.t('No answer from {0} within {1} s.', new URL(origin).host, timeoutMs / 1000);
+  }
+  const certificate = certificateError(origin, error);
+  if (certificate) {
+    return certificate.message;
+  }
+  const mapped = networkError(origin, '', error);
+  return l10n.t('{0} ({1})', mapped.message, describeError(error));
+}
+
+function safeOrigin(value: string): string | undefined {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,346 @@
+/**
+ * The file commands: the Files tree's title bar and context menu, the
+ * palette's Upload… / Download…, the Explorer's "Upload to GitShare…", and
+ * "Add GitShare Folder to Workspace…". Every command goes through the one
+ * ErrorHandler.
+ */
+
+import * as vscode from 'vscode';
+import type { GitShareClients } from '../api/clients';
+import type { GitShareClient } from '../api/client';
+import { baseName, joinPath, nameProblem, parentPath } from '../api/paths';
+import type { Entry } from '../api/types';
+import type { GitShareAccount } from '../common/accounts';
+import { Commands } from '../common/constants';
+import type { ErrorHandler } from '../workbench/errorHandler';
+import type { Interaction } from '../workbench/interaction';
+import { GitShareError } from '../common/errors';
+import type { GitShareFileSystemProvider } from '../fileSystem/gitshareFileSystem';
+import { isRemoteUri, parseRemoteUri, remoteUri } from '../fileSystem/uris';
+import type { RemoteFilesTreeProvider } from './filesTree';
+import { AccountNode, EntryNode, folderOf, LoadMoreNode, type FilesNode } from './nodes';
+import { pickRemote } from './remotePicker';
+import type { TransferService } from '../transfers/transferService';
+import { Disposable } from '../common/lifecycle';
+
+export class FileCommands extends Disposable {
+  constructor(
+    private readonly clients: GitShareClients,
+    private readonly tree: RemoteFilesTreeProvider,
+    private readonly fileSystem: GitShareFileSystemProvider,
+    private readonly transfers: TransferService,
+    errors: ErrorHandler,
+    private readonly interaction: Interaction,
+  ) {
+    super();
+    const register = <A extends unknown[]>(id: string, action: string, callback: (...args: A) => unknown) =>
+      this._register(vscode.commands.registerCommand(id, errors.wrap(action, callback)));
+
+    register(Commands.refresh, vscode.l10n.t('Refresh'), (node?: FilesNode) => this.tree.refresh(node));
+    register(Commands.upload, vscode.l10n.t('Upload'), (target?: unknown, sources?: vscode.Uri[]) =>
+      this.upload(target, sources),
+    );
+    register(Commands.uploadHere, vscode.l10n.t('Upload'), (target?: FilesNode) => this.upload(target));
+    register(Commands.uploadFromExplorer, vscode.l10n.t('Upload'), (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
+      this.upload(undefined, uris?.length ? uris : uri ? [uri] : undefined),
+    );
+    // Names, destinations and confirmations come from the person (through the Interaction),
+    // never from command arguments another extension could pass.
+    register(Commands.download, vscode.l10n.t('Download'), (target?: unknown, selection?: unknown[]) =>
+      this.download(target, selection),
+    );
+    register(Commands.newFolder, vscode.l10n.t('New folder'), (target?: unknown) => this.newFolder(target));
+    register(Commands.newFile, vscode.l10n.t('New file'), (target?: unknown) => this.newFile(target));
+    register(Commands.open, vscode.l10n.t('Open'), (node?: FilesNode) => this.open(node));
+    register(Commands.rename, vscode.l10n.t('Rename'), (node?: FilesNode) => this.rename(node));
+    register(Commands.delete, vscode.l10n.t('Delete'), (node?: FilesNode, selection?: FilesNode[]) =>
+      this.delete(node, selection),
+    );
+    register(Commands.copyPath, vscode.l10n.t('Copy path'), (node?: FilesNode) => this.copyPath(node));
+    register(Commands.loadMore, vscode.l10n.t('Load more'), (node?: FilesNode) =>
+      node instanceof LoadMoreNode ? this.tree.loadMore(node) : undefined,
+    );
+    register(Commands.addFolderToWorkspace, vscode.l10n.t('Add folder to workspace'), (target?: unknown) =>
+      this.addFolderToWorkspace(target),
+    );
+  }
+
+  // ---- transfers
+
+  private async upload(target: unknown, sources?: readonly vscode.Uri[]): Promise<void> {
+    const chosen = sources ?? (await this.askLocalSources());
+    if (!chosen?.length) {
+      return;
+    }
+    const foreign = chosen.find((uri) => uri.scheme !== 'file');
+    if (foreign) {
+      throw new GitShareError('invalidInput', vscode.l10n.t('Only files on this computer can be uploaded.'), {
+        detail: `not a file: URI: ${foreign.scheme}`,
+      });
+    }
+    const folder = await this.folderOrPick(target, vscode.l10n.t('Upload to GitShare'));
+    if (!folder) {
+      return;
+    }
+    await this.transfers.upload(
+      folder.account,
+      folder.path,
+      chosen.map((uri) => uri.fsPath),
+    );
+  }
+
+  private async askLocalSources(): Promise<vscode.Uri[] | undefined> {
+    // Desktop dialogs on Windows and Linux cannot offer files and folders at once.
+    const both = process.platform === 'darwin' || vscode.env.uiKind === vscode.UIKind.Web;
+    let folders = both;
+    let files = true;
+    if (!both) {
+      const kind = await this.interaction.pick({
+        id: 'uploadKind',
+        placeHolder: vscode.l10n.t('Upload files or folders?'),
+        items: [
+          { label: vscode.l10n.t('$(file) Files…'), value: 'files' as const },
+          { label: vscode.l10n.t('$(folder) Folders…'), value: 'folders' as const },
+        ],
+      });
+      if (!kind) {
+        return undefined;
+      }
+      folders = kind === 'folders';
+      files = !folders;
+    }
+    return this.interaction.chooseLocal({
+      id: 'uploadSources',
+      title: vscode.l10n.t('Upload to GitShare'),
+      openLabel: vscode.l10n.t('Upload'),
+      files,
+      folders,
+      many: true,
+    });
+  }
+
+  private async download(target: unknown, selection: readonly unknown[] | undefined): Promise<void> {
+    const groups = await this.entriesToDownload(target, selection);
+    if (!groups) {
+      return;
+    }
+    const folder = (
+      await this.interaction.chooseLocal({
+        id: 'downloadDestination',
+        title: vscode.l10n.t('Download from GitShare'),
+        openLabel: vscode.l10n.t('Download Here'),
+        files: false,
+        folders: true,
+        many: false,
+      })
+    )?.[0];
+    if (!folder) {
+      return;
+    }
+    if (folder.scheme !== 'file') {
+      throw new GitShareError('invalidInput', vscode.l10n.t('Choose a folder on this computer.'), {
+        detail: `destination scheme ${folder.scheme}`,
+      });
+    }
+    for (const [account, entries] of groups) {
+      await this.transfers.download(account, entries, folder.fsPath);
+    }
+  }
+
+  /** What to download: the tree's selection, a gitshare: URI, or what the person picks. */
+  private async entriesToDownload(
+    target: unknown,
+    selection: readonly unknown[] | undefined,
+  ): Promise<Map<GitShareAccount, Entry[]> | undefined> {
+    const groups = new Map<GitShareAccount, Entry[]>();
+    const nodes = (selection?.length ? selection : target ? [target] : []).filter(
+      (n): n is EntryNode => n instanceof EntryNode,
+    );
+    for (const node of nodes) {
+      groups.set(node.account, [...(groups.get(node.account) ?? []), node.entry]);
+    }
+    if (groups.size) {
+      return groups;
+    }
+    if (isRemoteUri(target)) {
+      const { account, client } = this.clients.forAuthority(target.authority);
+      groups.set(account, [await client.entry(parseRemoteUri(target).path)]);
+      return groups;
+    }
+    const choice = await pickRemote(this.clients, {
+      mode: 'fileOrFolder',
+      title: vscode.l10n.t('Download from GitShare'),
+    });
+    if (!choice) {
+      return undefined;
+    }
+    const entry = choice.entry ?? (await this.clients.forAccount(choice.account).entry(choice.path));
+    groups.set(choice.account, [entry]);
+    return groups;
+  }
+
+  // ---- tree item commands
+
+  private async newFolder(target: unknown): Promise<void> {
+    await this.createNew(
+      target,
+      vscode.l10n.t('New Folder on GitShare'),
+      { id: 'newFolderName', prompt: vscode.l10n.t('New folder name') },
+      (client, path) => client.createFolder(path),
+    );
+  }
+
+  private async newFile(target: unknown): Promise<void> {
+    const uri = await this.createNew(
+      target,
+      vscode.l10n.t('New File on GitShare'),
+      { id: 'newFileName', prompt: vscode.l10n.t('New file name') },
+      (client, path) => client.writeFile(path, new Uint8Array(), { ifNoneMatch: '*' }),
+    );
+    if (uri) {
+      await vscode.commands.executeCommand('vscode.open', uri);
+    }
+  }
+
+  private async open(node?: FilesNode): Promise<void> {
+    if (node instanceof EntryNode && !node.isFolder) {
+      const uri = remoteUri(node.account, node.entry.path);
+      // The view's listing knows the entry: VS Code's stat before the read needs no round trip.
+      this.fileSystem.learn(uri, node.entry);
+      await vscode.commands.executeCommand('vscode.open', uri);
+    }
+  }
+
+  private async rename(node?: FilesNode): Promise<void> {
+    if (!(node instanceof EntryNode)) {
+      return;
+    }
+    const old = node.entry;
+    const name = await this.askName('rename', vscode.l10n.t('New name'), old.name, old.type === 'file');
+    if (!name || name === old.name) {
+      return;
+    }
+    const to = joinPath(parentPath(old.path), name);
+    await this.clients.forAccount(node.account).move(old.path, to);
+    this.tree.refreshParents(node.account, [old.path]);
+    this.fileSystem.notifyChanged(remoteUri(node.account, old.path), vscode.FileChangeType.Deleted);
+    this.fileSystem.notifyChanged(remoteUri(node.account, to), vscode.FileChangeType.Created);
+  }
+
+  private async delete(node: FilesNode | undefined, selection: readonly FilesNode[] | undefined): Promise<void> {
+    const targets = (selection?.length ? selection : node ? [node] : []).filter(
+      (n): n is EntryNode => n instanceof EntryNode,
+    );
+    if (!targets.length) {
+      return;
+    }
+    const folders = targets.filter((t) => t.isFolder).length;
+    const message =
+      targets.length === 1
+        ? vscode.l10n.t('Delete "{0}" from GitShare?', targets[0].entry.name)
+        : vscode.l10n.t('Delete {0} items from GitShare?', targets.length);
+    const detail = folders
+      ? vscode.l10n.t('Folders are deleted with everything in them. This cannot be undone.')
+      : vscode.l10n.t('This cannot be undone.');
+    if (!(await this.interaction.confirm({ id: 'delete', message, detail, action: vscode.l10n.t('Delete') }))) {
+      return;
+    }
+    const failures: unknown[] = [];
+    await Promise.all(
+      targets.map(async (target) => {
+        try {
+          await this.clients.forAccount(target.account).delete(target.entry.path, { recursive: target.isFolder });
+          this.fileSystem.notifyChanged(remoteUri(target.account, target.entry.path), vscode.FileChangeType.Deleted);
+        } catch (error) {
+          failures.push(error);
+        }
+      }),
+    );
+    for (const target of targets) {
+      this.tree.refreshParents(target.account, [target.entry.path]);
+    }
+    if (failures.length) {
+      throw failures[0];
+    }
+  }
+
+  private async copyPath(node?: FilesNode): Promise<void> {
+    if (node instanceof EntryNode) {
+      await vscode.env.clipboard.writeText(node.entry.path);
+    }
+  }
+
+  private async addFolderToWorkspace(target: unknown): Promise<void> {
+    const folder = await this.folderOrPick(target, vscode.l10n.t('Add GitShare Folder to Workspace'));
+    if (!folder) {
+      return;
+    }
+    const uri = remoteUri(folder.account, folder.path);
+    const count = vscode.workspace.workspaceFolders?.length ?? 0;
+    const name =
+      folder.path === '/'
+        ? vscode.l10n.t('GitShare ({0})', folder.account.label)
+        : vscode.l10n.t('{0} (GitShare)', baseName(folder.path));
+    vscode.workspace.updateWorkspaceFolders(count, 0, { uri, name });
+  }
+
+  /** The folder a command acts on: the one its argument stands for, else the one the person picks. */
+  private async folderOrPick(
+    target: unknown,
+    title: string,
+  ): Promise<{ account: GitShareAccount; path: string } | undefined> {
+    return (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title }));
+  }
+
+  /**
+   * New Folder… and New File…: the folder (argument or pick), the name asked for, the entry
+   * created there and shown in the view. Undefined when the person dismissed a question.
+   */
+  private async createNew(
+    target: unknown,
+    title: string,
+    name: { id: string; prompt: string },
+    create: (client: GitShareClient, path: string) => Promise<unknown>,
+  ): Promise<vscode.Uri | undefined> {
+    const folder = await this.folderOrPick(target, title);
+    if (!folder) {
+      return undefined;
+    }
+    const chosen = await this.askName(name.id, name.prompt, '');
+    if (!chosen) {
+      return undefined;
+    }
+    const path = joinPath(folder.path, chosen);
+    await create(this.clients.forAccount(folder.account), path);
+    this.tree.refreshFolder(folder.account, folder.path);
+    const uri = remoteUri(folder.account, path);
+    this.fileSystem.notifyChanged(uri, vscode.FileChangeType.Created);
+    return uri;
+  }
+
+  /** The folder a command argument stands for: a tree node or a gitshare: URI of a folder. */
+  private async folderTarget(target: unknown): Promise<{ account: GitShareAccount; path: string } | undefined> {
+    if (target instanceof EntryNode || target instanceof AccountNode) {
+      return folderOf(target);
+    }
+    if (isRemoteUri(target)) {
+      const { account, client } = this.clients.forAuthority(target.authority);
+      const { path } = parseRemoteUri(target);
+      const entry = path === '/' ? undefined : await client.tryEntry(path);
+      return { account, path: entry && entry.type === 'file' ? parentPath(path) : path };
+    }
+    return undefined;
+  }
+
+  private async askName(id: string, prompt: string, value: string, selectStem = false): Promise<string | undefined> {
+    const dot = value.lastIndexOf('.');
+    const name = await this.interaction.input({
+      id,
+      prompt,
+      value,
+      valueSelection: selectStem && dot > 0 ? [0, dot] : undefined,
+      validate: (input) => nameProblem(input.trim()),
+    });
+    return name?.trim();
+  }
+}

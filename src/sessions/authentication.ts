@@ -1,0 +1,151 @@
+/**
+ * Builds the authentication side and registers it with VS Code: the provider,
+ * the callback URI handler and the sign-in commands. `extension.ts` creates one
+ * and hands the account directory to the files side.
+ */
+import * as vscode from 'vscode';
+import { AccountDirectory } from '../common/accounts';
+import { labelText } from '../common/untrustedText';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, Commands, SETTINGS_SECTION, Settings } from '../common/constants';
+import { ErrorHandler } from '../workbench/errorHandler';
+import type { Interaction } from '../workbench/interaction';
+import { Disposable } from '../common/lifecycle';
+import { Logger } from '../common/logger';
+import { ADD_ACCOUNT_SCOPE, GitShareAuthenticationProvider, stableCallbackUri } from './authProvider';
+import { HandRegistration } from './handRegistration';
+import { AuthorizationServers } from '../oauth/authorizationServers';
+import { OAuthRegistrations } from './oauthRegistrations';
+import { DEFAULT_SCOPES, OAuthClient } from '../oauth/oauthClient';
+import { PendingSignIns } from '../oauth/pendingSignIns';
+import { SessionManager } from './sessionManager';
+import { SignInFlow } from './signInFlow';
+import { SecretStorageLike, StoredSession, TokenStore } from './tokenStore';
+import { AuthUriHandler } from './uriHandler';
+
+export class GitShareAuthentication extends Disposable {
+  /** The signed-in accounts, for the API client, the tree and the file system. */
+  readonly accounts: AccountDirectory;
+
+  constructor(
+    secrets: SecretStorageLike,
+    logger: Logger,
+    errors: ErrorHandler,
+    private readonly interaction: Interaction,
+  ) {
+    super();
+    const store = new TokenStore(secrets, logger);
+    const oauth = new OAuthClient(logger);
+    const authorizationServers = new AuthorizationServers(oauth);
+    const sessions = new SessionManager(store, oauth, authorizationServers, logger);
+    const pending = new PendingSignIns(logger);
+    const registrations = new OAuthRegistrations(store, oauth, logger, async (serverUrl) => {
+      const stored = await store.readSessions();
+      return new Set(stored.filter((s) => s.serverUrl === serverUrl).map((s) => s.client.clientId));
+    });
+    const flow = new SignInFlow(oauth, authorizationServers, sessions, registrations, pending, logger);
+    const hand = new HandRegistration(store, interaction, logger, {
+      callbackHere: stableCallbackUri,
+      configuredClientId: () => userSetting(Settings.clientId),
+      copyToClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
+    });
+    const provider = new GitShareAuthenticationProvider(sessions, flow, store, hand, errors, logger, interaction);
+    this.accounts = sessions;
+
+    for (const disposable of [
+      store,
+      sessions,
+      pending,
+      provider,
+      vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, provider, {
+        supportsMultipleAccounts: true,
+      }),
+      vscode.window.registerUriHandler(new AuthUriHandler(pending, logger)),
+      // A new sign-in every time (adding an account), never the existing session; the provider shows what went wrong.
+      vscode.commands.registerCommand(Commands.signIn, () => provider.signInNewAccount()),
+      vscode.commands.registerCommand(Commands.signInWithCode, () => provider.signInWithCode()),
+      vscode.commands.registerCommand(
+        Commands.enterClientDetails,
+        errors.wrap(vscode.l10n.t('Enter client id and secret'), () => provider.enterClientDetails()),
+      ),
+      vscode.commands.registerCommand(
+        Commands.setClientSecret,
+        errors.wrap(vscode.l10n.t('Set client secret'), () => provider.setClientSecret()),
+      ),
+      vscode.commands.registerCommand(Commands.authUseCode, () => provider.useCodeInstead()),
+      vscode.commands.registerCommand(
+        Commands.signOut,
+        errors.wrap(vscode.l10n.t('Sign out of GitShare'), async (target?: unknown) => {
+          const session = await this.chooseSessionToSignOut(sessions, target);
+          if (session) {
+            await provider.removeSession(session.id);
+          }
+        }),
+      ),
+    ]) {
+      this._register(disposable);
+    }
+
+    // Load the stored sessions, then ask without prompting for a session no
+    // account has: VS Code answers with a "Sign in with GitShare" entry in the
+    // Accounts menu that stays there, signed in or not (see ADD_ACCOUNT_SCOPE).
+    void sessions
+      .initialize()
+      .then(() =>
+        vscode.authentication.getSession(AUTH_PROVIDER_ID, [...DEFAULT_SCOPES, ADD_ACCOUNT_SCOPE], {
+          createIfNone: false,
+        }),
+      )
+      .catch((error) => logger.warn('Could not restore the GitShare sessions:', error));
+  }
+
+  /**
+   * "GitShare: Sign Out…": the account of the Files view item it was run on,
+   * the only one, or the one the person picks; then a confirmation, as the
+   * Accounts menu's Sign Out asks.
+   */
+  private async chooseSessionToSignOut(sessions: SessionManager, target: unknown): Promise<StoredSession | undefined> {
+    const all = sessions.getSessions();
+    const targetId = (target as { account?: { id?: unknown } } | undefined)?.account?.id;
+    let session = all.find((s) => s.id === targetId);
+    if (!session && all.length <= 1) {
+      session = all[0];
+    }
+    if (!session && all.length > 1) {
+      // The values are ids: what goes through the interaction never carries a token.
+      const id = await this.interaction.pick({
+        id: 'signOutAccount',
+        title: vscode.l10n.t('Sign Out of GitShare'),
+        placeHolder: vscode.l10n.t('Which account?'),
+        items: all.map((s) => ({
+          label: labelText(s.user.username),
+          description: new URL(s.serverUrl).host,
+          value: s.id,
+        })),
+      });
+      session = all.find((s) => s.id === id);
+    }
+    if (!session) {
+      return undefined;
+    }
+    const confirmed = await this.interaction.confirm({
+      id: 'signOut',
+      message: vscode.l10n.t(
+        'Sign out of GitShare as {0} on {1}?',
+        session.user.username,
+        new URL(session.serverUrl).host,
+      ),
+      detail: vscode.l10n.t(
+        'The tokens are removed from this computer and revoked on GitShare. Your files stay on GitShare.',
+      ),
+      action: vscode.l10n.t('Sign Out'),
+    });
+    return confirmed ? session : undefined;
+  }
+}
+
+/** A setting only the user may set (application scope, read from the user settings alone). */
+function userSetting(key: string): string | undefined {
+  const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<string>(key);
+  const value = inspected?.globalValue ?? inspected?.defaultValue;
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
