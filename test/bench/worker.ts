@@ -21,8 +21,8 @@ import { ConflictDecider } from '../../src/transfers/conflicts';
 import { TransferQueue, type TransferSummary } from '../../src/transfers/queue';
 import { createRemoteFolders, downloadJob, uploadJob } from '../../src/transfers/jobs';
 import { planDownload, planUpload } from '../../src/transfers/plan';
-import { FolderCache } from '../../src/views/folderCache';
-import { EntryNode, LoadMoreNode, type FilesNode } from '../../src/views/nodes';
+import { FolderCache } from '../../src/filesView/folderCache';
+import { EntryNode, LoadMoreNode, type FilesNode } from '../../src/filesView/nodes';
 import { procStatus } from './common';
 
 export type WorkerRequest = TransferRequest | ManyRequest | ListingRequest;

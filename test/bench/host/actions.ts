@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/common/constants';
-import type { GitShareTestApi } from '../../../src/common/testApi';
+import type { GitShareTestApi } from '../../../src/testing/testApi';
 
 export interface ActionCount {
   readonly action: string;

@@ -21,7 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
-import type { GitShareTestApi } from '../../../src/common/testApi';
+import type { GitShareTestApi } from '../../../src/testing/testApi';
 import { downloadTo, signInWithCode } from '../../integration/helpers';
 import type { LinkTiming } from '../link/link';
 import { countActions, type ActionCount } from './actions';

@@ -6,7 +6,7 @@
  */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { DEFAULT_PAGE_SIZE } from '../../../src/views/folderCache';
+import { DEFAULT_PAGE_SIZE } from '../../../src/filesView/folderCache';
 import { bigSource, curlBigFile, workerBigFile } from '../bigFile';
 import { formatMiB, runChild, spread } from '../common';
 import { apiUrl, type Context, makeBigFolder, removeRemote, worker, writeManyFiles } from '../context';

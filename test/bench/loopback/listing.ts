@@ -3,7 +3,7 @@
  * node classes, as the Files view does), beside plain node:http + JSON.parse
  * fetching the same pages.
  */
-import { DEFAULT_PAGE_SIZE } from '../../../src/views/folderCache';
+import { DEFAULT_PAGE_SIZE } from '../../../src/filesView/folderCache';
 import { spread } from '../common';
 import { type Context, makeBigFolder, worker } from '../context';
 import { fmt } from '../table';

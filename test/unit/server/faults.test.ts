@@ -7,7 +7,7 @@ import { startServer, type RunningServer } from '../../server/index';
 import { api, raw, signIn, snapshot, tempDir, tokenRequest } from './helpers';
 import { startTestServer } from '../helpers/testServer';
 import { accountFolder } from '../reliability/helpers';
-import { untilAsync } from '../auth/helpers';
+import { untilAsync } from '../helpers/authStack';
 import { TEMP_PREFIX } from '../../server/paths';
 
 /**
