@@ -34,6 +34,10 @@ export const Settings = {
 /** Context keys set with `setContext`, used in package.json `when` clauses. */
 export const ContextKeys = {
   signedIn: 'gitshare.signedIn',
+  /** The walkthrough's first step: `gitshare.serverUrl` is set (also when it was set before the walkthrough opened). */
+  serverConfigured: 'gitshare.serverConfigured',
+  /** The walkthrough's last step: an upload to GitShare finished in this window. */
+  uploaded: 'gitshare.uploaded',
 } as const;
 
 export const Commands = {

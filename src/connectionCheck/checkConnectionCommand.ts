@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import { checkConnection } from './connectionCheck';
 import type { SessionToCheck } from './serviceChecks';
 import { formatReport, type NetworkSettings } from './connectionReport';
-import { AUTH_PROVIDER_ID, Commands, SETTINGS_SECTION, Settings } from '../common/constants';
+import { AUTH_PROVIDER_ID, Commands } from '../common/constants';
 import type { ErrorHandler } from '../workbench/errorHandler';
 import type { Logger } from '../common/logger';
 import { Disposable } from '../common/lifecycle';
+import { settings } from '../workbench/settings';
 
 /** Read-only documents holding the reports: copyable, never saved, no "save changes?" on close. */
 const REPORT_SCHEME = 'gitshare-report';
@@ -41,8 +42,7 @@ export class CheckConnectionCommand extends Disposable {
   }
 
   async run(): Promise<vscode.TextDocument> {
-    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    const serverUrl = config.get<string>(Settings.serverUrl, '');
+    const serverUrl = settings.serverUrlAsSet();
     const network = readNetworkSettings();
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the connection to GitShare…') },
@@ -96,14 +96,8 @@ export class CheckConnectionCommand extends Disposable {
 }
 
 function readNetworkSettings(): NetworkSettings {
-  const http = vscode.workspace.getConfiguration('http');
   return {
-    proxy: http.get<string>('proxy', ''),
-    proxySupport: http.get<string>('proxySupport'),
-    noProxy: http.get<string[]>('noProxy', []),
-    proxyStrictSSL: http.get<boolean>('proxyStrictSSL'),
-    systemCertificates: http.get<boolean>('systemCertificates'),
-    proxyAuthorizationSet: !!http.get<string | null>('proxyAuthorization'),
+    ...settings.http(),
     inBrowser: vscode.env.uiKind === vscode.UIKind.Web,
     env: {
       HTTPS_PROXY: process.env.HTTPS_PROXY ?? process.env.https_proxy,

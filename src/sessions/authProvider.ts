@@ -14,13 +14,14 @@
  * a cancellation, so the workbench adds no second message with raw text.
  */
 import * as vscode from 'vscode';
-import { Commands, ContextKeys, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../common/constants';
+import { Commands, ContextKeys, EXTENSION_ID } from '../common/constants';
 import { abortSignalFor } from '../common/cancellation';
 import { CancelledError, GitShareError } from '../common/errors';
 import { ErrorHandler } from '../workbench/errorHandler';
 import type { Interaction } from '../workbench/interaction';
 import { Disposable } from '../common/lifecycle';
 import { Logger } from '../common/logger';
+import { settings } from '../workbench/settings';
 import { HandClient, HandRegistration, redirectUriFor } from './handRegistration';
 import { RegistrationRefusedError } from '../oauth/clientRegistration';
 import { ClientRejectedError } from '../oauth/oauthAnswers';
@@ -319,7 +320,7 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
 
   /** The setting, or else an input box; the answer is saved to the user settings. */
   private async resolveServerUrl(): Promise<string> {
-    const configured = applicationSetting(Settings.serverUrl);
+    const configured = settings.serverUrl();
     if (configured) {
       return normalizeServerUrl(configured);
     }
@@ -334,9 +335,7 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
       throw new CancelledError();
     }
     const serverUrl = normalizeServerUrl(typed);
-    await vscode.workspace
-      .getConfiguration(SETTINGS_SECTION)
-      .update(Settings.serverUrl, serverUrl, vscode.ConfigurationTarget.Global);
+    await settings.saveServerUrl(serverUrl);
     return serverUrl;
   }
 
@@ -422,15 +421,4 @@ export function stableCallbackUri(serverUrl: string): string | undefined {
 
 function accountId(session: StoredSession): string {
   return `${session.serverUrl}#${session.user.id}`;
-}
-
-/**
- * Reads a setting that only the user may set: application scope and listed in
- * `restrictedConfigurations`, and here read from the user settings alone, so a
- * workspace cannot point the tokens elsewhere.
- */
-function applicationSetting(key: string): string | undefined {
-  const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<string>(key);
-  const value = inspected?.globalValue ?? inspected?.defaultValue;
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }

@@ -6,11 +6,12 @@
 import * as vscode from 'vscode';
 import { AccountDirectory } from '../common/accounts';
 import { labelText } from '../common/untrustedText';
-import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, Commands, SETTINGS_SECTION, Settings } from '../common/constants';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, Commands } from '../common/constants';
 import { ErrorHandler } from '../workbench/errorHandler';
 import type { Interaction } from '../workbench/interaction';
 import { Disposable } from '../common/lifecycle';
 import { Logger } from '../common/logger';
+import { settings } from '../workbench/settings';
 import { ADD_ACCOUNT_SCOPE, GitShareAuthenticationProvider, stableCallbackUri } from './authProvider';
 import { HandRegistration } from './handRegistration';
 import { AuthorizationServers } from '../oauth/authorizationServers';
@@ -45,7 +46,7 @@ export class GitShareAuthentication extends Disposable {
     const flow = new SignInFlow(oauth, authorizationServers, sessions, registrations, pending, logger);
     const hand = new HandRegistration(store, interaction, logger, {
       callbackHere: stableCallbackUri,
-      configuredClientId: () => userSetting(Settings.clientId),
+      configuredClientId: settings.clientId,
       copyToClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
     });
     const provider = new GitShareAuthenticationProvider(sessions, flow, store, hand, errors, logger, interaction);
@@ -141,11 +142,4 @@ export class GitShareAuthentication extends Disposable {
     });
     return confirmed ? session : undefined;
   }
-}
-
-/** A setting only the user may set (application scope, read from the user settings alone). */
-function userSetting(key: string): string | undefined {
-  const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<string>(key);
-  const value = inspected?.globalValue ?? inspected?.defaultValue;
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }

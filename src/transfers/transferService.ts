@@ -13,12 +13,12 @@ import type { Entry } from '../api/types';
 import type { GitShareAccount } from '../common/accounts';
 import { formatBytes } from '../common/format';
 import { abortSignalFor } from '../common/cancellation';
-import { SETTINGS_SECTION, Settings } from '../common/constants';
 import type { ErrorHandler } from '../workbench/errorHandler';
 import type { Logger } from '../common/logger';
 import type { GitShareFileSystemProvider } from '../fileSystem/gitshareFileSystem';
 import { remoteUri } from '../fileSystem/uris';
 import type { Interaction } from '../workbench/interaction';
+import { settings } from '../workbench/settings';
 import { ConflictDecider, type AskConflict } from './conflicts';
 import { createRemoteFolders, downloadJob, uploadJob } from './jobs';
 import { planDownload, planUpload } from './plan';
@@ -87,10 +87,7 @@ export class TransferService {
   }
 
   private concurrency(): number {
-    const value = vscode.workspace
-      .getConfiguration(SETTINGS_SECTION)
-      .get<number>(Settings.transfersConcurrency, DEFAULT_CONCURRENCY);
-    return Number.isInteger(value) && value >= 1 ? Math.min(value, 16) : DEFAULT_CONCURRENCY;
+    return settings.transfersConcurrency() ?? DEFAULT_CONCURRENCY;
   }
 
   private withProgress(

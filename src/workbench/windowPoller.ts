@@ -7,19 +7,10 @@
  */
 
 import * as vscode from 'vscode';
-import { SETTINGS_SECTION, Settings } from '../common/constants';
 import type { DisposableLike } from '../common/lifecycle';
 import { Poller, PollSchedule } from '../common/poller';
-
-const DEFAULT_INTERVAL_SECONDS = 10;
-
-/** The interval setting in milliseconds (0 = off). */
-export function watchIntervalMs(): number {
-  const seconds = vscode.workspace
-    .getConfiguration(SETTINGS_SECTION)
-    .get<number>(Settings.watchInterval, DEFAULT_INTERVAL_SECONDS);
-  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
-}
+import { Settings } from '../common/constants';
+import { settings } from './settings';
 
 /**
  * A Poller for `round` that follows the setting and the window's focus; the poller
@@ -29,15 +20,13 @@ export function createWindowPoller(
   round: () => Promise<boolean>,
   register: <T extends DisposableLike>(disposable: T) => T,
 ): Poller {
-  const poller = register(new Poller(new PollSchedule(watchIntervalMs()), round));
+  const poller = register(new Poller(new PollSchedule(settings.watchIntervalMs()), round));
   poller.setFocused(vscode.window.state.focused);
   register(vscode.window.onDidChangeWindowState((state) => poller.setFocused(state.focused)));
   register(
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SETTINGS_SECTION}.${Settings.watchInterval}`)) {
-        poller.schedule.setInterval(watchIntervalMs());
-        poller.start();
-      }
+    settings.onDidChange(Settings.watchInterval, () => {
+      poller.schedule.setInterval(settings.watchIntervalMs());
+      poller.start();
     }),
   );
   return poller;
