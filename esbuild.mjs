@@ -1,5 +1,6 @@
 // Bundles src/extension.ts into dist/extension.js, and what activation does not need into files of
-// their own beside it, loaded on first use. Type-checking is separate (`npm run check-types`).
+// their own beside it: packages loaded on first use, and the test-only code (src/testing/) that
+// only ExtensionMode.Test loads. Type-checking is separate (`npm run check-types`).
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -39,6 +40,18 @@ const lazyPackagesPlugin = {
     build.onResolve({ filter }, (args) =>
       args.kind === 'dynamic-import' ? { path: `./${args.path}.mjs`, external: true } : undefined,
     );
+  },
+};
+
+/**
+ * The test-only code, `require('./testing.js')` in src/extension.ts: bundled on its own into
+ * dist/testing.js (which .vscodeignore leaves out of the .vsix), never into the entry bundle, so
+ * production neither ships nor loads it.
+ */
+const testBundlePlugin = {
+  name: 'test-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/testing\.js$/ }, () => ({ path: './testing.js', external: true }));
   },
 };
 
@@ -89,11 +102,11 @@ const common = {
 const contexts = await Promise.all([
   esbuild.context({
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    entryPoints: { extension: 'src/extension.ts', testing: 'src/testing/index.ts' },
     format: 'cjs',
     plugins: watch
-      ? [vscodeOncePlugin, lazyPackagesPlugin, problemMatcherPlugin]
-      : [vscodeOncePlugin, lazyPackagesPlugin],
+      ? [vscodeOncePlugin, lazyPackagesPlugin, testBundlePlugin, problemMatcherPlugin]
+      : [vscodeOncePlugin, lazyPackagesPlugin, testBundlePlugin],
   }),
   esbuild.context({
     ...common,
@@ -115,7 +128,12 @@ if (watch) {
     for (const result of results) {
       for (const [file, { bytes }] of Object.entries(result.metafile.outputs)) {
         if (!file.endsWith('.map')) {
-          const when = file === 'dist/extension.js' ? 'loaded at activation' : 'loaded on first use';
+          const when =
+            file === 'dist/extension.js'
+              ? 'loaded at activation'
+              : file === 'dist/testing.js'
+                ? 'only in ExtensionMode.Test, not in the .vsix'
+                : 'loaded on first use';
           console.log(`${file}: ${(bytes / 1024).toFixed(1)} KB (production, ${when})`);
         }
       }

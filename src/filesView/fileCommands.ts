@@ -1,26 +1,22 @@
 /**
- * The file commands: the Files tree's title bar and context menu, the
- * palette's Upload… / Download…, the Explorer's "Upload to GitShare…", and
- * "Add GitShare Folder to Workspace…". Every command goes through the one
- * ErrorHandler.
+ * The Files view's commands on files and folders: its title bar and context menu (Refresh, New
+ * File…, New Folder…, Open, Rename…, Delete, Copy Path, Load More) and "Add GitShare Folder to
+ * Workspace…". Upload… and Download… are the transfers' (transfers/transferCommands.ts). Every
+ * command goes through the one ErrorHandler.
  */
 
 import * as vscode from 'vscode';
 import type { GitShareClients } from '../api/clients';
 import type { GitShareClient } from '../api/client';
 import { baseName, joinPath, nameProblem, parentPath } from '../api/paths';
-import type { Entry } from '../api/types';
-import type { GitShareAccount } from '../common/accounts';
 import { Commands } from '../common/constants';
 import type { ErrorHandler } from '../workbench/errorHandler';
 import type { Interaction } from '../workbench/interaction';
-import { GitShareError } from '../common/errors';
 import type { GitShareFileSystemProvider } from '../fileSystem/gitshareFileSystem';
-import { isRemoteUri, parseRemoteUri, remoteUri } from '../fileSystem/uris';
+import { remoteUri } from '../fileSystem/uris';
 import type { RemoteFilesTreeProvider } from './filesTree';
-import { AccountNode, EntryNode, folderOf, LoadMoreNode, type FilesNode } from './nodes';
-import { pickRemote } from './remotePicker';
-import type { TransferService } from '../transfers/transferService';
+import { EntryNode, LoadMoreNode, type FilesNode } from './nodes';
+import type { FilesViewTargets } from './targets';
 import { Disposable } from '../common/lifecycle';
 
 export class FileCommands extends Disposable {
@@ -28,7 +24,7 @@ export class FileCommands extends Disposable {
     private readonly clients: GitShareClients,
     private readonly tree: RemoteFilesTreeProvider,
     private readonly fileSystem: GitShareFileSystemProvider,
-    private readonly transfers: TransferService,
+    private readonly targets: FilesViewTargets,
     errors: ErrorHandler,
     private readonly interaction: Interaction,
   ) {
@@ -37,18 +33,6 @@ export class FileCommands extends Disposable {
       this._register(vscode.commands.registerCommand(id, errors.wrap(action, callback)));
 
     register(Commands.refresh, vscode.l10n.t('Refresh'), (node?: FilesNode) => this.tree.refresh(node));
-    register(Commands.upload, vscode.l10n.t('Upload'), (target?: unknown, sources?: vscode.Uri[]) =>
-      this.upload(target, sources),
-    );
-    register(Commands.uploadHere, vscode.l10n.t('Upload'), (target?: FilesNode) => this.upload(target));
-    register(Commands.uploadFromExplorer, vscode.l10n.t('Upload'), (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
-      this.upload(undefined, uris?.length ? uris : uri ? [uri] : undefined),
-    );
-    // Names, destinations and confirmations come from the person (through the Interaction),
-    // never from command arguments another extension could pass.
-    register(Commands.download, vscode.l10n.t('Download'), (target?: unknown, selection?: unknown[]) =>
-      this.download(target, selection),
-    );
     register(Commands.newFolder, vscode.l10n.t('New folder'), (target?: unknown) => this.newFolder(target));
     register(Commands.newFile, vscode.l10n.t('New file'), (target?: unknown) => this.newFile(target));
     register(Commands.open, vscode.l10n.t('Open'), (node?: FilesNode) => this.open(node));
@@ -64,122 +48,6 @@ export class FileCommands extends Disposable {
       this.addFolderToWorkspace(target),
     );
   }
-
-  // ---- transfers
-
-  private async upload(target: unknown, sources?: readonly vscode.Uri[]): Promise<void> {
-    const chosen = sources ?? (await this.askLocalSources());
-    if (!chosen?.length) {
-      return;
-    }
-    const foreign = chosen.find((uri) => uri.scheme !== 'file');
-    if (foreign) {
-      throw new GitShareError('invalidInput', vscode.l10n.t('Only files on this computer can be uploaded.'), {
-        detail: `not a file: URI: ${foreign.scheme}`,
-      });
-    }
-    const folder = await this.folderOrPick(target, vscode.l10n.t('Upload to GitShare'));
-    if (!folder) {
-      return;
-    }
-    await this.transfers.upload(
-      folder.account,
-      folder.path,
-      chosen.map((uri) => uri.fsPath),
-    );
-  }
-
-  private async askLocalSources(): Promise<vscode.Uri[] | undefined> {
-    // Desktop dialogs on Windows and Linux cannot offer files and folders at once.
-    const both = process.platform === 'darwin' || vscode.env.uiKind === vscode.UIKind.Web;
-    let folders = both;
-    let files = true;
-    if (!both) {
-      const kind = await this.interaction.pick({
-        id: 'uploadKind',
-        placeHolder: vscode.l10n.t('Upload files or folders?'),
-        items: [
-          { label: vscode.l10n.t('$(file) Files…'), value: 'files' as const },
-          { label: vscode.l10n.t('$(folder) Folders…'), value: 'folders' as const },
-        ],
-      });
-      if (!kind) {
-        return undefined;
-      }
-      folders = kind === 'folders';
-      files = !folders;
-    }
-    return this.interaction.chooseLocal({
-      id: 'uploadSources',
-      title: vscode.l10n.t('Upload to GitShare'),
-      openLabel: vscode.l10n.t('Upload'),
-      files,
-      folders,
-      many: true,
-    });
-  }
-
-  private async download(target: unknown, selection: readonly unknown[] | undefined): Promise<void> {
-    const groups = await this.entriesToDownload(target, selection);
-    if (!groups) {
-      return;
-    }
-    const folder = (
-      await this.interaction.chooseLocal({
-        id: 'downloadDestination',
-        title: vscode.l10n.t('Download from GitShare'),
-        openLabel: vscode.l10n.t('Download Here'),
-        files: false,
-        folders: true,
-        many: false,
-      })
-    )?.[0];
-    if (!folder) {
-      return;
-    }
-    if (folder.scheme !== 'file') {
-      throw new GitShareError('invalidInput', vscode.l10n.t('Choose a folder on this computer.'), {
-        detail: `destination scheme ${folder.scheme}`,
-      });
-    }
-    for (const [account, entries] of groups) {
-      await this.transfers.download(account, entries, folder.fsPath);
-    }
-  }
-
-  /** What to download: the tree's selection, a gitshare: URI, or what the person picks. */
-  private async entriesToDownload(
-    target: unknown,
-    selection: readonly unknown[] | undefined,
-  ): Promise<Map<GitShareAccount, Entry[]> | undefined> {
-    const groups = new Map<GitShareAccount, Entry[]>();
-    const nodes = (selection?.length ? selection : target ? [target] : []).filter(
-      (n): n is EntryNode => n instanceof EntryNode,
-    );
-    for (const node of nodes) {
-      groups.set(node.account, [...(groups.get(node.account) ?? []), node.entry]);
-    }
-    if (groups.size) {
-      return groups;
-    }
-    if (isRemoteUri(target)) {
-      const { account, client } = this.clients.forAuthority(target.authority);
-      groups.set(account, [await client.entry(parseRemoteUri(target).path)]);
-      return groups;
-    }
-    const choice = await pickRemote(this.clients, {
-      mode: 'fileOrFolder',
-      title: vscode.l10n.t('Download from GitShare'),
-    });
-    if (!choice) {
-      return undefined;
-    }
-    const entry = choice.entry ?? (await this.clients.forAccount(choice.account).entry(choice.path));
-    groups.set(choice.account, [entry]);
-    return groups;
-  }
-
-  // ---- tree item commands
 
   private async newFolder(target: unknown): Promise<void> {
     await this.createNew(
@@ -271,7 +139,7 @@ export class FileCommands extends Disposable {
   }
 
   private async addFolderToWorkspace(target: unknown): Promise<void> {
-    const folder = await this.folderOrPick(target, vscode.l10n.t('Add GitShare Folder to Workspace'));
+    const folder = await this.targets.folderOrPick(target, vscode.l10n.t('Add GitShare Folder to Workspace'));
     if (!folder) {
       return;
     }
@@ -284,14 +152,6 @@ export class FileCommands extends Disposable {
     vscode.workspace.updateWorkspaceFolders(count, 0, { uri, name });
   }
 
-  /** The folder a command acts on: the one its argument stands for, else the one the person picks. */
-  private async folderOrPick(
-    target: unknown,
-    title: string,
-  ): Promise<{ account: GitShareAccount; path: string } | undefined> {
-    return (await this.folderTarget(target)) ?? (await pickRemote(this.clients, { mode: 'folder', title }));
-  }
-
   /**
    * New Folder… and New File…: the folder (argument or pick), the name asked for, the entry
    * created there and shown in the view. Undefined when the person dismissed a question.
@@ -302,7 +162,7 @@ export class FileCommands extends Disposable {
     name: { id: string; prompt: string },
     create: (client: GitShareClient, path: string) => Promise<unknown>,
   ): Promise<vscode.Uri | undefined> {
-    const folder = await this.folderOrPick(target, title);
+    const folder = await this.targets.folderOrPick(target, title);
     if (!folder) {
       return undefined;
     }
@@ -316,20 +176,6 @@ export class FileCommands extends Disposable {
     const uri = remoteUri(folder.account, path);
     this.fileSystem.notifyChanged(uri, vscode.FileChangeType.Created);
     return uri;
-  }
-
-  /** The folder a command argument stands for: a tree node or a gitshare: URI of a folder. */
-  private async folderTarget(target: unknown): Promise<{ account: GitShareAccount; path: string } | undefined> {
-    if (target instanceof EntryNode || target instanceof AccountNode) {
-      return folderOf(target);
-    }
-    if (isRemoteUri(target)) {
-      const { account, client } = this.clients.forAuthority(target.authority);
-      const { path } = parseRemoteUri(target);
-      const entry = path === '/' ? undefined : await client.tryEntry(path);
-      return { account, path: entry && entry.type === 'file' ? parentPath(path) : path };
-    }
-    return undefined;
   }
 
   private async askName(id: string, prompt: string, value: string, selectStem = false): Promise<string | undefined> {

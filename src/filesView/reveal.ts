@@ -10,6 +10,9 @@ import { baseName } from '../api/paths';
 import type { GitShareAccount } from '../common/accounts';
 import { AccountNode, EntryNode, type FilesNode, type FolderNode } from './nodes';
 
+/** Shows a file or folder of an account in the Files view (revealInFilesView over the one view). */
+export type RevealRemote = (account: GitShareAccount, path: string, isFolder: boolean) => Promise<void>;
+
 export async function revealInFilesView(
   view: vscode.TreeView<FilesNode>,
   clients: GitShareClients,

@@ -6,7 +6,7 @@ import { Commands, FS_SCHEME } from '../common/constants';
 import type { ErrorHandler } from '../workbench/errorHandler';
 import { GitShareError } from '../common/errors';
 import { parseRemoteUri } from '../fileSystem/uris';
-import type { RevealRemote } from '../search/goToFileCommand';
+import type { RevealRemote } from './reveal';
 
 export class RevealInViewCommand implements vscode.Disposable {
   private readonly registration: vscode.Disposable;

@@ -19,6 +19,7 @@ import { labelText } from '../common/untrustedText';
 import { remoteUri } from '../fileSystem/uris';
 import type { IndexedItem } from './fileIndex';
 import type { FileIndexService } from './indexService';
+import type { RevealRemote } from '../filesView/reveal';
 import { Disposable, DisposableStore } from '../common/lifecycle';
 
 /** An index walked less than this long ago is fresh enough not to walk again on open. */
@@ -32,8 +33,6 @@ interface FileItem extends vscode.QuickPickItem {
   readonly path: string;
   readonly isFolder: boolean;
 }
-
-export type RevealRemote = (account: GitShareAccount, path: string, isFolder: boolean) => Promise<void>;
 
 export class GoToFileCommand extends Disposable {
   constructor(

@@ -1,23 +1,20 @@
 /**
- * What `activate()` returns in `ExtensionMode.Test`, and only then (`extension.ts` checks the
- * mode): the one way a test reaches into the running extension. Through it, and nowhere else, a
- * test may put a fake in front of the Interaction seam (interaction.ts); beside that it only reads
- * (accounts by name, errors as shown, the Files view's rows) or clicks a row as a person does.
- * It holds no token and nothing that hands one out. In normal use `activate()` returns nothing,
- * so no other extension can reach any of this.
+ * What `activate()` returns in `ExtensionMode.Test`, and only then (activate.ts checks the mode;
+ * this folder is a bundle of its own that only then is loaded): the one way a test reaches into
+ * the running extension. Through it, and nowhere else, a test may put a fake in front of the
+ * Interaction seam (workbench/interaction.ts); beside that it only reads (accounts by name, errors
+ * as shown, the Files view's rows) or clicks a row as a person does. It holds no token and nothing
+ * that hands one out. In normal use `activate()` returns nothing, so no other extension can reach
+ * any of this.
  */
 
 import * as vscode from 'vscode';
 import type { AccountDirectory } from '../common/accounts';
-import type { Interaction, SwappableInteraction } from '../workbench/interaction';
+import type { ShownError, ShownErrorSink } from '../workbench/errorHandler';
+import type { Interaction } from '../workbench/interaction';
+import type { SwappableInteraction } from './swappableInteraction';
 
-/** An error the one error handler showed, as the person read it. */
-export interface ShownError {
-  /** The notification's text, e.g. `Download: GitShare is not reachable.` */
-  readonly message: string;
-  /** The action that failed, e.g. `Download`; undefined for errors shown without one. */
-  readonly action?: string;
-}
+export type { ShownError };
 
 /** What an account looks like to a test: names, never tokens. */
 export interface AccountSummary {
@@ -49,7 +46,7 @@ export interface GitShareTestApi {
 }
 
 /** The error record a Test-mode ErrorHandler writes to. */
-export class ShownErrorRecord {
+export class ShownErrorRecord implements ShownErrorSink {
   private readonly shown: ShownError[] = [];
   add(error: ShownError): void {
     this.shown.push(error);

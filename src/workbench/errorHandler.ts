@@ -2,8 +2,20 @@ import * as vscode from 'vscode';
 import { Commands } from '../common/constants';
 import { DeniedOnServerError, isCancellation, toGitShareError, type ErrorKind } from '../common/errors';
 import type { Interaction, Severity } from './interaction';
-import type { ShownErrorRecord } from '../testing/testApi';
 import { Logger } from '../common/logger';
+
+/** An error the one error handler showed, as the person read it. */
+export interface ShownError {
+  /** The notification's text, e.g. `Download: GitShare is not reachable.` */
+  readonly message: string;
+  /** The action that failed, e.g. `Download`; undefined for errors shown without one. */
+  readonly action?: string;
+}
+
+/** Where a Test-mode ErrorHandler records what it showed, for the tests to assert (src/testing/). */
+export interface ShownErrorSink {
+  add(error: ShownError): void;
+}
 
 const SHOW_LOG = vscode.l10n.t('Show Log');
 const CHECK_CONNECTION = vscode.l10n.t('Check Connection');
@@ -20,7 +32,7 @@ export class ErrorHandler {
     private readonly logger: Logger,
     private readonly interaction: Interaction,
     /** Set only in ExtensionMode.Test: what was shown, for the tests to assert. */
-    private readonly record?: ShownErrorRecord,
+    private readonly record?: ShownErrorSink,
   ) {}
 
   /** Logs and shows the error. Resolves when the message is dismissed. */

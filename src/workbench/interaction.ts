@@ -3,12 +3,13 @@
  * person answers (the browser for sign-in, input boxes, picks, confirmations,
  * the save and transfer conflict questions) and the notifications they read.
  *
- * `extension.ts` builds `VsCodeInteraction` (the real VS Code UI) and hands the
- * same `SwappableInteraction` to every part. This is the one test seam: only
- * when VS Code runs the extension in `ExtensionMode.Test` does `activate()`
- * return the test API (testApi.ts), and only through it can a test put a fake
- * in place of the real UI. In normal use `activate()` returns nothing: no other
- * extension can reach this seam, the accounts, or a token.
+ * activate.ts builds one `VsCodeInteraction` (the real VS Code UI) and hands it
+ * to every part. This is the one test seam: only when VS Code runs the
+ * extension in `ExtensionMode.Test` is that instance wrapped so that a test
+ * can put a fake in front of it (src/testing/, through the test API that
+ * `activate()` returns then, and only then). In normal use `activate()`
+ * returns nothing: no other extension can reach this seam, the accounts, or a
+ * token.
  */
 
 import * as vscode from 'vscode';
@@ -219,48 +220,5 @@ export class VsCodeInteraction implements Interaction {
           ? vscode.window.showWarningMessage
           : vscode.window.showInformationMessage;
     return show(notificationText(note.message), ...(note.actions ?? []));
-  }
-}
-
-/**
- * The instance every part holds. It forwards to the real UI; a test (and only
- * a test, through `GitShareTestApi` of testApi.ts) may put a fake in front of it. Methods
- * the fake leaves out still reach the real UI.
- */
-export class SwappableInteraction implements Interaction {
-  private fake: Partial<Interaction> | undefined;
-
-  constructor(private readonly real: Interaction) {}
-
-  /** Not part of `Interaction`: only `createTestApi` (testApi.ts) calls it. */
-  swap(fake: Partial<Interaction> | undefined): void {
-    this.fake = fake;
-  }
-
-  openExternal(url: string): Promise<boolean> {
-    return this.fake?.openExternal ? this.fake.openExternal(url) : this.real.openExternal(url);
-  }
-  input(question: InputQuestion): Promise<string | undefined> {
-    return this.fake?.input ? this.fake.input(question) : this.real.input(question);
-  }
-  pick<T>(question: PickQuestion<T>): Promise<T | undefined> {
-    return this.fake?.pick ? this.fake.pick(question) : this.real.pick(question);
-  }
-  chooseLocal(question: LocalChoiceQuestion): Promise<vscode.Uri[] | undefined> {
-    return this.fake?.chooseLocal ? this.fake.chooseLocal(question) : this.real.chooseLocal(question);
-  }
-  confirm(question: ConfirmQuestion): Promise<boolean> {
-    return this.fake?.confirm ? this.fake.confirm(question) : this.real.confirm(question);
-  }
-  askSaveConflict(name: string): Promise<SaveConflictChoice> {
-    return this.fake?.askSaveConflict ? this.fake.askSaveConflict(name) : this.real.askSaveConflict(name);
-  }
-  askTransferConflict(question: TransferConflictQuestion): Promise<TransferConflictAnswer | undefined> {
-    return this.fake?.askTransferConflict
-      ? this.fake.askTransferConflict(question)
-      : this.real.askTransferConflict(question);
-  }
-  notify(note: Note): Promise<string | undefined> {
-    return this.fake?.notify ? this.fake.notify(note) : this.real.notify(note);
   }
 }
