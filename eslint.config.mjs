@@ -1,39 +1,125 @@
 // ESLint flat config: typescript-eslint's recommended rules plus the house rules of STYLE.md.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import gitshare from './eslint-rules/userFacingText.mjs';
+import importCycles from './eslint-rules/importCycles.mjs';
+import userFacingText from './eslint-rules/userFacingText.mjs';
 
-// The layers of src/, lowest first (README, Architecture): a folder imports only from the
-// layers below it, so the parts stay apart and a lower one never needs the UI above it.
-// Folders on the same layer do not import each other either.
-const layers = [['common'], ['api'], ['auth'], ['fs'], ['search', 'transfers'], ['views'], ['commands']];
+/** The project's own rules (eslint-rules/). */
+const gitshare = { rules: { ...userFacingText.rules, ...importCycles.rules } };
 
-function layerRules() {
-  return layers.flatMap((layer, index) =>
-    layer.map((folder) => {
-      const forbidden = [...layers.slice(index + 1).flat(), ...layer.filter((other) => other !== folder)];
-      return {
-        files: [`src/${folder}/**/*.ts`],
-        rules: {
-          'no-restricted-imports': [
-            'error',
-            {
-              patterns: [
+/**
+ * The folders of src/ (docs: Architecture) and what each may import: `imports` lists the folders
+ * it may reach, so the folders form a DAG and a lower one never needs what is built on it.
+ * `vscode`: may its modules use VS Code? false: none of them (the folder runs in plain Node, and
+ * its unit tests load it without VS Code); true: all; a list: only those files of the folder (each
+ * imports 'vscode' or a module that does), the rest run in plain Node. A module that runs in plain
+ * Node imports no 'vscode' and loads no module that may (it may still import its types).
+ */
+const folders = {
+  common: { imports: [], vscode: false },
+  node: { imports: [], vscode: false },
+  api: { imports: ['common', 'node'], vscode: false },
+  oauth: { imports: ['common', 'node', 'api'], vscode: false },
+  workbench: { imports: ['common'], vscode: true },
+  sessions: {
+    imports: ['common', 'node', 'api', 'oauth', 'workbench'],
+    vscode: ['authentication.ts', 'authProvider.ts', 'uriHandler.ts'],
+  },
+  connectionCheck: { imports: ['common', 'node', 'api', 'workbench'], vscode: ['checkConnectionCommand.ts'] },
+  fileSystem: {
+    imports: ['common', 'api', 'workbench'],
+    vscode: ['gitshareFileSystem.ts', 'remoteWatchService.ts', 'saveConflict.ts', 'uris.ts'],
+  },
+  transfers: {
+    imports: ['common', 'api', 'workbench', 'fileSystem'],
+    vscode: ['transferCommands.ts', 'transferService.ts'],
+  },
+  filesView: {
+    imports: ['common', 'api', 'workbench', 'fileSystem', 'transfers'],
+    vscode: [
+      'fileCommands.ts',
+      'filesDragAndDrop.ts',
+      'filesTree.ts',
+      'remotePicker.ts',
+      'reveal.ts',
+      'revealInViewCommand.ts',
+      'targets.ts',
+      'treeFreshness.ts',
+    ],
+  },
+  search: {
+    imports: ['common', 'api', 'workbench', 'fileSystem', 'filesView'],
+    vscode: ['goToFileCommand.ts', 'indexService.ts'],
+  },
+  gettingStarted: { imports: ['common', 'workbench'], vscode: true },
+  // Test-only code: loaded by extension.ts only in ExtensionMode.Test, imported by no other folder.
+  testing: { imports: ['common', 'workbench'], vscode: true },
+};
+
+/** Patterns of the specifiers that reach `folder` (or one of its `files`) from a module in `from`. */
+function specifiersOf(folder, from, files) {
+  const prefix = folder === from ? '.' : `../${folder}`;
+  return files
+    ? files.map((file) => `${prefix}/${file.replace(/\.ts$/, '')}`)
+    : folder === from
+      ? []
+      : [prefix, `${prefix}/*`];
+}
+
+const TESTING_ONLY =
+  'Only ExtensionMode.Test loads src/testing/ (extension.ts, through the TestSeam): no production module imports it.';
+
+function folderRules() {
+  const names = Object.keys(folders);
+  return names.flatMap((name) => {
+    const { imports, vscode } = folders[name];
+    const forbidden = names.filter((other) => other !== name && other !== 'testing' && !imports.includes(other));
+    const table = {
+      group: [...forbidden.flatMap((other) => specifiersOf(other, name)), '../extension', '../activate'],
+      message: `src/${name}/ imports only from ${imports.length ? imports.map((f) => `${f}/`).join(', ') : 'packages'} (the folder table of eslint.config.mjs): move what both need down, or hand it in.`,
+    };
+    const testing = name === 'testing' ? [] : [{ group: specifiersOf('testing', name), message: TESTING_ONLY }];
+    const rule = (patterns, paths = []) => ({
+      '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns }],
+    });
+    const whole = { files: [`src/${name}/**/*.ts`], rules: rule([table, ...testing]) };
+    if (vscode === true) {
+      return [whole];
+    }
+    // Modules a plain-Node module may not load: every module that may import 'vscode'.
+    const vscodeModules = names
+      .filter((other) => other === name || imports.includes(other))
+      .flatMap((other) => {
+        const may = folders[other].vscode;
+        return may === true ? specifiersOf(other, name) : may ? specifiersOf(other, name, may) : [];
+      });
+    const plainNode = {
+      files: [`src/${name}/**/*.ts`],
+      ignores: vscode ? vscode.map((file) => `src/${name}/${file}`) : [],
+      rules: rule(
+        [
+          table,
+          ...testing,
+          ...(vscodeModules.length
+            ? [
                 {
-                  group: [
-                    ...forbidden.map((name) => `../${name}`),
-                    ...forbidden.map((name) => `../${name}/*`),
-                    '../extension',
-                  ],
-                  message: `src/${folder}/ imports only from the layers below it (README, Architecture): move what both need down a layer.`,
+                  group: vscodeModules,
+                  allowTypeImports: true,
+                  message: `This module runs in plain Node (the vscode list of src/${name}/ in eslint.config.mjs leaves it out): it may import the types of a module that uses VS Code, not the module.`,
                 },
-              ],
-            },
-          ],
-        },
-      };
-    }),
-  );
+              ]
+            : []),
+        ],
+        [
+          {
+            name: 'vscode',
+            message: `This module runs in plain Node, and its unit tests load it without VS Code: no 'vscode' here. A module of src/${name}/ that needs VS Code goes in its folder's vscode list in eslint.config.mjs.`,
+          },
+        ],
+      ),
+    };
+    return vscode ? [whole, plainNode] : [plainNode];
+  });
 }
 
 /**
@@ -81,9 +167,25 @@ export default tseslint.config(
       'prefer-const': 'error',
     },
   },
-  ...layerRules(),
+  ...folderRules(),
   {
-    // The layer rule reads import declarations only: an import() of a module of src/ (or an
+    // The entry files: every folder but src/testing/, which only ExtensionMode.Test loads.
+    files: ['src/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['./testing', './testing/*'], message: TESTING_ONLY }] },
+      ],
+    },
+  },
+  {
+    // No module of src/ reaches itself through its imports (eslint-rules/importCycles.mjs).
+    files: ['src/**/*.ts'],
+    plugins: { gitshare },
+    rules: { 'gitshare/no-import-cycle': 'error' },
+  },
+  {
+    // The folder table reads import declarations only: an import() of a module of src/ (or an
     // import('…') type) would pass it unseen, so src/ imports its own modules statically.
     // require() is refused by typescript-eslint's no-require-imports. Packages may still be
     // loaded lazily (node-fetch in node/fetch.ts).
@@ -97,12 +199,12 @@ export default tseslint.config(
         },
         {
           selector: 'ImportExpression[source.value=/^[.]/]',
-          message: 'Import modules of src/ statically: the layer rule (README, Architecture) does not see import().',
+          message: 'Import modules of src/ statically: the folder table (eslint.config.mjs) does not see import().',
         },
         {
           selector: 'TSImportType[argument.literal.value=/^[.]/]',
           message:
-            "Import types of src/ with import type: the layer rule (README, Architecture) does not see import('…') types.",
+            "Import types of src/ with import type: the folder table (eslint.config.mjs) does not see import('…') types.",
         },
       ],
     },

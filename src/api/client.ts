@@ -4,8 +4,6 @@
  * request function (requester.ts: bearer header, timeouts, retries, one refresh
  * after a 401); the resumable download is in download.ts. Trees, the file
  * system and commands call the typed methods below and never fetch themselves.
- *
- * This module imports no `vscode`, so it runs and is tested in plain Node.
  */
 
 import * as l10n from '@vscode/l10n';

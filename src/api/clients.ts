@@ -2,7 +2,6 @@
  * One GitShareClient per signed-in account, created on first use and dropped
  * when the account goes away. The tree, the file system and the commands ask
  * here instead of building clients of their own.
- * This module imports no `vscode`.
  */
 
 import * as l10n from '@vscode/l10n';

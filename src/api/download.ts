@@ -4,8 +4,6 @@
  * breaks, checked against the announced size and only then put in place, so no
  * partial file is ever left behind. Sends its requests through the API
  * client's one request function.
- *
- * This module imports no `vscode`, so it runs and is tested in plain Node.
  */
 
 import * as l10n from '@vscode/l10n';

@@ -1,7 +1,6 @@
 /**
  * Turns HTTP outcomes into GitShareErrors: a short message for the person,
  * the server's own words kept in `detail` for the log.
- * This module imports no `vscode`.
  */
 
 import * as l10n from '@vscode/l10n';

@@ -1,6 +1,5 @@
 /**
  * Cursor pagination as async iteration: the caller sees entries, not cursors.
- * This module imports no `vscode`.
  */
 
 import * as l10n from '@vscode/l10n';

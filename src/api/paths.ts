@@ -2,7 +2,6 @@
  * Remote path rules from the contract (section 3): absolute, `/`-separated,
  * case-sensitive; no `.`/`..`/empty segments, no NUL or `\`, names at most
  * 255 UTF-8 bytes; each segment percent-encoded in the URL.
- * This module imports no `vscode`.
  */
 
 import * as l10n from '@vscode/l10n';

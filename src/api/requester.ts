@@ -5,8 +5,6 @@
  * redirects and maps failures to GitShareErrors. The stream plumbing below it
  * (the per-attempt watchdog, the guarded response body and its capped reads)
  * lives here too, because only this loop creates and ends attempts.
- *
- * This module imports no `vscode`, so it runs and is tested in plain Node.
  */
 
 import * as l10n from '@vscode/l10n';

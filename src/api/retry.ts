@@ -1,7 +1,6 @@
 /**
  * When to retry a request and how long to wait. Pure functions plus an
  * abortable sleep, so the policy is tested without a network.
- * This module imports no `vscode`.
  */
 
 import { CancelledError } from '../common/errors';

@@ -2,7 +2,6 @@
  * The shapes the Files API returns (contract section 3), and checks that an
  * answer really has that shape: a server that breaks the contract gets a
  * `protocol` error, not a crash somewhere in the tree.
- * This module imports no `vscode`.
  */
 
 import { GitShareError } from '../common/errors';

@@ -1,7 +1,6 @@
 /**
  * What the rest of the extension knows of a signed-in account. `src/auth/`
  * implements it; the API client, the tree and the file system use it.
- * This module imports no `vscode` at run time.
  */
 
 import type { EventLike } from './event';

@@ -1,5 +1,5 @@
 /**
- * Promise helpers. This module imports no `vscode`.
+ * Promise helpers.
  */
 
 /**

@@ -2,7 +2,7 @@
  * Cancellation between VS Code and the vscode-free modules: VS Code hands out
  * `CancellationToken`s, the network code takes an `AbortSignal`, and what the
  * person cancelled surfaces as one `CancelledError` (which nothing shows).
- * This module imports no `vscode`: a `vscode.CancellationToken` fits `CancellationTokenLike`.
+ * A `vscode.CancellationToken` fits `CancellationTokenLike`.
  */
 
 import { CancelledError } from './errors';

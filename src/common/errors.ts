@@ -2,8 +2,7 @@
  * Typed errors. Each carries a short message written for the person at the
  * keyboard (`message`) and, separately, details for the log (`detail`, `cause`).
  * Never put a token, code, verifier or secret in either.
- *
- * This module imports no `vscode`, so protocol code can throw these in plain Node.
+ * Protocol code throws these in plain Node too.
  */
 
 import * as l10n from '@vscode/l10n';

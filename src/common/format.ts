@@ -3,7 +3,6 @@
  * `12 345` in French). activate() hands over VS Code's display language (`vscode.env.language`);
  * a language this runtime's ICU does not know (a pseudo-locale, say) falls back to English, never
  * to the operating system's locale, which may differ from the language the UI speaks.
- * This module imports no `vscode`.
  */
 
 const FALLBACK = 'en';

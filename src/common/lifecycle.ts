@@ -2,7 +2,7 @@
  * Lifetimes: one way to turn a function into a disposable, and one base class
  * for the long-lived objects that own what they register (listeners, commands,
  * emitters, timers), so none of them keeps its own array and loop.
- * This module imports no `vscode`: a `vscode.Disposable` is a `DisposableLike`.
+ * A `vscode.Disposable` is a `DisposableLike`.
  */
 
 export interface DisposableLike {

@@ -4,7 +4,6 @@
  *
  * Secrets never belong in a log line. As a second line of defence, values
  * registered with `redact` are replaced wherever they would appear.
- * This module imports no `vscode`.
  */
 
 export interface LogSink {

@@ -10,8 +10,6 @@
  * - failed rounds (server unreachable): the same doubling, so an outage is
  *   not hammered every few seconds;
  * - `intervalMs` 0: off.
- *
- * This module imports no `vscode`.
  */
 
 import type { DisposableLike } from './lifecycle';

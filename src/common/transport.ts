@@ -1,7 +1,6 @@
 /**
  * Where a request may go: https anywhere, plain http only to a loopback
  * address. Both sign-in and the API client enforce it, with one error.
- * Imports no `vscode`.
  */
 import * as l10n from '@vscode/l10n';
 import { GitShareError } from './errors';

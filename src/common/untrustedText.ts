@@ -7,8 +7,6 @@
  * - quick-pick labels, descriptions and details turn `$(name)` into an icon.
  * These helpers make such text read literally, and look the same.
  * Markdown (tooltips) is built with `MarkdownString.appendText` instead.
- *
- * This module imports no `vscode`.
  */
 
 /** U+200B ZERO WIDTH SPACE: invisible, and it breaks the `](` a link needs. */

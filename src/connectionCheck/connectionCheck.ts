@@ -6,7 +6,7 @@
  * proxy rules of proxyRules.ts), GitShare's own in serviceChecks.ts. The steps fill the report of
  * connectionReport.ts, which turns it into plain text the person can copy.
  *
- * Imports no `vscode`: checkConnectionCommand.ts gathers the settings and the session and
+ * checkConnectionCommand.ts gathers the settings and the session and
  * shows the report; the unit tests run this against the local server over http and https.
  * Every line a person reads, here and in the step modules, is a whole sentence through `@vscode/l10n`'s
  * `l10n.t` (activate() hands it the display language's bundle); addresses, setting names and outside

@@ -3,7 +3,7 @@
  * person reads and copies (no token, no proxy password, outside text as one line
  * of plain text). The checks that fill it are in connectionCheck.ts.
  *
- * Imports no `vscode`: every line a person reads goes through `@vscode/l10n`'s `l10n.t`, which
+ * Every line a person reads goes through `@vscode/l10n`'s `l10n.t`, which
  * activate() hands the display language's bundle. Setting names, addresses and outside text are
  * placeholders, never translated.
  */

@@ -4,8 +4,6 @@
  * These steps speak DNS, TCP and TLS directly, below the HTTP the extension uses, so the report
  * can say which layer failed; connectionCheck.ts runs them in order and serviceChecks.ts asks
  * GitShare itself.
- *
- * Imports no `vscode`.
  */
 import * as l10n from '@vscode/l10n';
 import * as dns from 'node:dns/promises';

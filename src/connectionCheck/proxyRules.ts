@@ -1,8 +1,6 @@
 /**
  * Which proxy VS Code's extension host uses for a server, by the rules of its proxy support, so
  * Check Connection can say which proxy it tried and why. A pure rule table: no network.
- *
- * Imports no `vscode`.
  */
 import * as l10n from '@vscode/l10n';
 import { maskCredentials, text, type NetworkSettings } from './connectionReport';

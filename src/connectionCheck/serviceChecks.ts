@@ -3,8 +3,6 @@
  * proxy and certificates): the sign-in endpoints (OAuth metadata, or the documented paths), the
  * session's token and scopes, and one API call. A failure here, after the network steps of
  * networkChecks.ts passed, points at the server, the proxy's answer or the session.
- *
- * Imports no `vscode`.
  */
 import * as l10n from '@vscode/l10n';
 import type { Response } from 'node-fetch';

@@ -11,7 +11,6 @@
  *
  * Watches are reference-counted (VS Code's `watch()` and the open tabs both
  * ask for the same file); only the `cap` most recently requested are checked.
- * This module imports no `vscode`.
  */
 
 import type { Entry } from '../api/types';

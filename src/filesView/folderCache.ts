@@ -4,7 +4,6 @@
  * "Load more". Concurrent requests for the same folder share one fetch.
  * The tree asks for the next page as soon as it shows "Load more" (one page
  * ahead, never more), so the click costs no round trip of its own.
- * This module imports no `vscode`.
  */
 
 import type { GitShareClient } from '../api/client';

@@ -2,7 +2,6 @@
  * Is a folder the view shows still what GitShare has? Re-lists it as far as
  * the view has loaded it and says whether anything differs, so the view
  * updates only folders that changed (no flicker for the rest).
- * This module imports no `vscode`.
  */
 
 import type { GitShareClient } from '../api/client';

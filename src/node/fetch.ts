@@ -3,7 +3,6 @@
  * https, stream/web and worker_threads (about 70 ms), which would otherwise be
  * paid at activation even when no request is made (a restored session needs
  * none). esbuild turns the dynamic import into a lazily initialised module.
- * Imports no `vscode`.
  */
 import type { RequestInfo, RequestInit, Response } from 'node-fetch';
 

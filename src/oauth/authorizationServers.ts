@@ -2,7 +2,7 @@
  * The OAuth metadata of each GitShare server (RFC 8414 discovery, or the
  * documented paths where the server has none), discovered once per window and
  * shared by sign-in, refresh and revocation. A failed discovery is not kept,
- * so the next call tries again. Imports no `vscode`.
+ * so the next call tries again.
  */
 import type { AuthorizationServer } from 'oauth4webapi';
 import type { OAuthClient } from './oauthClient';

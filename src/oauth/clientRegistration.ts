@@ -6,7 +6,6 @@
  * application by hand (handRegistration.ts). Which registration a sign-in reuses,
  * and when one is deleted, is oauthRegistrations.ts. Reached through
  * `OAuthClient.register` / `unregister`, with its HTTP (oauthHttp.ts).
- * Imports no `vscode`.
  */
 import * as l10n from '@vscode/l10n';
 import * as oauth from 'oauth4webapi';

@@ -3,7 +3,7 @@
  * server has it, otherwise the paths GitShare's own page documents (authorize,
  * token) and the contract's paths for its extras (registration, revocation),
  * which a 404 later shows to be absent. Every endpoint must be on the server's
- * origin. Imports no `vscode`.
+ * origin.
  */
 import * as l10n from '@vscode/l10n';
 import type * as oauth from 'oauth4webapi';

@@ -2,7 +2,7 @@
  * The typed errors of sign-in's OAuth answers, and the one place an answer is checked:
  * oauth4webapi's verdict on a token, registration or revocation answer becomes one
  * `GitShareError` whose message says what to do; the library's own text goes to the
- * log only. Used by oauthClient.ts and clientRegistration.ts. Imports no `vscode`.
+ * log only. Used by oauthClient.ts and clientRegistration.ts.
  */
 import * as l10n from '@vscode/l10n';
 import * as oauth from 'oauth4webapi';

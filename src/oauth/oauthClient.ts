@@ -5,8 +5,8 @@
  * refresh grants and revocation, on top of `oauth4webapi`. Where the endpoints
  * are is discovery.ts, registering this extension clientRegistration.ts (both
  * reached through this class); every request goes out through oauthHttp.ts and
- * every answer is checked by oauthAnswers.ts. Imports no `vscode`, so the unit tests run it in plain Node
- * against the local server.
+ * every answer is checked by oauthAnswers.ts. The unit tests run it in plain Node against the
+ * local server.
  *
  * Nothing here logs or throws a token, code, verifier or secret: every such
  * value is registered with `logger.redact` the moment it is seen.

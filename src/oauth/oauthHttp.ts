@@ -5,7 +5,6 @@
  * same wording for the same failures (api/errorMapping.ts: "Cannot reach
  * GitShare at …", "… did not answer in time"). oauth4webapi wants WHATWG
  * answers, so node-fetch's are turned into them here, their bodies capped.
- * Imports no `vscode`.
  */
 import * as oauth from 'oauth4webapi';
 import { fetch as nodeFetch, type FetchLike } from '../node/fetch';

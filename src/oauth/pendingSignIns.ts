@@ -9,7 +9,7 @@
  * callback must arrive on the path of the server its attempt started with. A
  * callback with the right state on another server's path means a server sent
  * the person to a different server's consent page: that attempt ends, and the
- * code is never sent to the server that started it. Imports no `vscode`.
+ * code is never sent to the server that started it.
  */
 import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';

@@ -4,7 +4,6 @@
  * replaces each folder's children as it lists them; changes made through the
  * extension are applied at once), searched with fuzzy.ts, and saved as names
  * and paths only — no content, no token.
- * This module imports no `vscode`.
  */
 
 import type { Entry } from '../api/types';

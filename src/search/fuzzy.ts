@@ -7,7 +7,7 @@
  *
  * Built for 100,000 paths per keystroke: one lower-case copy per path made
  * once, a cheap in-order check before any scoring, and only the best `limit`
- * kept. This module imports no `vscode`.
+ * kept.
  */
 
 export interface PreparedQuery {

@@ -2,7 +2,7 @@
  * The walk that fills an account's file index: every folder of the account,
  * breadth-first, a few listings at a time (the server and the network share
  * them with the person's own requests), each folder's children handed to the
- * index as they arrive. This module imports no `vscode`.
+ * index as they arrive.
  */
 import type { GitShareClient } from '../api/client';
 import type { Entry } from '../api/types';

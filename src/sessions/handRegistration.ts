@@ -7,8 +7,8 @@
  *
  * Per server: the id and callback URL in SecretStorage beside the secret (see
  * TokenStore), or the id from the `gitshare.clientId` setting with the secret
- * set for this server. Imports no `vscode`: the questions go through the
- * one `Interaction` seam, so the walk-through is tested in plain Node.
+ * set for this server. The questions go through the one `Interaction` seam,
+ * so the walk-through is tested in plain Node.
  */
 import * as l10n from '@vscode/l10n';
 import { SETTINGS_SECTION, Settings } from '../common/constants';

@@ -7,7 +7,6 @@
  * lists that exact URI, and registrations that no session uses any more are
  * deleted at the server (`DELETE /oauth2/register/{client_id}`). The newest
  * one is kept, for the next sign-in from the same host.
- * Imports no `vscode`.
  */
 import type { AuthorizationServer } from 'oauth4webapi';
 import { Logger } from '../common/logger';

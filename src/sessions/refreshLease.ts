@@ -3,7 +3,7 @@
  * sessions, and the server ends the whole grant when a rotated refresh token is
  * spent twice, so only the window holding a session's lease may refresh it.
  * A lease is a record in SecretStorage (owner, until); every time here is read
- * from the injected clock. Imports no `vscode`.
+ * from the injected clock.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common/logger';

@@ -2,7 +2,7 @@
  * Revocation of the tokens of a session that ended (RFC 7009, an extra a
  * GitShare may not have). A revocation that fails (server unreachable) is kept
  * in SecretStorage and retried later, a bounded number of times; a server
- * without revocation is simply told nothing. Imports no `vscode`.
+ * without revocation is simply told nothing.
  */
 import type { Logger } from '../common/logger';
 import type { AuthorizationServers } from '../oauth/authorizationServers';

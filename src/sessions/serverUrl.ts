@@ -1,6 +1,6 @@
 /**
  * Rules for the GitShare origin the extension talks to: https anywhere, plain
- * http only on a loopback address. Imports no `vscode`.
+ * http only on a loopback address.
  */
 import * as l10n from '@vscode/l10n';
 import { GitShareError } from '../common/errors';

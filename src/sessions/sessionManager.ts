@@ -3,7 +3,6 @@
  * (and through it with other windows). Implements `AccountDirectory` for the
  * rest of the extension; each account's `tokens` is a `TokenSource` whose
  * tokens come from the one refresher (tokenRefresh.ts, with its rules).
- * Imports no `vscode`.
  *
  * Sign-out rules: the session leaves storage at once; a refresh still in flight
  * stores its answer only if the session still exists, otherwise revokes the

@@ -7,7 +7,6 @@
  *   the code and the person pastes it.
  * How the URL reaches a browser and how the code is asked for are passed in,
  * so this runs in plain Node (tests play the browser) and in VS Code alike.
- * Imports no `vscode`.
  */
 import * as l10n from '@vscode/l10n';
 import { GitShareClient } from '../api/client';

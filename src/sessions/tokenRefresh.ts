@@ -6,7 +6,7 @@
  * token failed; only the window holding the session's lease refreshes it
  * (refreshLease.ts); save the new refresh token before the new access token is
  * handed out. `invalid_grant` ends the session (SessionManager then fires
- * `onDidLoseSession` once); a network failure keeps it. Imports no `vscode`.
+ * `onDidLoseSession` once); a network failure keeps it.
  */
 import * as l10n from '@vscode/l10n';
 import { GitShareError } from '../common/errors';

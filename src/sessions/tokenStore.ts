@@ -6,7 +6,6 @@
  *
  * Layout: one key per session (so a window refreshing one account never
  * overwrites another account's rotated token), plus an index of session ids.
- * Imports no `vscode`.
  */
 import type { User } from '../api/types';
 import { SerialQueue } from '../common/async';

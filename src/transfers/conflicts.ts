@@ -2,7 +2,7 @@
  * What to do when a transfer meets an existing file. The question is asked
  * once at a time even when transfers run in parallel, and "apply to all"
  * answers the rest without asking.
- * This module imports no `vscode`: the question itself is injected.
+ * The question itself is injected.
  */
 
 import { SerialQueue } from '../common/async';

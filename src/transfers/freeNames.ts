@@ -1,7 +1,6 @@
 /**
  * "Keep Both": the first free name next to a file, `a (1).txt`, `a (2).txt`, …,
  * on GitShare or on the local disk.
- * This module imports no `vscode`.
  */
 
 import * as fsp from 'node:fs/promises';

@@ -4,7 +4,6 @@
  * remote folders an upload creates. The window, the dialogs and the progress
  * bar live in transferService.ts; the decisions live here, so they are tested
  * in plain Node.
- * This module imports no `vscode`.
  */
 
 import type { GitShareClient, WritePrecondition } from '../api/client';

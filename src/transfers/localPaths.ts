@@ -2,7 +2,6 @@
  * Where a name from the server may land on the local disk. A folder download
  * writes files named by the server; a hostile or broken server must not be able
  * to write outside the chosen destination.
- * This module imports no `vscode`.
  */
 
 import * as nodePath from 'node:path';

@@ -3,7 +3,6 @@
  * files with their source and destination, the folders to create, and what is
  * refused (a name GitShare or the disk does not accept, a symbolic link, a
  * folder a hostile server lists without end), so the summary can say why.
- * This module imports no `vscode`.
  */
 
 import * as fsp from 'node:fs/promises';

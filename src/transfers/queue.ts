@@ -1,7 +1,6 @@
 /**
  * Runs many transfers with bounded parallelism and keeps the books: bytes for
  * the progress bar, and for the summary what was done, skipped or failed and why.
- * This module imports no `vscode`.
  */
 
 import * as l10n from '@vscode/l10n';
