@@ -215,8 +215,8 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
-    // Text a person reads is localized (issue 17): see eslint-rules/userFacingText.mjs. The folders
-    // are all of src/.
+    // Text a person reads is localized, so the UI follows the display language: see
+    // eslint-rules/userFacingText.mjs. The folders are all of src/.
     files: ['src/**/*.ts'],
     plugins: { gitshare },
     rules: { 'gitshare/localized-text': ['error', localizedTextOptions] },

@@ -71,8 +71,8 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
       sessions.onDidChangeSessions((change) => {
         // Relabel the others first. The Accounts menu adds an account after an await, into the
         // list it had before; relabelling removes every old label, and when that empties the
-        // list the menu drops it, with the new account's pending add in it (seen: carol, the
-        // first account on a second server, missing from the menu).
+        // list the menu drops it, with the new account's pending add in it (the first account
+        // on a second server would be missing from the menu).
         this.relabel();
         this._onDidChangeSessions.fire({
           added: change.added.map((s) => this.announce(s)),

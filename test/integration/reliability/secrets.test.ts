@@ -1,5 +1,5 @@
 /**
- * Issue 4/6, "secrets": after a verbose run in the real extension host (log
+ * Secrets: after a verbose run in the real extension host (log
  * level trace; sign in, refresh, transfers, a 404, a 503 window, sign out),
  * no token, code, verifier or client secret is anywhere a person or another
  * extension could read it.

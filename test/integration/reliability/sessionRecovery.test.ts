@@ -1,6 +1,6 @@
 /**
- * Issue 6, "keeping the session alive" and "the server restarts while VS Code
- * stays open", in the real extension host against the harness's local server
+ * Keeping the session alive, and the server restarting while VS Code stays
+ * open, in the real extension host against the harness's local server
  * (started with --faults on 127.0.0.2).
  *
  * The harness owns the server process, so a restart is simulated here with a

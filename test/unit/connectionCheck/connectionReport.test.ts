@@ -117,7 +117,7 @@ describe('connectionCheck/connectionReport: the text a person reads and copies',
 });
 
 /*
- * The Check Connection report in the person's display language (issue 17): every line a person
+ * The Check Connection report in the person's display language: every line a person
  * reads comes out of the translator's bundle, while the report stays copyable plain text with no
  * token or proxy password in it. The translation is the pseudo-locale a translator's file would
  * give (@vscode/l10n-dev from the bundle the sources export), handed to @vscode/l10n as activate()

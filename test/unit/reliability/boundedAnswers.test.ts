@@ -1,5 +1,5 @@
 /**
- * Bounded answers (issue 11): a hostile or broken server, played by the test
+ * Bounded answers: a hostile or broken server, played by the test
  * proxy in front of the real local server, cannot make the extension host read
  * without end — a JSON or error body that never ends, a listing page with far
  * too many entries, a child listed outside its folder, a file too large for an
