@@ -42,10 +42,7 @@ export class FilesViewTargets implements RemoteTargets {
       groups.set(account, [await client.entry(parseRemoteUri(target).path)]);
       return groups;
     }
-    const choice = await pickRemote(this.clients, {
-      mode: 'fileOrFolder',
-      title,
-    });
+    const choice = await pickRemote(this.clients, { mode: 'fileOrFolder', title });
     if (!choice) {
       return undefined;
     }

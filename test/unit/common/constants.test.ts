@@ -12,7 +12,7 @@ interface Manifest {
   };
 }
 
-// out/test/unit/commands → repository root
+// out/test/unit/common → repository root
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as Manifest;
 // package.json's text is %keys% of package.nls.json (English), so a translation can replace it.
 const nls = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../package.nls.json'), 'utf8')) as Record<
