@@ -4,6 +4,7 @@
  * (test/harness/runIntegration.ts) and desktop VS Code (test/harness/runDesktop.ts).
  */
 import Mocha from 'mocha';
+import * as path from 'node:path';
 import { BEGIN_MARKER, judgeLayer, recordRun, RESULT_MARKER, SETUP_FAILED_MARKER } from '../harness/results';
 import { findTests } from '../harness/testFiles';
 
@@ -29,6 +30,17 @@ async function serverProblem(): Promise<string | undefined> {
   }
 }
 
+/**
+ * The order the suites need (the sort is stable, so the rest keep theirs): activation's log is
+ * read before anything else ran; the sessions suite starts signed out and then signs in
+ * through the Accounts menu, the consent after which VS Code hands the session to later suites
+ * (reliability/secrets asks for it silently).
+ */
+function runFirst(file: string): number {
+  const relative = path.relative(__dirname, file).split(path.sep).join('/');
+  return relative === 'activation.test.js' ? 0 : relative.startsWith('sessions/') ? 1 : 2;
+}
+
 export async function run(): Promise<void> {
   console.log(BEGIN_MARKER);
   const problem = await serverProblem();
@@ -43,7 +55,7 @@ export async function run(): Promise<void> {
     reporter: 'spec',
     grep: process.env.GITSHARE_TEST_GREP || undefined,
   });
-  const files = findTests(__dirname);
+  const files = findTests(__dirname).sort((a, b) => runFirst(a) - runFirst(b));
   for (const file of files) {
     mocha.addFile(file);
   }
