@@ -30,7 +30,7 @@ import {
   type OwnWorkbench,
 } from './workbench';
 
-type L10n = typeof import('../harness/l10n.mjs');
+type L10n = typeof import('../../scripts/l10n.mjs');
 
 const LANGUAGE = 'qps-ploc';
 
@@ -57,7 +57,7 @@ describe('Languages: GitShare in the display language (pseudo-locale)', () => {
   }
 
   before(async () => {
-    const l10n = (await import(pathToFileURL(path.join(repoRoot, 'test', 'harness', 'l10n.mjs')).href)) as L10n;
+    const l10n = (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'l10n.mjs')).href)) as L10n;
     workbench = await startOwnWorkbench('l10n', {
       settings: { 'gitshare.serverUrl': env().serverUrl },
       locale: LANGUAGE,

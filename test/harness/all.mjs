@@ -6,18 +6,18 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureSystemDeps, requirementsFor } from './systemDeps.mjs';
+import { ensureSystemDeps, requirementsFor } from '../../scripts/systemDeps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const node = process.execPath;
 const bin = (pkg, file) => path.join(root, 'node_modules', pkg, file);
 
 const steps = [
-  { name: 'lint', args: [bin('eslint', 'bin/eslint.js'), 'src', 'test', 'esbuild.mjs'] },
+  { name: 'lint', args: [bin('eslint', 'bin/eslint.js'), 'src', 'test', 'scripts', 'esbuild.mjs'] },
   { name: 'check-types', args: [bin('typescript', 'bin/tsc'), '--noEmit', '-p', '.'] },
   { name: 'compile-tests', args: [bin('typescript', 'bin/tsc'), '-p', 'test'] },
   { name: 'build', args: ['esbuild.mjs'] },
-  { name: 'code-server', args: ['out/test/harness/installCodeServer.js'] },
+  { name: 'code-server', args: ['out/scripts/installCodeServer.js'] },
   { name: 'unit', args: ['out/test/harness/runUnit.js'], layer: true },
   { name: 'integration', args: ['out/test/harness/runIntegration.js'], layer: true },
   { name: 'e2e', args: ['out/test/harness/runE2e.js'], layer: true },

@@ -38,7 +38,7 @@ function installed(): CodeServerInstall | undefined {
   return undefined;
 }
 
-/** Where the npm output of the first install goes (the same file as systemDeps.mjs's apt-get output). */
+/** Where the npm output of the first install goes (the same file as scripts/systemDeps.mjs's apt-get output). */
 export const installLogFile = path.join(outputDir, 'install.log');
 
 /**

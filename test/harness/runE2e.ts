@@ -22,7 +22,7 @@ function packageExtension(): string {
     cwd: repoRoot,
     stdio: 'inherit',
   });
-  execFileSync(process.execPath, [path.join(repoRoot, 'test', 'harness', 'package.mjs')], {
+  execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'package.mjs')], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,6 +1,6 @@
 /**
  * The localization check of `npm run lint` (issue 17) that keeps l10n/bundle.l10n.json and
- * package.nls.json in step with the sources and package.json (test/harness/l10n.mjs). The ESLint
+ * package.nls.json in step with the sources and package.json (scripts/l10n.mjs). The ESLint
  * rule that finds text a person reads written as a literal is tested in userFacingText.test.ts.
  */
 import * as assert from 'node:assert/strict';
@@ -10,13 +10,13 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../../harness/paths';
 
-type L10n = typeof import('../../harness/l10n.mjs');
+type L10n = typeof import('../../../scripts/l10n.mjs');
 
 describe('lint: l10n/bundle.l10n.json and package.nls.json follow the sources', () => {
   let l10n: L10n;
   let dir: string;
   before(async () => {
-    l10n = (await import(pathToFileURL(path.join(repoRoot, 'test', 'harness', 'l10n.mjs')).href)) as L10n;
+    l10n = (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'l10n.mjs')).href)) as L10n;
   });
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitshare-l10n-'));

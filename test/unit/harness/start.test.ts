@@ -78,7 +78,7 @@ describe('harness: a failed npm start leaves nothing behind', function () {
   this.timeout(900_000);
 
   it('exits non-zero with one short message when the GitShare server port is taken, and leaves no process', async () => {
-    // Where npm start puts the server under code-server (127.0.0.2, see start.ts).
+    // Where npm start puts the server under code-server (127.0.0.2, see scripts/start.ts).
     const held = await holdPort('127.0.0.2');
     try {
       const run = await npmStart(['--code-server', '--port', String(held.port), '--vscode-port', '0']);

@@ -1,5 +1,5 @@
 /**
- * test/harness/systemDeps.mjs: what npm start / npm test need from the system, and what they say
+ * scripts/systemDeps.mjs: what npm start / npm test need from the system, and what they say
  * when they cannot install it. No real package is installed or removed here: a package name that
  * exists nowhere stands for a missing one, and the install itself is switched off
  * (GITSHARE_INSTALL_SYSTEM_PACKAGES=0, or an injected method).
@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../../harness/paths';
 
-type SystemDeps = typeof import('../../harness/systemDeps.mjs');
+type SystemDeps = typeof import('../../../scripts/systemDeps.mjs');
 
-const modulePath = path.join(repoRoot, 'test', 'harness', 'systemDeps.mjs');
+const modulePath = path.join(repoRoot, 'scripts', 'systemDeps.mjs');
 const ABSENT = 'gitshare-test-absent-package';
 
 describe('harness: system packages for npm start and npm test', () => {

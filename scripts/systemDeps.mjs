@@ -4,16 +4,16 @@
 // before anything has been started. `.ci/run` calls this file too, so CI and a person get the same.
 // GITSHARE_INSTALL_SYSTEM_PACKAGES=0 never installs: it only names what is missing.
 //
-//   node test/harness/systemDeps.mjs [start|test|bench]
+//   node scripts/systemDeps.mjs [start|test|bench]
 //
 // Plain JavaScript on purpose: it must run before anything is compiled (and in .ci/run before
-// `npm ci`). The types for the TypeScript harness are in systemDeps.d.mts.
+// `npm ci`). The types for TypeScript are in systemDeps.d.mts.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Where the output of every install (apt-get here, code-server's npm install in codeServer.ts) goes. */
 export const installLog = path.join(root, '.test-output', 'install.log');
@@ -206,7 +206,7 @@ export function ensureSystemDeps(requirements, { log = (line) => console.log(lin
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const purpose = process.argv[2] ?? 'test';
   const requested = process.env.GITSHARE_SYSTEM_DEPS;
-  // GITSHARE_SYSTEM_DEPS=pkg,pkg (dpkg names) replaces the list: how the harness's own test asks
+  // GITSHARE_SYSTEM_DEPS=pkg,pkg (dpkg names) replaces the list: how its own test asks
   // for a package that is not installed without touching the real ones.
   const requirements = requested
     ? requested

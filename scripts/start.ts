@@ -10,9 +10,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureCodeServer, RunningCodeServer, sandboxDirs, startCodeServer } from './codeServer';
-import { LocalServer, startLocalServer } from './localServer';
-import { cacheDir, repoRoot } from './paths';
+import { ensureCodeServer, RunningCodeServer, sandboxDirs, startCodeServer } from '../test/harness/codeServer';
+import { LocalServer, startLocalServer } from '../test/harness/localServer';
+import { cacheDir, repoRoot } from '../test/harness/paths';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(name);

@@ -1,4 +1,4 @@
-// Types of systemDeps.mjs for the TypeScript harness and its tests.
+// Types of systemDeps.mjs for the TypeScript scripts and tests.
 export interface Requirement {
   readonly pkg: string;
   readonly why: string;
