@@ -1,4 +1,4 @@
-// `npm run lint`, and the lint step of `npm test` (test/harness/all.mjs), so that what CI checks is
+// `npm run lint`, and the lint step of `npm test` (test/runner/all.mjs), so that what CI checks is
 // what a person checks: ESLint with the house rules (eslint.config.mjs, eslint-rules/), the l10n
 // bundle and package.nls.json against the sources (scripts/l10n.mjs check), and the formatting
 // (prettier --check). Every check runs even when an earlier one failed, so one run shows all that

@@ -10,9 +10,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureCodeServer, RunningCodeServer, sandboxDirs, startCodeServer } from '../test/harness/codeServer';
-import { LocalServer, startLocalServer } from '../test/harness/localServer';
-import { cacheDir, repoRoot } from '../test/harness/paths';
+import { ensureCodeServer, RunningCodeServer, sandboxDirs, startCodeServer } from '../test/support/codeServer';
+import { LocalServer, startLocalServer } from '../test/support/localServer';
+import { cacheDir, repoRoot } from '../test/support/paths';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(name);

@@ -13,7 +13,7 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startLocalServer, type LocalServer } from '../harness/localServer';
+import { startLocalServer, type LocalServer } from '../support/localServer';
 import { activeEditorText } from './liveWorkbench';
 import {
   accountEntry,

@@ -14,7 +14,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { repoRoot } from '../harness/paths';
+import { repoRoot } from '../support/paths';
 import {
   answerFileDialog,
   env,

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startLocalServer, type LocalServer } from '../harness/localServer';
+import { startLocalServer, type LocalServer } from '../support/localServer';
 import {
   completeSignIn,
   env,

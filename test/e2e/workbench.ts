@@ -1,15 +1,15 @@
 /**
  * What an e2e test gets: a real VS Code (code-server) with the packaged
  * extension installed, the local GitShare server, and Chromium to drive the
- * workbench the way a person does. test/harness/runE2e.ts sets it up before
+ * workbench the way a person does. test/runner/runE2e.ts sets it up before
  * mocha loads the tests.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureCodeServer, installExtension, makeSandbox, sandboxDirs, startCodeServer } from '../harness/codeServer';
-import { outputDir, repoRoot } from '../harness/paths';
+import { ensureCodeServer, installExtension, makeSandbox, sandboxDirs, startCodeServer } from '../support/codeServer';
+import { outputDir, repoRoot } from '../support/paths';
 
 export interface E2eEnvironment {
   readonly browser: Browser;
@@ -33,7 +33,7 @@ export function setEnvironment(value: E2eEnvironment | undefined): void {
 
 export function env(): E2eEnvironment {
   if (!environment) {
-    throw new Error('e2e tests run only through test/harness/runE2e.ts (npm run test:e2e)');
+    throw new Error('e2e tests run only through test/runner/runE2e.ts (npm run test:e2e)');
   }
   return environment;
 }

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from '../../harness/paths';
+import { repoRoot } from '../../support/paths';
 
 const MARKER = 'GITSHARE_INTERRUPT_PROBE';
 
@@ -37,7 +37,7 @@ describe('harness: Ctrl-C during the integration layer leaves nothing behind', f
 
   it('stops the local server, code-server and Chromium, and exits 130', async () => {
     const marker = randomUUID();
-    const child = spawn(process.execPath, [path.join(repoRoot, 'out', 'test', 'harness', 'runIntegration.js')], {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'out', 'test', 'runner', 'runIntegration.js')], {
       cwd: repoRoot,
       env: { ...process.env, [MARKER]: marker, GITSHARE_TEST_GREP: 'The extension in a real VS Code' },
       stdio: ['ignore', 'pipe', 'pipe'],

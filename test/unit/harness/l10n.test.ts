@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot } from '../../harness/paths';
+import { repoRoot } from '../../support/paths';
 
 type L10n = typeof import('../../../scripts/l10n.mjs');
 

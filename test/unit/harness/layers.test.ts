@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
-import { repoRoot } from '../../harness/paths';
+import { repoRoot } from '../../support/paths';
 
 describe('lint: the layers of src/', function () {
   this.timeout(60_000);

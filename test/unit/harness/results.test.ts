@@ -1,7 +1,7 @@
-/** When the harness counts a test layer as passed: only when it ran what it planned, skips only by name. */
+/** When the runner counts a test layer as passed: only when it ran what it planned, skips only by name. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { judgeLayer, LayerResult, readAllowedPending } from '../../harness/results';
+import { judgeLayer, LayerResult, readAllowedPending } from '../../runner/results';
 
 const clean: LayerResult = { passes: 24, failures: 0, pending: 0, total: 24, pendingTitles: [], files: 6 };
 
@@ -14,7 +14,7 @@ describe('harness: a layer passes only when it ran what it planned', () => {
     const titles = Array.from({ length: 22 }, (_, i) => `files view test ${i}`);
     const problems = judgeLayer({ ...clean, passes: 2, pending: 22, pendingTitles: titles }, 6, {});
     assert.equal(problems.length, 1, problems.join('\n'));
-    assert.match(problems[0], /^22 skipped \(pending\) test\(s\) not in test\/harness\/allowedPending\.json/);
+    assert.match(problems[0], /^22 skipped \(pending\) test\(s\) not in test\/runner\/allowedPending\.json/);
     assert.match(problems[0], /- files view test 0$/m);
     assert.match(problems[0], /- files view test 21$/m);
   });

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { repoRoot } from '../../harness/paths';
+import { repoRoot } from '../../support/paths';
 
 const MARKER = 'GITSHARE_START_PROBE';
 

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot } from '../../harness/paths';
+import { repoRoot } from '../../support/paths';
 
 type SystemDeps = typeof import('../../../scripts/systemDeps.mjs');
 

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { RuleTester, type Rule } from 'eslint';
 import tseslint from 'typescript-eslint';
-import { repoRoot } from '../../harness/paths';
+import { repoRoot } from '../../support/paths';
 
 // ESLint's own files are ES modules; this Node loads them synchronously, as mocha needs the rule
 // before it collects the tests.

@@ -20,7 +20,7 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    // Playwright's own signal handlers close the browser and exit at once, before the harness
+    // Playwright's own signal handlers close the browser and exit at once, before the runner
     // can stop code-server (cleanupOnSignals in processes.ts closes the browser too).
     handleSIGINT: false,
     handleSIGTERM: false,

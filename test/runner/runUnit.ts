@@ -1,7 +1,7 @@
 /** Runs test/unit/ (mocha in plain Node, no VS Code) and records the run for `npm test`'s summary. */
 import Mocha from 'mocha';
 import * as path from 'node:path';
-import { repoRoot } from './paths';
+import { repoRoot } from '../support/paths';
 import { clearLayerResult, finishLayer, recordRun } from './results';
 import { findTests } from './testFiles';
 

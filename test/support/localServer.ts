@@ -1,6 +1,6 @@
 /**
  * Starts the local GitShare server (test/server/) as a child process for the
- * harness. It runs on the system Node (better-sqlite3 is built for it), while
+ * runners, npm start and the tests that need a server of their own. It runs on the system Node (better-sqlite3 is built for it), while
  * code-server's extension host runs on Node 24; so the extension host reaches
  * it over HTTP only.
  */

@@ -9,11 +9,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import { openPages, screenshot, setEnvironment } from '../e2e/workbench';
-import { launchChromium } from './browser';
-import { ensureCodeServer, installExtension, makeSandbox, RunningCodeServer, startCodeServer } from './codeServer';
-import { LocalServer, startLocalServer } from './localServer';
-import { cleanupOnSignals } from './processes';
-import { outputDir, repoRoot } from './paths';
+import { launchChromium } from '../support/browser';
+import {
+  ensureCodeServer,
+  installExtension,
+  makeSandbox,
+  RunningCodeServer,
+  startCodeServer,
+} from '../support/codeServer';
+import { LocalServer, startLocalServer } from '../support/localServer';
+import { cleanupOnSignals } from '../support/processes';
+import { outputDir, repoRoot } from '../support/paths';
 import { clearLayerResult, finishLayer, LayerResult, recordRun } from './results';
 import { findTests } from './testFiles';
 
@@ -126,7 +132,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    console.error('The e2e harness could not run:', error);
+    console.error('The e2e runner could not run:', error);
     process.exit(1);
   },
 );

@@ -19,9 +19,9 @@ const steps = [
   { name: 'compile-tests', args: [bin('typescript', 'bin/tsc'), '-p', 'test'] },
   { name: 'build', args: ['esbuild.mjs'] },
   { name: 'code-server', args: ['out/scripts/installCodeServer.js'] },
-  { name: 'unit', args: ['out/test/harness/runUnit.js'], layer: true },
-  { name: 'integration', args: ['out/test/harness/runIntegration.js'], layer: true },
-  { name: 'e2e', args: ['out/test/harness/runE2e.js'], layer: true },
+  { name: 'unit', args: ['out/test/runner/runUnit.js'], layer: true },
+  { name: 'integration', args: ['out/test/runner/runIntegration.js'], layer: true },
+  { name: 'e2e', args: ['out/test/runner/runE2e.js'], layer: true },
 ];
 
 function readResult(layer) {
@@ -58,7 +58,7 @@ for (const step of steps) {
       line += `   ${result.passes} passed, ${result.failures} failed, ${result.pending} pending of ${result.total}`;
       totalPassed += result.passes;
       totalFailed += result.failures;
-      // Why the harness failed the layer beyond failed tests: skips not allowed, tests that never ran.
+      // Why the runner failed the layer beyond failed tests: skips not allowed, tests that never ran.
       for (const problem of result.problems ?? []) {
         if (problem !== `${result.failures} failed`) {
           line += `\n${' '.repeat(17)}${problem}`;

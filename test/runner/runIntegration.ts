@@ -6,17 +6,17 @@
  * extension host's output through codeAutomationLog.
  *
  * Exit code 0 only when every planned test ran and passed (skips only as
- * test/harness/allowedPending.json allows). A harness that cannot start VS Code,
+ * test/runner/allowedPending.json allows). A runner that cannot start VS Code,
  * or a host that did not get the local server's address, is a failure, not a skip.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import { launchChromium } from './browser';
-import { ensureCodeServer, makeSandbox, RunningCodeServer, startCodeServer } from './codeServer';
-import { LocalServer, startLocalServer } from './localServer';
-import { cleanupOnSignals } from './processes';
-import { outputDir, repoRoot } from './paths';
+import { launchChromium } from '../support/browser';
+import { ensureCodeServer, makeSandbox, RunningCodeServer, startCodeServer } from '../support/codeServer';
+import { LocalServer, startLocalServer } from '../support/localServer';
+import { cleanupOnSignals } from '../support/processes';
+import { outputDir, repoRoot } from '../support/paths';
 import {
   BEGIN_MARKER,
   clearLayerResult,
@@ -150,7 +150,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    console.error('The integration harness could not run:', error);
+    console.error('The integration runner could not run:', error);
     process.exit(1);
   },
 );

@@ -7,9 +7,9 @@
 import { runTests } from '@vscode/test-electron';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeSandbox } from './codeServer';
-import { startLocalServer } from './localServer';
-import { repoRoot } from './paths';
+import { makeSandbox } from '../support/codeServer';
+import { startLocalServer } from '../support/localServer';
+import { repoRoot } from '../support/paths';
 
 async function main(): Promise<number> {
   const sandbox = makeSandbox('desktop');
