@@ -15,7 +15,7 @@ type SystemDeps = typeof import('../../../scripts/systemDeps.mjs');
 const modulePath = path.join(repoRoot, 'scripts', 'systemDeps.mjs');
 const ABSENT = 'gitshare-test-absent-package';
 
-describe('harness: system packages for npm start and npm test', () => {
+describe('scripts/systemDeps: system packages for npm start and npm test', () => {
   let deps: SystemDeps;
   before(async () => {
     deps = (await import(pathToFileURL(modulePath).href)) as SystemDeps;

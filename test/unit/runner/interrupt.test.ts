@@ -31,7 +31,7 @@ function processesWithMarker(value: string): string[] {
   return found;
 }
 
-describe('harness: Ctrl-C during the integration layer leaves nothing behind', function () {
+describe('runner: Ctrl-C during the integration layer leaves nothing behind', function () {
   // Generous: on a fresh clone run alone (npm run test:unit) the first code-server install happens here.
   this.timeout(900_000);
 

@@ -72,7 +72,7 @@ async function npmStart(
   return { code, output, stderr, marker };
 }
 
-describe('harness: a failed npm start leaves nothing behind', function () {
+describe('scripts/start: a failed npm start leaves nothing behind', function () {
   // npm start builds the extension and compiles the tests first; under load that takes a while.
   // Generous: on a fresh clone run alone (npm run test:unit) the first code-server install happens here.
   this.timeout(900_000);

@@ -5,7 +5,7 @@ import { judgeLayer, LayerResult, readAllowedPending } from '../../runner/result
 
 const clean: LayerResult = { passes: 24, failures: 0, pending: 0, total: 24, pendingTitles: [], files: 6 };
 
-describe('harness: a layer passes only when it ran what it planned', () => {
+describe('runner: a layer passes only when it ran what it planned', () => {
   it('passes a run where every planned test passed', () => {
     assert.deepEqual(judgeLayer(clean, 6, {}), []);
   });
