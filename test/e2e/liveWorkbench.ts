@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { GitShareClient } from '../../src/api/client';
-import { apiClient, signIn } from '../unit/helpers/serverSession';
+import { apiClient, signIn } from '../support/serverSession';
 import {
   closeSettingsEditor,
   env,

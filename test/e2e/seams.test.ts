@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { signIn } from '../unit/helpers/serverSession';
+import { signIn } from '../support/serverSession';
 import {
   env,
   openAccountsMenu,

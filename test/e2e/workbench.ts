@@ -10,6 +10,10 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureCodeServer, installExtension, makeSandbox, sandboxDirs, startCodeServer } from '../support/codeServer';
 import { outputDir, repoRoot } from '../support/paths';
+import { eventually, pause } from '../support/wait';
+
+/** The one wait helper (test/support/wait.ts), for the e2e tests that import it from here. */
+export { eventually, pause };
 
 export interface E2eEnvironment {
   readonly browser: Browser;
@@ -385,30 +389,6 @@ export async function ensureSignedOut(page: Page, username = 'demo'): Promise<vo
   await page.keyboard.press('Escape');
   if (accountEntry(username).test(text)) {
     await signOutThroughUi(page, username);
-  }
-}
-
-/** Resolves after `ms`; only as the interval of a poll that waits for something to show. */
-export function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `probe` until it returns something truthy; throws naming `what` after `timeoutMs`. */
-export async function eventually<T>(
-  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await pause(200);
   }
 }
 

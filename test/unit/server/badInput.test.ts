@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { RunningServer } from '../../server/index';
 import { raw, register, REDIRECT, signIn } from './helpers';
-import { startTestServer } from '../helpers/testServer';
+import { startTestServer } from '../../support/testServer';
 
 /** Garbage of every kind: each gets a JSON (or, for pages, HTML) 4xx, never a 5xx, and the server stays up. */
 describe('local server: bad input never breaks it', () => {

@@ -3,7 +3,7 @@ import * as fsp from 'node:fs/promises';
 import { authorizeAsUserDetailed } from '../../server/browser';
 import { SEED_ONLY, spawnServer, type RunningServer } from '../../server/index';
 import { REDIRECT, api, authorizeUrl, codeShown, tempDir, tokenRequest } from './helpers';
-import { startTestServer } from '../helpers/testServer';
+import { startTestServer } from '../../support/testServer';
 
 /**
  * The GitShare that its own page documents (`--seed-only`): an application registered by hand

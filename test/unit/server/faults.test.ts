@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { spawnServer } from '../../server/spawn';
 import { startServer, type RunningServer } from '../../server/index';
 import { api, raw, signIn, snapshot, tempDir, tokenRequest } from './helpers';
-import { startTestServer } from '../helpers/testServer';
+import { startTestServer } from '../../support/testServer';
 import { accountFolder } from '../reliability/helpers';
-import { untilAsync } from '../auth/helpers';
+import { eventually } from '../../support/wait';
 import { TEMP_PREFIX } from '../../server/paths';
 
 /**
@@ -156,13 +156,12 @@ describe('local server: faults, control API, restarts, child process', () => {
     // The server removes its temp file once it has seen the reset: wait for that (a fixed 100 ms
     // failed under load, the temp file still there), then compare.
     let after = await snapshot(files);
-    for (const deadline = Date.now() + 10_000; JSON.stringify(after) !== JSON.stringify(before);) {
-      if (Date.now() > deadline) {
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      after = await snapshot(files);
-    }
+    await eventually(
+      async () => JSON.stringify((after = await snapshot(files))) === JSON.stringify(before),
+      'the temp file removed',
+      10_000,
+      50,
+    ).catch(() => undefined);
     assert.deepEqual(after, before);
     assert.equal((await api(server, token, '/api/v1/metadata/cut/up.bin')).status, 404);
   });
@@ -179,7 +178,7 @@ describe('local server: faults, control API, restarts, child process', () => {
     const { req, outcome } = openUpload(server, token, '/api/v1/files/cut/rest.bin', 200_000);
     req.write(Buffer.alloc(100_000, 3));
     const restSent = (async () => {
-      await untilAsync(writing, 'the server writes the upload to its temp file', 10_000);
+      await eventually(writing, 'the server writes the upload to its temp file', 10_000, 10);
       req.end(Buffer.alloc(100_000, 4));
       // The server (in this process) descheduled while the rest arrives, as on a loaded machine:
       // this turn holds the thread until the bytes are in the server's socket buffer.
@@ -190,7 +189,7 @@ describe('local server: faults, control API, restarts, child process', () => {
     await restSent;
     const result = await outcome;
     assert.equal(typeof result, 'string', `expected a connection error, got ${result}`);
-    await untilAsync(async () => !(await writing()), 'the server removes its temp file', 10_000);
+    await eventually(async () => !(await writing()), 'the server removes its temp file', 10_000, 10);
     assert.equal((await api(server, token, '/api/v1/metadata/cut/rest.bin')).status, 404, 'nothing committed');
   });
 

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import type { RunningServer } from '../../server/index';
 import { api, raw, signIn, snapshot, tempDir } from './helpers';
-import { startTestServer } from '../helpers/testServer';
+import { startTestServer } from '../../support/testServer';
 
 interface Entry {
   name: string;

@@ -13,7 +13,7 @@ import {
   signIn,
   tokenRequest,
 } from './helpers';
-import { startTestServer } from '../helpers/testServer';
+import { startTestServer } from '../../support/testServer';
 
 describe('local server: OAuth 2.0', () => {
   let server: RunningServer;

@@ -3,7 +3,8 @@ import * as net from 'node:net';
 import type { RunningServer } from '../../server/index';
 import { PathLocks } from '../../server/files';
 import { api, signIn, snapshot } from './helpers';
-import { startTestServer } from '../helpers/testServer';
+import { startTestServer } from '../../support/testServer';
+import { eventually } from '../../support/wait';
 
 /**
  * Uploads under concurrency and interruption: the precondition check and the rename are one step
@@ -46,17 +47,6 @@ function rawExchange(
   });
 }
 
-async function waitUntil(condition: () => Promise<boolean>, ms = 3_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await condition()) {
-      return true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return condition();
-}
-
 describe('local server: uploads under races and interruptions', () => {
   let server: RunningServer;
   let token: string;
@@ -72,6 +62,13 @@ describe('local server: uploads under races and interruptions', () => {
     api(server, token, `/api/v1/files${p}`, { method: 'PUT', body, headers });
   const temps = async (): Promise<string[]> =>
     (await snapshot(`${server.dataDir}/files`)).filter((line) => line.includes('.gitshare-upload-'));
+  /** The server removes an upload's temp file once it has seen the body end: waits for that (up to 3 s). */
+  const tempsGone = async (): Promise<void> => {
+    const gone = await eventually(async () => (await temps()).length === 0, 'no temp file', 3_000, 50).catch(
+      () => false,
+    );
+    assert.ok(gone, (await temps()).join('\n'));
+  };
   const head = (p: string, extra: string): string =>
     `PUT /api/v1/files${p} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n${extra}\r\n`;
 
@@ -113,7 +110,7 @@ describe('local server: uploads under races and interruptions', () => {
 
   it('a body shorter than its Content-Length, then a half-close: no temp file, no file', async () => {
     await rawExchange(server, [head('/cut/short.txt', 'Content-Length: 100\r\n'), 'only ten b'], { halfClose: true });
-    assert.ok(await waitUntil(async () => (await temps()).length === 0), (await temps()).join('\n'));
+    await tempsGone();
     assert.equal((await api(server, token, '/api/v1/metadata/cut/short.txt')).status, 404);
   });
 
@@ -123,7 +120,7 @@ describe('local server: uploads under races and interruptions', () => {
       'zz\r\nabc\r\n',
     ]);
     assert.match(answer, /^HTTP\/1\.1 400/);
-    assert.ok(await waitUntil(async () => (await temps()).length === 0), (await temps()).join('\n'));
+    await tempsGone();
   });
 
   it('a connection reset mid-body: no temp file', async () => {
@@ -134,7 +131,7 @@ describe('local server: uploads under races and interruptions', () => {
       socket.write(head('/cut/reset.bin', 'Content-Length: 1000000\r\n'));
       socket.write(Buffer.alloc(64 * 1024, 7), () => setTimeout(() => socket.resetAndDestroy(), 100));
     });
-    assert.ok(await waitUntil(async () => (await temps()).length === 0), (await temps()).join('\n'));
+    await tempsGone();
   });
 
   it(`a stalled body fails with 408 after the idle timeout (${IDLE_MS} ms here) and leaves no temp file`, async () => {
