@@ -1,4 +1,7 @@
-/** Runs test/unit/ (mocha in plain Node, no VS Code) and records the run for `npm test`'s summary. */
+/**
+ * Runs the unit layer: test/unit/ and the local server's own tests (test/server/test/), mocha in
+ * plain Node without VS Code; records the run for `npm test`'s summary.
+ */
 import Mocha from 'mocha';
 import * as path from 'node:path';
 import { repoRoot } from '../support/paths';
@@ -12,7 +15,11 @@ const mocha = new Mocha({
   reporter: 'spec',
   grep: process.env.GITSHARE_TEST_GREP || undefined,
 });
-const files = findTests(path.join(repoRoot, 'out', 'test', 'unit'));
+// The local server's own tests live beside it (test/server/test/) and run in this layer.
+const files = [
+  ...findTests(path.join(repoRoot, 'out', 'test', 'unit')),
+  ...findTests(path.join(repoRoot, 'out', 'test', 'server', 'test')),
+];
 for (const file of files) {
   mocha.addFile(file);
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { parseRange } from '../../server/fileBodies';
-import { segmentsFromString, segmentsFromUrl } from '../../server/paths';
-import { appendQuery, isLoopbackHost, redirectUriMatches, redirectUriProblem } from '../../server/redirectUris';
+import { parseRange } from '../fileBodies';
+import { segmentsFromString, segmentsFromUrl } from '../paths';
+import { appendQuery, isLoopbackHost, redirectUriMatches, redirectUriProblem } from '../redirectUris';
 
 describe('local server: pure rules', () => {
   describe('redirect URIs', () => {

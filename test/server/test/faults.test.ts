@@ -2,13 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { spawnServer } from '../../server/spawn';
-import { startServer, type RunningServer } from '../../server/index';
-import { api, raw, signIn, snapshot, tempDir, tokenRequest } from './helpers';
+import { spawnServer } from '../spawn';
+import { startServer, type RunningServer } from '../index';
+import { api, raw, signIn, snapshot, tempDir, tokenRequest } from '../../support/serverHttp';
 import { startTestServer } from '../../support/testServer';
-import { accountFolder } from '../reliability/helpers';
+import { accountFolder } from '../../support/serverData';
 import { eventually } from '../../support/wait';
-import { TEMP_PREFIX } from '../../server/paths';
+import { TEMP_PREFIX } from '../paths';
 
 /**
  * Opens a PUT of `size` bytes and leaves the body to the caller; `outcome` resolves with the status or
@@ -329,8 +329,8 @@ describe('local server: faults, control API, restarts, child process', () => {
       ],
     });
     try {
-      const { authorizeAsUser } = await import('../../server/browser.js');
-      const { register, authorizeUrl, REDIRECT, pkcePair } = await import('./helpers.js');
+      const { authorizeAsUser } = await import('../browser.js');
+      const { register, authorizeUrl, REDIRECT, pkcePair } = await import('../../support/serverHttp.js');
       const client = await register(multi, { client_name: 'x', redirect_uris: [REDIRECT] });
       const { challenge } = pkcePair();
       const url = authorizeUrl(multi, {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { RunningServer } from '../../server/index';
-import { raw, register, REDIRECT, signIn } from './helpers';
+import type { RunningServer } from '../index';
+import { raw, register, REDIRECT, signIn } from '../../support/serverHttp';
 import { startTestServer } from '../../support/testServer';
 
 /** Garbage of every kind: each gets a JSON (or, for pages, HTML) 4xx, never a 5xx, and the server stays up. */

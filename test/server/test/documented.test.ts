@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
-import { authorizeAsUserDetailed } from '../../server/browser';
-import { SEED_ONLY, spawnServer, type RunningServer } from '../../server/index';
-import { REDIRECT, api, authorizeUrl, codeShown, tempDir, tokenRequest } from './helpers';
+import { authorizeAsUserDetailed } from '../browser';
+import { SEED_ONLY, spawnServer, type RunningServer } from '../index';
+import { REDIRECT, api, authorizeUrl, codeShown, tempDir, tokenRequest } from '../../support/serverHttp';
 import { startTestServer } from '../../support/testServer';
 
 /**

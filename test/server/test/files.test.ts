@@ -3,8 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import type { RunningServer } from '../../server/index';
-import { api, raw, signIn, snapshot, tempDir } from './helpers';
+import type { RunningServer } from '../index';
+import { api, raw, signIn, snapshot, tempDir } from '../../support/serverHttp';
 import { startTestServer } from '../../support/testServer';
 
 interface Entry {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { authorizeAsUser, authorizeAsUserDetailed } from '../../server/browser';
-import type { RunningServer } from '../../server/index';
+import { authorizeAsUser, authorizeAsUserDetailed } from '../browser';
+import type { RunningServer } from '../index';
 import {
   REDIRECT,
   api,
@@ -12,7 +12,7 @@ import {
   register,
   signIn,
   tokenRequest,
-} from './helpers';
+} from '../../support/serverHttp';
 import { startTestServer } from '../../support/testServer';
 
 describe('local server: OAuth 2.0', () => {

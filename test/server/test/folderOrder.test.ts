@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { FolderOrders, SETTLED_MS, compareKeys, indexAfter, sortKey } from '../../server/folderOrder';
-import { TEMP_PREFIX } from '../../server/paths';
-import { tempDir } from './helpers';
+import { FolderOrders, SETTLED_MS, compareKeys, indexAfter, sortKey } from '../folderOrder';
+import { TEMP_PREFIX } from '../paths';
+import { tempDir } from '../../support/serverHttp';
 
 /** The folder's lstat, and a time well after its last change (as a listing a while later sees it). */
 async function settled(dir: string) {

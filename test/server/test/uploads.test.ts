@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
-import type { RunningServer } from '../../server/index';
-import { PathLocks } from '../../server/files';
-import { api, signIn, snapshot } from './helpers';
+import type { RunningServer } from '../index';
+import { PathLocks } from '../files';
+import { api, signIn, snapshot } from '../../support/serverHttp';
 import { startTestServer } from '../../support/testServer';
 import { eventually } from '../../support/wait';
 
