@@ -15,20 +15,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../support/paths';
-import {
-  answerFileDialog,
-  env,
-  escapeRegExp,
-  eventually,
-  installedGitShare,
-  openPages,
-  packageFixture,
-  paletteCommands,
-  runCommand,
-  startOwnWorkbench,
-  waitForNotification,
-  type OwnWorkbench,
-} from './workbench';
+import { escapeRegExp } from '../support/text';
+import { eventually } from '../support/wait';
+import { env, installedGitShare, openPages, type OwnWorkbench, packageFixture, startOwnWorkbench } from './environment';
+import { waitForNotification } from './pages/notifications';
+import { answerFileDialog, paletteCommands, runCommand } from './pages/quickInput';
 
 type L10n = typeof import('../../scripts/l10n.mjs');
 

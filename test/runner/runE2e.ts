@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
-import { openPages, screenshot, setEnvironment } from '../e2e/workbench';
+import { openPages, screenshot, setEnvironment } from '../e2e/environment';
 import { launchChromium } from '../support/browser';
 import {
   ensureCodeServer,

@@ -21,6 +21,7 @@ import {
   startCodeServer,
   type CodeServerInstall,
 } from '../../support/codeServer';
+import { escapeRegExp } from '../../support/text';
 import { PROBE_MARKER, YARDSTICK_ID, YARDSTICK_NAME } from './marker';
 import { developmentWindowUrl } from '../common';
 
@@ -140,10 +141,6 @@ async function once(install: CodeServerInstall, browser: Browser, extensionDir: 
     await codeServer.stop();
     fs.rmSync(sandbox, { recursive: true, force: true });
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export async function measureActivation(
