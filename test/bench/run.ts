@@ -26,7 +26,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { outputDir, repoRoot } from '../harness/paths';
+import { outputDir, repoRoot } from '../support/paths';
 import type { SpawnedServer } from '../server/spawn';
 import { activation, bundleSize, productionBundle } from './activation/figures';
 import { describeMachine } from './common';

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { spawnServer, type SpawnedServer } from '../server/spawn';
 import { startChild } from './common';
-import { signIn } from '../unit/helpers/serverSession';
+import { signIn } from '../support/serverSession';
 
 export async function startGitShare(dataDir: string, publicUrl?: string): Promise<SpawnedServer> {
   return spawnServer([

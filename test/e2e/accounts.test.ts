@@ -13,24 +13,15 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startLocalServer, type LocalServer } from '../harness/localServer';
-import { activeEditorText } from './liveWorkbench';
-import {
-  accountEntry,
-  completeSignIn,
-  eventually,
-  filesRow,
-  filesRows,
-  onServer,
-  openAccountsMenu,
-  runCommand,
-  showFilesView,
-  signInThroughUi,
-  signOutThroughUi,
-  setUserSetting,
-  startOwnWorkbench,
-  type OwnWorkbench,
-} from './workbench';
+import { startLocalServer, type LocalServer } from '../support/localServer';
+import { eventually } from '../support/wait';
+import { type OwnWorkbench, startOwnWorkbench } from './environment';
+import { onServer } from './server';
+import { accountEntry, completeSignIn, openAccountsMenu, signInThroughUi, signOutThroughUi } from './pages/accounts';
+import { activeEditorText } from './pages/editors';
+import { filesRow, filesRows, showFilesView } from './pages/filesView';
+import { runCommand } from './pages/quickInput';
+import { setUserSetting } from './pages/settings';
 
 describe('Several accounts: two users on one server, one on another', () => {
   let folder: string;

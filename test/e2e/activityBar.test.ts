@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openPages, openWorkbench, screenshot } from './workbench';
+import { openPages, screenshot } from './environment';
+import { openWorkbench } from './pages/workbench';
 
 describe('The GitShare view container', () => {
   let page: Page;

@@ -6,19 +6,11 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import {
-  closeSuitePage,
-  closeTab,
-  codeFromBrowser,
-  env,
-  findInAccountsMenu,
-  openSuitePage,
-  screenshot,
-  serverStats,
-  signInTab,
-  signOutThroughUi,
-  waitForAccount,
-} from './workbench';
+import { env, screenshot } from './environment';
+import { serverStats } from './server';
+import { findInAccountsMenu, signOutThroughUi, waitForAccount } from './pages/accounts';
+import { closeTab, codeFromBrowser, signInTab } from './pages/signInTab';
+import { closeSuitePage, openSuitePage } from './pages/workbench';
 
 describe('Sign in when the browser cannot come back ("Having trouble?")', () => {
   let page: Page;

@@ -10,19 +10,13 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { SEED_ONLY, startServer, type RunningServer } from '../server/index';
-import {
-  codeFromBrowser,
-  env,
-  eventually,
-  findInAccountsMenu,
-  openPages,
-  openWorkbench,
-  runCommand,
-  screenshot,
-  setUserSetting,
-  signOutThroughUi,
-  waitForAccount,
-} from './workbench';
+import { eventually } from '../support/wait';
+import { env, openPages, screenshot } from './environment';
+import { findInAccountsMenu, signOutThroughUi, waitForAccount } from './pages/accounts';
+import { runCommand } from './pages/quickInput';
+import { setUserSetting } from './pages/settings';
+import { codeFromBrowser } from './pages/signInTab';
+import { openWorkbench } from './pages/workbench';
 
 const CLIENT = { clientId: 'my-vscode', clientSecret: 'typed-from-gitshare-0123456789' };
 /** An application the person's team registered, its id given in the settings. */

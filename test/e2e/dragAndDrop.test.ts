@@ -7,7 +7,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { closeSuitePage, eventually, expandFolder, filesRow, onServer, openSuitePage, seedOnServer } from './workbench';
+import { eventually } from '../support/wait';
+import { onServer, seedOnServer } from './server';
+import { expandFolder, filesRow } from './pages/filesView';
+import { closeSuitePage, openSuitePage } from './pages/workbench';
 
 const HOME = 'e2e-dnd';
 

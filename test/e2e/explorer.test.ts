@@ -14,25 +14,17 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { activeEditorText } from './liveWorkbench';
-import {
-  collapseFilesView,
-  contextMenu,
-  env,
-  escapeRegExp,
-  eventually,
-  filesRow,
-  onServer,
-  openPages,
-  openWorkbench,
-  quickInput,
-  runCommand,
-  showFilesView,
-  signInThroughUi,
-  signOutThroughUi,
-  waitForNotification,
-  walkRemotePicker,
-} from './workbench';
+import { escapeRegExp } from '../support/text';
+import { eventually } from '../support/wait';
+import { env, openPages } from './environment';
+import { onServer } from './server';
+import { signInThroughUi, signOutThroughUi } from './pages/accounts';
+import { activeEditorText } from './pages/editors';
+import { collapseFilesView, filesRow, showFilesView } from './pages/filesView';
+import { contextMenu } from './pages/menus';
+import { waitForNotification } from './pages/notifications';
+import { quickInput, runCommand, walkRemotePicker } from './pages/quickInput';
+import { openWorkbench } from './pages/workbench';
 
 describe('Explorer: Upload to GitShare… and Add Folder to Workspace…', () => {
   let page: Page;

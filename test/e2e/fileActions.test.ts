@@ -9,23 +9,14 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  answerFileDialog,
-  answerInputBox,
-  closeMenus,
-  closeSuitePage,
-  collapseFilesView,
-  contextMenu,
-  env,
-  eventually,
-  expandFolder,
-  filesRow,
-  onServer,
-  openSuitePage,
-  quickInput,
-  seedOnServer,
-  waitForNotification,
-} from './workbench';
+import { eventually } from '../support/wait';
+import { env } from './environment';
+import { onServer, seedOnServer } from './server';
+import { collapseFilesView, expandFolder, filesRow } from './pages/filesView';
+import { closeMenus, contextMenu } from './pages/menus';
+import { waitForNotification } from './pages/notifications';
+import { answerFileDialog, answerInputBox, quickInput } from './pages/quickInput';
+import { closeSuitePage, openSuitePage } from './pages/workbench';
 
 /** The folder this suite works in, seeded on the server's disk before sign-in. */
 const HOME = 'e2e-actions';

@@ -8,21 +8,13 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  answerFileDialog,
-  closeSuitePage,
-  env,
-  eventually,
-  filesRow,
-  filesRows,
-  onServer,
-  openSuitePage,
-  runCommand,
-  screenshot,
-  showFilesView,
-  waitForNotification,
-  walkRemotePicker,
-} from './workbench';
+import { eventually } from '../support/wait';
+import { env, screenshot } from './environment';
+import { onServer } from './server';
+import { filesRow, filesRows, showFilesView } from './pages/filesView';
+import { waitForNotification } from './pages/notifications';
+import { answerFileDialog, runCommand, walkRemotePicker } from './pages/quickInput';
+import { closeSuitePage, openSuitePage } from './pages/workbench';
 
 describe('Files: the sidebar, Upload… and Download… through the UI', () => {
   let page: Page;

@@ -11,22 +11,14 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  answerFileDialog,
-  completeSignIn,
-  env,
-  eventually,
-  filesRow,
-  onServer,
-  openPages,
-  runCommand,
-  screenshot,
-  setUserSetting,
-  startOwnWorkbench,
-  waitForNotification,
-  walkRemotePicker,
-  type OwnWorkbench,
-} from './workbench';
+import { eventually } from '../support/wait';
+import { env, openPages, type OwnWorkbench, screenshot, startOwnWorkbench } from './environment';
+import { onServer } from './server';
+import { completeSignIn } from './pages/accounts';
+import { filesRow } from './pages/filesView';
+import { waitForNotification } from './pages/notifications';
+import { answerFileDialog, runCommand, walkRemotePicker } from './pages/quickInput';
+import { setUserSetting } from './pages/settings';
 
 describe('Getting started: each walkthrough step completes when the person has done it', function () {
   this.timeout(600_000);

@@ -14,23 +14,14 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { repoRoot } from '../harness/paths';
-import {
-  answerFileDialog,
-  env,
-  escapeRegExp,
-  eventually,
-  installedGitShare,
-  openPages,
-  packageFixture,
-  paletteCommands,
-  runCommand,
-  startOwnWorkbench,
-  waitForNotification,
-  type OwnWorkbench,
-} from './workbench';
+import { repoRoot } from '../support/paths';
+import { escapeRegExp } from '../support/text';
+import { eventually } from '../support/wait';
+import { env, installedGitShare, openPages, type OwnWorkbench, packageFixture, startOwnWorkbench } from './environment';
+import { waitForNotification } from './pages/notifications';
+import { answerFileDialog, paletteCommands, runCommand } from './pages/quickInput';
 
-type L10n = typeof import('../harness/l10n.mjs');
+type L10n = typeof import('../../scripts/l10n.mjs');
 
 const LANGUAGE = 'qps-ploc';
 
@@ -57,7 +48,7 @@ describe('Languages: GitShare in the display language (pseudo-locale)', () => {
   }
 
   before(async () => {
-    const l10n = (await import(pathToFileURL(path.join(repoRoot, 'test', 'harness', 'l10n.mjs')).href)) as L10n;
+    const l10n = (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'l10n.mjs')).href)) as L10n;
     workbench = await startOwnWorkbench('l10n', {
       settings: { 'gitshare.serverUrl': env().serverUrl },
       locale: LANGUAGE,

@@ -6,16 +6,14 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { GitShareClient } from '../../src/api/client';
-import {
-  activeEditorText,
-  colleague,
-  eventually,
-  leaveWindow,
-  serverRequests,
-  setUserSetting,
-  turnOffAutoSave,
-} from './liveWorkbench';
-import { openPages, openWorkbench, runCommand, signInThroughUi, signOutThroughUi } from './workbench';
+import { eventually } from '../support/wait';
+import { openPages } from './environment';
+import { colleague, serverRequests } from './server';
+import { signInThroughUi, signOutThroughUi } from './pages/accounts';
+import { activeEditorText } from './pages/editors';
+import { runCommand } from './pages/quickInput';
+import { setUserSetting, turnOffAutoSave } from './pages/settings';
+import { leaveWindow, openWorkbench } from './pages/workbench';
 
 describe('Live: editors and the Files view follow GitShare; Go to File', () => {
   let page: Page;

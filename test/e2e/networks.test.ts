@@ -21,20 +21,13 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startRecordingProxy, type RecordingProxy } from '../proxy/recordingProxy';
 import { routeLabel } from '../server/faults';
 import { spawnServer, type SpawnedServer } from '../server/spawn';
-import {
-  closeSettingsEditor,
-  completeSignIn,
-  ensureSignedOut,
-  env,
-  eventually,
-  openPages,
-  openWorkbench,
-  runCommand,
-  screenshot,
-  showFilesView,
-  signOutThroughUi,
-  startOwnWorkbench,
-} from './workbench';
+import { eventually } from '../support/wait';
+import { env, openPages, screenshot, startOwnWorkbench } from './environment';
+import { completeSignIn, ensureSignedOut, signOutThroughUi } from './pages/accounts';
+import { showFilesView } from './pages/filesView';
+import { runCommand } from './pages/quickInput';
+import { closeSettingsEditor } from './pages/settings';
+import { openWorkbench } from './pages/workbench';
 
 interface Stats {
   requests: Record<string, number>;

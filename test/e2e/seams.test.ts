@@ -12,16 +12,11 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { signIn } from '../unit/helpers/serverSession';
-import {
-  env,
-  openAccountsMenu,
-  openPages,
-  openWorkbench,
-  runCommand,
-  signInThroughUi,
-  signOutThroughUi,
-} from './workbench';
+import { signIn } from '../support/serverSession';
+import { env, openPages } from './environment';
+import { openAccountsMenu, signInThroughUi, signOutThroughUi } from './pages/accounts';
+import { runCommand } from './pages/quickInput';
+import { openWorkbench } from './pages/workbench';
 
 /** A name the contract accepts, and that VS Code would render as a command link in a notification. */
 const LINK_NAME = '[Click me](command:workbench.action.openGlobalSettings)';

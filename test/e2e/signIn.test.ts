@@ -1,20 +1,18 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { screenshot } from './environment';
+import { serverStats } from './server';
 import {
   accountEntry,
-  answerInBrowser,
-  closeSuitePage,
-  decideInBrowser,
   findInAccountsMenu,
   openAccountsMenu,
-  openSuitePage,
-  screenshot,
-  serverStats,
-  showFilesView,
   signInThroughUi,
   signOutThroughUi,
-  waitForNotification,
-} from './workbench';
+} from './pages/accounts';
+import { showFilesView } from './pages/filesView';
+import { waitForNotification } from './pages/notifications';
+import { answerInBrowser, decideInBrowser } from './pages/signInTab';
+import { closeSuitePage, openSuitePage } from './pages/workbench';
 
 describe('Sign in from the Accounts menu', () => {
   let page: Page;

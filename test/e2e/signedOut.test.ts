@@ -5,18 +5,12 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import {
-  completeSignIn,
-  ensureSignedOut,
-  eventually,
-  filesRow,
-  openPages,
-  openWorkbench,
-  paletteCommands,
-  runCommand,
-  showFilesView,
-  signOutThroughUi,
-} from './workbench';
+import { eventually } from '../support/wait';
+import { openPages } from './environment';
+import { completeSignIn, ensureSignedOut, signOutThroughUi } from './pages/accounts';
+import { filesRow, showFilesView } from './pages/filesView';
+import { paletteCommands, runCommand } from './pages/quickInput';
+import { openWorkbench } from './pages/workbench';
 
 /** Commands that need an account: the palette must not offer them while signed out. */
 const NEEDS_ACCOUNT = [

@@ -9,20 +9,13 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  answerFileDialog,
-  env,
-  eventually,
-  onServer,
-  openPages,
-  openWorkbench,
-  quickPickRowNamed,
-  runCommand,
-  signInThroughUi,
-  signOutThroughUi,
-  waitForNotification,
-  walkRemotePicker,
-} from './workbench';
+import { eventually } from '../support/wait';
+import { env, openPages } from './environment';
+import { onServer } from './server';
+import { signInThroughUi, signOutThroughUi } from './pages/accounts';
+import { waitForNotification } from './pages/notifications';
+import { answerFileDialog, quickPickRowNamed, runCommand, walkRemotePicker } from './pages/quickInput';
+import { openWorkbench } from './pages/workbench';
 
 type Answer = 'Overwrite' | 'Skip' | 'Keep Both';
 

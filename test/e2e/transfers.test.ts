@@ -9,19 +9,12 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  answerFileDialog,
-  closeSuitePage,
-  env,
-  eventually,
-  onServer,
-  openSuitePage,
-  quickPickRowNamed,
-  runCommand,
-  serverTempFiles,
-  waitForNotification,
-  walkRemotePicker,
-} from './workbench';
+import { eventually } from '../support/wait';
+import { env } from './environment';
+import { onServer, serverTempFiles } from './server';
+import { waitForNotification } from './pages/notifications';
+import { answerFileDialog, quickPickRowNamed, runCommand, walkRemotePicker } from './pages/quickInput';
+import { closeSuitePage, openSuitePage } from './pages/workbench';
 
 /** Every file below `root` with its bytes, keyed by the path relative to root ("a/b.txt"). */
 async function tree(root: string): Promise<Record<string, string>> {

@@ -10,18 +10,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startLocalServer, type LocalServer } from '../harness/localServer';
-import {
-  completeSignIn,
-  env,
-  eventually,
-  filesRow,
-  findInAccountsMenu,
-  openPages,
-  showFilesView,
-  startOwnWorkbench,
-  type OwnWorkbench,
-} from './workbench';
+import { startLocalServer, type LocalServer } from '../support/localServer';
+import { eventually } from '../support/wait';
+import { env, openPages, type OwnWorkbench, startOwnWorkbench } from './environment';
+import { completeSignIn, findInAccountsMenu } from './pages/accounts';
+import { filesRow, showFilesView } from './pages/filesView';
 
 describe('Untrusted workspace: a workspace setting cannot change the GitShare server', () => {
   let workbench: OwnWorkbench;

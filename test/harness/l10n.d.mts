@@ -1,8 +1,2 @@
-// Types of l10n.mjs for the TypeScript harness and its tests.
-export type Bundle = Record<string, string | { message: string; comment: string[] }>;
-export function bundleFromSources(root?: string): Promise<Bundle>;
-export function problems(root?: string): Promise<string[]>;
-export function pseudoLocalize(
-  extensionDir: string,
-  language?: string,
-): Promise<{ nls: Record<string, string>; bundle: Record<string, string> }>;
+// Types of the forwarding l10n.mjs beside it (see there).
+export * from '../../scripts/l10n.mjs';

@@ -5,7 +5,7 @@
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot } from '../../harness/paths';
+import { repoRoot } from '../../support/paths';
 import { runChild, spread } from '../common';
 import type { Context } from '../context';
 import { fmt } from '../table';

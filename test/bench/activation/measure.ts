@@ -1,7 +1,7 @@
 /**
  * Activation time in the real extension host: code-server 4.139.1 (VS Code
  * 1.139.1) with the smoke-test driver, opened in headless Chromium, as the
- * integration harness does, with the extension under test from `extensionDir`
+ * integration runner does, with the extension under test from `extensionDir`
  * (the production bundle). The figure is VS Code's own: the Running Extensions
  * editor's "Activation: N ms", which is codeLoadingTime + activateCallTime as
  * the extension host measured them. An empty extension in the same window is
@@ -13,14 +13,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import type { Browser, Locator } from 'playwright-core';
-import { launchChromium } from '../../harness/browser';
+import { launchChromium } from '../../support/browser';
 import {
   ensureCodeServer,
   makeSandbox,
   sandboxDirs,
   startCodeServer,
   type CodeServerInstall,
-} from '../../harness/codeServer';
+} from '../../support/codeServer';
+import { escapeRegExp } from '../../support/text';
 import { PROBE_MARKER, YARDSTICK_ID, YARDSTICK_NAME } from './marker';
 import { developmentWindowUrl } from '../common';
 
@@ -140,10 +141,6 @@ async function once(install: CodeServerInstall, browser: Browser, extensionDir: 
     await codeServer.stop();
     fs.rmSync(sandbox, { recursive: true, force: true });
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export async function measureActivation(

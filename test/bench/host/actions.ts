@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/common/constants';
 import type { GitShareTestApi } from '../../../src/testing/testApi';
+import { eventually } from '../../support/wait';
 
 export interface ActionCount {
   readonly action: string;
@@ -35,16 +36,6 @@ async function shown(uri: vscode.Uri): Promise<vscode.TextEditor> {
       });
     })
   );
-}
-
-async function until(done: () => boolean, what: string): Promise<void> {
-  const started = Date.now();
-  while (!done()) {
-    if (Date.now() - started > 60_000) {
-      throw new Error(`${what} did not happen within 60 s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 type Stats = { requests: Record<string, number> };
@@ -115,7 +106,7 @@ export async function countActions(
     await editor!.edit((edit) => edit.insert(new vscode.Position(0, 0), 'edited '));
     // document.save() has been seen to resolve false under load although the save completed.
     await editor!.document.save();
-    await until(() => !editor!.document.isDirty, 'the save');
+    await eventually(() => !editor!.document.isDirty, 'the save', 60_000, 50);
   });
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await count(

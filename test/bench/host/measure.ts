@@ -10,8 +10,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import { launchChromium } from '../../harness/browser';
-import { ensureCodeServer, makeSandbox, startCodeServer } from '../../harness/codeServer';
+import { launchChromium } from '../../support/browser';
+import { ensureCodeServer, makeSandbox, startCodeServer } from '../../support/codeServer';
 import { startForwardProxy } from './forwardProxy';
 import { HOST_LOG } from './marker';
 import type { HostRequest, HostResult } from './probe';
