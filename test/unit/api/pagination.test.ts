@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { collect, paginate, type Page } from '../../../src/api/pagination';
+import { collect, MAX_PAGES, paginate, type Page } from '../../../src/api/pagination';
 import { GitShareError } from '../../../src/common/errors';
 
 describe('api/pagination', () => {
@@ -27,5 +27,24 @@ describe('api/pagination', () => {
       collect(paginate(async () => ({ items: [1], nextCursor: 'same' }))),
       (e: unknown) => e instanceof GitShareError && e.kind === 'protocol',
     );
+  });
+
+  it(`refuses a listing that still has a next page after ${MAX_PAGES} pages (a new cursor every time)`, async () => {
+    for (const items of [[], [1]]) {
+      let asked = 0;
+      const endless = paginate(async () => ({ items, nextCursor: `c${++asked}` }));
+      await assert.rejects(collect(endless), (e: unknown) => {
+        assert.ok(e instanceof GitShareError && e.kind === 'protocol');
+        assert.equal(e.message, 'GitShare sent a folder listing that never ends.');
+        return true;
+      });
+      assert.equal(asked, MAX_PAGES, 'no page asked for after the limit');
+    }
+    // The last page allowed may end the listing.
+    let n = 0;
+    const long = await collect(
+      paginate(async () => ({ items: [n], nextCursor: ++n < 5 ? `c${n}` : null }), undefined, 5),
+    );
+    assert.deepEqual(long, [0, 1, 2, 3, 4]);
   });
 });

@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { collect, MAX_PAGES } from '../../../src/api/pagination';
 import { MAX_JSON_BYTES, MAX_PAGE_ENTRIES, MAX_READ_BYTES } from '../../../src/api/requester';
 import type { Entry } from '../../../src/api/types';
 import { MAX_DOWNLOAD_DEPTH, planDownload } from '../../../src/transfers/plan';
@@ -106,6 +107,28 @@ describe('reliability: bounded answers from a hostile server', function () {
     assert.equal(error.kind, 'protocol');
     assert.match(error.message, /far more entries than allowed/);
     count('badInputs', 'listing pages over the entry cap');
+  });
+
+  it(`a listing that never ends (a new cursor on every page, empty or not) is refused after ${MAX_PAGES} pages`, async () => {
+    let page = 0;
+    proxy.plan = (req) =>
+      req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/endless')
+        ? {
+            kind: 'respond',
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              ...JSON.parse(listing('/rel/endless', page % 2 ? [] : [{ name: `f${page}.txt`, type: 'file' }])),
+              next_cursor: `page-${++page}`,
+            }),
+          }
+        : { kind: 'pass' };
+    const { client } = newClient(proxy.url, tokens);
+    const error = await failure(collect(client.iterateFolder('/rel/endless', { pageSize: 1000 })));
+    assert.equal(error.kind, 'protocol');
+    assert.equal(error.message, 'GitShare sent a folder listing that never ends.');
+    assert.equal(proxy.seen.length, MAX_PAGES, 'not one page more');
+    count('badInputs', 'listings that never end (pages, empty pages)');
   });
 
   it('a listed child whose path is not its folder plus its name is refused, clearly; an honest listing passes', async () => {
