@@ -13,7 +13,9 @@ const MAX_PAGE = 1000;
 
 /**
  * The folder's entries now, as many as `shown` holds (at least one page), or
- * undefined when they are the same as `shown`.
+ * undefined when they are the same as `shown`. An empty page ends the re-listing
+ * too: a server that keeps sending empty pages with new cursors would otherwise
+ * keep this check asking forever.
  */
 export async function relistIfChanged(
   client: GitShareClient,
@@ -26,12 +28,14 @@ export async function relistIfChanged(
   const entries: Entry[] = [];
   let cursor: string | undefined;
   let nextCursor: string | null;
+  let empty: boolean;
   do {
     const page = await client.listFolder(path, { cursor, limit: Math.min(MAX_PAGE, wanted - entries.length), signal });
     entries.push(...page.entries);
     nextCursor = page.nextCursor;
     cursor = nextCursor ?? undefined;
-  } while (cursor && entries.length < wanted);
+    empty = page.entries.length === 0;
+  } while (cursor && entries.length < wanted && !empty);
   const fresh: FolderState = { entries, nextCursor };
   return sameListing(shown, fresh) ? undefined : fresh;
 }

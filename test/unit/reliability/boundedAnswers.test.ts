@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { collect, MAX_PAGES } from '../../../src/api/pagination';
 import { MAX_JSON_BYTES, MAX_PAGE_ENTRIES, MAX_READ_BYTES } from '../../../src/api/requester';
 import type { Entry } from '../../../src/api/types';
+import { relistIfChanged } from '../../../src/filesView/folderFreshness';
 import { MAX_DOWNLOAD_DEPTH, planDownload } from '../../../src/transfers/plan';
 import { useSignedInServer } from '../helpers/fixtures';
 import { count, failure, newClient } from './helpers';
@@ -128,6 +129,28 @@ describe('reliability: bounded answers from a hostile server', function () {
     assert.equal(error.kind, 'protocol');
     assert.equal(error.message, 'GitShare sent a folder listing that never ends.');
     assert.equal(proxy.seen.length, MAX_PAGES, 'not one page more');
+    count('badInputs', 'listings that never end (pages, empty pages)');
+  });
+
+  it("the Files view's check for changes stops at an empty page, however many new cursors follow", async () => {
+    const { client } = newClient(proxy.url, tokens);
+    const real = (await client.listFolder('/rel/bounded')).entries;
+    // Shown: the two real entries and a "Load more…"; GitShare now sends empty pages without end.
+    const shown = { entries: real, nextCursor: 'more' };
+    let page = 0;
+    proxy.plan = (req) =>
+      req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/bounded')
+        ? {
+            kind: 'respond',
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ path: '/rel/bounded', entries: [], next_cursor: `empty-${++page}` }),
+          }
+        : { kind: 'pass' };
+    const before = proxy.seen.length;
+    const fresh = await relistIfChanged(client, '/rel/bounded', shown, 1);
+    assert.deepEqual(fresh, { entries: [], nextCursor: 'empty-1' }, 'what GitShare sent, and "Load more…"');
+    assert.equal(proxy.seen.length - before, 1, 'one request, not one per empty page');
     count('badInputs', 'listings that never end (pages, empty pages)');
   });
 
