@@ -10,6 +10,7 @@ import type { GitShareError } from '../common/errors';
 import type { FetchLike } from '../node/fetch';
 import { checkStep, stepTitle, text, type CheckStep, type StepStatus } from './connectionReport';
 import { certificateError, errorFromResponse, networkError, parseServerErrorBody } from '../api/errorMapping';
+import { MAX_ERROR_BODY_BYTES } from '../api/requester';
 import { describeError } from './networkChecks';
 
 export interface SessionToCheck {
@@ -21,6 +22,13 @@ export interface SessionToCheck {
 }
 
 const REQUIRED_SCOPES = ['files:read', 'files:write'];
+
+/**
+ * The most of one answer the check reads: OAuth metadata, the user and a one-entry listing are a
+ * few KiB (1 MiB is also the sign-in's cap on an OAuth answer). A body past it is not GitShare's
+ * answer, and is not read on: a server or proxy that never ends one cannot hold the check.
+ */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 export async function checkSignInEndpoints(
   origin: string,
@@ -52,7 +60,7 @@ export async function checkSignInEndpoints(
   }
   const ms = Date.now() - started;
   if (response.status === 404) {
-    await response.text().catch(() => '');
+    await discard(response);
     return {
       step: checkStep(id, 'ok', [
         l10n.t(
@@ -65,7 +73,7 @@ export async function checkSignInEndpoints(
     };
   }
   if (response.status !== 200) {
-    const body = parseServerErrorBody(await response.text().catch(() => ''));
+    const body = parseServerErrorBody(await readErrorBody(response));
     return {
       step: checkStep(id, 'failed', [
         body.error
@@ -83,7 +91,11 @@ export async function checkSignInEndpoints(
       ]),
     };
   }
-  const metadata = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  const answer = await readJson(response);
+  if (answer === tooLarge) {
+    return { step: checkStep(id, 'failed', [tooLargeLine(where)]) };
+  }
+  const metadata = answer as Record<string, unknown> | undefined;
   if (!metadata || typeof metadata.issuer !== 'string') {
     return {
       step: checkStep(id, 'failed', [l10n.t('{0} did not return OAuth metadata (JSON with an issuer).', where)]),
@@ -141,7 +153,11 @@ export async function checkToken(
   }
   const { response, ms } = answer;
   if (response.status === 200) {
-    const user = (await response.json().catch(() => undefined)) as { username?: unknown } | undefined;
+    const body = await readJson(response);
+    if (body === tooLarge) {
+      return checkStep(id, 'failed', [tooLargeLine(request), scopeLine]);
+    }
+    const user = body as { username?: unknown } | undefined;
     const name = typeof user?.username === 'string' ? user.username : '?';
     return checkStep(id, missing.length ? 'warning' : 'ok', [
       l10n.t('The token is valid: {0} answered 200 in {1} ms for {2}.', request, ms, text(name)),
@@ -180,7 +196,11 @@ export async function checkApiCall(
   }
   const { response, ms } = answer;
   if (response.status === 200) {
-    const page = (await response.json().catch(() => undefined)) as { entries?: unknown } | undefined;
+    const body = await readJson(response);
+    if (body === tooLarge) {
+      return checkStep(id, 'failed', [tooLargeLine('GET /api/v1/folders/')]);
+    }
+    const page = body as { entries?: unknown } | undefined;
     if (!page || !Array.isArray(page.entries)) {
       return checkStep(id, 'failed', [
         l10n.t(
@@ -224,13 +244,75 @@ async function call(
 
 /** What the API client would make of this refusal: the same typed error, so the report words it the same way. */
 async function refusal(response: Response, request: string): Promise<GitShareError> {
-  const body = parseServerErrorBody(await response.text().catch(() => ''));
+  const body = parseServerErrorBody(await readErrorBody(response));
   return errorFromResponse({
     status: response.status,
     body,
     wwwAuthenticate: response.headers.get('www-authenticate'),
     request,
   });
+}
+
+const tooLarge = Symbol('tooLarge');
+
+/** The answer parsed, undefined when it is not JSON, `tooLarge` past MAX_ANSWER_BYTES. */
+async function readJson(response: Response): Promise<unknown> {
+  const raw = await readText(response, MAX_ANSWER_BYTES).catch(() => '');
+  if (raw === undefined) {
+    return tooLarge;
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An error answer's first MAX_ERROR_BODY_BYTES, as the API client reads it: only its `error` and `message` count. */
+async function readErrorBody(response: Response): Promise<string> {
+  return (await readText(response, MAX_ERROR_BODY_BYTES, true).catch(() => '')) ?? '';
+}
+
+/**
+ * At most `maxBytes` of the body, as text; past that undefined (or, with `truncate`, what came
+ * so far), and the rest is not read: leaving the loop cancels the body.
+ */
+async function readText(response: Response, maxBytes: number, truncate = false): Promise<string | undefined> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let over = false;
+  for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+    if (size + chunk.byteLength > maxBytes) {
+      chunks.push(chunk.subarray(0, maxBytes - size));
+      over = true;
+      break;
+    }
+    chunks.push(chunk);
+    size += chunk.byteLength;
+  }
+  if (over && !truncate) {
+    return undefined;
+  }
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** Drops a body that is not needed, unread. */
+async function discard(response: Response): Promise<void> {
+  await readText(response, 0).catch(() => undefined);
+}
+
+function tooLargeLine(what: string): string {
+  return l10n.t(
+    '{0} answered with more than {1}, far more than GitShare sends, so the answer was not read. A proxy or another server may be answering instead of GitShare.',
+    what,
+    `${MAX_ANSWER_BYTES / (1024 * 1024)} MiB`,
+  );
 }
 
 function failure(origin: string, error: unknown, timeoutMs: number): string {

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { collect, MAX_PAGES } from '../../../src/api/pagination';
 import { MAX_JSON_BYTES, MAX_PAGE_ENTRIES, MAX_READ_BYTES } from '../../../src/api/requester';
 import type { Entry } from '../../../src/api/types';
+import { checkConnection } from '../../../src/connectionCheck/connectionCheck';
 import { relistIfChanged } from '../../../src/filesView/folderFreshness';
 import { MAX_DOWNLOAD_DEPTH, planDownload } from '../../../src/transfers/plan';
 import { useSignedInServer } from '../helpers/fixtures';
@@ -152,6 +153,50 @@ describe('reliability: bounded answers from a hostile server', function () {
     assert.deepEqual(fresh, { entries: [], nextCursor: 'empty-1' }, 'what GitShare sent, and "Load more…"');
     assert.equal(proxy.seen.length - before, 1, 'one request, not one per empty page');
     count('badInputs', 'listings that never end (pages, empty pages)');
+  });
+
+  it('Check Connection reads at most 1 MiB of an answer, and a little of an error body, however long they run', async () => {
+    const session = {
+      label: 'demo',
+      accessToken: await tokens.getAccessToken(),
+      scopes: ['files:read', 'files:write'],
+    };
+    const run = () => checkConnection({ serverUrl: proxy.url, sessions: [session], network: { proxy: '', env: {} } });
+    const lines = (report: Awaited<ReturnType<typeof run>>, id: string) =>
+      report.steps.find((s) => s.id === id)!.lines.join('\n');
+    // 200 answers that never end: the sign-in metadata, then the user, then the listing.
+    for (const [prefix, id, what] of [
+      ['/.well-known/oauth-authorization-server', 'endpoints', `${proxy.url}/.well-known/oauth-authorization-server`],
+      ['/api/v1/user', 'session', 'GET /api/v1/user'],
+      ['/api/v1/folders', 'api', 'GET /api/v1/folders/'],
+    ] as const) {
+      proxy.endlessBytes = 0;
+      proxy.plan = (req) =>
+        req.url?.startsWith(prefix)
+          ? { kind: 'endless', status: 200, start: '{"pad":"', chunk: 'p'.repeat(64 * 1024) }
+          : { kind: 'pass' };
+      const report = await run();
+      assert.equal(report.steps.find((s) => s.id === id)!.status, 'failed', id);
+      assert.match(
+        lines(report, id),
+        new RegExp(
+          `^${what.replace(/[.?/]/g, '\\$&')} answered with more than 1 MiB, far more than GitShare sends, so the answer was not read\\.`,
+          'm',
+        ),
+      );
+      assert.ok(proxy.endlessBytes < 1024 * 1024 + 32 * 1024 * 1024, `${proxy.endlessBytes} bytes sent`);
+      count('badInputs', 'answers that never end (JSON, error body, file)');
+    }
+    // An error answer that never ends: its status is reported, its body read no further than the API client reads one.
+    proxy.endlessBytes = 0;
+    proxy.plan = (req) =>
+      req.url?.startsWith('/api/v1/user')
+        ? { kind: 'endless', status: 500, start: '{"error":"server_error","message":"', chunk: 'm'.repeat(64 * 1024) }
+        : { kind: 'pass' };
+    const report = await run();
+    assert.match(lines(report, 'session'), /^GET \/api\/v1\/user answered HTTP 500: /m);
+    assert.ok(proxy.endlessBytes < 32 * 1024 * 1024, `${proxy.endlessBytes} bytes sent`);
+    count('badInputs', 'answers that never end (JSON, error body, file)');
   });
 
   it('a listed child whose path is not its folder plus its name is refused, clearly; an honest listing passes', async () => {
