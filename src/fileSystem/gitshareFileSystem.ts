@@ -24,6 +24,7 @@ import { baseName, parentPath, isValidName } from '../api/paths';
 import type { Entry } from '../api/types';
 import { GitShareError, toGitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
+import { listDirectory } from './directoryListing';
 import { sameEtag } from './remoteWatcher';
 import { parseRemoteUri } from './uris';
 
@@ -138,7 +139,7 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
     return this.run(uri, async (client, path) => {
       const result: [string, vscode.FileType][] = [];
-      for await (const entry of client.iterateFolder(path, { pageSize: 1000 })) {
+      for (const entry of await listDirectory(client, path)) {
         // A name the contract forbids would make a URI that points elsewhere.
         if (!isValidName(entry.name)) {
           this.logger.warn(`Skipping an entry with an invalid name in ${path}: ${JSON.stringify(entry.name)}`);

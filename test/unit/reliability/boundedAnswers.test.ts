@@ -14,6 +14,7 @@ import { collect, MAX_PAGES } from '../../../src/api/pagination';
 import { MAX_JSON_BYTES, MAX_PAGE_ENTRIES, MAX_READ_BYTES } from '../../../src/api/requester';
 import type { Entry } from '../../../src/api/types';
 import { checkConnection } from '../../../src/connectionCheck/connectionCheck';
+import { listDirectory, MAX_DIRECTORY_DEPTH, MAX_DIRECTORY_ENTRIES } from '../../../src/fileSystem/directoryListing';
 import { relistIfChanged } from '../../../src/filesView/folderFreshness';
 import { MAX_DOWNLOAD_DEPTH, planDownload } from '../../../src/transfers/plan';
 import { useSignedInServer } from '../helpers/fixtures';
@@ -255,6 +256,58 @@ describe('reliability: bounded answers from a hostile server', function () {
     // Under the cap, the bytes arrive as they are.
     assert.equal((await client.readFile('/rel/bounded/big.bin', undefined, 64 * 1024)).data.length, 64 * 1024);
     count('badInputs', 'answers that never end (JSON, error body, file)');
+  });
+
+  it(`a folder read whole for VS Code stops past ${MAX_DIRECTORY_ENTRIES} entries, with the reason`, async () => {
+    let page = 0;
+    proxy.plan = (req) => {
+      if (req.method !== 'GET' || !req.url?.startsWith('/api/v1/folders/rel/huge')) {
+        return { kind: 'pass' };
+      }
+      page++;
+      const names = Array.from({ length: MAX_PAGE_ENTRIES }, (_, i) => ({
+        name: `p${page}-${i}.txt`,
+        type: 'file' as const,
+      }));
+      return {
+        kind: 'respond',
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...JSON.parse(listing('/rel/huge', names)), next_cursor: `after-${page}` }),
+      };
+    };
+    const { client } = newClient(proxy.url, tokens);
+    const error = await failure(listDirectory(client, '/rel/huge'));
+    assert.equal(error.kind, 'tooLarge');
+    assert.equal(
+      error.message,
+      'This folder holds more than 100,000 files and folders, too many to list here. The GitShare Files view shows it page by page.',
+    );
+    assert.equal(proxy.seen.length, MAX_DIRECTORY_ENTRIES / MAX_PAGE_ENTRIES + 1, 'no page asked for past the limit');
+    count('badInputs', 'folder trees without end (depth, cycle, size)');
+  });
+
+  it(`a folder read whole for VS Code is refused deeper than ${MAX_DIRECTORY_DEPTH} levels, before any request`, async () => {
+    proxy.plan = (req) =>
+      req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/')
+        ? {
+            kind: 'respond',
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: listing(folderOf(req.url), [{ name: 'd' }]),
+          }
+        : { kind: 'pass' };
+    const { client } = newClient(proxy.url, tokens);
+    const deepest = '/rel' + '/d'.repeat(MAX_DIRECTORY_DEPTH - 1);
+    assert.deepEqual(
+      (await listDirectory(client, deepest)).map((e) => e.name),
+      ['d'],
+    );
+    const error = await failure(listDirectory(client, `${deepest}/d`));
+    assert.equal(error.kind, 'tooLarge');
+    assert.equal(error.message, `Folders nested deeper than ${MAX_DIRECTORY_DEPTH} levels are not listed.`);
+    assert.equal(proxy.seen.length, 1, 'only the folder that may be listed was asked for');
+    count('badInputs', 'folder trees without end (depth, cycle, size)');
   });
 
   it(`download planning stops at folders nested deeper than ${MAX_DOWNLOAD_DEPTH} levels`, async () => {
