@@ -83,15 +83,19 @@ export class FileIndexService extends Disposable {
   ): Promise<WalkProgress> {
     const index = await this.indexFor(account);
     const started = Date.now();
-    const result = await walkAccount(this.clients.forAccount(account), index, {
-      onProgress: (progress) => listeners.forEach((listener) => listener(progress)),
-    });
-    const seconds = (Date.now() - started) / 1000;
-    this.logger.info(
-      `Indexed ${result.entries} entries in ${result.folders} folders of ${account.label} in ${seconds.toFixed(1)} s`,
-    );
-    this.scheduleSave(account, 0);
-    return result;
+    try {
+      const result = await walkAccount(this.clients.forAccount(account), index, {
+        onProgress: (progress) => listeners.forEach((listener) => listener(progress)),
+      });
+      const seconds = (Date.now() - started) / 1000;
+      this.logger.info(
+        `Indexed ${result.entries} entries in ${result.folders} folders of ${account.label} in ${seconds.toFixed(1)} s`,
+      );
+      return result;
+    } finally {
+      // Also what a walk that stopped (at its bounds, or on an error) had listed.
+      this.scheduleSave(account, 0);
+    }
   }
 
   private fileFor(authority: string): vscode.Uri {

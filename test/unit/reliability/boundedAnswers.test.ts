@@ -16,6 +16,8 @@ import type { Entry } from '../../../src/api/types';
 import { checkConnection } from '../../../src/connectionCheck/connectionCheck';
 import { listDirectory, MAX_DIRECTORY_DEPTH, MAX_DIRECTORY_ENTRIES } from '../../../src/fileSystem/directoryListing';
 import { relistIfChanged } from '../../../src/filesView/folderFreshness';
+import { FileIndex } from '../../../src/search/fileIndex';
+import { MAX_WALK_DEPTH, MAX_WALK_ENTRIES, walkAccount } from '../../../src/search/indexWalk';
 import { MAX_DOWNLOAD_DEPTH, planDownload } from '../../../src/transfers/plan';
 import { useSignedInServer } from '../helpers/fixtures';
 import { count, failure, newClient } from './helpers';
@@ -307,6 +309,57 @@ describe('reliability: bounded answers from a hostile server', function () {
     assert.equal(error.kind, 'tooLarge');
     assert.equal(error.message, `Folders nested deeper than ${MAX_DIRECTORY_DEPTH} levels are not listed.`);
     assert.equal(proxy.seen.length, 1, 'only the folder that may be listed was asked for');
+    count('badInputs', 'folder trees without end (depth, cycle, size)');
+  });
+
+  it(`the Go to File walk lists no folder deeper than ${MAX_WALK_DEPTH} levels, keeps the rest and says so`, async () => {
+    // Every folder holds one more folder and a file: a tree without end.
+    proxy.plan = (req) =>
+      req.method === 'GET' && req.url?.startsWith('/api/v1/folders/')
+        ? {
+            kind: 'respond',
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: listing(folderOf(req.url), [{ name: 'd' }, { name: 'needle.txt', type: 'file' }]),
+          }
+        : { kind: 'pass' };
+    const { client } = newClient(proxy.url, tokens);
+    const index = new FileIndex('hostile');
+    const error = await failure(walkAccount(client, index));
+    assert.equal(error.kind, 'tooLarge');
+    assert.equal(error.message, `Folders nested deeper than ${MAX_WALK_DEPTH} levels are not indexed.`);
+    assert.equal(proxy.seen.length, MAX_WALK_DEPTH + 1, 'the root and one listing per level, then no more');
+    assert.equal(index.search('needle.txt', 1000).length, MAX_WALK_DEPTH + 1, 'what was listed is found');
+    assert.ok(index.walkedAt, 'as complete as it gets: not walked again at once');
+    count('badInputs', 'folder trees without end (depth, cycle, size)');
+  });
+
+  it(`the Go to File walk lists no more folders past ${MAX_WALK_ENTRIES} entries, and says so`, async () => {
+    // Every folder holds as many folders as a page may: the tree grows without end.
+    let listings = 0;
+    proxy.plan = (req) => {
+      if (req.method !== 'GET' || !req.url?.startsWith('/api/v1/folders/')) {
+        return { kind: 'pass' };
+      }
+      listings++;
+      const names = Array.from({ length: MAX_PAGE_ENTRIES }, (_, i) => ({ name: `d${i}` }));
+      return {
+        kind: 'respond',
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: listing(folderOf(req.url), names),
+      };
+    };
+    const { client } = newClient(proxy.url, tokens);
+    const index = new FileIndex('hostile');
+    const error = await failure(walkAccount(client, index));
+    assert.equal(error.kind, 'tooLarge');
+    assert.equal(error.message, 'More than 200,000 files and folders: Go to File finds only those it listed first.');
+    const needed = MAX_WALK_ENTRIES / MAX_PAGE_ENTRIES + 1;
+    assert.ok(
+      listings >= needed && listings < needed + 6,
+      `${listings} listings: enough to pass the bound, then only those already under way`,
+    );
     count('badInputs', 'folder trees without end (depth, cycle, size)');
   });
 
