@@ -118,7 +118,7 @@ export function formatReport(report: ConnectionReport, input: ReportContext = {}
     const byDefault = l10n.t('(default)');
     out.push('');
     out.push(l10n.t('VS Code network settings'));
-    out.push(`    http.proxy: ${network.proxy ? maskCredentials(network.proxy) : empty}`);
+    out.push(`    http.proxy: ${network.proxy ? proxyShown(network.proxy) : empty}`);
     out.push(`    http.proxySupport: ${network.proxySupport ? text(network.proxySupport) : byDefault}`);
     out.push(`    http.noProxy: ${network.noProxy?.length ? network.noProxy.map(text).join(', ') : empty}`);
     out.push(`    http.proxyStrictSSL: ${network.proxyStrictSSL ?? byDefault}`);
@@ -127,7 +127,7 @@ export function formatReport(report: ConnectionReport, input: ReportContext = {}
     for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'NODE_EXTRA_CA_CERTS']) {
       const value = network.env?.[name] ?? network.env?.[name.toLowerCase()];
       if (value) {
-        out.push(`    ${name}: ${maskCredentials(value)}`);
+        out.push(`    ${name}: ${name.endsWith('_PROXY') && name !== 'NO_PROXY' ? proxyShown(value) : text(value)}`);
       }
     }
   }
@@ -162,6 +162,23 @@ export function text(value: string): string {
   return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }
 
-export function maskCredentials(value: string): string {
-  return text(value.replace(/\/\/[^/@\s]*@/, '//***@'));
+/**
+ * A proxy setting as the report shows it, whatever its shape: scheme, host and port only, and
+ * "with credentials (not shown)" when it has any. The credentials are everything before the last
+ * `@` after the scheme (a password may hold `@`, `/`, `:`, `?` or `#`, written out or not); host
+ * and port end at the first `/`, `?`, `#` or `\` after that, and a "port" that is not digits is
+ * taken for a password too (`http://alice:secret`). Without a scheme VS Code takes http.
+ */
+export function proxyShown(value: string): string {
+  const trimmed = value.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed);
+  const rest = scheme ? trimmed.slice(scheme[0].length) : trimmed.replace(/^\/+/, '');
+  const at = rest.lastIndexOf('@');
+  const authority = rest.slice(at + 1).split(/[/?#\\]/)[0]!;
+  const host = /^(?:\[[^\]]*\]|[^:]*)/.exec(authority)![0];
+  const port = /^:\d*$/.test(authority.slice(host.length)) ? authority.slice(host.length) : undefined;
+  const shown = text(`${scheme ? scheme[1]!.toLowerCase() : 'http'}://${host}${port ?? ''}`);
+  return at >= 0 || (port === undefined && host !== authority)
+    ? l10n.t('{0} (with credentials, not shown)', shown)
+    : shown;
 }

@@ -3,7 +3,7 @@
  * Check Connection can say which proxy it tried and why. A pure rule table: no network.
  */
 import * as l10n from '@vscode/l10n';
-import { maskCredentials, text, type NetworkSettings } from './connectionReport';
+import { proxyShown, text, type NetworkSettings } from './connectionReport';
 
 export interface ProxyDecision {
   /** The proxy's URL, without credentials in anything shown. */
@@ -78,7 +78,7 @@ export function proxyFor(url: URL, settings: NetworkSettings): ProxyDecision {
           ),
     };
   } catch {
-    return { why: l10n.t('The proxy setting is not an address: {0}', text(maskCredentials(value))) };
+    return { why: l10n.t('The proxy setting is not an address: {0}', proxyShown(value)) };
   }
 }
 

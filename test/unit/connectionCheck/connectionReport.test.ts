@@ -8,10 +8,12 @@ import { getL10nPseudoLocalized } from '@vscode/l10n-dev';
 import { checkConnection } from '../../../src/connectionCheck/connectionCheck';
 import {
   formatReport,
+  proxyShown,
   type CheckStep,
   type ConnectionReport,
   type NetworkSettings,
 } from '../../../src/connectionCheck/connectionReport';
+import { proxyFor } from '../../../src/connectionCheck/proxyRules';
 import { repoRoot } from '../../harness/paths';
 import { startRecordingProxy } from '../../proxy/recordingProxy';
 import { startServer } from '../../server/index';
@@ -87,11 +89,11 @@ describe('connectionCheck/connectionReport: the text a person reads and copies',
     });
     assert.ok(!text.includes('s3cret-pw') && !text.includes('alice'), text);
     assert.ok(!text.includes('env-pw') && !text.includes('bob'), text);
-    assert.match(text, /^ {4}http\.proxy: http:\/\/\*\*\*@127\.0\.0\.1:3128$/m);
+    assert.match(text, /^ {4}http\.proxy: http:\/\/127\.0\.0\.1:3128 \(with credentials, not shown\)$/m);
     assert.match(text, /^ {4}http\.proxySupport: \(default\)$/m);
     assert.match(text, /^ {4}http\.noProxy: \.corp\.example, files\.example$/m);
     assert.match(text, /^ {4}http\.proxyAuthorization: \(set, not shown\)$/m);
-    assert.match(text, /^ {4}HTTPS_PROXY: http:\/\/\*\*\*@proxy\.example:8080$/m);
+    assert.match(text, /^ {4}HTTPS_PROXY: http:\/\/proxy\.example:8080 \(with credentials, not shown\)$/m);
     assert.match(text, /^ {4}NO_PROXY: gitshare\.example$/m);
     assert.ok(!/HTTP_PROXY:/.test(text), 'an unset variable is not listed');
   });
@@ -111,9 +113,61 @@ describe('connectionCheck/connectionReport: the text a person reads and copies',
       network: { proxy: 'http://proxy.example\nResult: GitShare can be reached.', noProxy: ['a\u202eb'] },
     });
     assert.ok(!/^Result: GitShare can be reached\.$/m.test(text.split('VS Code network settings')[1]!), text);
-    assert.match(text, /^ {4}http\.proxy: http:\/\/proxy\.example Result: GitShare can be reached\.$/m);
+    assert.match(text, /^ {4}http\.proxy: http:\/\/proxy\.example Result \(with credentials, not shown\)$/m);
     assert.match(text, /^ {4}http\.noProxy: a b$/m);
   });
+});
+
+describe('connectionCheck/connectionReport: a proxy is shown as scheme, host and port, never its credentials', () => {
+  const HIDDEN = ' (with credentials, not shown)';
+  /** A setting's value, what the report shows of it, and the parts of its password that must not show. */
+  const shapes: { value: string; shown: string; secret: string[] }[] = [
+    { value: 'http://proxy.corp:3128', shown: 'http://proxy.corp:3128', secret: [] },
+    { value: 'proxy.corp:3128', shown: 'http://proxy.corp:3128', secret: [] },
+    { value: 'https://proxy.corp/', shown: 'https://proxy.corp', secret: [] },
+    // The shapes the review found: no scheme, and an `@` or a `/` in the password.
+    { value: 'Al1ce:S3cr3t@proxy.corp:3128', shown: `http://proxy.corp:3128${HIDDEN}`, secret: ['S3cr3t'] },
+    { value: 'http://Al1ce:Kx@Qw@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['Kx', 'Qw'] },
+    { value: 'http://Al1ce:Kx/Qw@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['Kx', 'Qw'] },
+    // And more: every character that ends a part of a URL, written out or not, and odd spellings.
+    { value: 'Al1ce:Kx/Qw@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['Kx', 'Qw'] },
+    { value: 'http://Al1ce:Kx?Qw@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['Kx', 'Qw'] },
+    { value: 'http://Al1ce:Kx#Qw@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['Kx', 'Qw'] },
+    { value: 'http://Al1ce:Kx\\Qw@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['Kx', 'Qw'] },
+    { value: 'http://Al1ce:Kx:Qw@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['Kx', 'Qw'] },
+    { value: 'http://Al1ce:Kx%40Qw@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['Kx', 'Qw'] },
+    { value: 'http://Al1ce:Kx Qw@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['Kx', 'Qw'] },
+    { value: 'http://Al1ce:Kx\nQw@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['Kx', 'Qw'] },
+    { value: 'http://Al1ce:Kx//Qw@proxy:3128/', shown: `http://proxy:3128${HIDDEN}`, secret: ['Kx', 'Qw'] },
+    { value: 'HTTP://AL1CE:S3CR3T@PROXY.CORP:3128', shown: `http://PROXY.CORP:3128${HIDDEN}`, secret: ['S3CR3T'] },
+    { value: '  http://Al1ce:S3cr3t@proxy:3128  ', shown: `http://proxy:3128${HIDDEN}`, secret: ['S3cr3t'] },
+    { value: '//Al1ce:S3cr3t@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['S3cr3t'] },
+    { value: 'https://Al1ce:S3cr3t@proxy.corp:443/p', shown: `https://proxy.corp:443${HIDDEN}`, secret: ['S3cr3t'] },
+    { value: 'socks5://Al1ce:S3cr3t@proxy:1080', shown: `socks5://proxy:1080${HIDDEN}`, secret: ['S3cr3t'] },
+    { value: 'http://Al1ce:S3cr3t@[::1]:3128', shown: `http://[::1]:3128${HIDDEN}`, secret: ['S3cr3t'] },
+    { value: 'http://Al1ce@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['Al1ce'] },
+    { value: 'http://:S3cr3t@proxy:3128', shown: `http://proxy:3128${HIDDEN}`, secret: ['S3cr3t'] },
+    // An `@` in a path: taken for the end of credentials, so more is hidden, never less.
+    { value: 'http://Al1ce:S3cr3t@proxy:3128/a@b', shown: `http://b${HIDDEN}`, secret: ['S3cr3t'] },
+    // No `@`: a "port" that is not digits is taken for a password.
+    { value: 'http://Al1ce:S3cr3t', shown: `http://Al1ce${HIDDEN}`, secret: ['S3cr3t'] },
+    { value: 'http://Al1ce:S3cr3t:3128', shown: `http://Al1ce${HIDDEN}`, secret: ['S3cr3t'] },
+  ];
+
+  for (const { value, shown, secret } of shapes) {
+    it(JSON.stringify(value), () => {
+      const network: NetworkSettings = { proxy: value, env: { HTTPS_PROXY: value, HTTP_PROXY: value } };
+      const text = [
+        formatReport(report([]), { now: AT, network }),
+        proxyFor(new URL('https://gitshare.example'), network).why,
+        proxyFor(new URL('https://gitshare.example'), { env: network.env }).why,
+      ].join('\n');
+      for (const part of secret) {
+        assert.ok(!text.includes(part), `${JSON.stringify(part)} of the password is in:\n${text}`);
+      }
+      assert.equal(proxyShown(value), shown);
+    });
+  }
 });
 
 /*
@@ -209,7 +263,7 @@ describe('connectionCheck/connectionReport: the report in the display language',
       ),
       text,
     );
-    assert.match(text, /^ {4}http\.proxy: http:\/\/\*\*\*@127\.0\.0\.1:\d+$/m);
+    assert.match(text, /^ {4}http\.proxy: http:\/\/127\.0\.0\.1:\d+ \S/m);
     for (const secret of [token, 's3cret-pw', 'alice', 'dGVzdDp0ZXN0']) {
       assert.ok(!text.includes(secret), `${secret} is in the report`);
     }
