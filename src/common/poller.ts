@@ -17,6 +17,20 @@ import type { DisposableLike } from './lifecycle';
 /** The longest pause between two rounds while backing off. */
 const DEFAULT_MAX_DELAY_MS = 5 * 60_000;
 
+/**
+ * The shortest pause `gitshare.watch.interval` may ask for. Each round is a request per open file
+ * and expanded folder: a smaller value (0.001) would poll the server back to back.
+ */
+export const MIN_WATCH_INTERVAL_MS = 1_000;
+
+/** `gitshare.watch.interval` (seconds) as the pause between rounds: 0 or not a number is off, under 1 s is 1 s. */
+export function watchIntervalMs(seconds: unknown): number {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
+    return 0;
+  }
+  return Math.max(MIN_WATCH_INTERVAL_MS, seconds * 1000);
+}
+
 export class PollSchedule {
   private focused = true;
   private unfocusedRounds = 0;

@@ -9,6 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { SETTINGS_SECTION, Settings } from '../common/constants';
+import { watchIntervalMs } from '../common/poller';
 
 /** The key of a `gitshare.*` setting, relative to the section. */
 export type SettingKey = (typeof Settings)[keyof typeof Settings];
@@ -64,10 +65,14 @@ export const settings = {
     return Number.isInteger(value) && value! >= 1 ? Math.min(value!, MAX_TRANSFERS) : undefined;
   },
 
-  /** `gitshare.watch.interval` in milliseconds; 0 = off. */
+  /**
+   * `gitshare.watch.interval` in milliseconds, from the user settings alone (it is
+   * application-scoped: a workspace's value would set how hard this computer polls the server);
+   * 0 = off, and never less than 1 s, whatever the value.
+   */
   watchIntervalMs: (): number => {
-    const seconds = gitshare().get<number>(Settings.watchInterval, DEFAULT_WATCH_INTERVAL_SECONDS);
-    return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+    const inspected = gitshare().inspect<number>(Settings.watchInterval);
+    return watchIntervalMs(inspected?.globalValue ?? inspected?.defaultValue ?? DEFAULT_WATCH_INTERVAL_SECONDS);
   },
 
   http: (): HttpSettings => {

@@ -1,5 +1,28 @@
 import * as assert from 'node:assert/strict';
-import { Poller, PollSchedule } from '../../../src/common/poller';
+import { Poller, PollSchedule, watchIntervalMs } from '../../../src/common/poller';
+
+describe('common/poller: gitshare.watch.interval as a pause between rounds', () => {
+  it('never less than 1 s, whatever the value; 0 (or no number) is off', () => {
+    const cases: [unknown, number][] = [
+      [10, 10_000],
+      [1, 1_000],
+      [2.5, 2_500],
+      [0.999, 1_000],
+      [0.001, 1_000],
+      [Number.MIN_VALUE, 1_000],
+      [0, 0],
+      [-5, 0],
+      [Number.NaN, 0],
+      [Number.POSITIVE_INFINITY, 0],
+      ['0.001', 0],
+      [undefined, 0],
+      [null, 0],
+    ];
+    for (const [seconds, ms] of cases) {
+      assert.equal(watchIntervalMs(seconds), ms, String(seconds));
+    }
+  });
+});
 
 describe('common/PollSchedule: how often GitShare is checked', () => {
   it('a focused window checks every interval', () => {

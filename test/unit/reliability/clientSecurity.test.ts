@@ -18,6 +18,7 @@ import { downloadJob } from '../../../src/transfers/jobs';
 import { planDownload } from '../../../src/transfers/plan';
 import { ConflictDecider } from '../../../src/transfers/conflicts';
 import { GitShareError } from '../../../src/common/errors';
+import { watchIntervalMs } from '../../../src/common/poller';
 import { authorizeAsUser } from '../../server/index';
 import { AuthStack, MemorySecretStorage, codeServerRedirectUri } from '../helpers/authStack';
 import { useSignedInServer } from '../helpers/fixtures';
@@ -366,6 +367,19 @@ describe('reliability: client security', function () {
     const setting = configs.map((c) => c.properties['gitshare.serverUrl']).find(Boolean);
     assert.equal(setting?.scope, 'application');
     assert.ok(pkg.capabilities?.untrustedWorkspaces?.restrictedConfigurations?.includes('gitshare.serverUrl'));
+  });
+
+  it('the watch interval is application-scoped and at least 1 s, so a workspace cannot make this computer poll back to back', async () => {
+    const pkg = JSON.parse(await fsp.readFile(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { scope?: string; anyOf?: unknown[] }> } };
+    };
+    const setting = pkg.contributes.configuration.properties['gitshare.watch.interval'];
+    assert.equal(setting?.scope, 'application');
+    // 0 stays "off"; anything else is at least 1 (the Settings editor and settings.json say so).
+    assert.deepEqual(setting?.anyOf, [{ enum: [0] }, { minimum: 1 }]);
+    // And whatever value arrives (a settings.json written by hand, an old workspace file), never less than 1 s.
+    assert.equal(watchIntervalMs(0.001), 1_000);
+    count('badInputs', 'watch intervals under 1 s');
   });
 
   it('names from the server cannot escape a download folder', async () => {
