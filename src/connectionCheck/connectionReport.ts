@@ -8,6 +8,7 @@
  * placeholders, never translated.
  */
 import * as l10n from '@vscode/l10n';
+import { visibleText } from '../common/untrustedText';
 
 export type StepStatus = 'ok' | 'warning' | 'failed' | 'skipped';
 
@@ -155,10 +156,9 @@ function resultLine(report: ConnectionReport): string {
   return l10n.t('Result: GitShare can be reached.');
 }
 
-/** Outside text (server, proxy, settings) as one line of plain text, bounded. */
+/** Outside text (server, proxy, settings) as one line of plain text, bounded: no character in it acts unseen. */
 export function text(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ');
+  const clean = visibleText(value);
   return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }
 

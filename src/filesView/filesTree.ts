@@ -10,6 +10,7 @@ import type { GitShareClients } from '../api/clients';
 import type { GitShareAccount } from '../common/accounts';
 import { Commands } from '../common/constants';
 import { toGitShareError } from '../common/errors';
+import { visibleText } from '../common/untrustedText';
 import type { Logger } from '../common/logger';
 import { remoteUri } from '../fileSystem/uris';
 import { formatBytes, formatDateTime } from '../common/format';
@@ -36,7 +37,7 @@ export class FilesTreeItem extends vscode.TreeItem {
         this.iconPath = new vscode.ThemeIcon('account');
         this.contextValue = ContextValues.account;
         this.resourceUri = remoteUri(node.account, '/');
-        this.tooltip = vscode.l10n.t('{0} on {1}', node.account.label, node.account.serverUrl);
+        this.tooltip = vscode.l10n.t('{0} on {1}', visibleText(node.account.label), node.account.serverUrl);
         break;
       case 'entry': {
         const { entry, account } = node;
@@ -47,7 +48,7 @@ export class FilesTreeItem extends vscode.TreeItem {
         const tooltip = new vscode.MarkdownString();
         tooltip.isTrusted = false;
         tooltip.supportHtml = false;
-        tooltip.appendText(entry.path);
+        tooltip.appendText(visibleText(entry.path));
         tooltip.appendMarkdown('\n\n');
         if (!node.isFolder) {
           tooltip.appendText(vscode.l10n.t('Size: {0}', formatBytes(entry.size)));
@@ -75,16 +76,17 @@ export class FilesTreeItem extends vscode.TreeItem {
     }
   }
 
+  /** Names and messages may come from the server: no character in them acts unseen. */
   private static label(node: FilesNode): string {
     switch (node.kind) {
       case 'account':
-        return node.account.label;
+        return visibleText(node.account.label);
       case 'entry':
-        return node.entry.name;
+        return visibleText(node.entry.name);
       case 'loadMore':
         return vscode.l10n.t('Load more…');
       case 'message':
-        return node.text;
+        return visibleText(node.text);
     }
   }
 

@@ -13,7 +13,7 @@
  */
 
 import * as vscode from 'vscode';
-import { notificationText } from '../common/untrustedText';
+import { notificationText, visibleText } from '../common/untrustedText';
 
 /** What the person chose when a save met a file that changed on GitShare. */
 export type SaveConflictChoice = 'compare' | 'overwrite' | 'cancel';
@@ -155,9 +155,10 @@ export class VsCodeInteraction implements Interaction {
   }
 
   async confirm(question: ConfirmQuestion): Promise<boolean> {
+    // Plain text, but it may name files: no character in it acts unseen.
     const answer = await vscode.window.showWarningMessage(
-      question.message,
-      { modal: true, detail: question.detail },
+      visibleText(question.message),
+      { modal: true, detail: question.detail === undefined ? undefined : visibleText(question.detail) },
       question.action,
     );
     return answer === question.action;
@@ -169,7 +170,7 @@ export class VsCodeInteraction implements Interaction {
     // A dialog that cannot be shown (no UI) ends in "not saved", never in an overwrite.
     const choice = await Promise.resolve(
       vscode.window.showWarningMessage(
-        vscode.l10n.t('"{0}" changed on GitShare since you opened it.', name),
+        vscode.l10n.t('"{0}" changed on GitShare since you opened it.', visibleText(name)),
         {
           modal: true,
           detail: vscode.l10n.t(
@@ -202,7 +203,7 @@ export class VsCodeInteraction implements Interaction {
       question.where === 'gitshare' ? vscode.l10n.t('on GitShare') : vscode.l10n.t('in the destination folder');
     const picked = await vscode.window.showQuickPick(items, {
       // A quick pick's title is plain text.
-      title: vscode.l10n.t('"{0}" already exists {1}', question.name, where),
+      title: vscode.l10n.t('"{0}" already exists {1}', visibleText(question.name), where),
       placeHolder: vscode.l10n.t(
         'Overwrite it, skip it, or keep both?{0}',
         question.remaining > 0 ? vscode.l10n.t(' ({0} more waiting)', question.remaining) : '',

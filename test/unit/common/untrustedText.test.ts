@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { labelText, notificationText } from '../../../src/common/untrustedText';
+import { labelText, notificationText, visibleText } from '../../../src/common/untrustedText';
 
 /** The workbench's parseLinkedText pattern (vs/base/common/linkedText.ts, VS Code 1.139). */
 const LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
@@ -14,6 +14,9 @@ function renderLabel(text: string): string {
 }
 
 const visible = (text: string) => text.replace(/\u200b/g, '');
+/** A test's title in plain ASCII: a bidi control in it would reorder the test output. */
+const ascii = (text: string) =>
+  JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 describe('untrustedText', () => {
   describe('notificationText', () => {
@@ -60,6 +63,41 @@ describe('untrustedText', () => {
 
     it('the renderer would have drawn an icon without it', () => {
       assert.equal(renderLabel('$(alert) urgent.txt'), '<icon:alert> urgent.txt');
+    });
+  });
+
+  describe('visibleText: no character acts unseen', () => {
+    // What a name holds, and what a person sees of it: as VS Code's editor shows such characters.
+    const cases: [string, string][] = [
+      ['invoice\u202Efdp.exe', 'invoice[U+202E]fdp.exe'],
+      ['report\u202Dtxt.exe', 'report[U+202D]txt.exe'],
+      ['a\u202Ab\u202Bc\u202Cd', 'a[U+202A]b[U+202B]c[U+202C]d'],
+      ['\u2066x\u2067y\u2068z\u2069', '[U+2066]x[U+2067]y[U+2068]z[U+2069]'],
+      ['mark\u200E\u200F\u061C.txt', 'mark[U+200E][U+200F][U+061C].txt'],
+      ['two\nlines\r.txt', 'two\u240Alines\u240D.txt'],
+      ['tab\there', 'tab\u2409here'],
+      ['nul\u0000 esc\u001B del\u007F', 'nul\u2400 esc\u241B del\u2421'],
+      ['c1\u0085\u009B', 'c1[U+0085][U+009B]'],
+      ['sep\u2028\u2029', 'sep[U+2028][U+2029]'],
+      ['\uFEFFbom', '[U+FEFF]bom'],
+      ['plain name (1).txt', 'plain name (1).txt'],
+      ['日本語 ملف.txt', '日本語 ملف.txt'],
+    ];
+    for (const [name, shown] of cases) {
+      it(`${ascii(name)} reads ${ascii(shown)}`, () => {
+        // In notifications and quick picks, which add their own escapes on top, and as such.
+        assert.equal(visible(notificationText(name)), shown);
+        assert.equal(renderLabel(labelText(name)), shown);
+        assert.equal(visibleText(name), shown);
+      });
+    }
+
+    it('leaves no unseen character behind', () => {
+      const all = Array.from({ length: 0x3000 }, (_, i) => String.fromCharCode(i)).join('');
+      const shown = visibleText(all);
+      // eslint-disable-next-line no-control-regex
+      const unseen = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+      assert.equal(shown.match(unseen), null);
     });
   });
 });

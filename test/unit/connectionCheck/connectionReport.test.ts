@@ -113,8 +113,8 @@ describe('connectionCheck/connectionReport: the text a person reads and copies',
       network: { proxy: 'http://proxy.example\nResult: GitShare can be reached.', noProxy: ['a\u202eb'] },
     });
     assert.ok(!/^Result: GitShare can be reached\.$/m.test(text.split('VS Code network settings')[1]!), text);
-    assert.match(text, /^ {4}http\.proxy: http:\/\/proxy\.example Result \(with credentials, not shown\)$/m);
-    assert.match(text, /^ {4}http\.noProxy: a b$/m);
+    assert.match(text, /^ {4}http\.proxy: http:\/\/proxy\.example\u240AResult \(with credentials, not shown\)$/m);
+    assert.match(text, /^ {4}http\.noProxy: a\[U\+202E\]b$/m);
   });
 });
 
