@@ -25,7 +25,10 @@ const folders = {
     imports: ['common', 'node', 'api', 'oauth', 'workbench'],
     vscode: ['authentication.ts', 'authProvider.ts', 'uriHandler.ts'],
   },
-  connectionCheck: { imports: ['common', 'node', 'api', 'workbench'], vscode: ['checkConnectionCommand.ts'] },
+  connectionCheck: {
+    imports: ['common', 'node', 'api', 'workbench'],
+    vscode: ['checkConnectionCommand.ts', 'clearTextProxyWarning.ts'],
+  },
   fileSystem: {
     imports: ['common', 'api', 'workbench'],
     vscode: ['gitshareFileSystem.ts', 'remoteWatchService.ts', 'saveConflict.ts', 'uris.ts'],

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { GitShareClients } from './api/clients';
 import { FS_SCHEME, ViewIds } from './common/constants';
 import { CheckConnectionCommand } from './connectionCheck/checkConnectionCommand';
+import { ClearTextProxyWarning } from './connectionCheck/clearTextProxyWarning';
 import { GitShareFileSystemProvider } from './fileSystem/gitshareFileSystem';
 import { RemoteWatchService } from './fileSystem/remoteWatchService';
 import { PromptingSaveConflictResolver, RemoteSnapshotProvider, SNAPSHOT_SCHEME } from './fileSystem/saveConflict';
@@ -104,6 +105,7 @@ export function activateGitShare(context: vscode.ExtensionContext, host: Host): 
     new FileCommands(clients, tree, fileSystem, targets, errors, interaction),
     new TransferCommands(transfers, targets, errors, interaction),
     new CheckConnectionCommand(logger.child('check'), errors, version),
+    new ClearTextProxyWarning(auth.accounts, errors, logger.child('check')),
     gettingStarted,
   );
   logger.info(`GitShare ${version} activated`);

@@ -95,7 +95,8 @@ export class CheckConnectionCommand extends Disposable {
   }
 }
 
-function readNetworkSettings(): NetworkSettings {
+/** VS Code's network settings and the environment's proxy variables, as the report lists them. */
+export function readNetworkSettings(): NetworkSettings {
   return {
     ...settings.http(),
     inBrowser: vscode.env.uiKind === vscode.UIKind.Web,

@@ -26,7 +26,7 @@ import {
   type StepStatus,
 } from './connectionReport';
 import { checkDns, checkProxy, checkTls, reconcileTls, type TlsFindings } from './networkChecks';
-import { proxyFor } from './proxyRules';
+import { clearTextProxyWarning, proxyFor } from './proxyRules';
 import { checkApiCall, checkSignInEndpoints, checkToken, type SessionToCheck } from './serviceChecks';
 
 export interface ConnectionCheckInput extends ReportContext {
@@ -64,7 +64,16 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
 
   // 4. The proxy, tried
   const proxyStep = await checkProxy(url, proxy, input.network ?? {}, timeoutMs);
-  steps.push(proxyStep.step);
+  const clearText = clearTextProxyWarning(url, proxy);
+  steps.push(
+    clearText
+      ? {
+          ...proxyStep.step,
+          status: proxyStep.step.status === 'failed' ? 'failed' : 'warning',
+          lines: [...proxyStep.step.lines, clearText],
+        }
+      : proxyStep.step,
+  );
 
   // 5. TLS and the certificate chain (through the proxy's tunnel when there is one)
   const tlsStep: TlsFindings =

@@ -82,6 +82,25 @@ export function proxyFor(url: URL, settings: NetworkSettings): ProxyDecision {
   }
 }
 
+/**
+ * What to tell the person when plain http would cross a proxy, else undefined. Plain http is
+ * allowed only to loopback, and VS Code keeps only localhost, 127.0.0.1 and ::1 direct: to any
+ * other loopback address (127.0.0.2, …) the requests, bearer token and files included, go through
+ * the proxy unencrypted.
+ */
+export function clearTextProxyWarning(url: URL, proxy: ProxyDecision): string | undefined {
+  if (url.protocol !== 'http:' || !proxy.url) {
+    return undefined;
+  }
+  return l10n.t(
+    'Plain http to {0} goes through the proxy {1} unencrypted: the proxy sees your token and your files. Add {2} to {3}, or reach GitShare at localhost or 127.0.0.1, which VS Code never sends through a proxy.',
+    url.host,
+    `${proxy.url.protocol}//${proxy.url.host}`,
+    text(url.hostname),
+    'http.noProxy',
+  );
+}
+
 function matchesNoProxy(rule: string, host: string, port: string): boolean {
   if (rule === '*') {
     return true;

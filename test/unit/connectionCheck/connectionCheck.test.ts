@@ -152,6 +152,27 @@ describe('connectionCheck/connectionCheck against the local server', function ()
       assert.ok(!steps.includes('s3cret-pw') && !steps.includes('alice'), steps);
     });
 
+    it('plain http to a loopback address VS Code proxies (127.0.0.2): the proxy step warns that the proxy sees everything', async () => {
+      const server = await startServer({ host: '127.0.0.2' });
+      cleanups.push(() => server.close());
+      proxy = await startRecordingProxy();
+      const report = await checkConnection({ serverUrl: server.url, network: { proxy: proxy.url, env: {} } });
+      const proxyStep = step(report, 'Proxy');
+      assert.equal(proxyStep.status, 'warning', proxyStep.lines.join('\n'));
+      assert.equal(
+        proxyStep.lines.at(-1),
+        `Plain http to ${new URL(server.url).host} goes through the proxy ${proxy.url.replace(/\/$/, '')} unencrypted: the proxy sees your token and your files. Add 127.0.0.2 to http.noProxy, or reach GitShare at localhost or 127.0.0.1, which VS Code never sends through a proxy.`,
+      );
+      assert.ok(proxy.requests.length > 0, 'the requests did go through the proxy');
+      // With the address in http.noProxy, nothing crosses the proxy and nothing is said.
+      const direct = await checkConnection({
+        serverUrl: server.url,
+        network: { proxy: proxy.url, noProxy: ['127.0.0.2'], env: {} },
+      });
+      assert.equal(step(direct, 'Proxy').status, 'ok');
+      assert.ok(!step(direct, 'Proxy').lines.join('\n').includes('unencrypted'));
+    });
+
     it('a proxy that answers 407: one clear message naming the proxy', async () => {
       const server = await startServer({ host: '127.0.0.2' });
       cleanups.push(() => server.close());

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { proxyFor } from '../../../src/connectionCheck/proxyRules';
+import { clearTextProxyWarning, proxyFor } from '../../../src/connectionCheck/proxyRules';
 
 describe('connectionCheck/proxyRules', () => {
   it("follows VS Code's rules: 127.0.0.1/localhost/::1 always direct, http.noProxy, proxySupport off, environment", () => {
@@ -43,5 +43,26 @@ describe('connectionCheck/proxyRules', () => {
         `${url} ${JSON.stringify(settings)}`,
       );
     }
+  });
+
+  it('warns when plain http would cross a proxy: only to a loopback address VS Code does not keep direct', () => {
+    const proxy = { proxy: 'http://proxy.example:3128' };
+    const warned = (server: string, settings: Parameters<typeof proxyFor>[1] = proxy) => {
+      const url = new URL(server);
+      return clearTextProxyWarning(url, proxyFor(url, settings));
+    };
+    assert.equal(
+      warned('http://127.0.0.2:8765'),
+      'Plain http to 127.0.0.2:8765 goes through the proxy http://proxy.example:3128 unencrypted: the proxy sees your token and your files. Add 127.0.0.2 to http.noProxy, or reach GitShare at localhost or 127.0.0.1, which VS Code never sends through a proxy.',
+    );
+    assert.ok(warned('http://127.1.2.3'));
+    assert.ok(warned('http://127.0.0.2:8765', { env: { HTTP_PROXY: 'http://env-proxy:8080' } }));
+    // Direct, or encrypted: nothing to say.
+    for (const server of ['http://127.0.0.1:8765', 'http://localhost:8765', 'http://[::1]:8765', 'https://127.0.0.2']) {
+      assert.equal(warned(server), undefined, server);
+    }
+    assert.equal(warned('http://127.0.0.2:8765', { ...proxy, noProxy: ['127.0.0.2'] }), undefined);
+    assert.equal(warned('http://127.0.0.2:8765', { ...proxy, proxySupport: 'off' }), undefined);
+    assert.equal(warned('http://127.0.0.2:8765', {}), undefined);
   });
 });
