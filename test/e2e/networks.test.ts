@@ -271,9 +271,15 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
     const { serverUrl, serverDataDir } = env();
     const recording = await proxy();
     await setSettings({ 'http.proxy': recording.url, 'gitshare.serverUrl': serverUrl });
+    // Plain http to 127.0.0.2 crosses the proxy unencrypted, token included: GitShare says so.
+    const warning = await notification(/Plain http to 127\.0\.0\.2:\d+ goes through the proxy .* unencrypted/);
+    assert.equal(await warning.locator('.monaco-button', { hasText: 'Check Connection' }).count(), 1);
     await resetStats(serverUrl);
     const report = await checkConnection(new RegExp(`http\\.proxy: ${recording.url.replace(/[.]/g, '\\.')}`));
-    assert.match(report, new RegExp(`✔ Proxy\\s+${recording.url.replace(/[.]/g, '\\.')} \\(from http\\.proxy\\)`));
+    assert.match(
+      report,
+      new RegExp(`⚠ Proxy\\s+${recording.url.replace(/[.]/g, '\\.')} \\(from http\\.proxy\\)[^✔✖⚠]*unencrypted`),
+    );
     await runCommand(page, 'View: Close Editor');
 
     await signIn();
