@@ -109,25 +109,20 @@ export class GitShareClient {
       );
     }
     // A child's path is its folder's path plus its name: anything else would make the tree,
-    // the editor or a download act on a file elsewhere. (Names the contract forbids are
-    // refused one by one by whoever shows or writes them.)
+    // the editor or a download act on a file elsewhere. Such an entry is left out, and only
+    // the log names it (its name is the server's text); its neighbours still show.
+    // (Names the contract forbids are refused one by one by whoever shows or writes them.)
     const folder = normalizePath(path);
-    for (const entry of page.entries) {
-      if (nameProblem(entry.name) === undefined && entry.path !== (folder === '/' ? '' : folder) + '/' + entry.name) {
-        throw new GitShareError(
-          'protocol',
-          l10n.t(
-            'GitShare listed "{0}" in {1} with a path outside that folder, so the listing was refused.',
-            entry.name,
-            folder,
-          ),
-          {
-            detail: `GET /api/v1/folders${encodePath(path)}: entry ${JSON.stringify(entry.name)} has path ${JSON.stringify(entry.path)}`,
-          },
-        );
+    const entries = page.entries.filter((entry) => {
+      if (nameProblem(entry.name) !== undefined || entry.path === (folder === '/' ? '' : folder) + '/' + entry.name) {
+        return true;
       }
-    }
-    return page;
+      this.http.logger.warn(
+        `GET /api/v1/folders${encodePath(path)}: left out entry ${JSON.stringify(entry.name)}: its path ${JSON.stringify(entry.path)} is not in that folder`,
+      );
+      return false;
+    });
+    return entries.length === page.entries.length ? page : { ...page, entries };
   }
 
   /** Every entry of a folder, page after page, fetched only as the caller consumes them. */

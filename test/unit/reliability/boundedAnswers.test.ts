@@ -202,12 +202,13 @@ describe('reliability: bounded answers from a hostile server', function () {
     count('badInputs', 'answers that never end (JSON, error body, file)');
   });
 
-  it('a listed child whose path is not its folder plus its name is refused, clearly; an honest listing passes', async () => {
-    const { client } = newClient(proxy.url, tokens);
+  it('a listed child whose path is not its folder plus its name is left out and logged; its neighbours show', async () => {
+    const { client, sink } = newClient(proxy.url, tokens);
     assert.deepEqual((await client.listFolder('/rel/bounded')).entries.map((e) => e.path).sort(), [
       '/rel/bounded/a.txt',
       '/rel/bounded/big.bin',
     ]);
+    const hostileName = '[Reload to fix](command:workbench.action.reloadWindow)';
     for (const elsewhere of [
       '/etc/a.txt',
       '/rel/a.txt',
@@ -222,17 +223,22 @@ describe('reliability: bounded answers from a hostile server', function () {
               rewrite: (body) => {
                 const page = body as { entries: Entry[] };
                 page.entries = page.entries.map((e) => (e.name === 'a.txt' ? { ...e, path: elsewhere } : e));
+                page.entries.push({ ...page.entries[0]!, name: hostileName, path: elsewhere });
                 return page;
               },
             }
           : { kind: 'pass' };
-      const error = await failure(client.listFolder('/rel/bounded'));
-      assert.equal(error.kind, 'protocol', elsewhere);
-      assert.equal(
-        error.message,
-        'GitShare listed "a.txt" in /rel/bounded with a path outside that folder, so the listing was refused.',
+      sink.lines.length = 0;
+      const page = await client.listFolder('/rel/bounded');
+      assert.deepEqual(
+        page.entries.map((e) => e.path),
+        ['/rel/bounded/big.bin'],
+        `${elsewhere}: the good neighbour stays`,
       );
-      count('badInputs', 'listed children outside their folder');
+      const logged = sink.lines.filter((line) => line.includes('left out entry'));
+      assert.equal(logged.length, 2, sink.lines.join('\n'));
+      assert.ok(logged[1]!.includes(JSON.stringify(hostileName)) && logged[1]!.includes(JSON.stringify(elsewhere)));
+      count('badInputs', 'listed children outside their folder', 2);
     }
   });
 
@@ -417,9 +423,10 @@ describe('reliability: bounded answers from a hostile server', function () {
         mtime: 0,
         etag: 'e',
       } as Entry;
-      const error = await failure(planDownload(client, [loop], tmp));
-      assert.equal(error.kind, 'protocol');
-      assert.match(error.message, /GitShare listed "loop" in \/rel\/loop with a path outside that folder/);
+      // Listed inside itself: left out of its own listing, so the walk ends at once.
+      const inside = await planDownload(client, [loop], tmp);
+      assert.deepEqual(inside.folders, [path.join(tmp, 'loop')]);
+      assert.deepEqual([inside.files, inside.refused], [[], []]);
       assert.equal(proxy.seen.length, 1);
 
       const bounded = await client.entry('/rel/bounded');
