@@ -24,6 +24,7 @@ import { baseName, parentPath, isValidName } from '../api/paths';
 import type { Entry } from '../api/types';
 import { GitShareError, toGitShareError } from '../common/errors';
 import type { Logger } from '../common/logger';
+import { notificationText } from '../common/untrustedText';
 import { listDirectory } from './directoryListing';
 import { sameEtag } from './remoteWatcher';
 import { parseRemoteUri } from './uris';
@@ -181,9 +182,7 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       let precondition: WritePrecondition;
       if (!options.overwrite && !options.create) {
         // Neither may happen: the only answers are "exists" and "not found".
-        throw (await client.tryEntry(path))
-          ? vscode.FileSystemError.FileExists(uri)
-          : vscode.FileSystemError.FileNotFound(uri);
+        throw (await client.tryEntry(path)) ? fsError('FileExists', uri) : fsError('FileNotFound', uri);
       } else if (!options.overwrite) {
         // Create only: never replace, decided by the server atomically.
         precondition = { ifNoneMatch: '*' };
@@ -192,10 +191,10 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       } else {
         const existing = await client.tryEntry(path);
         if (!existing && !options.create) {
-          throw vscode.FileSystemError.FileNotFound(uri);
+          throw fsError('FileNotFound', uri);
         }
         if (existing?.type === 'dir') {
-          throw vscode.FileSystemError.FileIsADirectory(uri);
+          throw fsError('FileIsADirectory', uri);
         }
         precondition = existing ? { ifMatch: existing.etag } : { ifNoneMatch: '*' };
       }
@@ -246,7 +245,7 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
 
   async rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { readonly overwrite: boolean }): Promise<void> {
     if (oldUri.authority !== newUri.authority) {
-      throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Moving between GitShare accounts is not supported.'));
+      throw fsError('NoPermissions', vscode.l10n.t('Moving between GitShare accounts is not supported.'));
     }
     return this.run(oldUri, async (client, from) => {
       const to = parseRemoteUri(newUri).path;
@@ -289,7 +288,8 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
         known.base = remote.etag;
       }
       await this.conflicts.showCompare(uri, remote.data);
-      throw vscode.FileSystemError.FileExists(
+      throw fsError(
+        'FileExists',
         vscode.l10n.t(
           '{0}: Not saved yet: compare it with the version on GitShare, then save again to replace that version.',
           baseName(path),
@@ -297,7 +297,8 @@ export class GitShareFileSystemProvider implements vscode.FileSystemProvider, vs
       );
     }
     // Cancel leaves the editor dirty and GitShare's version as it is; the next save asks again.
-    throw vscode.FileSystemError.FileExists(
+    throw fsError(
+      'FileExists',
       vscode.l10n.t('{0}: Not saved: the file changed on GitShare since you opened it.', baseName(path)),
     );
   }
@@ -391,35 +392,48 @@ function parentUri(uri: vscode.Uri): vscode.Uri {
   return uri.with({ path: parentPath(uri.path) });
 }
 
+type FileSystemErrorCode =
+  'FileExists' | 'FileNotFound' | 'FileIsADirectory' | 'FileNotADirectory' | 'NoPermissions' | 'Unavailable';
+
+/**
+ * Every FileSystemError this provider throws. VS Code shows their messages in notifications (a
+ * folder the Explorer cannot read, "Failed to save"), which turn `[label](command:…)` into a
+ * link; the message holds names from GitShare (ours, or a URI's, which VS Code writes with
+ * `toString(true)`: brackets and parentheses as they are), so it reads as text.
+ */
+function fsError(code: FileSystemErrorCode, what: vscode.Uri | string): vscode.FileSystemError {
+  return vscode.FileSystemError[code](notificationText(typeof what === 'string' ? what : what.toString(true)));
+}
+
 /** The contract's outcomes as the editor understands them. */
 function toFileSystemError(error: unknown, uri: vscode.Uri, logger?: Logger): vscode.FileSystemError {
   const e = toGitShareError(error);
   logger?.debug(`${uri.toString()}: ${e.kind}`, e);
   switch (e.kind) {
     case 'notFound':
-      return vscode.FileSystemError.FileNotFound(uri);
+      return fsError('FileNotFound', uri);
     case 'forbidden':
-      return vscode.FileSystemError.NoPermissions(uri);
+      return fsError('NoPermissions', uri);
     case 'conflict':
       if (e.code === 'not_a_file') {
-        return vscode.FileSystemError.FileIsADirectory(uri);
+        return fsError('FileIsADirectory', uri);
       }
       if (e.code === 'not_a_folder') {
-        return vscode.FileSystemError.FileNotADirectory(uri);
+        return fsError('FileNotADirectory', uri);
       }
-      return vscode.FileSystemError.FileExists(uri);
+      return fsError('FileExists', uri);
     case 'preconditionFailed':
-      return vscode.FileSystemError.FileExists(uri);
+      return fsError('FileExists', uri);
     case 'network':
     case 'timeout':
     case 'rateLimited':
     case 'server':
-      return vscode.FileSystemError.Unavailable(uri);
+      return fsError('Unavailable', uri);
     case 'invalidInput':
-      return vscode.FileSystemError.NoPermissions(e.message);
+      return fsError('NoPermissions', e.message);
     case 'signInRequired':
-      return vscode.FileSystemError.Unavailable(e.message);
+      return fsError('Unavailable', e.message);
     default:
-      return vscode.FileSystemError.Unavailable(e.message);
+      return fsError('Unavailable', e.message);
   }
 }
