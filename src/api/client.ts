@@ -12,7 +12,7 @@ import * as fsp from 'node:fs/promises';
 import { GitShareError } from '../common/errors';
 import { downloadFile, type DownloadOptions, type DownloadResult, type TransferOptions } from './download';
 import { paginate } from './pagination';
-import { encodePath, nameProblem, normalizePath } from './paths';
+import { baseName, encodePath, isValidPath, nameProblem, normalizePath } from './paths';
 import {
   ActivityStream,
   ApiRequester,
@@ -72,7 +72,20 @@ export class GitShareClient {
       retry: 'idempotent',
       signal,
     });
-    return parseEntry(await response.json());
+    const entry = parseEntry(await response.json());
+    // An answer about another path, or under another name, would make a download land under
+    // that name (`.git`, `.vscode`) or the editor show another file: it is refused.
+    const asked = normalizePath(path);
+    if (!isValidPath(entry.path) || normalizePath(entry.path) !== asked || entry.name !== baseName(asked)) {
+      throw new GitShareError(
+        'protocol',
+        l10n.t('GitShare answered with another file or folder than the one asked for, so the answer was refused.'),
+        {
+          detail: `GET /api/v1/metadata${encodePath(path)}: the answer names ${JSON.stringify(entry.name)} at ${JSON.stringify(entry.path)}`,
+        },
+      );
+    }
+    return entry;
   }
 
   /** Like `entry`, but undefined when nothing is there. */

@@ -289,7 +289,6 @@ describe('reliability: client security', function () {
         '/api/v1/metadata/other-host': `${elsewhere.url}/api/v1/metadata/README.md`,
         '/api/v1/metadata/other-port': `${otherPort.url}/api/v1/metadata/README.md`,
         '/api/v1/metadata/protocol-relative': `//${new URL(elsewhere.url).host}/api/v1/metadata/README.md`,
-        '/api/v1/metadata/same-origin': '/api/v1/metadata/README.md',
       };
       proxy.plan = (req) => {
         const to = targets[req.url ?? ''];
@@ -313,12 +312,13 @@ describe('reliability: client security', function () {
       count('badInputs', 'redirects to another origin', 4);
       assert.equal(elsewhere.seen.length + otherPort.seen.length, 0, 'the other servers were never asked');
 
-      // The control: a same-origin redirect is followed, with the token, and works.
+      // The control: a same-origin redirect is followed, with the token, and works. (A file's
+      // bytes: an entry that answers for another path is refused, redirected or not.)
       proxy.plan = (req) =>
-        req.url === '/api/v1/metadata/same-origin'
-          ? { kind: 'respond', status: 302, headers: { location: targets[req.url]! } }
+        req.url === '/api/v1/files/same-origin'
+          ? { kind: 'respond', status: 302, headers: { location: '/api/v1/files/README.md' } }
           : { kind: 'pass' };
-      assert.equal((await client.entry('/same-origin')).name, 'README.md');
+      assert.deepEqual((await client.readFile('/same-origin')).data, (await client.readFile('/README.md')).data);
     } finally {
       await Promise.all([elsewhere.close(), otherPort.close(), proxy.close()]);
     }
@@ -380,6 +380,42 @@ describe('reliability: client security', function () {
     // And whatever value arrives (a settings.json written by hand, an old workspace file), never less than 1 s.
     assert.equal(watchIntervalMs(0.001), 1_000);
     count('badInputs', 'watch intervals under 1 s');
+  });
+
+  it('an entry answered for another path or under another name is refused, so it cannot name a download', async () => {
+    const proxy = await TestProxy.start(server.url);
+    try {
+      const { client: direct } = newClient(server.url, tokens);
+      await direct.createFolder('/rel/asked').catch(() => undefined);
+      const answers: Array<[string, Partial<Entry>]> = [
+        ['another name', { name: '.vscode' }],
+        ['another name', { name: '.git' }],
+        ['another path', { path: '/rel/.git' }],
+        ['another path and name', { name: '.git', path: '/.git' }],
+        ['a path that is no path', { path: 'rel/asked/../..' }],
+      ];
+      for (const [what, forged] of answers) {
+        proxy.plan = (req) =>
+          req.url === '/api/v1/metadata/rel/asked'
+            ? { kind: 'rewriteJson', rewrite: (body) => ({ ...(body as Entry), ...forged }) }
+            : { kind: 'pass' };
+        const error = await failure(newClient(proxy.url, tokens).client.entry('/rel/asked'));
+        assert.equal(error.kind, 'protocol', what);
+        assert.equal(
+          error.message,
+          'GitShare answered with another file or folder than the one asked for, so the answer was refused.',
+        );
+        count('badInputs', 'entries answered for another path or name');
+      }
+      // The control: the true answer, and a trailing slash asked for, pass.
+      proxy.plan = () => ({ kind: 'pass' });
+      const { client } = newClient(proxy.url, tokens);
+      assert.equal((await client.entry('/rel/asked')).name, 'asked');
+      assert.equal((await client.entry('/rel/asked/')).path, '/rel/asked');
+      assert.equal((await client.entry('/')).path, '/');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('names from the server cannot escape a download folder', async () => {
