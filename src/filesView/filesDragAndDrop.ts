@@ -69,11 +69,15 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
         return;
       }
       if (local.length) {
-        await this.transfers.upload(
-          folder.account,
-          folder.path,
-          local.map((u) => u.fsPath),
-        );
+        // VS Code hands a drop from its Explorer and one from another application (a web page can
+        // drag any `file:` URI) the same way. The Explorer shows only the workspace's files: a drop
+        // of anything else asks first.
+        const localPaths = local.map((u) => u.fsPath);
+        const outside = local.some((uri) => !vscode.workspace.getWorkspaceFolder(uri));
+        if (outside && !(await this.transfers.confirmUpload(folder.account, folder.path, localPaths, 'drop'))) {
+          return;
+        }
+        await this.transfers.upload(folder.account, folder.path, localPaths);
         return;
       }
       await this.uploadDroppedBytes(dataTransfer, folder);

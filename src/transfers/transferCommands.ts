@@ -61,6 +61,7 @@ export class TransferCommands extends Disposable {
     );
   }
 
+  /** Files named in `sources` (a command's arguments) were not chosen here: the upload asks first. */
   private async upload(target: unknown, sources?: readonly vscode.Uri[]): Promise<void> {
     const chosen = sources ?? (await this.askLocalSources());
     if (!chosen?.length) {
@@ -76,11 +77,11 @@ export class TransferCommands extends Disposable {
     if (!folder) {
       return;
     }
-    await this.transfers.upload(
-      folder.account,
-      folder.path,
-      chosen.map((uri) => uri.fsPath),
-    );
+    const localPaths = chosen.map((uri) => uri.fsPath);
+    if (sources && !(await this.transfers.confirmUpload(folder.account, folder.path, localPaths, 'command'))) {
+      return;
+    }
+    await this.transfers.upload(folder.account, folder.path, localPaths);
   }
 
   private async askLocalSources(): Promise<vscode.Uri[] | undefined> {

@@ -6,6 +6,7 @@
  */
 
 import * as fsp from 'node:fs/promises';
+import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import type { GitShareClients } from '../api/clients';
 import { isEqualOrDescendant } from '../api/paths';
@@ -26,6 +27,8 @@ import { describeSummary, summaryLines, DEFAULT_CONCURRENCY, TransferQueue, type
 
 /** Shortest time between two updates of the progress notification. */
 const PROGRESS_INTERVAL_MS = 100;
+/** Files an upload's confirmation names one by one; the rest are counted. */
+const MAX_NAMED_FILES = 12;
 
 export interface TransferListener {
   /** Called after an upload, so the tree can show the new files. */
@@ -66,6 +69,51 @@ export class TransferService {
     this.fileSystem.notifyChanged(remoteUri(account, remoteFolder));
     await this.report(summary, 'uploaded');
     return summary;
+  }
+
+  /**
+   * Before an upload of files the person did not choose in their own file dialog or drag from
+   * the workspace: a modal that names the destination and the files. Named by a command's
+   * arguments (a `command:` link, another extension) or dropped from outside, they may be any
+   * file this computer lets VS Code read (`~/.ssh/id_rsa`). True only for its Upload button.
+   */
+  async confirmUpload(
+    account: GitShareAccount,
+    remoteFolder: string,
+    localPaths: readonly string[],
+    why: 'command' | 'drop',
+  ): Promise<boolean> {
+    const named = localPaths.slice(0, MAX_NAMED_FILES);
+    const more = localPaths.length - named.length;
+    return this.interaction.confirm({
+      id: 'uploadNamedFiles',
+      message:
+        localPaths.length === 1
+          ? vscode.l10n.t(
+              'Upload "{0}" to {1} on GitShare ({2})?',
+              nodePath.basename(localPaths[0]!),
+              remoteFolder,
+              account.label,
+            )
+          : vscode.l10n.t(
+              'Upload {0} files and folders to {1} on GitShare ({2})?',
+              localPaths.length,
+              remoteFolder,
+              account.label,
+            ),
+      // A modal's text is plain text: names in it stay names.
+      detail: [
+        why === 'command'
+          ? vscode.l10n.t(
+              "They were named by the command that started this upload (the Explorer's menu, a link or another extension), not chosen in your file dialog.",
+            )
+          : vscode.l10n.t('They were dropped from outside the open workspace.'),
+        '',
+        ...named,
+        ...(more > 0 ? [vscode.l10n.t('…and {0} more', more)] : []),
+      ].join('\n'),
+      action: vscode.l10n.t('Upload'),
+    });
   }
 
   async download(account: GitShareAccount, entries: readonly Entry[], localFolder: string): Promise<TransferSummary> {

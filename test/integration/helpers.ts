@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../../src/common/constants';
-import type { Interaction } from '../../src/workbench/interaction';
+import type { ConfirmQuestion, Interaction } from '../../src/workbench/interaction';
 import type { AccountSummary, GitShareTestApi } from '../../src/testing/testApi';
 import { authorizeAsUser } from '../server/browser';
 import { signInAsUser } from '../server/signIn';
@@ -211,4 +211,31 @@ export async function downloadTo(api: GitShareTestApi, target: vscode.Uri, desti
   if (asked.join() !== 'downloadDestination' && api.shownErrors().length === 0) {
     throw new Error(`expected the destination dialog, was asked: ${asked.join(', ') || 'nothing'}`);
   }
+}
+
+/**
+ * Upload… run with its files in the arguments, as a `command:` link or another extension would:
+ * the confirmation GitShare asks first gets `answer` (Upload, or Cancel). Resolves with the
+ * confirmations asked.
+ */
+export async function uploadByCommand(
+  api: GitShareTestApi,
+  target: vscode.Uri,
+  sources: vscode.Uri[],
+  answer = true,
+  more: Partial<Interaction> = {},
+): Promise<ConfirmQuestion[]> {
+  const asked: ConfirmQuestion[] = [];
+  await withAnswers(
+    api,
+    {
+      ...more,
+      confirm: async (question) => {
+        asked.push(question);
+        return answer && question.id === 'uploadNamedFiles';
+      },
+    },
+    () => Promise.resolve(vscode.commands.executeCommand(Commands.upload, target, sources)),
+  );
+  return asked;
 }

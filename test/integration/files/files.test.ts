@@ -24,6 +24,7 @@ import {
   serverUrl,
   signInWithCode,
   until,
+  uploadByCommand,
   withAnswers,
 } from '../helpers';
 
@@ -411,13 +412,33 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     });
   });
 
+  it("an upload whose files come in the command's arguments asks first, naming them; Cancel uploads nothing", async () => {
+    const secret = path.join(tmp, 'id_example');
+    await fsp.writeFile(secret, 'not for GitShare');
+    const before = await control('stats', undefined, 'GET');
+    const asked = await uploadByCommand(api, uri('/named-upload'), [vscode.Uri.file(secret)], false);
+    assert.deepEqual(
+      asked.map((q) => [q.id, q.message, q.action]),
+      [['uploadNamedFiles', `Upload "id_example" to /named-upload on GitShare (${account.label})?`, 'Upload']],
+    );
+    assert.ok(asked[0]!.detail?.split('\n').includes(secret), 'the detail names the file by its path');
+    const after = await control('stats', undefined, 'GET');
+    const puts = (stats: unknown) => (stats as { requests: Record<string, number> }).requests['PUT /api/v1/files'] ?? 0;
+    assert.equal(puts(after), puts(before), 'no upload reached the server');
+    assert.equal((await serverRead('/named-upload/id_example')).status, 404);
+
+    // Upload goes ahead.
+    assert.equal((await uploadByCommand(api, uri('/named-upload'), [vscode.Uri.file(secret)], true)).length, 1);
+    assert.equal((await serverRead('/named-upload/id_example')).text, 'not for GitShare');
+  });
+
   it('uploads files and a folder, then downloads them back', async () => {
     const local = path.join(tmp, 'upload');
     await fsp.mkdir(path.join(local, 'tree', 'deeper'), { recursive: true });
     await fsp.writeFile(path.join(local, 'one.txt'), 'one');
     await fsp.writeFile(path.join(local, 'tree', 'two.txt'), 'two');
     await fsp.writeFile(path.join(local, 'tree', 'deeper', 'three.txt'), 'three');
-    await vscode.commands.executeCommand(Commands.upload, uri('/transfers'), [
+    await uploadByCommand(api, uri('/transfers'), [
       vscode.Uri.file(path.join(local, 'one.txt')),
       vscode.Uri.file(path.join(local, 'tree')),
     ]);
@@ -426,21 +447,12 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
 
     // Again: the conflict question is asked; "Keep Both for all" keeps both.
     const asked: TransferConflictQuestion[] = [];
-    await withAnswers(
-      api,
-      {
-        askTransferConflict: async (question) => {
-          asked.push(question);
-          return { choice: 'keepBoth', applyToAll: true };
-        },
+    await uploadByCommand(api, uri('/transfers'), [vscode.Uri.file(path.join(local, 'one.txt'))], true, {
+      askTransferConflict: async (question) => {
+        asked.push(question);
+        return { choice: 'keepBoth', applyToAll: true };
       },
-      () =>
-        Promise.resolve(
-          vscode.commands.executeCommand(Commands.upload, uri('/transfers'), [
-            vscode.Uri.file(path.join(local, 'one.txt')),
-          ]),
-        ),
-    );
+    });
     assert.deepEqual(asked, [{ name: 'one.txt', where: 'gitshare', remaining: 0 }]);
     assert.equal((await serverRead('/transfers/one (1).txt')).text, 'one');
 

@@ -34,9 +34,9 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID, SETTINGS_SECTION } from '../../../src/common/constants';
+import { EXTENSION_ID, SETTINGS_SECTION } from '../../../src/common/constants';
 import type { AccountSummary, GitShareTestApi } from '../../../src/testing/testApi';
-import { downloadTo } from '../helpers';
+import { downloadTo, uploadByCommand } from '../helpers';
 import {
   activate,
   clearFaults,
@@ -169,9 +169,7 @@ describe('reliability: no secret anywhere after a verbose run in the real extens
     // Transfers.
     const local = path.join(tmp, 'secret-run.txt');
     await fsp.writeFile(local, 'uploaded during the secrets run');
-    await vscode.commands.executeCommand(Commands.upload, gitshareUri(account, '/reliability-secrets'), [
-      vscode.Uri.file(local),
-    ]);
+    await uploadByCommand(api, gitshareUri(account, '/reliability-secrets'), [vscode.Uri.file(local)]);
     const dest = path.join(tmp, 'download');
     await fsp.mkdir(dest);
     await downloadTo(api, gitshareUri(account, '/reliability-secrets/secret-run.txt'), dest);
