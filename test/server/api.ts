@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import * as path from 'node:path';
 import type { ServerContext } from './context';
 import { HttpError } from './errors';
+import { hostileEntry, hostileListing } from './hostile';
 import { receiveFile, sendFile } from './fileBodies';
 import { AccountFiles } from './files';
 import { segmentsFromString, segmentsFromUrl } from './paths';
@@ -137,7 +138,9 @@ export function apiRouter(ctx: ServerContext, server: OAuth2Server): Router {
   route('/metadata', {
     GET: async (req, res) => {
       const user = await authenticate(ctx, server, req, res, READ);
-      res.json(await filesOf(user).entry(tail(req, '/metadata')));
+      const segments = tail(req, '/metadata');
+      const entry = await filesOf(user).entry(segments);
+      res.json(ctx.hostile ? hostileEntry(segments, entry) : entry);
     },
   });
 
@@ -154,7 +157,9 @@ export function apiRouter(ctx: ServerContext, server: OAuth2Server): Router {
         }
         limit = Number(limitText);
       }
-      res.json(await filesOf(user).list(segments, limit, cursor === '' ? undefined : cursor));
+      const after = cursor === '' ? undefined : cursor;
+      const page = await filesOf(user).list(segments, limit, after);
+      res.json(ctx.hostile ? hostileListing(segments, after, page) : page);
     },
     POST: async (req, res) => {
       await new Promise<void>((resolve, reject) => form(req, res, (err) => (err ? reject(err as Error) : resolve())));

@@ -17,7 +17,7 @@ import { generateTestCa, readTlsFiles, type TlsMaterial } from './tls';
 /**
  * `npm run server -- [--port N] [--host H] [--data DIR] [--token-ttl SECONDS] [--user NAME:PASSWORD]…
  *                    [--max-upload-bytes N] [--upload-idle-timeout SECONDS] [--client ID:SECRET[:CALLBACK_URL]]…
- *                    [--seed-only] [--no-registration] [--no-revocation] [--faults] [--quiet]`
+ *                    [--seed-only] [--no-registration] [--no-revocation] [--faults] [--hostile] [--quiet]`
  * Options are documented in README.md.
  */
 
@@ -38,6 +38,7 @@ const USAGE = `Usage: node out/test/server/cli.js [options]
   --no-registration        no RFC 7591 registration (discovery says so)
   --no-revocation          no RFC 7009 revocation (discovery says so)
   --faults                 enable the test-control API under /__test__/
+  --hostile                lie about /hostile as a hostile server would (see README.md, Hostile mode)
   --quiet                  do not log requests
   --tls                    serve https with a certificate from a throw-away CA made at start; the CA
                            is written to DATA/tls/ca.pem (trust it in the client to connect)
@@ -55,6 +56,7 @@ interface CliOptions {
   maxUploadBytes: number;
   uploadIdleTimeoutMs: number;
   faults: boolean;
+  hostile: boolean;
   quiet: boolean;
   tls: boolean;
   tlsCert?: string;
@@ -74,6 +76,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
     maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
     uploadIdleTimeoutMs: DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
     faults: false,
+    hostile: false,
     quiet: false,
     tls: false,
   };
@@ -114,6 +117,9 @@ function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--faults':
         options.faults = true;
+        break;
+      case '--hostile':
+        options.hostile = true;
         break;
       case '--seed-only':
         options.extras = { ...SEED_ONLY };
@@ -214,6 +220,7 @@ async function main(): Promise<void> {
     maxUploadBytes: options.maxUploadBytes,
     uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
     faults: options.faults,
+    hostile: options.hostile,
     log: options.quiet ? undefined : (line) => console.log(line),
   });
   // The bound address (with --public-url, what that URL reaches through something in between).
@@ -232,6 +239,9 @@ async function main(): Promise<void> {
     console.log(`Without: ${missing.join(', ')} (404)`);
   }
   console.log(`Data: ${server.dataDir}${options.faults ? '\nTest-control API enabled under /__test__/' : ''}`);
+  if (options.hostile) {
+    console.log('Hostile mode: answers about /hostile lie (see test/server/README.md)');
+  }
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {

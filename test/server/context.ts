@@ -45,4 +45,6 @@ export interface ServerContext {
   stats: ServerStats;
   /** The contract's extras this server offers; a missing one answers 404. */
   readonly extras: ServerExtras;
+  /** Hostile mode (hostile.ts): the lies it tells about `/hostile`. */
+  hostile: boolean;
 }

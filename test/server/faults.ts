@@ -46,6 +46,8 @@ export interface ServerControl {
   expireAccessTokens(): void;
   /** Makes every unused authorization code expired now (to test `invalid_grant` for old codes). */
   expireAuthorizationCodes(): void;
+  /** Hostile mode on or off (hostile.ts). */
+  setHostile(on: boolean): Promise<void>;
 }
 
 export function emptyStats(): ServerStats {

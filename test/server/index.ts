@@ -24,6 +24,7 @@ import { oauthRouter } from './oauth';
 import { createOAuthServer } from './oauthModel';
 import { redirectUriProblem } from './redirectUris';
 import { SessionStore } from './pages';
+import { seedHostileFolder } from './hostile';
 import { seedAccount } from './seed';
 import { Store, type HandRegisteredClient } from './store';
 import type { TlsMaterial } from './tls';
@@ -77,6 +78,8 @@ export interface ServerOptions {
   readonly log?: (line: string) => void;
   /** Serve https with this certificate (see tls.ts). Default: plain http. */
   readonly tls?: TlsMaterial;
+  /** Hostile mode (hostile.ts): lies about `/hostile`, for reviewers and tests. Default false. */
+  readonly hostile?: boolean;
 }
 
 export interface RunningServer {
@@ -111,8 +114,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await fsp.mkdir(filesRoot, { recursive: true });
   const store = new Store(dataDir);
   const users = options.users && options.users.length > 0 ? options.users : DEFAULT_USERS;
+  const accountRoots: string[] = [];
   for (const account of users) {
     const row = store.upsertUser(account.username, account.password);
+    accountRoots.push(path.join(filesRoot, String(row.id)));
     if (options.seed ?? true) {
       await seedAccount(path.join(filesRoot, String(row.id)));
     }
@@ -142,7 +147,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     stats: emptyStats(),
     extras: { ...ALL_EXTRAS, ...options.extras },
+    hostile: false,
   };
+  /** Hostile mode on or off; on, every account gets the honest files of the hostile folder. */
+  const setHostile = async (on: boolean): Promise<void> => {
+    if (on) {
+      for (const accountRoot of accountRoots) {
+        await seedHostileFolder(accountRoot);
+      }
+    }
+    ctx.hostile = on;
+  };
+  await setHostile(options.hostile ?? false);
   const oauth = createOAuthServer(ctx);
   const control: ServerControl | undefined = faults && {
     addFault: (fault: FaultSpec) => faults.add(validateFault(fault)),
@@ -159,6 +175,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     expireAccessTokens: () => store.expireAllAccessTokens(Date.now()),
     expireAuthorizationCodes: () => store.expireAllCodes(Date.now()),
+    setHostile,
   };
 
   const app = express();
@@ -315,6 +332,14 @@ function testControlRouter(control: ServerControl): express.Router {
   });
   router.post('/expire-codes', (_req, res) => {
     control.expireAuthorizationCodes();
+    res.status(204).end();
+  });
+  router.post('/hostile', json, async (req, res) => {
+    const on = (req.body as { on?: unknown } | undefined)?.on;
+    if (typeof on !== 'boolean') {
+      throw new HttpError(400, 'invalid_request', 'on must be true or false.');
+    }
+    await control.setHostile(on);
     res.status(204).end();
   });
   return router;
