@@ -432,6 +432,40 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     assert.equal((await serverRead('/named-upload/id_example')).text, 'not for GitShare');
   });
 
+  it('a folder listing an entry placed elsewhere shows the rest, in the file system and the Files view alike', async () => {
+    // The local server's hostile mode lists, in /hostile, an entry named like a command link whose path is elsewhere.
+    await control('hostile', { on: true });
+    try {
+      const listed = await vscode.workspace.fs.readDirectory(uri('/hostile'));
+      assert.deepEqual(listed.map(([name]) => name).sort(), ['download-me', 'good.txt']);
+      await vscode.commands.executeCommand(Commands.refresh);
+      assert.deepEqual((await api.filesViewLabels('hostile')).sort(), ['download-me', 'good.txt']);
+    } finally {
+      await control('hostile', { on: false });
+    }
+  });
+
+  it('Download… refuses an answer under another name than the path picked: nothing lands as .vscode', async () => {
+    // The local server's hostile mode answers the entry of /hostile/download-me under the name .vscode.
+    await control('hostile', { on: true });
+    const dest = path.join(tmp, 'download-renamed');
+    await fsp.mkdir(dest);
+    try {
+      api.clearShownErrors();
+      await downloadTo(api, uri('/hostile/download-me'), dest);
+      assert.deepEqual(
+        api.shownErrors().map((e) => e.message),
+        ['Download: GitShare answered with another file or folder than the one asked for, so the answer was refused.'],
+      );
+      assert.deepEqual(await fsp.readdir(dest), [], 'nothing downloaded, under any name');
+    } finally {
+      await control('hostile', { on: false });
+    }
+    // The same folder, answered honestly, lands under the name picked.
+    await downloadTo(api, uri('/hostile/download-me'), dest);
+    assert.deepEqual(await fsp.readdir(dest), ['download-me']);
+  });
+
   it('uploads files and a folder, then downloads them back', async () => {
     const local = path.join(tmp, 'upload');
     await fsp.mkdir(path.join(local, 'tree', 'deeper'), { recursive: true });
