@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/common/constants';
 import type { GitShareTestApi } from '../../../src/testing/testApi';
+import { uploadByCommand } from '../../integration/helpers';
 import { eventually } from '../../support/wait';
 
 export interface ActionCount {
@@ -129,7 +130,7 @@ export async function countActions(
     },
   );
   await count('upload a 4 MiB file with Upload…', 1, '1 PUT /files with If-None-Match: *', async () => {
-    await vscode.commands.executeCommand(Commands.upload, uri(`/${FOLDER}`), [vscode.Uri.file(big)]);
+    await uploadByCommand(api, uri(`/${FOLDER}`), [vscode.Uri.file(big)]);
   });
   const after = await vscode.workspace.fs.stat(uri(`/${FOLDER}/big.bin`));
   if (after.size !== 4 * 1024 * 1024) {

@@ -20,9 +20,9 @@ import * as inspector from 'node:inspector';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
+import { EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
 import type { GitShareTestApi } from '../../../src/testing/testApi';
-import { downloadTo, signInWithCode } from '../../integration/helpers';
+import { downloadTo, signInWithCode, uploadByCommand } from '../../integration/helpers';
 import type { LinkTiming } from '../link/link';
 import { countActions, type ActionCount } from './actions';
 import { HOST_LOG } from './marker';
@@ -168,8 +168,7 @@ export async function run(): Promise<void> {
     const sink = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bench-host-'));
 
     /** The palette's Upload… of the local folder into `remote`, and how many files arrived. */
-    const uploadInto = (remote: string) => () =>
-      vscode.commands.executeCommand(Commands.upload, uri(remote), [vscode.Uri.file(request.localDir)]);
+    const uploadInto = (remote: string) => () => uploadByCommand(api, uri(remote), [vscode.Uri.file(request.localDir)]);
     const uploadedInto = (remote: string) => async () =>
       (await vscode.workspace.fs.readDirectory(uri(`${remote}/${name}`))).length;
 
