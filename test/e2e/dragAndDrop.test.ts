@@ -1,14 +1,19 @@
 /**
  * Drag and drop in the Files view: files dropped from the operating system onto
- * a folder are uploaded into it; items dragged within the view are moved. The
- * result is checked on the server's disk and in the view.
+ * a folder are uploaded into it; files named by a drop from outside the open
+ * workspace (a web page can drag any `file:` URI) are uploaded only after a
+ * question; items dragged within the view are moved. The result is checked on
+ * the server's disk and in the view.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { eventually } from '../support/wait';
+import { env } from './environment';
 import { onServer, seedOnServer } from './server';
+import { answerDialog } from './pages/dialogs';
 import { expandFolder, filesRow } from './pages/filesView';
 import { closeSuitePage, openSuitePage } from './pages/workbench';
 
@@ -54,6 +59,46 @@ describe('Files view drag and drop', () => {
     assert.deepEqual([...(await fsp.readFile(onServer(`${HOME}/drop-here/binary.bin`)))], [0, 1, 2, 254, 255]);
     await expandFolder(page, 'drop-here', 'from-desktop.txt');
     await row('binary.bin').waitFor();
+  });
+
+  it('files named by a drop from outside the workspace are uploaded only after a modal; Cancel uploads nothing', async () => {
+    // Files of this computer outside the open workspace, as a web page could name them in a drag.
+    const outside = path.join(path.dirname(env().workspaceDir), 'e2e-dnd-outside');
+    await fsp.mkdir(outside, { recursive: true });
+    await fsp.writeFile(path.join(outside, 'cancelled.txt'), 'never sent\n');
+    await fsp.writeFile(path.join(outside, 'accepted.txt'), 'sent after the question\n');
+    const target = row('drop-here');
+    const dropUriList = async (file: string) => {
+      // In code-server the extension host's files are vscode-remote: URIs in the browser (the
+      // Explorer drags those); VS Code hands them to the extension as file: URIs.
+      const uri =
+        `vscode-remote://${new URL(env().vscodeUrl).host}` +
+        path.join(outside, file).split(path.sep).map(encodeURIComponent).join('/');
+      const dataTransfer = await page.evaluateHandle(`(() => {
+        const transfer = new DataTransfer();
+        transfer.setData('text/uri-list', ${JSON.stringify(uri)});
+        return transfer;
+      })()`);
+      await target.dispatchEvent('dragenter', { dataTransfer });
+      await target.dispatchEvent('dragover', { dataTransfer });
+      await target.dispatchEvent('drop', { dataTransfer });
+    };
+
+    await dropUriList('cancelled.txt');
+    const asked = await answerDialog(
+      page,
+      /Upload "cancelled\.txt" to \/e2e-dnd\/drop-here on GitShare \(demo\)\?/,
+      'Cancel',
+    );
+    assert.ok(asked.includes(path.join(outside, 'cancelled.txt')), `the dialog names the file with its path: ${asked}`);
+    assert.match(asked, /dropped from outside the open workspace/, asked);
+
+    // The next drop is handled after the cancelled one: once its file is there, the first had its chance.
+    await dropUriList('accepted.txt');
+    await answerDialog(page, /Upload "accepted\.txt" to \/e2e-dnd\/drop-here on GitShare \(demo\)\?/, 'Upload');
+    await eventually(() => fs.existsSync(onServer(`${HOME}/drop-here/accepted.txt`)), 'accepted.txt on the server');
+    assert.equal(await fsp.readFile(onServer(`${HOME}/drop-here/accepted.txt`), 'utf8'), 'sent after the question\n');
+    assert.equal(fs.existsSync(onServer(`${HOME}/drop-here/cancelled.txt`)), false, 'Cancel uploaded nothing');
   });
 
   it('an item dragged onto another folder in the view is moved there', async () => {

@@ -17,10 +17,11 @@ import type { Page } from 'playwright-core';
 import { escapeRegExp } from '../support/text';
 import { eventually } from '../support/wait';
 import { env, openPages } from './environment';
-import { onServer } from './server';
+import { onServer, setHostile } from './server';
 import { signInThroughUi, signOutThroughUi } from './pages/accounts';
 import { activeEditorText } from './pages/editors';
-import { collapseFilesView, filesRow, showFilesView } from './pages/filesView';
+import { answerDialog } from './pages/dialogs';
+import { collapseFilesView, expandFolder, filesRow, showFilesView } from './pages/filesView';
 import { contextMenu } from './pages/menus';
 import { waitForNotification } from './pages/notifications';
 import { quickInput, runCommand, walkRemotePicker } from './pages/quickInput';
@@ -115,6 +116,10 @@ describe('Explorer: Upload to GitShare… and Add Folder to Workspace…', () =>
     await expandInExplorer('workspace', 'from-explorer.txt');
     await contextMenu(page, explorerRow('from-explorer.txt'), 'Upload to GitShare…');
     await walkRemotePicker(page, ['notes'], 'Use this folder');
+    // The Explorer's menu names its files in the command's arguments, as a link or another
+    // extension could: GitShare asks first, naming the destination and the file.
+    const asked = await answerDialog(page, /Upload "from-explorer\.txt" to \/notes on GitShare \(demo\)\?/, 'Upload');
+    assert.ok(asked.includes(path.join(env().workspaceDir, 'from-explorer.txt')), asked);
     await waitForNotification(page, /1 uploaded/);
     const uploaded = onServer('notes/from-explorer.txt');
     await eventually(() => fs.existsSync(uploaded), 'notes/from-explorer.txt on the server');
@@ -180,5 +185,41 @@ describe('Explorer: Upload to GitShare… and Add Folder to Workspace…', () =>
     await explorerRow('projects (GitShare)').waitFor({ timeout: 60_000 });
     await expandInExplorer('projects (GitShare)', 'website');
     await expandInExplorer('website', 'style.css');
+  });
+
+  it('a GitShare folder whose listing holds an entry placed elsewhere shows its other entries, and no link anywhere', async () => {
+    // The local server's hostile mode lists in /hostile, beside good.txt and download-me, an entry
+    // named "[Reload to fix](command:workbench.action.terminal.sendSequence?…)" whose path is elsewhere.
+    await setHostile(true);
+    try {
+      // Earlier steps' notifications out of the way: any toast from here on is about this folder.
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await showFilesView(page);
+      await runCommand(page, 'GitShare: Refresh');
+      await contextMenu(page, filesRow(page, 'hostile'), 'Add Folder to Workspace…');
+      await showExplorer();
+      await explorerRow('hostile (GitShare)').waitFor({ timeout: 60_000 });
+      await expandInExplorer('hostile (GitShare)', 'good.txt');
+      await explorerRow('download-me').waitFor();
+      // The Files view, too.
+      await showFilesView(page);
+      await expandFolder(page, 'hostile', 'good.txt');
+
+      // The listing that held the entry has been answered and shown: whatever VS Code would have
+      // said about it is on screen now. Nowhere its name, nowhere a link it could have become.
+      const everywhere = (await page.evaluate(`({
+        text: document.body.textContent ?? '',
+        commandLinks: [...document.querySelectorAll('a[href^="command:"]')].map(
+          (a) => (a.textContent ?? '') + ' -> ' + (a.getAttribute('href') ?? ''),
+        ),
+      })`)) as { text: string; commandLinks: string[] };
+      assert.ok(!everywhere.text.includes('Reload to fix'), "the stray entry's name is shown nowhere");
+      assert.deepEqual(everywhere.commandLinks, [], 'no command: link in the workbench');
+      const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+      assert.deepEqual(toasts, [], 'no notification');
+    } finally {
+      await setHostile(false);
+      fs.rmSync(onServer('hostile'), { recursive: true, force: true });
+    }
   });
 });

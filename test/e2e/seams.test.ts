@@ -4,6 +4,8 @@
  * (test/fixtures/other-extension/, packaged and installed by runE2e.ts):
  * - another extension gets nothing from GitShare's activate(), and a GitShare
  *   session only through VS Code's authentication API and the person's consent;
+ * - another extension (or a `command:` link) that runs Upload… with files in its
+ *   arguments meets a question first, naming the destination and the files;
  * - text from the server stays text: a file named like a markdown command link
  *   shows literally in the transfer summary, which holds no link.
  */
@@ -13,9 +15,13 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { signIn } from '../support/serverSession';
+import { eventually } from '../support/wait';
 import { env, openPages } from './environment';
 import { openAccountsMenu, signInThroughUi, signOutThroughUi } from './pages/accounts';
-import { runCommand } from './pages/quickInput';
+import { answerDialog } from './pages/dialogs';
+import { waitForNotification } from './pages/notifications';
+import { runCommand, walkRemotePicker } from './pages/quickInput';
+import { onServer } from './server';
 import { openWorkbench } from './pages/workbench';
 
 /** A name the contract accepts, and that VS Code would render as a command link in a notification. */
@@ -127,6 +133,30 @@ describe('Security review: what another extension and a hostile file name can do
       await account.click();
     }
     await granted.waitFor({ timeout: 30_000 });
+  });
+
+  it('another extension that runs Upload… with a key file in its arguments meets a modal; Cancel uploads nothing', async () => {
+    const uploaded = onServer('notes/id_ed25519');
+    fs.rmSync(uploaded, { force: true });
+    const question = /Upload "id_ed25519" to \/notes on GitShare \(demo\)\?/;
+
+    // Cancel: the command returns, and the key is not on the server.
+    await runCommand(page, 'Other Extension: Upload a Key through GitShare');
+    await walkRemotePicker(page, ['notes'], 'Use this folder');
+    const asked = await answerDialog(page, question, 'Cancel');
+    assert.match(asked, /[\\/]\.ssh[\\/]id_ed25519/, `the dialog names the file with its path: ${asked}`);
+    assert.match(asked, /not chosen in your file dialog/, asked);
+    await toast(/the upload command returned/).waitFor({ timeout: 30_000 });
+    assert.equal(fs.existsSync(uploaded), false, 'Cancel uploaded nothing');
+
+    // Upload, once the person has read the question: it goes.
+    await runCommand(page, 'Other Extension: Upload a Key through GitShare');
+    await walkRemotePicker(page, ['notes'], 'Use this folder');
+    await answerDialog(page, question, 'Upload');
+    await waitForNotification(page, /1 uploaded/);
+    await eventually(() => fs.existsSync(uploaded), 'notes/id_ed25519 on the server');
+    assert.equal(await fsp.readFile(uploaded, 'utf8'), 'not a real key\n');
+    fs.rmSync(uploaded, { force: true });
   });
 
   it('a download of a file named like a command link fails: the summary shows the name as text and holds no link', async () => {

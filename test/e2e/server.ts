@@ -23,6 +23,21 @@ export async function serverRequests(route: string): Promise<number> {
   return stats.requests[route] ?? 0;
 }
 
+/**
+ * The server's hostile mode on or off (test/server/README.md, "Hostile mode"): on, it lists in
+ * `/hostile`, beside `good.txt`, an entry named like a command link whose path is elsewhere.
+ */
+export async function setHostile(on: boolean): Promise<void> {
+  const response = await fetch(`${env().serverUrl}/__test__/hostile`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ on }),
+  });
+  if (response.status !== 204) {
+    throw new Error(`hostile mode ${on ? 'on' : 'off'}: HTTP ${response.status}`);
+  }
+}
+
 /** A second, independent session on the demo account: "a colleague" using GitShare elsewhere. */
 export async function colleague(): Promise<GitShareClient> {
   const { serverUrl } = env();
