@@ -1,12 +1,12 @@
 /**
  * Loaded by VS Code as `extensionTestsPath`: runs every test/integration/**\/*.test.js
  * with mocha inside the extension host. Used by both runners: code-server
- * (test/harness/runIntegration.ts) and desktop VS Code (test/harness/runDesktop.ts).
+ * (test/runner/runIntegration.ts) and desktop VS Code (test/runner/runDesktop.ts).
  */
 import Mocha from 'mocha';
 import * as path from 'node:path';
-import { BEGIN_MARKER, judgeLayer, recordRun, RESULT_MARKER, SETUP_FAILED_MARKER } from '../harness/results';
-import { findTests } from '../harness/testFiles';
+import { BEGIN_MARKER, judgeLayer, recordRun, RESULT_MARKER, SETUP_FAILED_MARKER } from '../runner/results';
+import { findTests } from '../runner/testFiles';
 
 /**
  * The runners hand the local server's address to the extension host through its environment.

@@ -14,11 +14,11 @@ import {
   type NetworkSettings,
 } from '../../../src/connectionCheck/connectionReport';
 import { proxyFor } from '../../../src/connectionCheck/proxyRules';
-import { repoRoot } from '../../harness/paths';
+import { repoRoot } from '../../support/paths';
 import { startRecordingProxy } from '../../proxy/recordingProxy';
 import { startServer } from '../../server/index';
 import { generateTestCa } from '../../server/tls';
-import { signIn } from '../helpers/serverSession';
+import { signIn } from '../../support/serverSession';
 
 /** A report as checkConnection builds it: `ok` is true when no step failed. */
 function report(steps: CheckStep[]): ConnectionReport {
@@ -177,7 +177,7 @@ describe('connectionCheck/connectionReport: a proxy is shown as scheme, host and
  * give (@vscode/l10n-dev from the bundle the sources export), handed to @vscode/l10n as activate()
  * hands it VS Code's bundle.
  */
-type L10nTool = typeof import('../../harness/l10n.mjs');
+type L10nTool = typeof import('../../../scripts/l10n.mjs');
 
 /** A letter a pseudo-localized string has and English text does not (ŀ, ḗ, ƞ, ŧ…). */
 const PSEUDO_LETTER = /[\u0100-\u024f\u1e00-\u1eff]/;
@@ -213,7 +213,7 @@ describe('connectionCheck/connectionReport: the report in the display language',
   let pseudo: Record<string, string>;
 
   before(async () => {
-    const tool = (await import(pathToFileURL(path.join(repoRoot, 'test', 'harness', 'l10n.mjs')).href)) as L10nTool;
+    const tool = (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'l10n.mjs')).href)) as L10nTool;
     pseudo = getL10nPseudoLocalized(await tool.bundleFromSources()) as Record<string, string>;
     l10n.config({ contents: pseudo });
   });

@@ -1,3 +1,0 @@
-// Moved to test/runner/results.ts. Kept only while test/integration/index.ts, which another change
-// is moving, still imports it from here; delete with that import.
-export * from '../runner/results';
