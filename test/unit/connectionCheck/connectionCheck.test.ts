@@ -9,7 +9,7 @@ import { fetch as nodeFetch, type FetchLike } from '../../../src/node/fetch';
 import { startServer, type RunningServer } from '../../server/index';
 import { generateTestCa } from '../../server/tls';
 import { startRecordingProxy, type RecordingProxy } from '../../proxy/recordingProxy';
-import { signIn } from '../helpers/serverSession';
+import { signIn } from '../../support/serverSession';
 
 const SCOPES = ['files:read', 'files:write'];
 

@@ -9,7 +9,7 @@ import {
   type WatchTarget,
 } from '../../../src/fileSystem/remoteWatcher';
 import type { RunningServer } from '../../server/index';
-import { startSignedInClient } from '../helpers/serverSession';
+import { startSignedInClient } from '../../support/serverSession';
 
 describe('fileSystem/RemoteWatcher: open files follow GitShare (against the local server)', function () {
   this.timeout(30_000);

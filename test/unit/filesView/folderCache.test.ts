@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { GitShareClient } from '../../../src/api/client';
 import { FolderCache } from '../../../src/filesView/folderCache';
 import type { RunningServer } from '../../server/index';
-import { startSignedInClient } from '../helpers/serverSession';
+import { startSignedInClient } from '../../support/serverSession';
 
 describe('filesView/FolderCache', function () {
   this.timeout(30_000);

@@ -3,7 +3,7 @@ import { GitShareClient } from '../../../src/api/client';
 import { FolderCache } from '../../../src/filesView/folderCache';
 import { relistIfChanged } from '../../../src/filesView/folderFreshness';
 import type { RunningServer } from '../../server/index';
-import { startSignedInClient } from '../helpers/serverSession';
+import { startSignedInClient } from '../../support/serverSession';
 
 describe('filesView/folderFreshness: is a shown folder still what GitShare has? (local server)', function () {
   this.timeout(30_000);

@@ -19,7 +19,7 @@ import { SignInFlow } from '../../../src/sessions/signInFlow';
 import { SecretStorageLike, TokenStore } from '../../../src/sessions/tokenStore';
 import { authorizeAsUser, RunningServer, ServerOptions } from '../../server/index';
 import { standIn } from './fixtures';
-import { startTestServer } from './testServer';
+import { startTestServer } from '../../support/testServer';
 
 /** Like VS Code's SecretStorage: every write fires onDidChange, in every "window" sharing it. */
 export class MemorySecretStorage implements SecretStorageLike {

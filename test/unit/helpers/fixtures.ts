@@ -1,7 +1,7 @@
 /** Mocha fixtures for the plain-Node suites that run against the local GitShare server. */
 
 import type { RunningServer, ServerOptions } from '../../server/index';
-import { startSignedIn, type TestTokenSource } from './serverSession';
+import { startSignedIn, type TestTokenSource } from '../../support/serverSession';
 
 /**
  * Mocha collects a suite's tests before any hook runs, so a fixture cannot hand

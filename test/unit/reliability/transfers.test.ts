@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { isCancellation } from '../../../src/common/errors';
 import { spawnServer, type SpawnedServer } from '../../server/spawn';
 import { useSignedInServer } from '../helpers/fixtures';
-import { signIn } from '../helpers/serverSession';
+import { signIn } from '../../support/serverSession';
 import { FAST_RETRY } from '../helpers/retry';
 import { accountFolder, count, failure, filesBelow, newClient, pattern, sleepMs } from './helpers';
 import { TestProxy } from './proxy';

@@ -5,7 +5,7 @@ import { fetch as nodeFetch } from '../../../src/node/fetch';
 import { FileIndex } from '../../../src/search/fileIndex';
 import { walkAccount } from '../../../src/search/indexWalk';
 import type { RunningServer } from '../../server/index';
-import { startSignedInClient } from '../helpers/serverSession';
+import { startSignedInClient } from '../../support/serverSession';
 
 describe('search/walkAccount against the local server', function () {
   this.timeout(60_000);

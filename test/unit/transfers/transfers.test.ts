@@ -9,7 +9,7 @@ import { createRemoteFolders, downloadJob, uploadJob } from '../../../src/transf
 import { planDownload, planUpload } from '../../../src/transfers/plan';
 import { TransferQueue } from '../../../src/transfers/queue';
 import type { RunningServer } from '../../server/index';
-import { startSignedInClient } from '../helpers/serverSession';
+import { startSignedInClient } from '../../support/serverSession';
 
 function always(choice: ConflictChoice): ConflictDecider {
   return new ConflictDecider(async () => ({ choice, applyToAll: true }));
