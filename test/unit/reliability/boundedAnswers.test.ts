@@ -20,7 +20,8 @@ import { FileIndex } from '../../../src/search/fileIndex';
 import { MAX_WALK_DEPTH, MAX_WALK_ENTRIES, walkAccount } from '../../../src/search/indexWalk';
 import { MAX_DOWNLOAD_DEPTH, planDownload } from '../../../src/transfers/plan';
 import { useSignedInServer } from '../helpers/fixtures';
-import { count, failure, newClient } from './helpers';
+import { count } from '../../support/tally';
+import { failure, newClient } from './helpers';
 import { TestProxy } from './proxy';
 
 /** A folder listing as the contract shapes it, for folders the proxy makes up. */

@@ -22,7 +22,9 @@ import { watchIntervalMs } from '../../../src/common/poller';
 import { authorizeAsUser } from '../../server/index';
 import { AuthStack, MemorySecretStorage, codeServerRedirectUri } from '../helpers/authStack';
 import { useSignedInServer } from '../helpers/fixtures';
-import { count, failure, filesBelow, newClient, sleepMs } from './helpers';
+import { filesBelow } from '../../support/files';
+import { count } from '../../support/tally';
+import { failure, newClient, sleepMs } from './helpers';
 import { TestProxy } from './proxy';
 import { callbackPathFor } from '../../../src/oauth/pendingSignIns';
 

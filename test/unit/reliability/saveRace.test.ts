@@ -9,7 +9,8 @@ import * as assert from 'node:assert/strict';
 import { GitShareError } from '../../../src/common/errors';
 import { useSignedInServer } from '../helpers/fixtures';
 import { FAST_RETRY } from '../helpers/retry';
-import { count, newClient } from './helpers';
+import { count } from '../../support/tally';
+import { newClient } from './helpers';
 
 describe('reliability: racing saves at the server', function () {
   this.timeout(30_000);

@@ -15,7 +15,10 @@ import { spawnServer, type SpawnedServer } from '../../server/spawn';
 import { useSignedInServer } from '../helpers/fixtures';
 import { signIn } from '../../support/serverSession';
 import { FAST_RETRY } from '../helpers/retry';
-import { accountFolder, count, failure, filesBelow, newClient, pattern, sleepMs } from './helpers';
+import { filesBelow } from '../../support/files';
+import { accountFolder } from '../../support/serverData';
+import { count } from '../../support/tally';
+import { failure, newClient, pattern, sleepMs } from './helpers';
 import { TestProxy } from './proxy';
 
 const BIG = 2 * 1024 * 1024 + 123;

@@ -1,16 +1,17 @@
 /**
  * An upload whose body ends early with a clean close (fewer bytes than its
  * Content-Length, then FIN) or with a broken chunk must not leave a
- * `.gitshare-upload-*` temp file behind (receiveBody in test/server/files.ts
+ * `.gitshare-upload-*` temp file behind (receiveBody in test/server/fileBodies.ts
  * notices an abort that happened before it attached its listeners).
  */
 
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { startServer, type RunningServer } from '../../server/index';
-import { signIn } from '../server/helpers';
-import { filesBelow, sleepMs } from './helpers';
+import { startServer, type RunningServer } from '../index';
+import { signIn } from '../../support/serverHttp';
+import { filesBelow } from '../../support/files';
+import { pause } from '../../support/wait';
 
 function send(server: RunningServer, bytes: string): Promise<void> {
   return new Promise((resolve) => {
@@ -48,7 +49,7 @@ describe('reliability: interrupted uploads leave no server temp file', function 
           path.basename(f).startsWith('.gitshare-upload-'),
         );
       for (let i = 0; i < 30 && (await temps()).length; i++) {
-        await sleepMs(100);
+        await pause(100);
       }
       assert.deepEqual(await temps(), []);
     });

@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { startServer, type RunningServer } from '../../server/index';
-import { authorizeAsUser } from '../../server/browser';
+import { startServer, type RunningServer } from '../index';
+import { authorizeAsUser } from '../browser';
 import {
   authorizeUrl,
   exchangeCode,
@@ -23,8 +23,9 @@ import {
   REDIRECT,
   signIn,
   tokenRequest,
-} from '../server/helpers';
-import { count, filesBelow } from './helpers';
+} from '../../support/serverHttp';
+import { filesBelow } from '../../support/files';
+import { count } from '../../support/tally';
 
 /** mulberry32: a small deterministic generator, so a failure can be replayed. */
 function generator(seed: number): () => number {
@@ -411,7 +412,7 @@ describe('reliability: the local server against hostile requests', function () {
       }
     }
     // Broken framing, sent byte for byte. (A PUT body cut short by a clean close, or a broken chunk,
-    // leaves a server temp file today: serverTempFiles.test.ts, kept out of the commit until fixed.)
+    // and the temp file it must not leave: tempFiles.test.ts.)
     const framing = [
       'GARBAGE\r\n\r\n',
       'GET /api/v1/user HTTP/1.1\r\nHost: x\r\nNoColonHeader\r\n\r\n',
