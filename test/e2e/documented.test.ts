@@ -13,6 +13,7 @@ import { SEED_ONLY, startServer, type RunningServer } from '../server/index';
 import { eventually } from '../support/wait';
 import { env, openPages, screenshot } from './environment';
 import { findInAccountsMenu, signOutThroughUi, waitForAccount } from './pages/accounts';
+import { untilGitShareUses } from './pages/connectionCheck';
 import { runCommand } from './pages/quickInput';
 import { setUserSetting } from './pages/settings';
 import { codeFromBrowser } from './pages/signInTab';
@@ -43,13 +44,18 @@ describe('Sign in to the GitShare its page documents (an application registered 
   });
 
   after(async () => {
-    await setUserSetting(page, 'gitshare.clientId', '').catch(() => undefined);
-    await setUserSetting(page, 'gitshare.serverUrl', env().serverUrl).catch(() => undefined);
-    openPages.delete(page);
-    await page.close();
-    await seedOnly?.close();
-    await noRegistration?.close();
-    await teamServer?.close();
+    try {
+      // The suites after this one sign in at once: back to their server, in the extension too.
+      await setUserSetting(page, 'gitshare.clientId', '');
+      await setUserSetting(page, 'gitshare.serverUrl', env().serverUrl);
+      await untilGitShareUses(page, env().serverUrl);
+    } finally {
+      openPages.delete(page);
+      await page.close();
+      await seedOnly?.close();
+      await noRegistration?.close();
+      await teamServer?.close();
+    }
   });
 
   /** The notifications on screen, as text. */
@@ -98,6 +104,7 @@ describe('Sign in to the GitShare its page documents (an application registered 
   it('--seed-only: the Accounts menu walks through the by-hand registration, the code on the page signs in, files list, Sign Out shows no error', async () => {
     // A new user: no server configured yet; the sign-in asks for it.
     await setUserSetting(page, 'gitshare.serverUrl', '');
+    await untilGitShareUses(page, '');
     const signIn = await findInAccountsMenu(page, /Sign in with GitShare/i);
     await signIn.click();
     const address = page.locator('.quick-input-widget', { hasText: 'The address of your GitShare server' });
@@ -154,6 +161,7 @@ describe('Sign in to the GitShare its page documents (an application registered 
 
   it('discovery without registration: a mistyped secret says so and offers Enter Again; the right one signs in from the palette', async () => {
     await setUserSetting(page, 'gitshare.serverUrl', noRegistration.url);
+    await untilGitShareUses(page, noRegistration.url);
     const wrongCode = await codeFrom(noRegistration, async () => {
       await runCommand(page, 'GitShare: Sign In');
       await walkThrough('mistyped-secret-000000', /does not let VS Code register itself/);
@@ -187,8 +195,10 @@ describe('Sign in to the GitShare its page documents (an application registered 
   });
 
   it('gitshare.clientId in the settings and "GitShare: Set Client Secret…" from the palette: the next sign-in uses them, with no walk-through', async () => {
-    await setUserSetting(page, 'gitshare.serverUrl', teamServer.url);
     await setUserSetting(page, 'gitshare.clientId', TEAM_CLIENT.clientId);
+    await setUserSetting(page, 'gitshare.serverUrl', teamServer.url);
+    // Reported in use, the server setting tells that the client id, written before it, is in use too.
+    await untilGitShareUses(page, teamServer.url);
     await runCommand(page, 'GitShare: Set Client Secret…');
     const box = page.locator('.quick-input-widget', { hasText: 'GitShare Client Secret' });
     await box.waitFor({ timeout: 30_000 });
