@@ -8,34 +8,7 @@ import type { ConfirmQuestion, Interaction } from '../../src/workbench/interacti
 import type { AccountSummary, GitShareTestApi } from '../../src/testing/testApi';
 import { authorizeAsUser } from '../server/browser';
 import { signInAsUser } from '../server/signIn';
-
-/** Resolves with the first truthy value `probe` gives, polling every 100 ms; rejects after `timeoutMs`. */
-export function until<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = async () => {
-      try {
-        const value = await probe();
-        if (value) {
-          resolve(value);
-          return;
-        }
-      } catch {
-        // not yet
-      }
-      if (Date.now() - started > timeoutMs) {
-        reject(new Error(`timed out waiting for ${what}`));
-      } else {
-        setTimeout(tick, 100);
-      }
-    };
-    void tick();
-  });
-}
+import { eventually } from '../support/wait';
 
 export const serverUrl = process.env.GITSHARE_TEST_SERVER_URL ?? '';
 export const SCOPES = ['files:read', 'files:write'];
@@ -102,7 +75,7 @@ export async function signInWithCode(
       },
       input: async (question) => {
         asked.push(question.id);
-        return question.id === 'signInCode' ? until(() => code, 'the browser to open') : undefined;
+        return question.id === 'signInCode' ? eventually(() => code, 'the browser to open') : undefined;
       },
     },
     async () => {
@@ -116,7 +89,7 @@ export async function signInWithCode(
             .join(' | ')}`,
         );
       }
-      await until(() => api.accounts().length > 0, 'a signed-in account');
+      await eventually(() => api.accounts().length > 0, 'a signed-in account');
     },
   );
   if (asked.join() !== 'signInCode') {
@@ -135,7 +108,7 @@ export async function signOutAll(api: GitShareTestApi | undefined): Promise<void
       Promise.resolve(vscode.commands.executeCommand(Commands.signOut, { account: { id: account.id } })),
     );
   }
-  await until(() => api.accounts().length === 0, 'no account left');
+  await eventually(() => api.accounts().length === 0, 'no account left');
 }
 
 /**
@@ -188,9 +161,10 @@ export async function serverFetch(apiPath: string, init: RequestInit = {}): Prom
 
 /** The Files view's labels once `expected` shows among them. */
 export function filesViewShows(api: GitShareTestApi, expected: string, ...folder: string[]): Promise<string[]> {
-  return until(async () => {
-    const labels = await api.filesViewLabels(...folder);
-    return labels.includes(expected) ? labels : undefined;
+  return eventually(async () => {
+    // A folder of the path not listed yet throws: not there yet either.
+    const labels = await api.filesViewLabels(...folder).catch((): string[] => []);
+    return labels.includes(expected) && labels;
   }, `"${expected}" in the Files view`);
 }
 

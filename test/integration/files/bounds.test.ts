@@ -11,7 +11,8 @@ import { Commands, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/co
 import { settings } from '../../../src/workbench/settings';
 import type { Note } from '../../../src/workbench/interaction';
 import type { AccountSummary, GitShareTestApi } from '../../../src/testing/testApi';
-import { activateForTest, filesViewShows, serverFetch, serverUrl, signInWithCode, until } from '../helpers';
+import { eventually } from '../../support/wait';
+import { activateForTest, filesViewShows, serverFetch, serverUrl, signInWithCode } from '../helpers';
 import { stats } from '../reliability/helpers';
 
 describe('bounds: what a server or a workspace decides, in a real VS Code', function () {
@@ -92,7 +93,7 @@ describe('bounds: what a server or a workspace decides, in a real VS Code', func
     // Nothing listens there: the warning comes from the settings, before any request.
     await http.update('proxy', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
     try {
-      const warning = await until(
+      const warning = await eventually(
         () => notes.find((n) => n.message.includes('unencrypted')),
         'the warning about plain http through the proxy',
       );

@@ -23,10 +23,10 @@ import {
   serverFetch,
   serverUrl,
   signInWithCode,
-  until,
   uploadByCommand,
   withAnswers,
 } from '../helpers';
+import { eventually } from '../../support/wait';
 
 describe('files: the Files view, the gitshare: file system and transfers in a real VS Code', function () {
   this.timeout(120_000);
@@ -155,7 +155,7 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     // GitShare has the new bytes. (Under load, document.save() has been seen to resolve false
     // although the save completed; the outcome is what counts.)
     await document.save();
-    await until(() => !document.isDirty, 'the editor to show the file saved (not dirty)', 60_000);
+    await eventually(() => !document.isDirty, 'the editor to show the file saved (not dirty)', 60_000);
     assert.deepEqual(asked, [], 'no conflict question for an unchanged remote file');
     const remote = await serverRead('/notes/todo.md');
     assert.match(remote.text, /^Edited in VS Code\n# To do/);
@@ -192,7 +192,7 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
     await beforeClick?.();
     await api.clickFilesViewRow('round-trips', name);
     const target = uri(`/round-trips/${name}`).toString();
-    return until(
+    return eventually(
       () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target),
       'the file in an editor',
     );
@@ -231,11 +231,11 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
       // A person reads for a while before typing: past the moment in which what the open learned
       // answers every stat.
       const opened = Date.now();
-      await until(() => Date.now() - opened > FRESH_MS, 'the moment after the open to pass', FRESH_MS + 5_000);
+      await eventually(() => Date.now() - opened > FRESH_MS, 'the moment after the open to pass', FRESH_MS + 5_000);
       await control('reset-stats');
       assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), 'mine ')));
       await editor.document.save();
-      await until(() => !editor.document.isDirty, 'the editor to show the file saved', 60_000);
+      await eventually(() => !editor.document.isDirty, 'the editor to show the file saved', 60_000);
       const { requests } = (await control('stats', undefined, 'GET')) as { requests: Record<string, number> };
       assert.deepEqual(requests, { 'PUT /api/v1/files': 1 }, "the PUT alone: VS Code's stat was answered");
       assert.equal((await serverRead('/round-trips/held.txt')).text, 'mine held\n');
@@ -251,7 +251,7 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
       });
       assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), 'again ')));
       await editor.document.save();
-      await until(() => asked.length > 0, 'the save conflict question', 60_000);
+      await eventually(() => asked.length > 0, 'the save conflict question', 60_000);
       assert.deepEqual(asked, ['held.txt']);
       assert.ok(editor.document.isDirty, 'Cancel keeps the edit in the editor');
       assert.equal((await serverRead('/round-trips/held.txt')).text, 'changed elsewhere, longer than before\n');
@@ -344,7 +344,7 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
       const { p, document, asked } = await conflictingSave('overwrite.txt', 'overwrite');
       try {
         assert.deepEqual(asked, ['overwrite.txt']);
-        await until(() => !document.isDirty, 'the editor to be saved');
+        await eventually(() => !document.isDirty, 'the editor to be saved');
         assert.equal((await serverRead(p)).text, 'mine\nversion 1\n');
       } finally {
         await closeAll(document);
@@ -357,7 +357,7 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
         assert.deepEqual(asked, ['compare.txt']);
         assert.equal(saved, false, 'not saved yet');
         assert.equal(document.isDirty, true);
-        const diff = await until(
+        const diff = await eventually(
           () =>
             vscode.window.tabGroups.all
               .flatMap((group) => group.tabs)
@@ -376,7 +376,7 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
           "the left side is GitShare's version",
         );
         // The compare view's editable side is the person's document.
-        await until(
+        await eventually(
           () => vscode.window.activeTextEditor?.document.uri.toString() === document.uri.toString(),
           'the compare view to be active',
           10_000,
@@ -384,7 +384,7 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
 
         // Save in the compare view (its right side is the same document).
         await document.save();
-        await until(() => !document.isDirty, 'the save from the compare view');
+        await eventually(() => !document.isDirty, 'the save from the compare view');
         assert.deepEqual(asked, ['compare.txt'], 'no second question');
         assert.equal((await serverRead(p)).text, 'mine\nversion 1\n');
       } finally {

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { FS_SCHEME } from '../../../src/common/constants';
 import type { AccountSummary } from '../../../src/testing/testApi';
-import { serverFetch, serverUrl, until as waitUntil } from '../helpers';
+import { serverFetch, serverUrl } from '../helpers';
 
 export { serverUrl };
 
@@ -37,15 +37,6 @@ export async function stats(): Promise<ServerStats> {
 
 export const fault = (spec: object): Promise<unknown> => control('faults', spec);
 export const clearFaults = (): Promise<unknown> => control('faults', undefined, 'DELETE');
-
-/** `until` with this suite's shorter default wait. */
-export function until<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  return waitUntil(probe, what, timeoutMs);
-}
 
 export { activateForTest as activate, sessionToken, signInWithCode, signOutAll, type SignInSeen } from '../helpers';
 

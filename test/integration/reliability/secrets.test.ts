@@ -49,8 +49,8 @@ import {
   signOutAll,
   SignInSeen,
   stats,
-  until,
 } from './helpers';
+import { eventually } from '../../support/wait';
 
 const sandbox = process.env.HOME ? path.dirname(process.env.HOME) : '';
 const serverData = process.env.GITSHARE_TEST_SERVER_DATA ?? '';
@@ -200,7 +200,7 @@ describe('reliability: no secret anywhere after a verbose run in the real extens
 
     // Sign out.
     await signOutAll(api);
-    await until(() => readGitShareLogs().text.includes('Signed out demo'), 'the sign-out in the log');
+    await eventually(() => readGitShareLogs().text.includes('Signed out demo'), 'the sign-out in the log', 15_000);
     await vscode.commands.executeCommand('_extensionTests.setLogLevel', previousLogLevel ?? 'info');
   });
 

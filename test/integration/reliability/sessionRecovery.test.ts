@@ -24,8 +24,8 @@ import {
   signInWithCode,
   signOutAll,
   stats,
-  until,
 } from './helpers';
+import { eventually } from '../../support/wait';
 
 /** DEFAULT_RETRY_POLICY.maxRetries + 1: the attempts one idempotent request makes. */
 const ATTEMPTS = 5;
@@ -139,10 +139,14 @@ describe('reliability: the session and the files recover while VS Code stays ope
 
     await clearFaults(); // the server is back
     await vscode.commands.executeCommand(Commands.refresh);
-    const up = await until(async () => {
-      const labels = await api.filesViewLabels();
-      return labels.includes('README.md') ? labels : undefined;
-    }, 'the tree to list again');
+    const up = await eventually(
+      async () => {
+        const labels = await api.filesViewLabels().catch((): string[] => []);
+        return labels.includes('README.md') && labels;
+      },
+      'the tree to list again',
+      15_000,
+    );
     assert.deepEqual(up.slice(0, 3), ['notes', 'photos', 'projects']);
     assert.equal(api.accounts().length, 1, 'still signed in');
     assert.match(decoder.decode(await vscode.workspace.fs.readFile(gitshareUri(account, '/notes/todo.md'))), /To do/);

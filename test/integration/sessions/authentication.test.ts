@@ -20,7 +20,8 @@ import { AUTH_PROVIDER_ID, Commands, EXTENSION_ID } from '../../../src/common/co
 import type { GitShareTestApi } from '../../../src/testing/testApi';
 import { callbackPathFor } from '../../../src/oauth/pendingSignIns';
 import { authorizeAsUser } from '../../server/browser';
-import { activateForTest, SCOPES, serverUrl, sessionToken, until, withAnswers } from '../helpers';
+import { eventually } from '../../support/wait';
+import { activateForTest, SCOPES, serverUrl, sessionToken, withAnswers } from '../helpers';
 
 async function control(path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${serverUrl}/__test__/${path}`, {
@@ -83,14 +84,12 @@ function printGitShareLog(): void {
 /** The Accounts menu's "Sign in with GitShare to use GitShare" entry, as VS Code registers it. */
 async function accountsMenuSignInCommand(): Promise<string> {
   const pattern = new RegExp(`^${AUTH_PROVIDER_ID}:${EXTENSION_ID.replace(/\./g, '\\.')}:signIn\\d+$`, 'i');
-  for (let i = 0; i < 50; i++) {
-    const command = (await vscode.commands.getCommands(false)).find((id) => pattern.test(id));
-    if (command) {
-      return command;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('The Accounts menu has no "Sign in with GitShare" entry');
+  return eventually(
+    async () => (await vscode.commands.getCommands(false)).find((id) => pattern.test(id)),
+    'the Accounts menu\'s "Sign in with GitShare" entry',
+    5_000,
+    100,
+  );
 }
 
 describe('auth: signing in to GitShare in a real VS Code', function () {
@@ -118,9 +117,12 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
           const forged = new URL(location);
           forged.searchParams.set('state', 'forged-state-0123456789');
           await vscode.env.openExternal(forged.toString() as unknown as vscode.Uri);
-          for (let i = 0; i < 50 && !readGitShareLog().includes('Ignored a sign-in callback'); i++) {
-            await new Promise((r) => setTimeout(r, 200));
-          }
+          // The test asserts the log line; here it only waits for it before cancelling.
+          await eventually(
+            () => readGitShareLog().includes('Ignored a sign-in callback'),
+            'the forged callback in the log',
+            10_000,
+          ).catch(() => undefined);
           throw new CancelledError();
         }
         // The browser follows the 302 to this VS Code's callback URL: its page hands the URI to
@@ -254,9 +256,17 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
       // Keep reading the file, as an open editor reloading it would, until the server sees a
       // refresh. (A read always fetches the bytes; a stat may answer from a moment-old entry.)
       let reads = 0;
-      const refreshedBy = await until(
+      const refreshedBy = await eventually(
         async () => {
-          await vscode.workspace.fs.readFile(readme);
+          // A read that fails on the way is one more look, as an editor would reload again.
+          if (
+            !(await vscode.workspace.fs.readFile(readme).then(
+              () => true,
+              () => false,
+            ))
+          ) {
+            return undefined;
+          }
           reads++;
           const now = await stats();
           return now.tokenRequests.refresh_token! > before.tokenRequests.refresh_token! ? Date.now() : undefined;
