@@ -35,7 +35,12 @@ export async function eventually<T>(
   }
 }
 
-/** Resolves after `ms`; only as the interval of a loop that looks again for something to show. */
+/**
+ * Resolves after `ms`. For the interval of a loop that looks again for something to show, and for
+ * the waits no condition can end, with why beside the call: a test showing that something does
+ * NOT happen gives it a stated time to happen wrongly, and a scenario where time passing is the
+ * point (a person reading for a while) lets it pass.
+ */
 export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

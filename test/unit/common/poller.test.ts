@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Poller, PollSchedule, watchIntervalMs } from '../../../src/common/poller';
+import { eventually, pause } from '../../support/wait';
 
 describe('common/poller: gitshare.watch.interval as a pause between rounds', () => {
   it('never less than 1 s, whatever the value; 0 (or no number) is off', () => {
@@ -81,15 +82,7 @@ describe('common/PollSchedule: how often GitShare is checked', () => {
 });
 
 describe('common/Poller: rounds on a timer, one at a time', () => {
-  const waitFor = async (test: () => boolean, what: string) => {
-    const deadline = Date.now() + 5_000;
-    while (!test()) {
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${what}`);
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  const waitFor = (test: () => boolean, what: string) => eventually(test, what, 5_000, 5);
 
   it('runs rounds on the interval and stops when disposed', async () => {
     let rounds = 0;
@@ -101,7 +94,8 @@ describe('common/Poller: rounds on a timer, one at a time', () => {
     await waitFor(() => rounds >= 3, 'three rounds');
     poller.dispose();
     const after = rounds;
-    await new Promise((r) => setTimeout(r, 60));
+    // No round is the finding: six intervals' time for one to start wrongly.
+    await pause(60);
     assert.ok(rounds <= after + 1, `no rounds after dispose (${rounds} vs ${after})`);
   });
 
@@ -125,7 +119,8 @@ describe('common/Poller: rounds on a timer, one at a time', () => {
     await first;
     await waitFor(() => rounds === 2, 'the second round');
     release();
-    await new Promise((r) => setTimeout(r, 20));
+    // No third round is the finding: time for one to start wrongly.
+    await pause(20);
     assert.equal(maxActive, 1);
     assert.equal(rounds, 2, 'the calls during a round collapse into one');
     poller.dispose();

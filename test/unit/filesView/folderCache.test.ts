@@ -3,6 +3,7 @@ import { GitShareClient } from '../../../src/api/client';
 import { FolderCache } from '../../../src/filesView/folderCache';
 import type { RunningServer } from '../../server/index';
 import { startSignedInClient } from '../../support/serverSession';
+import { eventually, pause } from '../../support/wait';
 
 describe('filesView/FolderCache', function () {
   this.timeout(30_000);
@@ -39,9 +40,7 @@ describe('filesView/FolderCache', function () {
     server.control!.resetStats();
     const listings = () => server.control!.stats().requests['GET /api/v1/folders'] ?? 0;
     const settled = async (n: number) => {
-      for (let i = 0; i < 200 && listings() < n; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await eventually(() => listings() >= n, `${n} listings at the server`, 2_000, 10);
       return listings();
     };
     await cache.get(client, 'acct', '/big');
@@ -57,7 +56,8 @@ describe('filesView/FolderCache', function () {
     assert.equal(third.entries.length, 31);
     assert.equal(third.nextCursor, null);
     cache.prefetch(client, 'acct', '/big');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // No request is the finding: a wrong prefetch gets 50 ms to reach the server.
+    await pause(50);
     assert.equal(listings(), 3, 'nothing after the last page');
   });
 

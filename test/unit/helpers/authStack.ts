@@ -347,17 +347,6 @@ export async function callApi(server: RunningServer, token: string): Promise<num
   return response.status;
 }
 
-/** Waits until `condition` holds, checking often; fails after `ms`. */
-export async function untilAsync(condition: () => Promise<boolean>, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      assert.fail(`timed out waiting until ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** Counts token requests at the server, by grant type. */
 export function tokenRequestCount(server: RunningServer, grant: 'authorization_code' | 'refresh_token'): number {
   return server.control!.stats().tokenRequests[grant] ?? 0;

@@ -24,7 +24,8 @@ import { AuthStack, MemorySecretStorage, codeServerRedirectUri } from '../helper
 import { useSignedInServer } from '../helpers/fixtures';
 import { filesBelow } from '../../support/files';
 import { count } from '../../support/tally';
-import { failure, newClient, sleepMs } from './helpers';
+import { pause } from '../../support/wait';
+import { failure, newClient } from './helpers';
 import { TestProxy } from './proxy';
 import { callbackPathFor } from '../../../src/oauth/pendingSignIns';
 
@@ -80,14 +81,15 @@ describe('reliability: client security', function () {
       for (const query of cases) {
         assert.equal(stack.pending.handleCallback(query, callbackPathFor(server.url)), false, query.toString());
       }
-      await sleepMs(50);
+      // Nothing happening has no moment to wait for: a wrongly started exchange gets 50 ms to arrive.
+      await pause(50);
       assert.equal(tokenRequests().authorization_code, 0, 'no token request for a forged callback');
       assert.deepEqual(await stack.store.readSessions(), [], 'no session stored');
 
       assert.equal(stack.pending.handleCallback(real, callbackPathFor(server.url)), true);
       await signIn;
       assert.equal(stack.pending.handleCallback(real, callbackPathFor(server.url)), false, 'a reused state');
-      await sleepMs(50);
+      await pause(50);
       assert.equal(tokenRequests().authorization_code, 1);
       count('badInputs', 'forged sign-in callbacks', cases.length + 3);
 

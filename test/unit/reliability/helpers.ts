@@ -63,7 +63,3 @@ export function pattern(size: number, seed = 1): Buffer {
   }
   return data;
 }
-
-export function sleepMs(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

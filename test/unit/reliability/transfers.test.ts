@@ -18,8 +18,9 @@ import { FAST_RETRY } from '../helpers/retry';
 import { filesBelow } from '../../support/files';
 import { accountFolder } from '../../support/serverData';
 import { count } from '../../support/tally';
-import { failure, newClient, pattern, sleepMs } from './helpers';
+import { failure, newClient, pattern } from './helpers';
 import { TestProxy } from './proxy';
+import { eventually } from '../../support/wait';
 
 const BIG = 2 * 1024 * 1024 + 123;
 
@@ -28,16 +29,6 @@ async function serverTempFiles(dataDir: string): Promise<string[]> {
   return (await filesBelow(path.join(dataDir, 'files'))).filter((f) =>
     path.basename(f).startsWith('.gitshare-upload-'),
   );
-}
-
-async function eventually(probe: () => Promise<boolean>, what: string, ms = 2_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > until) {
-      assert.fail(`timed out waiting until ${what}`);
-    }
-    await sleepMs(20);
-  }
 }
 
 describe('reliability: transfers survive faults, nothing lost', function () {
@@ -164,7 +155,9 @@ describe('reliability: transfers survive faults, nothing lost', function () {
     assert.ok((await fsp.readFile(onDisk)).equals(v1), 'the old bytes on the server disk');
     await eventually(
       async () => (await serverTempFiles(server.dataDir)).length === 0,
-      'the server removed its temp file',
+      'the server to remove its temp file',
+      2_000,
+      20,
     );
     const read = await client.readFile('/rel/doc.bin');
     assert.ok(Buffer.from(read.data).equals(v1), 'the old bytes through GET');
@@ -328,7 +321,9 @@ describe('reliability: transfers survive faults, nothing lost', function () {
       assert.equal(Buffer.from(read.data).toString(), 'old version');
       await eventually(
         async () => (await serverTempFiles(server.dataDir)).length === 0,
-        'the server removed its temp file',
+        'the server to remove its temp file',
+        2_000,
+        20,
       );
     });
   });

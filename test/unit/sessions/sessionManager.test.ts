@@ -10,9 +10,9 @@ import {
   callApi,
   clock,
   startTestServer,
-  untilAsync,
   useAuthWindows,
 } from '../helpers/authStack';
+import { eventually } from '../../support/wait';
 
 /** The status of a refresh grant with `refreshToken`, sent by hand as the session's client. */
 async function refreshStatus(server: RunningServer, session: StoredSession, refreshToken: string): Promise<number> {
@@ -31,17 +31,6 @@ async function refreshStatus(server: RunningServer, session: StoredSession, refr
   });
   await response.body?.cancel();
   return response.status;
-}
-
-/** Waits for what a person would see, checking often; fails after `ms`. */
-async function until(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      assert.fail(`timed out waiting until ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('sessions: sessions, sign-out and revocation against the local server', () => {
@@ -78,9 +67,11 @@ describe('sessions: sessions, sign-out and revocation against the local server',
     // The server has rotated the tokens; its answer is still on the way.
     const issued = await held.served;
     const signingOut = stack.sessions.signOut(session.id);
-    await until(
+    await eventually(
       () => stack.sessions.accounts.length === 0,
-      'the account leaves the list while the refresh is still open',
+      'the account to leave the list while the refresh is still open',
+      5_000,
+      10,
     );
     held.release();
     await signingOut;
@@ -133,9 +124,11 @@ describe('sessions: sessions, sign-out and revocation against the local server',
     first.dispose();
     const restarted = newStack({ secrets });
     await restarted.sessions.initialize();
-    await untilAsync(
+    await eventually(
       async () => (await restarted.store.readPendingRevocations()).length === 0,
-      'the pending revocation is done',
+      'the pending revocation to be done',
+      5_000,
+      10,
     );
     assert.equal(await callApi(server, session.accessToken), 401);
     assert.equal(await refreshStatus(server, session, session.refreshToken!), 400);

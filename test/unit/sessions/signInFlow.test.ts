@@ -11,6 +11,7 @@ import {
   useAuthServer,
 } from '../helpers/authStack';
 import { callbackPathFor } from '../../../src/oauth/pendingSignIns';
+import { pause } from '../../support/wait';
 
 describe('sessions: sign-in flow against the local server', () => {
   const { server, stack } = useAuthServer();
@@ -94,13 +95,14 @@ describe('sessions: sign-in flow against the local server', () => {
     missing.delete('state');
     assert.equal(stack.pending.handleCallback(forged, callbackPathFor(server.url)), false);
     assert.equal(stack.pending.handleCallback(missing, callbackPathFor(server.url)), false);
-    await new Promise((r) => setTimeout(r, 50));
+    // No request is the finding: a wrongly started exchange gets 50 ms to reach the server.
+    await pause(50);
     assert.equal(tokenRequestCount(server, 'authorization_code'), 0);
 
     assert.equal(stack.pending.handleCallback(real, callbackPathFor(server.url)), true);
     await signIn;
     assert.equal(stack.pending.handleCallback(real, callbackPathFor(server.url)), false, 'a state works once');
-    await new Promise((r) => setTimeout(r, 50));
+    await pause(50);
     assert.equal(tokenRequestCount(server, 'authorization_code'), 1);
     assert.ok(stack.sink.lines.some((l) => l.includes('already used state')));
   });

@@ -8,9 +8,9 @@ import {
   callApi,
   clock,
   tokenRequestCount,
-  untilAsync,
   useAuthWindows,
 } from '../helpers/authStack';
+import { eventually } from '../../support/wait';
 
 describe('sessions: token refresh against the local server', () => {
   const { server, newStack } = useAuthWindows();
@@ -84,7 +84,7 @@ describe('sessions: token refresh against the local server', () => {
       const stack = newStack({ sessions: { refreshMarginMs: 0 } });
       const session = await stack.signIn(server);
       assert.ok(session.expiresAt! <= Date.now() + 1000);
-      await new Promise((r) => setTimeout(r, 1100));
+      await eventually(() => Date.now() > session.expiresAt!, 'the access token to expire', 5_000, 10);
       const token = await stack.sessions.accounts[0]!.tokens.getAccessToken();
       assertDifferentSecret(token, session.accessToken, 'a new access token');
       assert.equal(tokenRequestCount(server, 'refresh_token'), 1);
@@ -198,9 +198,11 @@ describe('sessions: token refresh against the local server', () => {
     );
     // The request stays open a whole timeout: the lease is renewed meanwhile.
     time.later(30_000);
-    await untilAsync(
+    await eventually(
       async () => ((await windowA.store.readLease(session.id))?.until ?? 0) - time.now() >= 30_000,
-      'the lease is renewed',
+      'the lease to be renewed',
+      5_000,
+      10,
     );
     // Window B needs a token now: it must wait, not spend the refresh token a second time.
     const fromB = windowB.sessions.getAccessToken(session.id);
