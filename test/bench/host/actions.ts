@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../../src/common/constants';
 import type { GitShareTestApi } from '../../../src/testing/testApi';
 import { uploadByCommand } from '../../integration/helpers';
-import { eventually } from '../../support/wait';
+import { eventually, pause } from '../../support/wait';
 
 export interface ActionCount {
   readonly action: string;
@@ -54,14 +54,20 @@ export async function countActions(
   const reset = async () => void (await fetch(`${serverUrl}/__test__/reset-stats`, { method: 'POST' }));
   /** The server's counts once they stop moving: requests the action set off after it returned count too. */
   const settled = async (): Promise<Record<string, number>> => {
-    let last = JSON.stringify((await stats()).requests);
-    for (let quiet = 0; quiet < 3;) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      const now = JSON.stringify((await stats()).requests);
-      quiet = now === last ? quiet + 1 : 0;
-      last = now;
-    }
-    return JSON.parse(last) as Record<string, number>;
+    let last: string | undefined;
+    let quiet = 0;
+    await eventually(
+      async () => {
+        const now = JSON.stringify((await stats()).requests);
+        quiet = now === last ? quiet + 1 : 0;
+        last = now;
+        return quiet >= 3;
+      },
+      "the server's counts to stop moving",
+      60_000,
+      250,
+    );
+    return JSON.parse(last!) as Record<string, number>;
   };
   const results: ActionCount[] = [];
   const count = async (action: string, minimum: number, minimumText: string, act: () => Promise<unknown>) => {
@@ -100,7 +106,7 @@ export async function countActions(
   });
   // A person reads for a while before typing: past the moment after the read when what was
   // learned answers stat.
-  await new Promise((resolve) => setTimeout(resolve, 5_500));
+  await pause(5_500);
   // Counted from the keystroke: code-server saves by itself a second after an edit (the web's
   // files.autoSave default, afterDelay), so the save may be that one or this explicit one.
   await count('edit and save it, a few seconds after opening', 1, '1 PUT /files with If-Match', async () => {
@@ -115,7 +121,7 @@ export async function countActions(
     2,
     '1 GET /metadata + 1 GET /files (nothing listed it a moment ago)',
     async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5_500));
+      await pause(5_500);
       await vscode.window.showTextDocument(file, { preview: false });
     },
   );

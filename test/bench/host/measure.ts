@@ -16,6 +16,7 @@ import { startForwardProxy } from './forwardProxy';
 import { HOST_LOG } from './marker';
 import type { HostRequest, HostResult } from './probe';
 import { developmentWindowUrl } from '../common';
+import { eventually } from '../../support/wait';
 
 const TIMEOUT_MS = 8 * 60_000;
 
@@ -74,12 +75,10 @@ export async function measureInHost(
     // The result file is the answer: the window's exit can lag far behind it (a notification
     // still open, an editor still closing), and waiting for the exit alone cost minutes.
     let waiting = true;
-    const written = (async () => {
-      while (waiting && !fs.existsSync(resultFile)) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      return 0;
-    })();
+    const written = eventually(() => !waiting || fs.existsSync(resultFile), 'the result file', TIMEOUT_MS, 250).then(
+      () => 0,
+      () => -1,
+    );
     let timer: NodeJS.Timeout | undefined;
     const code = await Promise.race([
       exited,
