@@ -24,6 +24,7 @@ import { spawnServer, type SpawnedServer } from '../server/spawn';
 import { eventually } from '../support/wait';
 import { env, openPages, screenshot, startOwnWorkbench } from './environment';
 import { completeSignIn, ensureSignedOut, signOutThroughUi } from './pages/accounts';
+import { checkConnectionUntil, readReport } from './pages/connectionCheck';
 import { showFilesView } from './pages/filesView';
 import { runCommand } from './pages/quickInput';
 import { closeSettingsEditor } from './pages/settings';
@@ -164,36 +165,9 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
     return started;
   }
 
-  /**
-   * Runs GitShare: Check Connection until its report shows `ready` (VS Code has applied the settings
-   * the test wrote, as a person would check), and returns the report's text.
-   */
-  async function checkConnection(ready: RegExp): Promise<string> {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      await runCommand(page, 'GitShare: Check Connection');
-      const report = await readReport();
-      if (ready.test(report)) {
-        return report;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`The connection report never showed ${ready}:\n${report}`);
-      }
-      console.log(`      (the report does not show ${ready} yet: the settings have not applied)`);
-      await runCommand(page, 'View: Close Editor');
-    }
-  }
-
-  /** Waits for the next report tab and returns its text. */
-  async function readReport(): Promise<string> {
-    const lines = page
-      .locator('.editor-instance .view-lines', { hasText: /This\sreport\scontains\sno\stoken/ })
-      .first();
-    await page
-      .locator('.tabs-container .tab.active', { hasText: /GitShare Connection Check \d+\.txt/ })
-      .waitFor({ timeout: 90_000 });
-    await lines.waitFor({ timeout: 30_000 });
-    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  /** Check Connection until its report shows `ready`: VS Code has applied the settings the test wrote. */
+  function checkConnection(ready: RegExp): Promise<string> {
+    return checkConnectionUntil(page, ready);
   }
 
   async function notification(text: RegExp) {
@@ -412,7 +386,7 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
         .catch(() => undefined);
       await toast.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
     }
-    const report = await readReport();
+    const report = await readReport(page);
     assert.match(report, /✖ TLS/);
     assert.match(report, message);
     assert.deepEqual((await stats(server.url, server.ca)).requests, {}, 'no request reached the server');

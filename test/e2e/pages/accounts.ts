@@ -1,7 +1,7 @@
 /** The Accounts menu (bottom of the activity bar): signing in and out through it, as a person does. */
 import type { Page } from 'playwright-core';
 import { escapeRegExp } from '../../support/text';
-import { pause } from '../../support/wait';
+import { eventually } from '../../support/wait';
 import { closeMenus } from './menus';
 import { allowInBrowser, answerInBrowser } from './signInTab';
 
@@ -21,20 +21,24 @@ export async function openAccountsMenu(page: Page) {
  * GitShare entry appears once the extension has asked for a session at start-up).
  */
 export async function findInAccountsMenu(page: Page, label: RegExp, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const menu = await openAccountsMenu(page);
-    const text = await menu.innerText();
-    if (label.test(text)) {
-      return menu.locator('.action-menu-item', { hasText: label }).first();
-    }
-    await page.keyboard.press('Escape');
-    if (Date.now() > deadline) {
-      throw new Error(`The Accounts menu has no entry ${label}; it shows:\n${text}`);
-    }
-    // The menu is a snapshot: a person looks again a moment later.
-    await pause(500);
-  }
+  let text = '';
+  // The menu is a snapshot: a person looks again a moment later.
+  return eventually(
+    async () => {
+      const menu = await openAccountsMenu(page);
+      text = await menu.innerText();
+      if (label.test(text)) {
+        return menu.locator('.action-menu-item', { hasText: label }).first();
+      }
+      await page.keyboard.press('Escape');
+      return undefined;
+    },
+    `an entry ${label} in the Accounts menu`,
+    timeoutMs,
+    500,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; it shows:\n${text}`);
+  });
 }
 
 /**
@@ -114,18 +118,16 @@ export async function signOutThroughUi(page: Page, username = 'demo'): Promise<v
     }
   }
   await dialog.locator('.monaco-button', { hasText: /^Sign Out$/ }).click();
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const text = await (await openAccountsMenu(page)).innerText();
-    await page.keyboard.press('Escape');
-    if (!accountLabel.test(text)) {
-      return;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${username} is still in the Accounts menu after Sign Out`);
-    }
-    await pause(500);
-  }
+  await eventually(
+    async () => {
+      const text = await (await openAccountsMenu(page)).innerText();
+      await page.keyboard.press('Escape');
+      return !accountLabel.test(text);
+    },
+    `${username} to leave the Accounts menu after Sign Out`,
+    30_000,
+    500,
+  );
 }
 
 /** Leaves the window signed out, so the next suite starts as a new user would. */
