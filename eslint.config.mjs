@@ -153,6 +153,52 @@ export const localizedTextOptions = {
   fields: ['action', 'actions', 'lines'],
 };
 
+/**
+ * The test layers, each a folder. A layer imports no other layer's modules: what two layers share
+ * lives in test/support/ (the wait helper, the local server in-process or as a child process,
+ * code-server, Chromium, the test seam's steps), the local server in test/server/, and beside them
+ * test/proxy/, test/fixtures/ and test/runner/.
+ */
+const TEST_LAYERS = {
+  unit: 'test/unit',
+  integration: 'test/integration',
+  e2e: 'test/e2e',
+  bench: 'test/bench',
+  'server tests': 'test/server/test',
+};
+
+function testLayerRules() {
+  // Tests import the repository's modules by relative path: a layer's folder from test/, wherever
+  // in the import it appears.
+  const refused = (importer, layers) => ({
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: layers.map(([other, folder]) => ({
+          group: [`**/${folder.slice('test/'.length)}`, `**/${folder.slice('test/'.length)}/**`],
+          message: `${importer} does not import the ${other} layer's modules: share them through test/support/.`,
+        })),
+      },
+    ],
+  });
+  const layers = Object.entries(TEST_LAYERS);
+  return [
+    ...layers.map(([layer, folder]) => ({
+      files: [`${folder}/**/*.ts`],
+      rules: refused(
+        `The ${layer} layer`,
+        layers.filter(([other]) => other !== layer),
+      ),
+    })),
+    {
+      // What the layers share imports none of them.
+      files: ['test/support/**/*.ts', 'test/server/**/*.ts'],
+      ignores: [`${TEST_LAYERS['server tests']}/**`],
+      rules: refused('Shared test code', layers),
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', '.test-output/**', '*.vsix'] },
   js.configs.recommended,
@@ -224,10 +270,11 @@ export default tseslint.config(
     plugins: { gitshare },
     rules: { 'gitshare/localized-text': ['error', localizedTextOptions] },
   },
+  ...testLayerRules(),
   {
     // A test waits for what a person would wait for (an element, a file, a server count), never a
     // fixed time: under load a fixed sleep is either too short (a flake) or wasted time.
-    files: ['test/e2e/**/*.ts', 'test/integration/**/*.ts'],
+    files: ['test/e2e/**/*.ts', 'test/integration/**/*.ts', 'test/support/**/*.ts', 'test/bench/**/*.ts'],
     rules: {
       'no-restricted-properties': [
         'error',

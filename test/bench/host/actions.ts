@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/common/constants';
 import type { GitShareTestApi } from '../../../src/testing/testApi';
-import { uploadByCommand } from '../../integration/helpers';
+import { uploadByCommand } from '../../support/extensionHost';
 import { eventually, pause } from '../../support/wait';
 
 export interface ActionCount {

@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, FS_SCHEME, SETTINGS_SECTION, Settings } from '../../../src/common/constants';
 import type { GitShareTestApi } from '../../../src/testing/testApi';
-import { downloadTo, signInWithCode, uploadByCommand } from '../../integration/helpers';
+import { downloadTo, signInWithCode, uploadByCommand } from '../../support/extensionHost';
 import type { LinkTiming } from '../link/link';
 import { countActions, type ActionCount } from './actions';
 import { HOST_LOG } from './marker';
