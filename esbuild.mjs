@@ -15,7 +15,8 @@ const problemMatcherPlugin = {
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
         if (location) {
-          console.error(`    ${location.file}:${location.line}:${location.column}:`);
+          // esbuild counts columns from 0 (lines from 1); VS Code's problem matchers count both from 1.
+          console.error(`    ${location.file}:${location.line}:${location.column + 1}:`);
         }
       }
       console.log('[watch] build finished');
