@@ -17,7 +17,7 @@ export interface ProxyDecision {
  * `http.proxySupport: off` → none; localhost, 127.0.0.1 and ::1 always direct; `http.noProxy`
  * and NO_PROXY; then `http.proxy`, then HTTPS_PROXY / HTTP_PROXY; then the system's proxy, which
  * in code-server VS Code asks the browser for before every request (measured: npm run bench,
- * README Performance), so the report says how to skip that.
+ * docs/performance.md "What limits the misses"), so the report says how to skip that.
  */
 export function proxyFor(url: URL, settings: NetworkSettings): ProxyDecision {
   const env = settings.env ?? {};

@@ -2,7 +2,8 @@
  * `npm run bench [-- options]`: how fast and how lean the extension is, each
  * figure measured side by side with its yardstick in the same run (ratios, not
  * absolute times), as the median of several runs with min and max.
- * Not part of `npm test`. See README "Performance" and issue 7.
+ * Not part of `npm test`. See "Measuring" in CONTRIBUTING.md, and docs/performance.md for the
+ * last full run.
  *
  *   --quick              small sizes for development (64 MiB, 100 files, 2,000 entries, fewer runs)
  *   --size MIB           size of the big transfer (default 1024)

@@ -362,7 +362,7 @@ describe('Networks: proxies, certificates and Check Connection in the real workb
       ),
     );
     // code-server, no proxy set, a server that is not 127.0.0.1: VS Code asks the browser before every
-    // request (README Performance); the report says how to skip that.
+    // request (docs/performance.md, "What limits the misses"); the report says how to skip that.
     assert.match(before, /asks the browser how to reach 127\.0\.0\.2 before every request/);
     assert.match(before, /adding 127\.0\.0\.2 to http\.noProxy/);
     await runCommand(page, 'View: Close Editor');
