@@ -69,18 +69,28 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
     super();
     this._register(
       sessions.onDidChangeSessions((change) => {
-        // Relabel the others first. The Accounts menu adds an account after an await, into the
-        // list it had before; relabelling removes every old label, and when that empties the
-        // list the menu drops it, with the new account's pending add in it (the first account
-        // on a second server would be missing from the menu).
+        // Removed accounts first, then the others relabelled, then the added ones. The Accounts
+        // menu adds an account after an await, into the list it had before; when a removal
+        // empties that list meanwhile, the menu drops it with the pending add in it. So no
+        // removal may follow an add: the first account on a second server, or the one left on
+        // its server after the other server's account signs out, would be missing from the menu.
+        if (change.removed.length) {
+          this._onDidChangeSessions.fire({
+            added: [],
+            removed: change.removed.map((s) => this.toAuthSession(s, s.accessToken, this.announcedLabels.get(s.id))),
+            changed: [],
+          });
+          for (const removed of change.removed) {
+            this.announcedLabels.delete(removed.id);
+          }
+        }
         this.relabel();
-        this._onDidChangeSessions.fire({
-          added: change.added.map((s) => this.announce(s)),
-          removed: change.removed.map((s) => this.toAuthSession(s, s.accessToken, this.announcedLabels.get(s.id))),
-          changed: change.changed.map((s) => this.announce(s)),
-        });
-        for (const removed of change.removed) {
-          this.announcedLabels.delete(removed.id);
+        if (change.added.length || change.changed.length) {
+          this._onDidChangeSessions.fire({
+            added: change.added.map((s) => this.announce(s)),
+            removed: [],
+            changed: change.changed.map((s) => this.announce(s)),
+          });
         }
         void this.updateContext();
       }),

@@ -219,4 +219,13 @@ describe('Several accounts: two users on one server, one on another', () => {
     assert.ok(shown.alice!.names.includes('alice-only.txt'), `alice's files still listed: ${shown.alice!.names}`);
     assert.ok(shown.carol!.names.includes('carol-only.txt'), `carol's files still listed: ${shown.carol!.names}`);
   });
+
+  it('signing alice out leaves carol in the Accounts menu, her entry no longer naming her server', async () => {
+    await signOutThroughUi(page, 'alice');
+    await eventually(
+      async () => /^carol\s*\(GitShare\)$/.test(await menuEntry('carol')),
+      "carol's entry without her server",
+      30_000,
+    );
+  });
 });
