@@ -8,8 +8,9 @@
  * starts that walk-through, which handRegistration.ts asks.
  *
  * Every way in starts a new sign-in: the Accounts menu's "Sign in with
- * GitShare" (a request VS Code keeps on offer, see ADD_ACCOUNT_SCOPE), "GitShare:
- * Sign In" and the Files view. A failure ends the "Signing in…" notification
+ * GitShare" (on offer while nobody is signed in, see authentication.ts),
+ * "Sign in to another account" in VS Code's account picker, "GitShare: Sign In"
+ * and the Files view. A failure ends the "Signing in…" notification
  * and shows one message saying what to do; what reaches VS Code after that is
  * a cancellation, so the workbench adds no second message with raw text.
  */
@@ -31,15 +32,6 @@ import { normalizeServerUrl, validateServerUrl } from './serverUrl';
 import { SessionManager } from './sessionManager';
 import { SignInFlow } from './signInFlow';
 import { StoredSession, TokenStore } from './tokenStore';
-
-/**
- * A scope no session ever has. Asked for once at start without prompting, it
- * makes VS Code put "Sign in with GitShare" in the Accounts menu; since no
- * session ever matches it, VS Code never takes the entry away, so adding an
- * account is on offer whether or not accounts are signed in (and at once after
- * a Sign Out). It is never sent to GitShare.
- */
-export const ADD_ACCOUNT_SCOPE = 'gitshare:add-account';
 
 const ENTER_AGAIN = vscode.l10n.t('Enter Again');
 
@@ -104,9 +96,6 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
     options?: vscode.AuthenticationProviderSessionOptions,
   ): Promise<vscode.AuthenticationSession[]> {
     await this.sessions.initialize().catch(() => undefined);
-    if (scopes?.includes(ADD_ACCOUNT_SCOPE)) {
-      return [];
-    }
     const wanted = scopes ?? [];
     const matching = this.sessions
       .getSessions()
@@ -125,10 +114,7 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
   }
 
   async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
-    const session = await this.signInReporting(
-      scopes.filter((scope) => scope !== ADD_ACCOUNT_SCOPE),
-      'auto',
-    );
+    const session = await this.signInReporting(scopes, 'auto');
     if (!session) {
       // Already told the person; a cancellation makes the workbench add nothing.
       throw new vscode.CancellationError();

@@ -12,7 +12,7 @@ import type { Interaction } from '../workbench/interaction';
 import { Disposable } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { settings } from '../workbench/settings';
-import { ADD_ACCOUNT_SCOPE, GitShareAuthenticationProvider, stableCallbackUri } from './authProvider';
+import { GitShareAuthenticationProvider, stableCallbackUri } from './authProvider';
 import { HandRegistration } from './handRegistration';
 import { AuthorizationServers } from '../oauth/authorizationServers';
 import { OAuthRegistrations } from './oauthRegistrations';
@@ -86,17 +86,37 @@ export class GitShareAuthentication extends Disposable {
       this._register(disposable);
     }
 
-    // Load the stored sessions, then ask without prompting for a session no
-    // account has: VS Code answers with a "Sign in with GitShare" entry in the
-    // Accounts menu that stays there, signed in or not (see ADD_ACCOUNT_SCOPE).
+    // Load the stored sessions; then, and whenever the last account goes, offer the sign-in.
+    this._register(
+      sessions.onDidChangeSessions((change) => {
+        if (change.removed.length && !sessions.getSessions().length) {
+          this.offerSignIn(sessions, logger);
+        }
+      }),
+    );
     void sessions
       .initialize()
-      .then(() =>
-        vscode.authentication.getSession(AUTH_PROVIDER_ID, [...DEFAULT_SCOPES, ADD_ACCOUNT_SCOPE], {
-          createIfNone: false,
-        }),
-      )
+      .then(() => this.offerSignIn(sessions, logger))
       .catch((error) => logger.warn('Could not restore the GitShare sessions:', error));
+  }
+
+  /**
+   * Signed out, asks VS Code for a session without prompting. VS Code answers
+   * with "Sign in with GitShare to use GitShare" in the Accounts menu and a "1"
+   * on its icon ("Sign in requested"), and takes both away once a session with
+   * these scopes is added, however it was signed in. Signed in, it never asks:
+   * a request no session answers keeps that badge on screen for good. Another
+   * account is then a new sign-in from "GitShare: Sign In" or the Files view,
+   * or "Sign in to another account" in VS Code's account picker
+   * (supportsMultipleAccounts).
+   */
+  private offerSignIn(sessions: SessionManager, logger: Logger): void {
+    if (sessions.getSessions().length) {
+      return;
+    }
+    Promise.resolve(vscode.authentication.getSession(AUTH_PROVIDER_ID, DEFAULT_SCOPES, { createIfNone: false })).catch(
+      (error) => logger.warn('Could not offer the sign-in in the Accounts menu:', error),
+    );
   }
 
   /**

@@ -2,7 +2,9 @@
  * Several accounts at once, added the way the README says: alice from the
  * Accounts menu and bob from the palette ("GitShare: Sign In") on one GitShare
  * server, then gitshare.serverUrl changed in the Settings editor and carol
- * signed in from the Accounts menu on a second server. Each account gets its
+ * signed in from the Files view's Sign In button on a second server. Signed in,
+ * the Accounts icon carries no badge and its menu no "Sign in with GitShare";
+ * once the last account signs out, the menu offers it again. Each account gets its
  * own root in the Files view, the Accounts menu tells them apart (naming the
  * server once the accounts span servers), each account's files are saved to
  * its own server's disk, and signing one out leaves the others.
@@ -17,9 +19,17 @@ import { startLocalServer, type LocalServer } from '../support/localServer';
 import { eventually } from '../support/wait';
 import { type OwnWorkbench, startOwnWorkbench } from './environment';
 import { onServer } from './server';
-import { accountEntry, completeSignIn, openAccountsMenu, signInThroughUi, signOutThroughUi } from './pages/accounts';
+import {
+  accountEntry,
+  accountsBadge,
+  completeSignIn,
+  findInAccountsMenu,
+  openAccountsMenu,
+  signInThroughUi,
+  signOutThroughUi,
+} from './pages/accounts';
 import { activeEditorText } from './pages/editors';
-import { filesRow, filesRows, showFilesView } from './pages/filesView';
+import { filesRow, filesRows, filesViewTitleAction, showFilesView } from './pages/filesView';
 import { runCommand } from './pages/quickInput';
 import { setUserSetting } from './pages/settings';
 
@@ -126,8 +136,16 @@ describe('Several accounts: two users on one server, one on another', () => {
     fs.rmSync(folder, { recursive: true, force: true });
   });
 
+  /** Signed in: no "1" on the Accounts icon, and no sign-in request left in its menu. */
+  async function noSignInRequest(): Promise<void> {
+    await eventually(async () => (await accountsBadge(page)) === '', 'no badge on the Accounts icon while signed in');
+    const lines = await accountsMenuLines();
+    assert.ok(!lines.some((line) => /Sign in with GitShare/i.test(line)), `no sign-in request:\n${lines.join('\n')}`);
+  }
+
   it('alice from the Accounts menu and bob from the palette, on one server: the menu lists both by name', async () => {
     await signInThroughUi(page, 'alice', 'wonderland');
+    await noSignInRequest();
     // A second account on the same server: GitShare shows its sign-in page again (prompt=login),
     // although the browser is still signed in there as alice.
     await completeSignIn(page, () => runCommand(page, 'GitShare: Sign In'), 'bob', 'builder');
@@ -137,9 +155,10 @@ describe('Several accounts: two users on one server, one on another', () => {
     assert.ok(alice && bob, `alice and bob are in the Accounts menu:\n${lines.join('\n')}`);
     // One server: the names alone tell them apart.
     assert.ok(!alice.includes(hostA()) && !bob.includes(hostA()), `no server named yet: ${alice} / ${bob}`);
+    await noSignInRequest();
   });
 
-  it('carol on a second server, after gitshare.serverUrl is changed in the Settings editor', async () => {
+  it("carol on a second server from the Files view's Sign In, after gitshare.serverUrl is changed in the Settings editor", async () => {
     // Changed in the Settings editor, as a person does; closed once the user's settings file has it
     // (it is "Modified" already, from the start-up settings, so that mark says nothing here).
     await setUserSetting(
@@ -148,7 +167,9 @@ describe('Several accounts: two users on one server, one on another', () => {
       serverB.url,
       path.join(workbench.userDataDir, 'User', 'settings.json'),
     );
-    await signInThroughUi(page, 'carol', 'singer');
+    // Signed in already, the Accounts menu has no sign-in: another account comes from the Files view.
+    await showFilesView(page);
+    await completeSignIn(page, () => filesViewTitleAction(page, 'Sign In').click(), 'carol', 'singer');
     // Accounts on two servers: each entry names its server.
     await eventually(
       async () => (await menuEntry('alice')).includes(hostA()),
@@ -160,6 +181,7 @@ describe('Several accounts: two users on one server, one on another', () => {
     assert.ok(entry('alice').includes(hostA()), `alice's entry names her server: ${entry('alice')}`);
     assert.ok(entry('bob').includes(hostA()), `bob's entry names his server: ${entry('bob')}`);
     assert.ok(entry('carol').includes(hostB()), `carol's entry names her server: ${entry('carol')}`);
+    await noSignInRequest();
   });
 
   it("the Files view has one root per account, each listing that account's own files", async () => {
@@ -227,5 +249,12 @@ describe('Several accounts: two users on one server, one on another', () => {
       "carol's entry without her server",
       30_000,
     );
+    await noSignInRequest();
+  });
+
+  it('signing carol out too: the Accounts menu offers "Sign in with GitShare" again', async () => {
+    await signOutThroughUi(page, 'carol');
+    await findInAccountsMenu(page, /Sign in with GitShare/i, 10_000);
+    await page.keyboard.press('Escape');
   });
 });

@@ -5,14 +5,28 @@ import { eventually } from '../../support/wait';
 import { closeMenus } from './menus';
 import { allowInBrowser, answerInBrowser } from './signInTab';
 
+/** The Accounts item at the bottom of the activity bar. */
+function accountsItem(page: Page) {
+  return page.locator('.part.activitybar .action-item:has(a[aria-label^="Accounts"])').first();
+}
+
 /** Opens the Accounts menu (bottom of the activity bar) and returns its menu locator. */
 export async function openAccountsMenu(page: Page) {
   await closeMenus(page);
-  // Click the item, not its icon: the "Sign in requested" badge sits on top of the icon.
-  await page.locator('.part.activitybar .action-item:has(a[aria-label^="Accounts"])').first().click();
+  // Click the item, not its icon: a "Sign in requested" badge sits on top of the icon.
+  await accountsItem(page).click();
   const menu = page.locator('.monaco-menu-container .monaco-menu').last();
   await menu.waitFor();
   return menu;
+}
+
+/**
+ * The number on the Accounts icon ("1" with the tooltip "Sign in requested"
+ * while an extension asks for a sign-in), or '' when it shows none.
+ */
+export async function accountsBadge(page: Page): Promise<string> {
+  const badge = accountsItem(page).locator('.badge .badge-content');
+  return (await badge.isVisible()) ? (await badge.innerText()).trim() : '';
 }
 
 /**

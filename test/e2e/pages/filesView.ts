@@ -15,6 +15,11 @@ export async function showFilesView(page: Page): Promise<void> {
   await eventually(async () => /GitShare/i.test(await title.innerText().catch(() => '')), 'the GitShare sidebar');
 }
 
+/** A button of the Files view's title bar, by its tooltip (the command's title). */
+export function filesViewTitleAction(page: Page, title: string) {
+  return page.locator(`.part.sidebar .title-actions .action-label[aria-label="${title}"]`).first();
+}
+
 /** The rows the Files view renders (it is the only view of its container, so the whole sidebar list). */
 export function filesRows(page: Page) {
   return page.locator('.part.sidebar .monaco-list-row');

@@ -81,15 +81,28 @@ function printGitShareLog(): void {
   console.log(`--- GitShare log (auth lines) ---\n${lines.slice(-40).join('\n')}`);
 }
 
-/** The Accounts menu's "Sign in with GitShare to use GitShare" entry, as VS Code registers it. */
-async function accountsMenuSignInCommand(): Promise<string> {
+/**
+ * The commands behind the Accounts menu's "Sign in with GitShare to use GitShare"
+ * entry, as VS Code registers them for a request of GitShare's: one while the
+ * request stands, none once VS Code took it away (and the badge with it).
+ */
+async function accountsMenuSignInCommands(): Promise<string[]> {
   const pattern = new RegExp(`^${AUTH_PROVIDER_ID}:${EXTENSION_ID.replace(/\./g, '\\.')}:signIn\\d+$`, 'i');
-  return eventually(
-    async () => (await vscode.commands.getCommands(false)).find((id) => pattern.test(id)),
+  return (await vscode.commands.getCommands(false)).filter((id) => pattern.test(id));
+}
+
+/** The Accounts menu's "Sign in with GitShare to use GitShare" entry's command, once VS Code registered it. */
+async function accountsMenuSignInCommand(): Promise<string> {
+  const [command] = await eventually(
+    async () => {
+      const commands = await accountsMenuSignInCommands();
+      return commands.length ? commands : undefined;
+    },
     'the Accounts menu\'s "Sign in with GitShare" entry',
     5_000,
     100,
   );
+  return command!;
 }
 
 describe('auth: signing in to GitShare in a real VS Code', function () {
@@ -190,6 +203,11 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     assert.equal(api.accounts()[0]!.authority, `demo@${new URL(serverUrl).host}`);
     const after = await stats();
     assert.equal(after.tokenRequests.authorization_code! - before.tokenRequests.authorization_code!, 1);
+    // Signed in, the request is answered: VS Code takes the entry (and its "1" badge) away.
+    await eventually(
+      async () => (await accountsMenuSignInCommands()).length === 0,
+      'the sign-in request withdrawn once signed in',
+    );
 
     // One redirect URI, byte for byte: authorize, the browser's return, and (server-checked) the token request.
     const redirectUri = new URL(seen.authorizeUrls.at(-1)!).searchParams.get('redirect_uri')!;
@@ -320,6 +338,8 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     assert.deepEqual(confirmations, [`Sign out of GitShare as demo on ${new URL(serverUrl).host}?`]);
     assert.equal(await vscode.authentication.getSession(AUTH_PROVIDER_ID, SCOPES, { silent: true }), undefined);
     assert.equal(api.accounts().length, 0);
+    // Nobody signed in again: the Accounts menu offers "Sign in with GitShare" again.
+    await accountsMenuSignInCommand();
     const after = await stats();
     assert.ok(after.revocations > before.revocations);
     const response = await fetch(`${serverUrl}/api/v1/user`, {
