@@ -18,6 +18,7 @@ import type { Page } from 'playwright-core';
 import { startLocalServer, type LocalServer } from '../support/localServer';
 import { eventually } from '../support/wait';
 import { type OwnWorkbench, startOwnWorkbench } from './environment';
+import { untilGitShareUses } from './pages/connectionCheck';
 import { onServer } from './server';
 import {
   accountEntry,
@@ -167,6 +168,8 @@ describe('Several accounts: two users on one server, one on another', () => {
       serverB.url,
       path.join(workbench.userDataDir, 'User', 'settings.json'),
     );
+    // The file is written before VS Code hands the value to GitShare: sign in once it uses B.
+    await untilGitShareUses(page, serverB.url);
     // Signed in already, the Accounts menu has no sign-in: another account comes from the Files view.
     await showFilesView(page);
     await completeSignIn(page, () => filesViewTitleAction(page, 'Sign In').click(), 'carol', 'singer');
