@@ -5,6 +5,7 @@
  */
 
 import * as l10n from '@vscode/l10n';
+import { utf8 } from '../common/bytes';
 import { GitShareError } from '../common/errors';
 
 export const ROOT = '/';
@@ -24,7 +25,7 @@ export function nameProblem(name: string): string | undefined {
   if (name.includes('\0')) {
     return l10n.t('A name cannot contain a NUL character.');
   }
-  if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) {
+  if (utf8(name).byteLength > MAX_NAME_BYTES) {
     return l10n.t('A name can be at most {0} bytes long.', MAX_NAME_BYTES);
   }
   return undefined;

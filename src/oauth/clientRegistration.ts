@@ -9,6 +9,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import * as oauth from 'oauth4webapi';
+import { toBase64, utf8 } from '../common/bytes';
 import { GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
 import { sameOrigin } from './discovery';
@@ -140,7 +141,7 @@ export async function deleteRegistration(
     if (client.registrationAccessToken) {
       headers.authorization = `Bearer ${client.registrationAccessToken}`;
     } else if (client.clientSecret !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
+      headers.authorization = `Basic ${toBase64(utf8(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`))}`;
     }
     const response = await http.send('unregistration', url, { method: 'DELETE', headers });
     await discard(response);

@@ -8,6 +8,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { fetch as nodeFetch, type FetchLike } from '../node/fetch';
+import { concatBytes } from '../common/bytes';
 import { CancelledError, GitShareError } from '../common/errors';
 import { networkError, proxyAuthenticationError, timeoutError, unreadableAnswer } from '../api/errorMapping';
 import { assertAllowedTransport } from '../common/transport';
@@ -164,7 +165,7 @@ async function readCapped(body: AsyncIterable<Uint8Array>, limit: number): Promi
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  return concatBytes(chunks);
 }
 
 /** Frees an answer whose body is not needed (a WHATWG body: `cancel`, never a Node stream method). */

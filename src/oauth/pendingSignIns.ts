@@ -12,7 +12,7 @@
  * code is never sent to the server that started it.
  */
 import * as l10n from '@vscode/l10n';
-import { createHash } from 'node:crypto';
+import { sha256, toBase64Url } from '../common/bytes';
 import { AUTH_CALLBACK_PATH } from '../common/constants';
 import { CancelledError, GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
@@ -43,9 +43,9 @@ export function describeDuration(ms: number): string {
  * The callback path of one server: `/did-authenticate/<12 characters of the
  * base64url SHA-256 of its origin>` (the origin is the issuer: discovery insists).
  */
-export function callbackPathFor(serverUrl: string): string {
+export async function callbackPathFor(serverUrl: string): Promise<string> {
   const origin = new URL(serverUrl).origin;
-  return `${AUTH_CALLBACK_PATH}/${createHash('sha256').update(origin).digest('base64url').slice(0, 12)}`;
+  return `${AUTH_CALLBACK_PATH}/${toBase64Url(await sha256(origin)).slice(0, 12)}`;
 }
 
 export interface PendingSignIn {

@@ -6,11 +6,11 @@
  * made through the extension, saved after changes, and deleted at sign-out.
  */
 
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { GitShareClients } from '../api/clients';
 import { isValidPath } from '../api/paths';
 import type { GitShareAccount } from '../common/accounts';
+import { fromUtf8, sha256, toHex, utf8 } from '../common/bytes';
 import type { Logger } from '../common/logger';
 import { FileIndex } from './fileIndex';
 import { walkAccount, type WalkProgress } from './indexWalk';
@@ -98,16 +98,16 @@ export class FileIndexService extends Disposable {
     }
   }
 
-  private fileFor(authority: string): vscode.Uri {
+  private async fileFor(authority: string): Promise<vscode.Uri> {
     // A hash, so the file name carries no account name and no character a file system refuses.
-    const name = createHash('sha256').update(authority).digest('hex').slice(0, 24);
+    const name = toHex(await sha256(authority)).slice(0, 24);
     return vscode.Uri.joinPath(this.storage, 'file-index', `${name}.json`);
   }
 
   private async load(account: GitShareAccount): Promise<FileIndex> {
     try {
-      const bytes = await vscode.workspace.fs.readFile(this.fileFor(account.authority));
-      const index = FileIndex.deserialize(Buffer.from(bytes).toString('utf8'), account.authority);
+      const bytes = await vscode.workspace.fs.readFile(await this.fileFor(account.authority));
+      const index = FileIndex.deserialize(fromUtf8(bytes), account.authority);
       if (index) {
         return index;
       }
@@ -137,7 +137,7 @@ export class FileIndexService extends Disposable {
     }
     try {
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(this.storage, 'file-index'));
-      await vscode.workspace.fs.writeFile(this.fileFor(account.authority), Buffer.from(index.serialize(), 'utf8'));
+      await vscode.workspace.fs.writeFile(await this.fileFor(account.authority), utf8(index.serialize()));
     } catch (error) {
       this.logger.warn(`Could not save the file index of ${account.label}`, error);
     }
@@ -178,7 +178,7 @@ export class FileIndexService extends Disposable {
       this.indexes.delete(account.authority);
       clearTimeout(this.saveTimers.get(account.authority));
       this.saveTimers.delete(account.authority);
-      await Promise.resolve(vscode.workspace.fs.delete(this.fileFor(account.authority))).catch(() => undefined);
+      await Promise.resolve(vscode.workspace.fs.delete(await this.fileFor(account.authority))).catch(() => undefined);
       this.logger.info(`Removed the file index of ${account.label}`);
     }
   }

@@ -253,7 +253,7 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
           ? client.callbackUrl
             ? OOB_REDIRECT_URI
             : undefined
-          : redirectUriFor(client, stableCallbackUri(serverUrl));
+          : redirectUriFor(client, await stableCallbackUri(serverUrl));
       const codeOnScreen = redirectUri === undefined || redirectUri === OOB_REDIRECT_URI;
       progress.report({ message: codeOnScreen ? pasteMessage : vscode.l10n.t('Continue in your browser.') });
       return this.flow.signIn({ ...common, redirectUri, signal: cancelled });
@@ -284,7 +284,7 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
    * sent to the authorize endpoint and sent again in the token request.
    */
   private async callbackRedirectUri(serverUrl: string): Promise<string> {
-    const callback = vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}${callbackPathFor(serverUrl)}`);
+    const callback = vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}${await callbackPathFor(serverUrl)}`);
     const external = await vscode.env.asExternalUri(callback);
     this.logger.info(`Redirect URI for ${serverUrl}: ${external.toString(true)}`);
     // toString(true): the default encoding turns the callback's own query (code-server's
@@ -409,9 +409,9 @@ export class GitShareAuthenticationProvider extends Disposable implements vscode
  * web has none (its callback changes every time), so there such an
  * application has no callback URL.
  */
-export function stableCallbackUri(serverUrl: string): string | undefined {
+export async function stableCallbackUri(serverUrl: string): Promise<string | undefined> {
   return vscode.env.uiKind === vscode.UIKind.Desktop
-    ? `${vscode.env.uriScheme}://${EXTENSION_ID}${callbackPathFor(serverUrl)}`
+    ? `${vscode.env.uriScheme}://${EXTENSION_ID}${await callbackPathFor(serverUrl)}`
     : undefined;
 }
 

@@ -46,7 +46,7 @@ export function redirectUriFor(client: HandClient, callbackHere: string | undefi
 
 export interface HandRegistrationOptions {
   /** The callback URL for this server that reaches this window and stays the same (desktop VS Code); undefined where none does (VS Code for the web). */
-  readonly callbackHere: (serverUrl: string) => string | undefined;
+  readonly callbackHere: (serverUrl: string) => Promise<string | undefined>;
   /** `gitshare.clientId` from the user settings, when set. */
   readonly configuredClientId: () => string | undefined;
   readonly copyToClipboard: (text: string) => Promise<void>;
@@ -125,7 +125,7 @@ export class HandRegistration {
    */
   async walkThrough(serverUrl: string, why: string | undefined, previous?: HandClient): Promise<HandClient> {
     const host = new URL(serverUrl).host;
-    const callbackHere = this.options.callbackHere(serverUrl);
+    const callbackHere = await this.options.callbackHere(serverUrl);
     const intro = why ?? l10n.t('Use an application you registered on GitShare ({0}).', host);
     let answer: CallbackAnswer | undefined;
     do {

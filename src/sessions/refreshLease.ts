@@ -5,7 +5,7 @@
  * A lease is a record in SecretStorage (owner, until); every time here is read
  * from the injected clock.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../common/bytes';
 import type { Logger } from '../common/logger';
 import type { StoredSession, TokenStore } from './tokenStore';
 

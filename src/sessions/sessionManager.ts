@@ -11,8 +11,8 @@
  * which keeps a failed revocation for later. The servers' OAuth endpoints come
  * from authorizationServers.ts.
  */
-import { randomUUID } from 'node:crypto';
 import { AccountDirectory, GitShareAccount, TokenSource, accountAuthority } from '../common/accounts';
+import { randomUUID } from '../common/bytes';
 import { Logger } from '../common/logger';
 import type { User } from '../api/types';
 import { SerialQueue } from '../common/async';

@@ -98,7 +98,7 @@ export class SignInFlow {
         this.logger.redact(code.trim());
         parameters = this.oauth.pastedCode(as, client, code);
       } else {
-        const attempt = this.pending.begin(request.state, timeoutMs, callbackPathFor(serverUrl));
+        const attempt = this.pending.begin(request.state, timeoutMs, await callbackPathFor(serverUrl));
         const onAbort = () => attempt.cancel();
         signal?.addEventListener('abort', onAbort, { once: true });
         try {

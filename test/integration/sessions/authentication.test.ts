@@ -218,10 +218,10 @@ describe('auth: signing in to GitShare in a real VS Code', function () {
     // This server's own callback path (mix-up defence), routed back to the UriHandler.
     // code-server carries the path in `vscode-path`; desktop VS Code in the URI's own path.
     const sent = new URL(redirectUri);
-    assert.equal(sent.searchParams.get('vscode-path') ?? sent.pathname, callbackPathFor(serverUrl));
+    assert.equal(sent.searchParams.get('vscode-path') ?? sent.pathname, await callbackPathFor(serverUrl));
     const external = (
       await vscode.env.asExternalUri(
-        vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}${callbackPathFor(serverUrl)}`),
+        vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}${await callbackPathFor(serverUrl)}`),
       )
     ).toString(true);
     assert.equal(sent.pathname, new URL(external).pathname);

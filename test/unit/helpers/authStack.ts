@@ -4,6 +4,7 @@
  * a fetch that records what went over the wire, and the local server.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Response as NodeFetchResponse } from 'node-fetch';
 import { fetch as nodeFetch, type FetchLike } from '../../../src/node/fetch';
@@ -13,7 +14,7 @@ import { AuthorizationServers } from '../../../src/oauth/authorizationServers';
 import { OAuthRegistrations } from '../../../src/sessions/oauthRegistrations';
 import { OAuthClient } from '../../../src/oauth/oauthClient';
 import type { FetchInit } from '../../../src/oauth/oauthHttp';
-import { PendingSignIns, callbackPathFor } from '../../../src/oauth/pendingSignIns';
+import { PendingSignIns } from '../../../src/oauth/pendingSignIns';
 import { SessionManager, SessionManagerOptions } from '../../../src/sessions/sessionManager';
 import { SignInFlow } from '../../../src/sessions/signInFlow';
 import { SecretStorageLike, TokenStore } from '../../../src/sessions/tokenStore';
@@ -136,11 +137,20 @@ function asNodeFetchResponse(response: Response): NodeFetchResponse {
 }
 
 /**
+ * callbackPathFor's answer, at once: the tests hand it to handleCallback in places that cannot
+ * wait. pendingSignIns.test.ts checks that both agree.
+ */
+export function callbackPathOf(serverUrl: string): string {
+  const origin = new URL(serverUrl).origin;
+  return `/did-authenticate/${createHash('sha256').update(origin).digest('base64url').slice(0, 12)}`;
+}
+
+/**
  * A redirect URI shaped like the one code-server hands out (see vscode-testing.md),
  * leading to the callback path of `serverUrl`.
  */
 export function codeServerRedirectUri(reqId: number, serverUrl: string): string {
-  return `http://127.0.0.1:9/stable-0123abcd/callback?vscode-reqid=${reqId}&vscode-scheme=code-oss&vscode-authority=gitshare.gitshare-vscode&vscode-path=${encodeURIComponent(callbackPathFor(serverUrl))}`;
+  return `http://127.0.0.1:9/stable-0123abcd/callback?vscode-reqid=${reqId}&vscode-scheme=code-oss&vscode-authority=gitshare.gitshare-vscode&vscode-path=${encodeURIComponent(callbackPathOf(serverUrl))}`;
 }
 
 /**

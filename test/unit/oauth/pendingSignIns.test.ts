@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { CancelledError, GitShareError } from '../../../src/common/errors';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { PendingSignIns, callbackPathFor, signInTimedOut } from '../../../src/oauth/pendingSignIns';
+import { callbackPathOf } from '../helpers/authStack';
 
-const PATH = callbackPathFor('https://gitshare.example');
+const PATH = callbackPathOf('https://gitshare.example');
 
 describe('oauth: pending sign-ins', () => {
   let sink: MemoryLogSink;
@@ -43,7 +44,7 @@ describe('oauth: pending sign-ins', () => {
   it("a callback with the right state on another server's path ends that attempt (mix-up defence)", async () => {
     const attempt = pending.begin('state-ffffffffffffffff', 60_000, PATH);
     const query = new URLSearchParams({ code: 'code-from-the-other-server', state: 'state-ffffffffffffffff' });
-    assert.equal(pending.handleCallback(query, callbackPathFor('https://honest.example')), false);
+    assert.equal(pending.handleCallback(query, await callbackPathFor('https://honest.example')), false);
     await assert.rejects(
       attempt.callback,
       (e: unknown) =>
@@ -53,16 +54,20 @@ describe('oauth: pending sign-ins', () => {
     assert.equal(pending.size, 0);
   });
 
-  it('gives every server its own callback path, the same on every run', () => {
-    const paths = [
+  it('gives every server its own callback path, the same on every run', async () => {
+    const servers = [
       'https://one.example',
       'https://two.example',
       'https://one.example:8443',
       'http://127.0.0.1:8765',
       'http://127.0.0.1:8766',
-    ].map(callbackPathFor);
+    ];
+    const paths = await Promise.all(servers.map(callbackPathFor));
     assert.equal(new Set(paths).size, paths.length);
-    assert.equal(callbackPathFor('https://one.example/some/path'), callbackPathFor('https://one.example'));
+    assert.equal(await callbackPathFor('https://one.example/some/path'), await callbackPathFor('https://one.example'));
+    // The base64url of SHA-256 the tests' helper computes with node:crypto, and the one registered before.
+    assert.deepEqual(paths, servers.map(callbackPathOf));
+    assert.equal(await callbackPathFor('http://127.0.0.1:8765'), '/did-authenticate/crDoaxVvCOtF');
     for (const path of paths) {
       assert.match(path, /^\/did-authenticate\/[A-Za-z0-9_-]{12}$/);
     }

@@ -20,14 +20,13 @@ import { ConflictDecider } from '../../../src/transfers/conflicts';
 import { GitShareError } from '../../../src/common/errors';
 import { watchIntervalMs } from '../../../src/common/poller';
 import { authorizeAsUser } from '../../server/index';
-import { AuthStack, MemorySecretStorage, codeServerRedirectUri } from '../helpers/authStack';
+import { AuthStack, callbackPathOf, codeServerRedirectUri, MemorySecretStorage } from '../helpers/authStack';
 import { useSignedInServer } from '../helpers/fixtures';
 import { filesBelow } from '../../support/files';
 import { count } from '../../support/tally';
 import { pause } from '../../support/wait';
 import { failure, newClient } from './helpers';
 import { TestProxy } from './proxy';
-import { callbackPathFor } from '../../../src/oauth/pendingSignIns';
 
 /** A tiny HTTP server on another loopback address that records every request's headers. */
 async function recorder(
@@ -58,11 +57,11 @@ describe('reliability: client security', function () {
       const forged = (q: Record<string, string>) => new URLSearchParams(q);
       const bogus = { code: 'forged-code-0123456789', state: 'forged-state-0123456789abcdef' };
       // Nothing pending.
-      assert.equal(stack.pending.handleCallback(forged(bogus), callbackPathFor(server.url)), false);
+      assert.equal(stack.pending.handleCallback(forged(bogus), callbackPathOf(server.url)), false);
       assert.equal(
         stack.pending.handleCallback(
           forged({ error: 'access_denied', state: bogus.state }),
-          callbackPathFor(server.url),
+          callbackPathOf(server.url),
         ),
         false,
       );
@@ -79,16 +78,16 @@ describe('reliability: client security', function () {
         forged({ code: real.get('code')!, state: real.get('state')! + 'x' }),
       ];
       for (const query of cases) {
-        assert.equal(stack.pending.handleCallback(query, callbackPathFor(server.url)), false, query.toString());
+        assert.equal(stack.pending.handleCallback(query, callbackPathOf(server.url)), false, query.toString());
       }
       // Nothing happening has no moment to wait for: a wrongly started exchange gets 50 ms to arrive.
       await pause(50);
       assert.equal(tokenRequests().authorization_code, 0, 'no token request for a forged callback');
       assert.deepEqual(await stack.store.readSessions(), [], 'no session stored');
 
-      assert.equal(stack.pending.handleCallback(real, callbackPathFor(server.url)), true);
+      assert.equal(stack.pending.handleCallback(real, callbackPathOf(server.url)), true);
       await signIn;
-      assert.equal(stack.pending.handleCallback(real, callbackPathFor(server.url)), false, 'a reused state');
+      assert.equal(stack.pending.handleCallback(real, callbackPathOf(server.url)), false, 'a reused state');
       await pause(50);
       assert.equal(tokenRequests().authorization_code, 1);
       count('badInputs', 'forged sign-in callbacks', cases.length + 3);
@@ -102,7 +101,7 @@ describe('reliability: client security', function () {
           redirectUri: codeServerRedirectUri(2, server.url),
           openBrowser: async (url) => {
             const state = new URL(url).searchParams.get('state')!;
-            stack.pending.handleCallback(forged({ error: 'server_error', state }), callbackPathFor(server.url));
+            stack.pending.handleCallback(forged({ error: 'server_error', state }), callbackPathOf(server.url));
           },
         }),
         (e: unknown) => e instanceof GitShareError,
@@ -156,7 +155,7 @@ describe('reliability: client security', function () {
         scopes: ['files:read', 'files:write'],
         redirectUri: codeServerRedirectUri(1, server.url),
         openBrowser: async (url) =>
-          void stack.pending.handleCallback(new URL(await browse(url)).searchParams, callbackPathFor(server.url)),
+          void stack.pending.handleCallback(new URL(await browse(url)).searchParams, callbackPathOf(server.url)),
       });
       let pasted = '';
       await stack.flow.signIn({

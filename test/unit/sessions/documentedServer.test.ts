@@ -11,10 +11,10 @@ import { RegistrationRefusedError } from '../../../src/oauth/clientRegistration'
 import { ClientRejectedError } from '../../../src/oauth/oauthAnswers';
 import { OOB_REDIRECT_URI } from '../../../src/oauth/oauthClient';
 import { authorizeAsUser, authorizeAsUserDetailed, RunningServer, SEED_ONLY } from '../../server/index';
-import { callbackPathFor } from '../../../src/oauth/pendingSignIns';
 import { Store } from '../../server/store';
 import {
   AuthStack,
+  callbackPathOf,
   codeServerRedirectUri,
   startTestServer,
   tokenRequestCount,
@@ -34,7 +34,7 @@ describe('sessions: the GitShare its page documents (--seed-only, a client regis
   const { server, stack } = useAuthServer({ extras: SEED_ONLY, clients: [NO_CALLBACK] });
 
   before(() => {
-    CALLBACK = `vscode://gitshare.gitshare-vscode${callbackPathFor(server.url)}`;
+    CALLBACK = `vscode://gitshare.gitshare-vscode${callbackPathOf(server.url)}`;
     WITH_CALLBACK = { ...WITH_CALLBACK, callbackUrl: CALLBACK };
     // What the administrator does in GitShare's admin page, with the redirect URI the GitShare log shows.
     const admin = new Store(server.dataDir);

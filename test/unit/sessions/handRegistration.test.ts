@@ -87,7 +87,7 @@ describe('sessions: an application registered by hand', () => {
     copied: string[] = [],
   ) {
     return new HandRegistration(stack.store, person, stack.logger, {
-      callbackHere: () => callbackHere,
+      callbackHere: async () => callbackHere,
       configuredClientId: () => configured,
       copyToClipboard: async (text) => {
         copied.push(text);

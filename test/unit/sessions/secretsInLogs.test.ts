@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { OOB_REDIRECT_URI } from '../../../src/oauth/oauthClient';
 import { authorizeAsUser, RunningServer } from '../../server/index';
-import { AuthStack, MemorySecretStorage, codeServerRedirectUri, startTestServer } from '../helpers/authStack';
-import { callbackPathFor } from '../../../src/oauth/pendingSignIns';
+import {
+  AuthStack,
+  callbackPathOf,
+  codeServerRedirectUri,
+  MemorySecretStorage,
+  startTestServer,
+} from '../helpers/authStack';
 
 /** Every secret value that passed through storage, requests or the browser during a run. */
 class SecretCollector {
@@ -66,8 +71,8 @@ describe('sessions: no secret ever reaches the log', () => {
         collected.add(location.searchParams.get('code'));
         const forged = new URLSearchParams(location.searchParams);
         forged.set('state', 'forged-state-abcdefgh');
-        stack.pending.handleCallback(forged, callbackPathFor(server.url));
-        stack.pending.handleCallback(location.searchParams, callbackPathFor(server.url));
+        stack.pending.handleCallback(forged, callbackPathOf(server.url));
+        stack.pending.handleCallback(location.searchParams, callbackPathOf(server.url));
       },
     });
     // No-callback mode.

@@ -5,12 +5,12 @@ import { OOB_REDIRECT_URI } from '../../../src/oauth/oauthClient';
 import { authorizeAsUser } from '../../server/index';
 import {
   callbackOf,
+  callbackPathOf,
   codeServerRedirectUri,
   startTestServer,
   tokenRequestCount,
   useAuthServer,
 } from '../helpers/authStack';
-import { callbackPathFor } from '../../../src/oauth/pendingSignIns';
 import { pause } from '../../support/wait';
 
 describe('sessions: sign-in flow against the local server', () => {
@@ -28,7 +28,7 @@ describe('sessions: sign-in flow against the local server', () => {
   /** The person signs in as demo and answers `decision`; the browser lands on the callback. */
   const answering = (decision: 'allow' | 'deny') => async (url: string) => {
     const location = await authorizeAsUser(url, { username: 'demo', password: 'demo', decision });
-    stack.pending.handleCallback(new URL(location).searchParams, callbackPathFor(server.url));
+    stack.pending.handleCallback(new URL(location).searchParams, callbackPathOf(server.url));
   };
 
   it('signs in with code + PKCE and stores the session with an absolute expiry', async () => {
@@ -93,15 +93,15 @@ describe('sessions: sign-in flow against the local server', () => {
     forged.set('state', 'forged-state-0123456789abcdef');
     const missing = new URLSearchParams(real);
     missing.delete('state');
-    assert.equal(stack.pending.handleCallback(forged, callbackPathFor(server.url)), false);
-    assert.equal(stack.pending.handleCallback(missing, callbackPathFor(server.url)), false);
+    assert.equal(stack.pending.handleCallback(forged, callbackPathOf(server.url)), false);
+    assert.equal(stack.pending.handleCallback(missing, callbackPathOf(server.url)), false);
     // No request is the finding: a wrongly started exchange gets 50 ms to reach the server.
     await pause(50);
     assert.equal(tokenRequestCount(server, 'authorization_code'), 0);
 
-    assert.equal(stack.pending.handleCallback(real, callbackPathFor(server.url)), true);
+    assert.equal(stack.pending.handleCallback(real, callbackPathOf(server.url)), true);
     await signIn;
-    assert.equal(stack.pending.handleCallback(real, callbackPathFor(server.url)), false, 'a state works once');
+    assert.equal(stack.pending.handleCallback(real, callbackPathOf(server.url)), false, 'a state works once');
     await pause(50);
     assert.equal(tokenRequestCount(server, 'authorization_code'), 1);
     assert.ok(stack.sink.lines.some((l) => l.includes('already used state')));
@@ -129,7 +129,7 @@ describe('sessions: sign-in flow against the local server', () => {
           await authorizeAsUser(other.href, { username: 'demo', password: 'demo', decision: 'allow' }),
         ).searchParams;
         mine.set('code', foreign.get('code')!);
-        stack.pending.handleCallback(mine, callbackPathFor(server.url));
+        stack.pending.handleCallback(mine, callbackPathOf(server.url));
       }),
       (error: unknown) => error instanceof GitShareError && error.code === 'invalid_grant',
     );
@@ -251,7 +251,7 @@ describe('sessions: sign-in flow against the local server', () => {
         error instanceof GitShareError && error.kind === 'timeout' && /within 1 second,/.test(error.message),
     );
     assert.equal(
-      stack.pending.handleCallback(new URLSearchParams({ code: 'whatever-code', state }), callbackPathFor(server.url)),
+      stack.pending.handleCallback(new URLSearchParams({ code: 'whatever-code', state }), callbackPathOf(server.url)),
       false,
     );
     assert.equal(stack.http.tokenRequests().length, 0);
