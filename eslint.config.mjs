@@ -17,7 +17,7 @@ const gitshare = { rules: { ...userFacingText.rules, ...importCycles.rules } };
  */
 const folders = {
   common: { imports: [], vscode: false },
-  node: { imports: [], vscode: false },
+  node: { imports: ['common'], vscode: false },
   api: { imports: ['common', 'node'], vscode: false },
   oauth: { imports: ['common', 'node', 'api'], vscode: false },
   workbench: { imports: ['common'], vscode: true },

@@ -10,6 +10,7 @@
 import * as vscode from 'vscode';
 import { GitShareClients } from './api/clients';
 import { FS_SCHEME, ViewIds } from './common/constants';
+import type { HttpTransport } from './common/http';
 import { CheckConnectionCommand } from './connectionCheck/checkConnectionCommand';
 import { ClearTextProxyWarning } from './connectionCheck/clearTextProxyWarning';
 import { GitShareFileSystemProvider } from './fileSystem/gitshareFileSystem';
@@ -36,6 +37,8 @@ import type { TestSeam } from './workbench/testSeam';
 
 /** What differs by extension host, built by the entry file. */
 export interface Host {
+  /** HTTP: node-fetch through VS Code's proxy support, or the browser's fetch. */
+  readonly transport: HttpTransport;
   /** The test-only code (src/testing/); asked for only in ExtensionMode.Test. */
   loadTestSeam(): TestSeam;
 }
@@ -48,12 +51,13 @@ export function activateGitShare(context: vscode.ExtensionContext, host: Host): 
   const interaction = testSeam ? testSeam.interaction(new VsCodeInteraction()) : new VsCodeInteraction();
   const errors = new ErrorHandler(logger, interaction, testSeam?.shownErrors);
   context.subscriptions.push(log);
-  const auth = new GitShareAuthentication(context.secrets, logger.child('auth'), errors, interaction);
+  const auth = new GitShareAuthentication(context.secrets, logger.child('auth'), errors, interaction, host.transport);
   context.subscriptions.push(auth);
 
   const version: string = context.extension.packageJSON.version;
   const clients = GitShareClients.withDefaults(auth.accounts, logger, {
     userAgent: `GitShare-VSCode/${version} (${vscode.env.appName})`,
+    transport: host.transport,
   });
   const snapshots = new RemoteSnapshotProvider(clients);
   const saveConflicts = new PromptingSaveConflictResolver(interaction, snapshots);
@@ -104,7 +108,7 @@ export function activateGitShare(context: vscode.ExtensionContext, host: Host): 
     new RevealInViewCommand(clients, reveal, errors),
     new FileCommands(clients, tree, fileSystem, targets, errors, interaction),
     new TransferCommands(transfers, targets, errors, interaction),
-    new CheckConnectionCommand(logger.child('check'), errors, version),
+    new CheckConnectionCommand(logger.child('check'), errors, version, host.transport),
     new ClearTextProxyWarning(auth.accounts, errors, logger.child('check')),
     gettingStarted,
   );

@@ -9,12 +9,13 @@
 import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
+import { concatBytes } from '../common/bytes';
 import { GitShareError } from '../common/errors';
 import { downloadFile, type DownloadOptions, type DownloadResult, type TransferOptions } from './download';
 import { paginate } from './pagination';
 import { baseName, encodePath, isValidPath, nameProblem, normalizePath } from './paths';
+import { ActivityStream } from '../node/activityStream';
 import {
-  ActivityStream,
   ApiRequester,
   MAX_PAGE_ENTRIES,
   MAX_READ_BYTES,
@@ -217,17 +218,17 @@ export class GitShareClient {
       response.discard();
       throw tooLarge(String(announced));
     }
-    const chunks: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     let received = 0;
     for await (const chunk of response.body) {
-      received += (chunk as Buffer).length;
+      received += chunk.byteLength;
       if (received > maxBytes) {
         response.discard();
         throw tooLarge(`over ${received}`);
       }
-      chunks.push(chunk as Buffer);
+      chunks.push(chunk);
     }
-    const data = Buffer.concat(chunks);
+    const data = concatBytes(chunks);
     checkLength(response, data.length, path);
     return { data, etag: response.headers.get('etag') ?? undefined };
   }
@@ -239,16 +240,15 @@ export class GitShareClient {
     precondition: WritePrecondition,
     signal?: AbortSignal,
   ): Promise<Entry> {
-    const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const response = await this.http.request({
       method: 'PUT',
       apiPath: '/api/v1/files' + encodePath(path),
       headers: {
         'Content-Type': 'application/octet-stream',
-        'Content-Length': String(buffer.length),
+        'Content-Length': String(data.byteLength),
         ...preconditionHeaders(precondition),
       },
-      body: () => buffer,
+      body: () => data,
       // The whole body is in memory, so a replay is exact; still, a PUT that reached
       // the server may have replaced the file, so only "not processed" is retried.
       retry: 'unprocessedOnly',

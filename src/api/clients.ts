@@ -26,7 +26,8 @@ export class GitShareClients {
   static withDefaults(
     directory: AccountDirectory,
     logger: Logger,
-    options: Partial<Omit<GitShareClientOptions, 'serverUrl' | 'tokens' | 'logger'>> = {},
+    options: Pick<GitShareClientOptions, 'transport'> &
+      Partial<Omit<GitShareClientOptions, 'serverUrl' | 'tokens' | 'logger' | 'transport'>>,
   ): GitShareClients {
     return new GitShareClients(
       directory,

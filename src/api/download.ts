@@ -84,14 +84,15 @@ export async function downloadFile(
         flags: response.status === 206 ? 'a' : 'w',
         highWaterMark: FILE_BUFFER_BYTES,
       });
-      // Counted as the chunks pass (listener added before the pipe's, so it runs first),
-      // without a stream of its own in between.
-      response.body.on('data', (chunk: Buffer) => {
-        written += chunk.length;
-        options.onProgress?.(written, total);
-      });
+      const counted = async function* (body: AsyncIterable<Uint8Array>) {
+        for await (const chunk of body) {
+          written += chunk.byteLength;
+          options.onProgress?.(written, total);
+          yield chunk;
+        }
+      };
       try {
-        await pipeline(response.body, sink, { signal: options.signal });
+        await pipeline(counted(response.body), sink, { signal: options.signal });
         break;
       } catch (error) {
         // Resume from what reached the disk, not from what passed by.

@@ -8,9 +8,8 @@
  */
 
 import * as l10n from '@vscode/l10n';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import type { Headers, Response } from 'node-fetch';
-import { fetch, type FetchLike } from '../node/fetch';
+import { concatBytes, fromUtf8 } from '../common/bytes';
+import type { ByteStream, HttpHeaders, HttpResponse, HttpTransport, RequestBody } from '../common/http';
 import { assertAllowedTransport } from '../common/transport';
 import type { TokenSource } from '../common/accounts';
 import { throwIfAborted } from '../common/cancellation';
@@ -39,11 +38,9 @@ export interface ApiRequesterOptions {
   readonly responseTimeoutMs?: number;
   /** Longest silence while a body streams, either way. */
   readonly idleTimeoutMs?: number;
-  /** For tests; defaults to node-fetch. */
-  readonly fetch?: FetchLike;
+  /** The extension host's HTTP (node/transport.ts, browser/transport.ts). */
+  readonly transport: HttpTransport;
 }
-
-export type BodySource = string | Buffer | Readable;
 
 export interface ApiRequest {
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -51,8 +48,11 @@ export interface ApiRequest {
   readonly apiPath: string;
   readonly query?: Record<string, string | number | boolean | undefined>;
   readonly headers?: Record<string, string>;
-  /** A fresh body for every attempt, so a replay never sends a half-read stream. */
-  readonly body?: (watch: () => void) => BodySource;
+  /**
+   * A fresh body for every attempt, so a replay never sends a half-read stream. `watch` is called
+   * as the body is sent: the idle timeout counts from the last call.
+   */
+  readonly body?: (watch: () => void) => RequestBody | Promise<RequestBody>;
   readonly retry: RetryMode;
   readonly signal?: AbortSignal;
   /** Non-2xx statuses the caller handles itself. */
@@ -62,8 +62,9 @@ export interface ApiRequest {
 /** A response whose body is guarded by the idle timeout and the caller's signal. */
 export interface ApiResponse {
   readonly status: number;
-  readonly headers: Headers;
-  readonly body: Readable;
+  readonly headers: HttpHeaders;
+  /** Read once; a silence longer than the idle timeout, or the caller's cancel, ends it with a GitShareError. */
+  readonly body: ByteStream;
   /** The body as UTF-8, at most `maxBytes` of it (default MAX_JSON_BYTES); past that a `protocol` error. */
   text(maxBytes?: number, truncate?: boolean): Promise<string>;
   /** At most MAX_JSON_BYTES, parsed. */
@@ -96,7 +97,7 @@ export class ApiRequester {
   readonly policy: RetryPolicy;
   private readonly responseTimeoutMs: number;
   private readonly idleTimeoutMs: number;
-  private readonly fetchImpl: FetchLike;
+  private readonly transport: HttpTransport;
 
   constructor(options: ApiRequesterOptions) {
     this.serverUrl = options.serverUrl.replace(/\/+$/, '');
@@ -108,7 +109,7 @@ export class ApiRequester {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.responseTimeoutMs = options.responseTimeoutMs ?? 30_000;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
-    this.fetchImpl = options.fetch ?? ((url, init) => fetch(url, init));
+    this.transport = options.transport;
   }
 
   async request(req: ApiRequest): Promise<ApiResponse> {
@@ -124,26 +125,27 @@ export class ApiRequester {
     for (;;) {
       throwIfAborted(req.signal);
       const started = Date.now();
-      let response: Response;
+      let response: HttpResponse;
       const attempt = new Attempt(req.signal, this.responseTimeoutMs);
+      // Made before the request: a local file that cannot be read fails the upload with its own
+      // error, not as a network failure.
+      let body: RequestBody | undefined;
       try {
-        response = await this.fetchImpl(url, {
+        body = await req.body?.(() => attempt.touch(this.idleTimeoutMs));
+      } catch (error) {
+        attempt.dispose();
+        throw error;
+      }
+      try {
+        response = await this.transport(url, {
           method: req.method,
           headers: {
             ...req.headers,
             Accept: 'application/json, */*',
             'User-Agent': this.userAgent,
             Authorization: `Bearer ${token}`,
-            // Said explicitly because in the extension host VS Code's proxy support puts a fresh
-            // agent without keepAlive under every request (@vscode/proxy-agent's PacProxyAgent),
-            // and Node then sends `Connection: close`: one TCP connection, and one round trip
-            // more, per request. With the header, a direct connection goes back to the pool of
-            // the agent underneath (Node's global agent, which keeps connections alive), and
-            // proxy resolution (http.proxy, system proxies) still decides every request.
-            Connection: 'keep-alive',
           },
-          body: req.body?.(() => attempt.touch(this.idleTimeoutMs)),
-          redirect: 'manual',
+          body,
           signal: attempt.signal,
         });
       } catch (error) {
@@ -257,48 +259,12 @@ export class ApiRequester {
 }
 
 /**
- * Passes chunks through and reports each one. With `pieceBytes`, hands a bigger chunk on in
- * pieces of at most that size (views of the same memory, no copy), one per turn of the event
- * loop: between two socket writes Node looks at the socket, so an early answer from the server
- * (a 429 before it read the body) is read before a broken pipe hides it, as with small reads.
- */
-export class ActivityStream extends Transform {
-  constructor(
-    private readonly onChunk: (chunk: Buffer) => void,
-    private readonly pieceBytes = Infinity,
-  ) {
-    super();
-  }
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.onChunk(chunk);
-    if (chunk.length <= this.pieceBytes) {
-      callback(null, chunk);
-      return;
-    }
-    const next = (at: number): void => {
-      if (this.destroyed) {
-        callback();
-        return;
-      }
-      const end = Math.min(at + this.pieceBytes, chunk.length);
-      if (end === chunk.length) {
-        callback(null, chunk.subarray(at, end));
-        return;
-      }
-      this.push(chunk.subarray(at, end));
-      setImmediate(next, end);
-    };
-    next(0);
-  }
-}
-
-/**
  * One attempt's abort controller: aborts when the caller's signal does, or
  * when nothing happened for too long (no headers yet, or a silent body).
  */
 class Attempt {
   private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private timerMs = 0;
   /** False once cleared: a cleared timer cannot be refreshed, only made anew. */
   private armed = false;
@@ -345,24 +311,30 @@ class Attempt {
     this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
   }
 
-  wrap(response: Response, idleMs: number, mapError: (error: unknown) => GitShareError): ApiResponse {
+  wrap(response: HttpResponse, idleMs: number, mapError: (error: unknown) => GitShareError): ApiResponse {
     this.touch(idleMs);
-    const source = response.body as unknown as Readable | null;
-    const body = new ActivityStream(() => this.touch(idleMs));
-    if (source) {
-      source.on('error', (error) => body.destroy(mapError(error)));
-      source.pipe(body);
-    } else {
-      body.end();
-    }
-    body.on('close', () => this.dispose());
-    body.on('end', () => this.dispose());
+    const source = response.body;
+    const guarded = async function* (attempt: Attempt): AsyncGenerator<Uint8Array, void, undefined> {
+      try {
+        if (source) {
+          for await (const chunk of source) {
+            attempt.touch(idleMs);
+            yield chunk;
+          }
+        }
+      } catch (error) {
+        throw mapError(error);
+      } finally {
+        attempt.dispose();
+      }
+    };
+    const chunks = guarded(this);
     const discard = () => {
       this.dispose();
-      source?.unpipe(body);
-      source?.resume();
-      body.destroy();
+      source?.cancel();
+      void chunks.return(undefined);
     };
+    const body: ByteStream = { [Symbol.asyncIterator]: () => chunks, cancel: discard };
     /** At most `maxBytes`; past that a protocol error, or with `truncate` what came so far. */
     const text = async (maxBytes = MAX_JSON_BYTES, truncate = false) => {
       const announced = Number(response.headers.get('content-length') ?? NaN);
@@ -376,14 +348,14 @@ class Attempt {
           },
         );
       }
-      const chunks: Buffer[] = [];
+      const parts: Uint8Array[] = [];
       let size = 0;
       for await (const chunk of body) {
-        size += (chunk as Buffer).length;
+        size += chunk.byteLength;
         if (size > maxBytes) {
           discard();
           if (truncate) {
-            chunks.push((chunk as Buffer).subarray(0, maxBytes - (size - (chunk as Buffer).length)));
+            parts.push(chunk.subarray(0, maxBytes - (size - chunk.byteLength)));
             break;
           }
           throw new GitShareError(
@@ -394,9 +366,9 @@ class Attempt {
             },
           );
         }
-        chunks.push(chunk as Buffer);
+        parts.push(chunk);
       }
-      return Buffer.concat(chunks).toString('utf8');
+      return fromUtf8(concatBytes(parts));
     };
     return {
       status: response.status,

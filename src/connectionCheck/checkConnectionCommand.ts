@@ -5,6 +5,7 @@ import { formatReport, type NetworkSettings } from './connectionReport';
 import { AUTH_PROVIDER_ID, Commands } from '../common/constants';
 import type { ErrorHandler } from '../workbench/errorHandler';
 import type { Logger } from '../common/logger';
+import type { HttpTransport } from '../common/http';
 import { Disposable } from '../common/lifecycle';
 import { settings } from '../workbench/settings';
 
@@ -25,6 +26,7 @@ export class CheckConnectionCommand extends Disposable {
     private readonly logger: Logger,
     errors: ErrorHandler,
     private readonly version: string,
+    private readonly transport: HttpTransport,
   ) {
     super();
     this._register(
@@ -46,7 +48,13 @@ export class CheckConnectionCommand extends Disposable {
     const network = readNetworkSettings();
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the connection to GitShare…') },
-      async () => checkConnection({ serverUrl, network, sessions: await this.sessionsFor(serverUrl) }),
+      async () =>
+        checkConnection({
+          serverUrl,
+          network,
+          sessions: await this.sessionsFor(serverUrl),
+          transport: this.transport,
+        }),
     );
     // The log stays English (it goes into bug reports): the steps' ids, not their titles.
     const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.id);

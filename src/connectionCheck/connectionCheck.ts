@@ -13,7 +13,7 @@
  * text are placeholders.
  */
 import * as l10n from '@vscode/l10n';
-import { fetch as nodeFetch, type FetchLike } from '../node/fetch';
+import type { HttpTransport } from '../common/http';
 import { isAllowedTransport } from '../common/transport';
 import {
   checkStep,
@@ -33,8 +33,8 @@ export interface ConnectionCheckInput extends ReportContext {
   /** `gitshare.serverUrl` as set (may be empty or wrong: that is the first finding). */
   readonly serverUrl: string;
   readonly sessions?: readonly SessionToCheck[];
-  /** The HTTP the extension uses (in VS Code: node-fetch through VS Code's proxy and certificates). */
-  readonly fetch?: FetchLike;
+  /** The HTTP the extension uses (in the Node host: node-fetch through VS Code's proxy and certificates). */
+  readonly transport: HttpTransport;
   /** Extra trusted CAs for the TLS step (tests); VS Code's own come through `tls`. */
   readonly ca?: string;
   readonly timeoutMs?: number;
@@ -43,7 +43,7 @@ export interface ConnectionCheckInput extends ReportContext {
 export async function checkConnection(input: ConnectionCheckInput): Promise<ConnectionReport> {
   const steps: CheckStep[] = [];
   const timeoutMs = input.timeoutMs ?? 10_000;
-  const fetch: FetchLike = input.fetch ?? ((url, init) => nodeFetch(url, init));
+  const transport = input.transport;
 
   // 1. The server address
   const address = checkAddress(input.serverUrl);
@@ -86,7 +86,7 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
         };
 
   // 6. OAuth metadata, or the documented paths
-  const metadata = await checkSignInEndpoints(origin, fetch, timeoutMs);
+  const metadata = await checkSignInEndpoints(origin, transport, timeoutMs);
   // The verdict on the certificate is the extension's own request (VS Code adds the system
   // certificates to it); the handshake above only reads the chain.
   steps.push(reconcileTls(tlsStep, metadata.certificateProblem));
@@ -101,12 +101,12 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
   for (const session of sessions) {
     // With several sessions each step names its account.
     const several = sessions.length > 1;
-    const tokenStep = await checkToken(origin, session, fetch, timeoutMs);
+    const tokenStep = await checkToken(origin, session, transport, timeoutMs);
     steps.push({ ...tokenStep, title: several ? l10n.t('Session ({0})', text(session.label)) : stepTitle('session') });
     steps.push({
       ...(tokenStep.status === 'failed'
         ? { id: 'api' as const, status: 'skipped' as const, lines: [l10n.t('Needs a valid session.')] }
-        : await checkApiCall(origin, session, fetch, timeoutMs)),
+        : await checkApiCall(origin, session, transport, timeoutMs)),
       title: several ? l10n.t('API call ({0})', text(session.label)) : stepTitle('api'),
     });
   }

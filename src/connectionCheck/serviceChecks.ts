@@ -5,9 +5,8 @@
  * networkChecks.ts passed, points at the server, the proxy's answer or the session.
  */
 import * as l10n from '@vscode/l10n';
-import type { Response } from 'node-fetch';
 import type { GitShareError } from '../common/errors';
-import type { FetchLike } from '../node/fetch';
+import type { HttpResponse, HttpTransport } from '../common/http';
 import { checkStep, stepTitle, text, type CheckStep, type StepStatus } from './connectionReport';
 import { certificateError, errorFromResponse, networkError, parseServerErrorBody } from '../api/errorMapping';
 import { MAX_ERROR_BODY_BYTES } from '../api/requester';
@@ -32,19 +31,18 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 
 export async function checkSignInEndpoints(
   origin: string,
-  fetch: FetchLike,
+  transport: HttpTransport,
   timeoutMs: number,
 ): Promise<{ step: CheckStep; certificateProblem?: string }> {
   const id = 'endpoints';
   const where = `${origin}/.well-known/oauth-authorization-server`;
-  let response: Response;
+  let response: HttpResponse;
   const started = Date.now();
   try {
-    response = await fetch(where, {
+    response = await transport(where, {
       method: 'GET',
       headers: { Accept: 'application/json' },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs) as never,
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     const certificate = certificateError(origin, error);
@@ -133,7 +131,7 @@ export async function checkSignInEndpoints(
 export async function checkToken(
   origin: string,
   session: SessionToCheck,
-  fetch: FetchLike,
+  transport: HttpTransport,
   timeoutMs: number,
 ): Promise<CheckStep> {
   const id = 'session';
@@ -147,7 +145,7 @@ export async function checkToken(
       )
     : l10n.t('Scopes: {0}', scopes);
   const request = 'GET /api/v1/user';
-  const answer = await call(origin, '/api/v1/user', session, fetch, timeoutMs);
+  const answer = await call(origin, '/api/v1/user', session, transport, timeoutMs);
   if ('error' in answer) {
     return checkStep(id, 'failed', [l10n.t('Signed in as {0}.', text(session.label)), answer.error]);
   }
@@ -186,11 +184,11 @@ export async function checkToken(
 export async function checkApiCall(
   origin: string,
   session: SessionToCheck,
-  fetch: FetchLike,
+  transport: HttpTransport,
   timeoutMs: number,
 ): Promise<CheckStep> {
   const id = 'api';
-  const answer = await call(origin, '/api/v1/folders/?limit=1', session, fetch, timeoutMs);
+  const answer = await call(origin, '/api/v1/folders/?limit=1', session, transport, timeoutMs);
   if ('error' in answer) {
     return checkStep(id, 'failed', [answer.error]);
   }
@@ -223,16 +221,15 @@ async function call(
   origin: string,
   path: string,
   session: SessionToCheck,
-  fetch: FetchLike,
+  transport: HttpTransport,
   timeoutMs: number,
-): Promise<{ response: Response; ms: number } | { error: string }> {
+): Promise<{ response: HttpResponse; ms: number } | { error: string }> {
   const started = Date.now();
   try {
-    const response = await fetch(origin + path, {
+    const response = await transport(origin + path, {
       method: 'GET',
       headers: { Accept: 'application/json', Authorization: `Bearer ${session.accessToken}` },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs) as never,
+      signal: AbortSignal.timeout(timeoutMs),
     });
     return { response, ms: Date.now() - started };
   } catch (error) {
@@ -243,7 +240,7 @@ async function call(
 // ---- helpers
 
 /** What the API client would make of this refusal: the same typed error, so the report words it the same way. */
-async function refusal(response: Response, request: string): Promise<GitShareError> {
+async function refusal(response: HttpResponse, request: string): Promise<GitShareError> {
   const body = parseServerErrorBody(await readErrorBody(response));
   return errorFromResponse({
     status: response.status,
@@ -256,7 +253,7 @@ async function refusal(response: Response, request: string): Promise<GitShareErr
 const tooLarge = Symbol('tooLarge');
 
 /** The answer parsed, undefined when it is not JSON, `tooLarge` past MAX_ANSWER_BYTES. */
-async function readJson(response: Response): Promise<unknown> {
+async function readJson(response: HttpResponse): Promise<unknown> {
   const raw = await readText(response, MAX_ANSWER_BYTES).catch(() => '');
   if (raw === undefined) {
     return tooLarge;
@@ -269,7 +266,7 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 /** An error answer's first MAX_ERROR_BODY_BYTES, as the API client reads it: only its `error` and `message` count. */
-async function readErrorBody(response: Response): Promise<string> {
+async function readErrorBody(response: HttpResponse): Promise<string> {
   return (await readText(response, MAX_ERROR_BODY_BYTES, true).catch(() => '')) ?? '';
 }
 
@@ -277,11 +274,11 @@ async function readErrorBody(response: Response): Promise<string> {
  * At most `maxBytes` of the body, as text; past that undefined (or, with `truncate`, what came
  * so far), and the rest is not read: leaving the loop cancels the body.
  */
-async function readText(response: Response, maxBytes: number, truncate = false): Promise<string | undefined> {
+async function readText(response: HttpResponse, maxBytes: number, truncate = false): Promise<string | undefined> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   let over = false;
-  for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+  for await (const chunk of response.body ?? []) {
     if (size + chunk.byteLength > maxBytes) {
       chunks.push(chunk.subarray(0, maxBytes - size));
       over = true;
@@ -303,7 +300,7 @@ async function readText(response: Response, maxBytes: number, truncate = false):
 }
 
 /** Drops a body that is not needed, unread. */
-async function discard(response: Response): Promise<void> {
+async function discard(response: HttpResponse): Promise<void> {
   await readText(response, 0).catch(() => undefined);
 }
 

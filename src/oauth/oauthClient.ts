@@ -13,7 +13,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import * as oauth from 'oauth4webapi';
-import type { FetchLike } from '../node/fetch';
+import type { HttpTransport } from '../common/http';
 import { DeniedOnServerError, GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
 import type { ClientCredentials } from './credentials';
@@ -56,8 +56,8 @@ export interface AuthorizationOptions {
 export interface OAuthClientOptions {
   /** Per request; the default is 30 s. */
   readonly timeoutMs?: number;
-  /** For tests: replaces `node-fetch`. */
-  readonly fetch?: FetchLike;
+  /** The extension host's HTTP. */
+  readonly transport: HttpTransport;
   /** For tests. */
   readonly now?: () => number;
 }
@@ -68,9 +68,9 @@ export class OAuthClient {
 
   constructor(
     private readonly logger: Logger,
-    options: OAuthClientOptions = {},
+    options: OAuthClientOptions,
   ) {
-    this.http = new OAuthHttp({ timeoutMs: options.timeoutMs, fetch: options.fetch });
+    this.http = new OAuthHttp({ timeoutMs: options.timeoutMs, transport: options.transport });
     this.now = options.now ?? Date.now;
   }
 

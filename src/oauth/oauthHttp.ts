@@ -4,11 +4,10 @@
  * plain http only to a loopback address), with one timeout per request and the
  * same wording for the same failures (api/errorMapping.ts: "Cannot reach
  * GitShare at …", "… did not answer in time"). oauth4webapi wants WHATWG
- * answers, so node-fetch's are turned into them here, their bodies capped.
+ * answers, so the transport's are turned into them here, their bodies capped.
  */
 import * as oauth from 'oauth4webapi';
-import { fetch as nodeFetch, type FetchLike } from '../node/fetch';
-import { concatBytes } from '../common/bytes';
+import { readBodyCapped, type HttpResponse, type HttpTransport } from '../common/http';
 import { CancelledError, GitShareError } from '../common/errors';
 import { networkError, proxyAuthenticationError, timeoutError, unreadableAnswer } from '../api/errorMapping';
 import { assertAllowedTransport } from '../common/transport';
@@ -30,8 +29,8 @@ type WhatwgFetch = (url: string, init: FetchInit) => Promise<Response>;
 export interface OAuthHttpOptions {
   /** Per request; the default is 30 s. */
   readonly timeoutMs?: number;
-  /** For tests: replaces `node-fetch`. */
-  readonly fetch?: FetchLike;
+  /** The extension host's HTTP. */
+  readonly transport: HttpTransport;
 }
 
 export class OAuthHttp {
@@ -39,9 +38,9 @@ export class OAuthHttp {
   readonly timeoutMs: number;
   private readonly fetch: WhatwgFetch;
 
-  constructor(options: OAuthHttpOptions = {}) {
+  constructor(options: OAuthHttpOptions) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.fetch = asWhatwg(options.fetch ?? nodeFetch);
+    this.fetch = asWhatwg(options.transport);
   }
 
   /** Runs one oauth4webapi request with our fetch, timeout and transport rule. */
@@ -126,25 +125,23 @@ export class OAuthHttp {
 }
 
 /**
- * A fetch in node-fetch's shape turned into the WHATWG one oauth4webapi and the
- * OAuth client expect (`body.cancel()`, `clone()`): redirects never followed (a
- * 3xx from an OAuth endpoint is an error, not a hop), the body read here, capped.
+ * The transport turned into the WHATWG fetch oauth4webapi and the OAuth client
+ * expect (`body.cancel()`, `clone()`): redirects never followed (a 3xx from an
+ * OAuth endpoint is an error, not a hop), the body read here, capped.
  */
-function asWhatwg(fetchImpl: FetchLike): WhatwgFetch {
+function asWhatwg(transport: HttpTransport): WhatwgFetch {
   return async (url, init) => {
-    const response = await fetchImpl(url, {
+    const response = await transport(url, {
       method: init.method,
       headers: init.headers,
-      body: init.body as string | undefined,
-      redirect: 'manual',
-      signal: init.signal as never,
+      // oauth4webapi sends forms as URLSearchParams (their content type set) and JSON as text.
+      body: init.body instanceof URLSearchParams ? init.body.toString() : (init.body as string | undefined),
+      signal: init.signal,
     });
     const headers = new Headers();
-    for (const [name, value] of response.headers) {
-      headers.append(name, value);
-    }
+    response.headers.forEach((value, name) => headers.append(name, value));
     const nullBody = response.status === 204 || response.status === 205 || response.status === 304 || !response.body;
-    const body = nullBody ? null : await readCapped(response.body as AsyncIterable<Uint8Array>, MAX_OAUTH_BODY_BYTES);
+    const body = nullBody ? null : await readCapped(response.body, MAX_OAUTH_BODY_BYTES);
     if (response.status < 200 || response.status > 599) {
       throw new GitShareError('protocol', unreadableAnswer(), {
         detail: `HTTP ${response.status} from ${new URL(url).pathname}`,
@@ -154,18 +151,12 @@ function asWhatwg(fetchImpl: FetchLike): WhatwgFetch {
   };
 }
 
-async function readCapped(body: AsyncIterable<Uint8Array>, limit: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of body) {
-    length += chunk.byteLength;
-    if (length > limit) {
-      (body as { destroy?: () => void }).destroy?.();
-      throw new GitShareError('protocol', unreadableAnswer(), { detail: `an OAuth answer over ${limit} bytes` });
-    }
-    chunks.push(chunk);
+async function readCapped(body: HttpResponse['body'], limit: number): Promise<Uint8Array> {
+  const bytes = await readBodyCapped(body, limit);
+  if (!bytes) {
+    throw new GitShareError('protocol', unreadableAnswer(), { detail: `an OAuth answer over ${limit} bytes` });
   }
-  return concatBytes(chunks);
+  return bytes;
 }
 
 /** Frees an answer whose body is not needed (a WHATWG body: `cancel`, never a Node stream method). */

@@ -9,6 +9,7 @@ import { labelText } from '../common/untrustedText';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, Commands } from '../common/constants';
 import { ErrorHandler } from '../workbench/errorHandler';
 import type { Interaction } from '../workbench/interaction';
+import type { HttpTransport } from '../common/http';
 import { Disposable } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { settings } from '../workbench/settings';
@@ -32,10 +33,11 @@ export class GitShareAuthentication extends Disposable {
     logger: Logger,
     errors: ErrorHandler,
     private readonly interaction: Interaction,
+    transport: HttpTransport,
   ) {
     super();
     const store = new TokenStore(secrets, logger);
-    const oauth = new OAuthClient(logger);
+    const oauth = new OAuthClient(logger, { transport });
     const authorizationServers = new AuthorizationServers(oauth);
     const sessions = new SessionManager(store, oauth, authorizationServers, logger);
     const pending = new PendingSignIns(logger);
@@ -43,7 +45,7 @@ export class GitShareAuthentication extends Disposable {
       const stored = await store.readSessions();
       return new Set(stored.filter((s) => s.serverUrl === serverUrl).map((s) => s.client.clientId));
     });
-    const flow = new SignInFlow(oauth, authorizationServers, sessions, registrations, pending, logger);
+    const flow = new SignInFlow(oauth, authorizationServers, sessions, registrations, pending, logger, transport);
     const hand = new HandRegistration(store, interaction, logger, {
       callbackHere: stableCallbackUri,
       configuredClientId: settings.clientId,

@@ -12,7 +12,7 @@ import * as l10n from '@vscode/l10n';
 import { GitShareClient } from '../api/client';
 import type { User } from '../api/types';
 import { throwIfAborted } from '../common/cancellation';
-import type { FetchLike } from '../node/fetch';
+import type { HttpTransport } from '../common/http';
 import { CancelledError, GitShareError } from '../common/errors';
 import { Logger } from '../common/logger';
 import type { AuthorizationServers } from '../oauth/authorizationServers';
@@ -59,8 +59,8 @@ export class SignInFlow {
     private readonly registrations: OAuthRegistrations,
     private readonly pending: PendingSignIns,
     private readonly logger: Logger,
-    /** For tests; defaults to node-fetch. */
-    private readonly fetch?: FetchLike,
+    /** The extension host's HTTP, for the API call that names the account. */
+    private readonly transport: HttpTransport,
   ) {}
 
   async signIn(options: SignInOptions): Promise<StoredSession> {
@@ -161,7 +161,7 @@ export class SignInFlow {
         },
       },
       logger: this.logger,
-      fetch: this.fetch,
+      transport: this.transport,
     });
     return client.user(signal);
   }

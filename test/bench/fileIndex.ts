@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GitShareClient } from '../../src/api/client';
 import { Logger, MemoryLogSink } from '../../src/common/logger';
+import { nodeTransport } from '../../src/node/transport';
 import { FileIndex } from '../../src/search/fileIndex';
 import { DEFAULT_WALK_CONCURRENCY, walkAccount } from '../../src/search/indexWalk';
 import { spread, type Row } from './common';
@@ -33,6 +34,7 @@ const TYPED = ['report-0042', 'proj7 notes', 'zzz-none', 'e'];
 export async function indexFigures(options: IndexBenchOptions): Promise<Row[]> {
   const { folders } = await makeTree(options);
   const client = new GitShareClient({
+    transport: nodeTransport(),
     serverUrl: options.serverUrl,
     tokens: {
       getAccessToken: async () => options.token,

@@ -17,6 +17,7 @@ import type { Entry } from '../../src/api/types';
 import type { GitShareAccount, TokenSource } from '../../src/common/accounts';
 import { GitShareError } from '../../src/common/errors';
 import { Logger } from '../../src/common/logger';
+import { nodeTransport } from '../../src/node/transport';
 import { ConflictDecider } from '../../src/transfers/conflicts';
 import { TransferQueue, type TransferSummary } from '../../src/transfers/queue';
 import { createRemoteFolders, downloadJob, uploadJob } from '../../src/transfers/jobs';
@@ -96,7 +97,15 @@ function makeClient(serverUrl: string): { client: GitShareClient; tokens: TokenS
     throw new Error('GITSHARE_BENCH_TOKEN is not set');
   }
   const tokens = new StaticTokens(token);
-  return { client: new GitShareClient({ serverUrl, tokens, logger: Logger.create(silent).child('api') }), tokens };
+  return {
+    client: new GitShareClient({
+      serverUrl,
+      tokens,
+      logger: Logger.create(silent).child('api'),
+      transport: nodeTransport(),
+    }),
+    tokens,
+  };
 }
 
 class MemoryWatch {

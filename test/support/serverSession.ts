@@ -12,6 +12,7 @@ import { Logger, MemoryLogSink } from '../../src/common/logger';
 import type { RunningServer, ServerOptions } from '../server/index';
 import { signInAsUser } from '../server/signIn';
 import { startTestServer } from './testServer';
+import { nodeTransport } from '../../src/node/transport';
 
 interface TokenResponse {
   access_token: string;
@@ -96,5 +97,11 @@ export function apiClient(
   tokens: TokenSource,
   clientOptions: Partial<GitShareClientOptions> = {},
 ): GitShareClient {
-  return new GitShareClient({ serverUrl, tokens, logger: Logger.create(new MemoryLogSink()), ...clientOptions });
+  return new GitShareClient({
+    transport: nodeTransport(),
+    serverUrl,
+    tokens,
+    logger: Logger.create(new MemoryLogSink()),
+    ...clientOptions,
+  });
 }

@@ -7,6 +7,7 @@ import { fetch as nodeFetch } from '../../../src/node/fetch';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { startServer, type RunningServer } from '../../server/index';
 import { generateTestCa } from '../../server/tls';
+import { nodeTransport } from '../../../src/node/transport';
 
 /**
  * A GitShare behind a certificate this computer does not trust: the person gets one message that
@@ -53,7 +54,7 @@ describe('api/errorMapping: certificates, against the local server over https', 
       tokens,
       logger: Logger.create(sink),
       retry: { baseDelayMs: 10, maxDelayMs: 20, maxRetries: 3 },
-      fetch: agent ? (url, init) => nodeFetch(url, { ...init, agent }) : undefined,
+      transport: nodeTransport(agent ? (url, init) => nodeFetch(url, { ...init, agent }) : undefined),
     });
   }
 
@@ -87,7 +88,7 @@ describe('api/errorMapping: certificates, against the local server over https', 
   it('an unknown certificate authority at sign-in (discovery): the same message, nothing sent', async () => {
     const server = await httpsServer();
     server.control!.resetStats();
-    const oauth = new OAuthClient(Logger.create(new MemoryLogSink()));
+    const oauth = new OAuthClient(Logger.create(new MemoryLogSink()), { transport: nodeTransport() });
     await assert.rejects(oauth.discover(server.url), (e) => assertClearCertificateError(e, server, /does not trust/));
     // Sign-in then asks who signed in through the API client: the same message there.
     await assert.rejects(client(server).user(), (e) => assertClearCertificateError(e, server, /does not trust/));

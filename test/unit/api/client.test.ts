@@ -9,6 +9,7 @@ import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import type { TokenSource } from '../../../src/common/accounts';
 import { FAST_RETRY } from '../helpers/retry';
 import { useSignedInServer } from '../helpers/fixtures';
+import { nodeTransport } from '../../../src/node/transport';
 
 function kind(expected: string) {
   return (e: unknown) => e instanceof GitShareError && e.kind === expected;
@@ -32,6 +33,7 @@ describe('api/GitShareClient against the local server', function () {
   beforeEach(() => {
     sink = new MemoryLogSink();
     client = new GitShareClient({
+      transport: nodeTransport(),
       serverUrl: server.url,
       tokens,
       logger: Logger.create(sink).child('api'),
@@ -143,6 +145,7 @@ describe('api/GitShareClient against the local server', function () {
       refreshAfterUnauthorized: async () => 'still-not-a-token',
     };
     const c = new GitShareClient({
+      transport: nodeTransport(),
       serverUrl: server.url,
       tokens: broken,
       logger: Logger.create(sink),
@@ -154,6 +157,7 @@ describe('api/GitShareClient against the local server', function () {
   it('retries a stalled GET after the response timeout', async () => {
     server.control!.addFault({ kind: 'stall', count: 1, match: 'GET /api/v1/metadata' });
     const c = new GitShareClient({
+      transport: nodeTransport(),
       serverUrl: server.url,
       tokens,
       logger: Logger.create(sink),
@@ -167,6 +171,7 @@ describe('api/GitShareClient against the local server', function () {
   it('reports a timeout when every attempt stalls', async () => {
     server.control!.addFault({ kind: 'stall', count: 10, match: 'GET /api/v1/metadata' });
     const c = new GitShareClient({
+      transport: nodeTransport(),
       serverUrl: server.url,
       tokens,
       logger: Logger.create(sink),
@@ -178,6 +183,7 @@ describe('api/GitShareClient against the local server', function () {
 
   it('says network when nothing listens', async () => {
     const c = new GitShareClient({
+      transport: nodeTransport(),
       serverUrl: 'http://127.0.0.1:9',
       tokens,
       logger: Logger.create(sink),

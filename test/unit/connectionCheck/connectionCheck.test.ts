@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { checkConnection } from '../../../src/connectionCheck/connectionCheck';
 import type { ConnectionReport } from '../../../src/connectionCheck/connectionReport';
 import { fetch as nodeFetch, type FetchLike } from '../../../src/node/fetch';
+import { nodeHost } from './helpers';
 import { startServer, type RunningServer } from '../../server/index';
 import { generateTestCa } from '../../server/tls';
 import { startRecordingProxy, type RecordingProxy } from '../../proxy/recordingProxy';
@@ -53,6 +54,7 @@ describe('connectionCheck/connectionCheck against the local server', function ()
       serverUrl: server.url,
       sessions: [{ label: 'demo', accessToken: tokens.accessToken, scopes: SCOPES }],
       network: { proxy: '', env: {} },
+      ...nodeHost(),
     };
     const report = await checkConnection(input);
     assert.equal(report.ok, true, JSON.stringify(report.steps, null, 1));
@@ -68,7 +70,7 @@ describe('connectionCheck/connectionCheck against the local server', function ()
     const report = await checkConnection({
       serverUrl: server.url,
       ca: server.ca,
-      fetch: trusting(server.ca!),
+      ...nodeHost(trusting(server.ca!)),
       sessions: [{ label: 'demo', accessToken: token, scopes: SCOPES }],
     });
     assert.equal(report.ok, true, JSON.stringify(report.steps, null, 1));
@@ -86,6 +88,7 @@ describe('connectionCheck/connectionCheck against the local server', function ()
     const report = await checkConnection({
       serverUrl: server.url,
       sessions: [{ label: 'demo', accessToken: token, scopes: SCOPES }],
+      ...nodeHost(),
     });
     assert.equal(report.ok, false);
     const tlsStep = step(report, 'TLS');
@@ -107,6 +110,7 @@ describe('connectionCheck/connectionCheck against the local server', function ()
     const report = await checkConnection({
       serverUrl: server.url,
       sessions: [{ label: 'demo', accessToken: 'gs_not_a_token', scopes: ['files:read'] }],
+      ...nodeHost(),
     });
     const session = step(report, 'Session');
     assert.equal(session.status, 'failed');
@@ -117,11 +121,11 @@ describe('connectionCheck/connectionCheck against the local server', function ()
   });
 
   it('an empty or plain-http non-loopback address stops at the first step with what to do', async () => {
-    const empty = await checkConnection({ serverUrl: '' });
+    const empty = await checkConnection({ serverUrl: '', ...nodeHost() });
     assert.equal(empty.steps[0]!.status, 'failed');
     assert.match(empty.steps[0]!.lines[0]!, /gitshare\.serverUrl is empty/);
     assert.ok(empty.steps.slice(1).every((s) => s.status === 'skipped'));
-    const plain = await checkConnection({ serverUrl: 'http://gitshare.example' });
+    const plain = await checkConnection({ serverUrl: 'http://gitshare.example', ...nodeHost() });
     assert.match(plain.steps[0]!.lines[0]!, /plain http.*Use https:\/\/gitshare\.example/);
   });
 
@@ -137,7 +141,7 @@ describe('connectionCheck/connectionCheck against the local server', function ()
       const report = await checkConnection({
         serverUrl: server.url,
         ca: server.ca,
-        fetch: trusting(server.ca!),
+        ...nodeHost(trusting(server.ca!)),
         network,
       });
       const proxyStep = step(report, 'Proxy');
@@ -156,7 +160,11 @@ describe('connectionCheck/connectionCheck against the local server', function ()
       const server = await startServer({ host: '127.0.0.2' });
       cleanups.push(() => server.close());
       proxy = await startRecordingProxy();
-      const report = await checkConnection({ serverUrl: server.url, network: { proxy: proxy.url, env: {} } });
+      const report = await checkConnection({
+        serverUrl: server.url,
+        network: { proxy: proxy.url, env: {} },
+        ...nodeHost(),
+      });
       const proxyStep = step(report, 'Proxy');
       assert.equal(proxyStep.status, 'warning', proxyStep.lines.join('\n'));
       assert.equal(
@@ -168,6 +176,7 @@ describe('connectionCheck/connectionCheck against the local server', function ()
       const direct = await checkConnection({
         serverUrl: server.url,
         network: { proxy: proxy.url, noProxy: ['127.0.0.2'], env: {} },
+        ...nodeHost(),
       });
       assert.equal(step(direct, 'Proxy').status, 'ok');
       assert.ok(!step(direct, 'Proxy').lines.join('\n').includes('unencrypted'));
@@ -177,7 +186,7 @@ describe('connectionCheck/connectionCheck against the local server', function ()
       const server = await startServer({ host: '127.0.0.2' });
       cleanups.push(() => server.close());
       proxy = await startRecordingProxy({ requireAuth: 'Basic dGVzdDp0ZXN0' });
-      const report = await checkConnection({ serverUrl: server.url, network: { proxy: proxy.url } });
+      const report = await checkConnection({ serverUrl: server.url, network: { proxy: proxy.url }, ...nodeHost() });
       const proxyStep = step(report, 'Proxy');
       assert.equal(proxyStep.status, 'failed');
       assert.match(

@@ -19,6 +19,7 @@ import { startRecordingProxy } from '../../proxy/recordingProxy';
 import { startServer } from '../../server/index';
 import { generateTestCa } from '../../server/tls';
 import { signIn } from '../../support/serverSession';
+import { nodeHost } from './helpers';
 
 /** A report as checkConnection builds it: `ok` is true when no step failed. */
 function report(steps: CheckStep[]): ConnectionReport {
@@ -251,6 +252,7 @@ describe('connectionCheck/connectionReport: the report in the display language',
       serverUrl: server.url,
       network,
       sessions: [{ label: 'demo', accessToken: token, scopes: ['files:read'] }],
+      ...nodeHost(),
     });
     const text = formatReport(report, { network });
     assertTranslated(report, text);
@@ -276,6 +278,7 @@ describe('connectionCheck/connectionReport: the report in the display language',
       serverUrl: server.url,
       network: { proxy: '', env: {} },
       sessions: [{ label: 'demo', accessToken: 'gs_not_a_token', scopes: [] }],
+      ...nodeHost(),
     });
     const text = formatReport(report, { network: { proxy: '', env: {} } });
     assertTranslated(report, text);
@@ -288,10 +291,10 @@ describe('connectionCheck/connectionReport: the report in the display language',
     cleanups.push(() => fsp.rm(dataDir, { recursive: true, force: true }));
     const server = await startServer({ host: '127.0.0.2', dataDir, tls: generateTestCa({ hosts: ['127.0.0.2'] }) });
     cleanups.push(() => server.close());
-    const untrusted = await checkConnection({ serverUrl: server.url });
+    const untrusted = await checkConnection({ serverUrl: server.url, ...nodeHost() });
     assert.equal(untrusted.steps.find((s) => s.id === 'tls')?.status, 'failed');
     assertTranslated(untrusted, formatReport(untrusted));
-    const empty = await checkConnection({ serverUrl: '' });
+    const empty = await checkConnection({ serverUrl: '', ...nodeHost() });
     assertTranslated(empty, formatReport(empty));
   });
 });

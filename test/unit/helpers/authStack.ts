@@ -21,6 +21,7 @@ import { SecretStorageLike, TokenStore } from '../../../src/sessions/tokenStore'
 import { authorizeAsUser, RunningServer, ServerOptions } from '../../server/index';
 import { standIn } from './fixtures';
 import { startTestServer } from '../../support/testServer';
+import { nodeTransport } from '../../../src/node/transport';
 
 /** Like VS Code's SecretStorage: every write fires onDidChange, in every "window" sharing it. */
 export class MemorySecretStorage implements SecretStorageLike {
@@ -79,6 +80,9 @@ export class RecordingFetch {
     }
     return nodeFetch(url, init);
   };
+
+  /** The recording fetch as the extension's Node transport. */
+  readonly transport = nodeTransport(this.fetch);
 
   /** Every token sent to the revocation endpoint, in order. */
   revokedTokens(): string[] {
@@ -190,7 +194,7 @@ export class AuthStack {
     this.secrets = options.secrets ?? new MemorySecretStorage();
     this.store = new TokenStore(this.secrets, this.logger);
     this.oauth = new OAuthClient(this.logger, {
-      fetch: this.http.fetch,
+      transport: this.http.transport,
       timeoutMs: options.oauthTimeoutMs ?? 5_000,
       now: options.sessions?.now,
     });
@@ -211,7 +215,7 @@ export class AuthStack {
       this.registrations,
       this.pending,
       this.logger,
-      this.http.fetch,
+      this.http.transport,
     );
   }
 
@@ -314,7 +318,9 @@ export function useOAuthClient(): { server: RunningServer; http: RecordingFetch;
   beforeEach(() => {
     const recording = new RecordingFetch();
     http.set(recording);
-    oauth.set(new OAuthClient(Logger.create(new MemoryLogSink()), { fetch: recording.fetch, timeoutMs: 5_000 }));
+    oauth.set(
+      new OAuthClient(Logger.create(new MemoryLogSink()), { transport: recording.transport, timeoutMs: 5_000 }),
+    );
   });
   return { server, http: http.value, oauth: oauth.value };
 }

@@ -7,6 +7,7 @@ import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { OAuthClient } from '../../../src/oauth/oauthClient';
 import { authorizeAsUser } from '../../server/index';
 import { codeServerRedirectUri, useOAuthClient } from '../helpers/authStack';
+import { nodeTransport } from '../../../src/node/transport';
 
 function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return Promise.resolve(
@@ -160,7 +161,10 @@ describe('oauth: OAuth client against the local server', () => {
       await new Promise<void>((resolve) => trap.listen(0, '127.0.0.1', resolve));
       try {
         const origin = `http://127.0.0.1:${(trap.address() as AddressInfo).port}`;
-        const real = new OAuthClient(Logger.create(new MemoryLogSink()), { timeoutMs: 5_000 });
+        const real = new OAuthClient(Logger.create(new MemoryLogSink()), {
+          timeoutMs: 5_000,
+          transport: nodeTransport(),
+        });
         const { client, request, parameters } = await authorized();
         const trapAs = { issuer: origin, token_endpoint: `${origin}/oauth2/token/` };
         await assert.rejects(real.exchangeCode(trapAs, client, parameters, request), GitShareError);
@@ -230,7 +234,7 @@ describe('oauth: OAuth client against the local server', () => {
         serverUrl: server.url,
         tokens: { getAccessToken: async () => tokens.accessToken, refreshAfterUnauthorized: () => Promise.reject() },
         logger: Logger.create(new MemoryLogSink()),
-        fetch: http.fetch,
+        transport: http.transport,
       }).user();
       assert.equal(user.username, 'demo');
       const call = http.requests.at(-1)!;

@@ -23,6 +23,7 @@ import { useSignedInServer } from '../helpers/fixtures';
 import { count } from '../../support/tally';
 import { failure, newClient } from './helpers';
 import { TestProxy } from './proxy';
+import { nodeHost } from '../connectionCheck/helpers';
 
 /** A folder listing as the contract shapes it, for folders the proxy makes up. */
 function listing(folder: string, children: { name: string; path?: string; type?: 'file' | 'dir' }[]): string {
@@ -165,7 +166,8 @@ describe('reliability: bounded answers from a hostile server', function () {
       accessToken: await tokens.getAccessToken(),
       scopes: ['files:read', 'files:write'],
     };
-    const run = () => checkConnection({ serverUrl: proxy.url, sessions: [session], network: { proxy: '', env: {} } });
+    const run = () =>
+      checkConnection({ serverUrl: proxy.url, sessions: [session], network: { proxy: '', env: {} }, ...nodeHost() });
     const lines = (report: Awaited<ReturnType<typeof run>>, id: string) =>
       report.steps.find((s) => s.id === id)!.lines.join('\n');
     // 200 answers that never end: the sign-in metadata, then the user, then the listing.

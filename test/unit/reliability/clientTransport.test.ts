@@ -9,6 +9,7 @@ import fetch from 'node-fetch';
 import type { FetchLike } from '../../../src/node/fetch';
 import { useSignedInServer } from '../helpers/fixtures';
 import { failure, newClient } from './helpers';
+import { nodeTransport } from '../../../src/node/transport';
 
 describe('reliability: the API client and plain http', function () {
   this.timeout(30_000);
@@ -24,7 +25,7 @@ describe('reliability: the API client and plain http', function () {
     };
     for (const serverUrl of ['http://gitshare.example', 'http://10.0.0.1:8765']) {
       const { client } = newClient(serverUrl, tokens, {
-        fetch: recording,
+        transport: nodeTransport(recording),
         retry: { maxRetries: 0 },
         responseTimeoutMs: 500,
       });

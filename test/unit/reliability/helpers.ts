@@ -9,6 +9,7 @@ import type { TokenSource } from '../../../src/common/accounts';
 import { GitShareError } from '../../../src/common/errors';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { FAST_RETRY } from '../helpers/retry';
+import { nodeTransport } from '../../../src/node/transport';
 
 // ---- clients
 
@@ -24,6 +25,7 @@ export function newClient(
   sink = new MemoryLogSink(),
 ): TestClient {
   const client = new GitShareClient({
+    transport: nodeTransport(),
     serverUrl,
     tokens,
     logger: Logger.create(sink).child('api'),

@@ -17,6 +17,7 @@ import { failure, newClient } from './helpers';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { nodeTransport } from '../../../src/node/transport';
 
 /** node-fetch, noting when each attempt left. */
 function timedFetch(): { fetch: FetchLike; times: number[] } {
@@ -53,7 +54,7 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
   it('429 with Retry-After: 1 is honoured: the retry leaves 1 s later, not sooner, not much later', async () => {
     server.control!.addFault({ kind: '429', retryAfter: 1, count: 1, match: 'GET /api/v1/metadata' });
     const timed = timedFetch();
-    const { client } = newClient(server.url, tokens, { fetch: timed.fetch });
+    const { client } = newClient(server.url, tokens, { transport: nodeTransport(timed.fetch) });
     assert.equal((await client.entry('/README.md')).name, 'README.md');
     count('faults', '429 with Retry-After');
     assert.equal(requests('GET /api/v1/metadata'), 2);
@@ -64,7 +65,7 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
   it('429 on an upload is retried too (the server did not process it), after Retry-After', async () => {
     server.control!.addFault({ kind: '429', retryAfter: 1, count: 1, match: 'PUT /api/v1/files' });
     const timed = timedFetch();
-    const { client } = newClient(server.url, tokens, { fetch: timed.fetch });
+    const { client } = newClient(server.url, tokens, { transport: nodeTransport(timed.fetch) });
     await client.writeFile('/rel/429.txt', Buffer.from('after 429'), undefined);
     count('faults', '429 with Retry-After');
     assert.equal(requests('PUT /api/v1/files'), 2);
@@ -87,7 +88,7 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
     const policy = { baseDelayMs: 40, maxDelayMs: 100, maxRetries: 8, maxRetryAfterMs: 60_000 };
     server.control!.addFault({ kind: '503', count: 50, match: 'GET /api/v1/metadata' });
     const timed = timedFetch();
-    const { client } = newClient(server.url, tokens, { fetch: timed.fetch, retry: policy });
+    const { client } = newClient(server.url, tokens, { transport: nodeTransport(timed.fetch), retry: policy });
     const error = await failure(client.entry('/README.md'));
     count('faults', '503 (retried, then given up)', policy.maxRetries + 1);
     assert.equal(error.kind, 'server');

@@ -6,6 +6,7 @@ import { FileIndex } from '../../../src/search/fileIndex';
 import { walkAccount } from '../../../src/search/indexWalk';
 import type { RunningServer } from '../../server/index';
 import { startSignedInClient } from '../../support/serverSession';
+import { nodeTransport } from '../../../src/node/transport';
 
 describe('search/walkAccount against the local server', function () {
   this.timeout(60_000);
@@ -24,7 +25,7 @@ describe('search/walkAccount against the local server', function () {
         inFlight--;
       }
     };
-    ({ server, client } = await startSignedInClient({}, { fetch: counting }));
+    ({ server, client } = await startSignedInClient({}, { transport: nodeTransport(counting) }));
     const writes: Promise<unknown>[] = [];
     for (let a = 0; a < 6; a++) {
       for (let b = 0; b < 4; b++) {
