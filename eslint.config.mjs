@@ -17,16 +17,16 @@ const gitshare = { rules: { ...userFacingText.rules, ...importCycles.rules } };
  */
 const folders = {
   common: { imports: [], vscode: false },
-  node: { imports: ['common'], vscode: false },
-  api: { imports: ['common', 'node'], vscode: false },
-  oauth: { imports: ['common', 'node', 'api'], vscode: false },
+  node: { imports: ['common', 'api', 'transfers'], vscode: false },
+  api: { imports: ['common'], vscode: false },
+  oauth: { imports: ['common', 'api'], vscode: false },
   workbench: { imports: ['common'], vscode: true },
   sessions: {
-    imports: ['common', 'node', 'api', 'oauth', 'workbench'],
+    imports: ['common', 'api', 'oauth', 'workbench'],
     vscode: ['authentication.ts', 'authProvider.ts', 'uriHandler.ts'],
   },
   connectionCheck: {
-    imports: ['common', 'node', 'api', 'workbench'],
+    imports: ['common', 'api', 'workbench'],
     vscode: ['checkConnectionCommand.ts', 'clearTextProxyWarning.ts'],
   },
   fileSystem: {

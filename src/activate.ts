@@ -28,6 +28,7 @@ import { GoToFileCommand } from './search/goToFileCommand';
 import { FileIndexService } from './search/indexService';
 import { GitShareAuthentication } from './sessions/authentication';
 import { TransferCommands } from './transfers/transferCommands';
+import type { LocalFiles } from './transfers/localFiles';
 import { TransferService } from './transfers/transferService';
 import { followDisplayLanguage } from './workbench/displayLanguage';
 import { ErrorHandler } from './workbench/errorHandler';
@@ -39,6 +40,8 @@ import type { TestSeam } from './workbench/testSeam';
 export interface Host {
   /** HTTP: node-fetch through VS Code's proxy support, or the browser's fetch. */
   readonly transport: HttpTransport;
+  /** The local side of uploads and downloads: the disk, or the workspace's file system in the browser. */
+  readonly files: LocalFiles;
   /** The test-only code (src/testing/); asked for only in ExtensionMode.Test. */
   loadTestSeam(): TestSeam;
 }
@@ -78,6 +81,7 @@ export function activateGitShare(context: vscode.ExtensionContext, host: Host): 
     },
     interaction,
     errors,
+    host.files,
   );
   const filesView = vscode.window.createTreeView(ViewIds.files, {
     treeDataProvider: tree,

@@ -4,12 +4,14 @@
  */
 import type * as vscode from 'vscode';
 import { activateGitShare } from './activate';
+import { nodeLocalFiles } from './node/localFiles';
 import { nodeTransport } from './node/transport';
 import type { TestSeam } from './workbench/testSeam';
 
 export function activate(context: vscode.ExtensionContext): unknown {
   return activateGitShare(context, {
     transport: nodeTransport(),
+    files: nodeLocalFiles,
     // The test-only code is a bundle of its own beside this one (esbuild.mjs), left out of the
     // .vsix: it is read from disk only here, only in ExtensionMode.Test.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file beside the bundle, on demand

@@ -7,14 +7,18 @@
  */
 
 import * as l10n from '@vscode/l10n';
-import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import { concatBytes } from '../common/bytes';
 import { GitShareError } from '../common/errors';
-import { downloadFile, type DownloadOptions, type DownloadResult, type TransferOptions } from './download';
+import type { RequestBody } from '../common/http';
+import {
+  downloadFile,
+  type DownloadOptions,
+  type DownloadResult,
+  type DownloadSink,
+  type TransferOptions,
+} from './download';
 import { paginate } from './pagination';
 import { baseName, encodePath, isValidPath, nameProblem, normalizePath } from './paths';
-import { ActivityStream } from '../node/activityStream';
 import {
   ApiRequester,
   MAX_PAGE_ENTRIES,
@@ -26,16 +30,13 @@ import { parseEntry, parseFolderPage, parseUser, quoteEtag, type Entry, type Fol
 
 export type GitShareClientOptions = ApiRequesterOptions;
 
-/**
- * An upload reads its file 1 MiB at a time: each read is a round through Node's thread pool, and
- * 64 KiB reads cost about twice the CPU per MiB (bench: client CPU per MiB, upload).
- */
-const UPLOAD_READ_BYTES = 1024 * 1024;
-/**
- * ...and hands the socket 64 KiB at a time, as before: written in 1 MiB pieces, a server's early
- * answer (a 429 before reading the body) was lost to the broken pipe, and the upload not retried.
- */
-const UPLOAD_WRITE_BYTES = 64 * 1024;
+/** A local file to upload, opened by the extension host (node/localFiles.ts, browser/localFiles.ts). */
+export interface UploadSource {
+  /** Its size when it was looked at: the request's Content-Length. */
+  readonly size: number;
+  /** A fresh body for one attempt; `onBytes` hears of every piece as it is sent. */
+  open(onBytes: (bytes: number) => void): RequestBody | Promise<RequestBody>;
+}
 
 /** What an upload may replace. */
 export type WritePrecondition =
@@ -257,14 +258,14 @@ export class GitShareClient {
     return parseEntry(await response.json());
   }
 
-  /** Streams a local file up; never holds it whole in memory. */
+  /** Sends a local file up, as the host's source gives it (the Node host streams it from disk). */
   async upload(
     path: string,
-    localFile: string,
+    source: UploadSource,
     precondition: WritePrecondition,
     options: TransferOptions = {},
   ): Promise<Entry> {
-    const { size } = await fsp.stat(localFile);
+    const size = source.size;
     const response = await this.http.request({
       method: 'PUT',
       apiPath: '/api/v1/files' + encodePath(path),
@@ -276,16 +277,11 @@ export class GitShareClient {
       body: (watch) => {
         let sent = 0;
         options.onProgress?.(0, size);
-        // No bigger than the file: a read buffer is allocated whole, and 1 MiB per 4 KiB file
-        // kept the extension host's garbage collector busy through a folder of small files.
-        const highWaterMark = Math.max(1, Math.min(size, UPLOAD_READ_BYTES));
-        return fs.createReadStream(localFile, { highWaterMark }).pipe(
-          new ActivityStream((chunk) => {
-            sent += chunk.length;
-            watch();
-            options.onProgress?.(sent, size);
-          }, UPLOAD_WRITE_BYTES),
-        );
+        return source.open((bytes) => {
+          sent += bytes;
+          watch();
+          options.onProgress?.(sent, size);
+        });
       },
       retry: 'unprocessedOnly',
       signal: options.signal,
@@ -293,11 +289,11 @@ export class GitShareClient {
     return parseEntry(await response.json());
   }
   /**
-   * Streams a remote file to `destination`; resumes a broken connection and
-   * never leaves a partial file (download.ts).
+   * Streams a remote file into the host's sink for its destination; resumes a
+   * broken connection and never leaves a partial file (download.ts).
    */
-  download(path: string, destination: string, options: DownloadOptions = {}): Promise<DownloadResult> {
-    return downloadFile(this.http, path, destination, options);
+  download(path: string, sink: DownloadSink, options: DownloadOptions = {}): Promise<DownloadResult> {
+    return downloadFile(this.http, path, sink, options);
   }
 }
 

@@ -1,18 +1,12 @@
 /**
- * The resumable download: a remote file streamed to a temporary file next to
- * its destination, resumed with `Range` + `If-Range` when the connection
- * breaks, checked against the announced size and only then put in place, so no
- * partial file is ever left behind. Sends its requests through the API
- * client's one request function.
+ * The resumable download: a remote file streamed to a sink the extension host
+ * provides (a temporary file next to the destination in the Node host),
+ * resumed with `Range` + `If-Range` when the connection breaks, checked against
+ * the announced size and only then put in place, so no partial file is ever
+ * left behind. Sends its requests through the API client's one request function.
  */
 
 import * as l10n from '@vscode/l10n';
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import * as nodePath from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { GitShareError } from '../common/errors';
 import { encodePath } from './paths';
 import type { ApiRequester } from './requester';
@@ -36,25 +30,49 @@ export interface DownloadResult {
   readonly etag: string | undefined;
 }
 
-/** Buffer of the local file a download writes. */
-const FILE_BUFFER_BYTES = 1024 * 1024;
 /**
- * Streams a remote file to `destination` through a temporary file next to it,
- * renamed into place only when complete and of the announced size. A broken
- * connection resumes with `Range` + `If-Range`. Whatever happens, no partial
- * file is left behind.
+ * Where a download's bytes go, made by the extension host for one destination: somewhere beside
+ * it until the file is whole, then put in its place.
+ */
+export interface DownloadSink {
+  /**
+   * Writes a body: from the start, or after the bytes kept so far (`append`). `total` is the
+   * file's announced size, when known. Rejects with the body's error once what arrived is kept.
+   */
+  write(
+    body: AsyncIterable<Uint8Array>,
+    append: boolean,
+    total: number | undefined,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /** The bytes kept so far: where a resumed download continues, and the size of the whole. */
+  written(): Promise<number>;
+  /** Puts the finished file in place; without `overwrite` an existing file stays and the download is a conflict. */
+  commit(overwrite: boolean): Promise<void>;
+  /** Drops whatever was written and not put in place. */
+  dispose(): Promise<void>;
+}
+
+/** The conflict a sink reports when the destination appeared meanwhile (`name`: its last segment). */
+export function alreadyExistsLocally(name: string, destination: string): GitShareError {
+  return new GitShareError('conflict', l10n.t('{0} already exists here.', name), {
+    detail: `download target exists: ${destination}`,
+    code: 'already_exists',
+  });
+}
+
+/**
+ * Streams a remote file into `sink`, put in place only when complete and of the
+ * announced size. A broken connection resumes with `Range` + `If-Range`.
+ * Whatever happens, no partial file is left behind.
  */
 export async function downloadFile(
   http: ApiRequester,
   path: string,
-  destination: string,
+  sink: DownloadSink,
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
   const apiPath = '/api/v1/files' + encodePath(path);
-  const temp = nodePath.join(
-    nodePath.dirname(destination),
-    `.${nodePath.basename(destination)}.${randomBytes(4).toString('hex')}.gitshare-part`,
-  );
   let written = 0;
   let total: number | undefined;
   let etag: string | undefined;
@@ -78,12 +96,6 @@ export async function downloadFile(
       }
       etag = response.headers.get('etag') ?? undefined;
       options.onProgress?.(written, total);
-      // A large buffer keeps the body flowing while a write is on disk: fewer pauses, and
-      // the chunks waiting meanwhile go down in one writev.
-      const sink = fs.createWriteStream(temp, {
-        flags: response.status === 206 ? 'a' : 'w',
-        highWaterMark: FILE_BUFFER_BYTES,
-      });
       const counted = async function* (body: AsyncIterable<Uint8Array>) {
         for await (const chunk of body) {
           written += chunk.byteLength;
@@ -92,14 +104,11 @@ export async function downloadFile(
         }
       };
       try {
-        await pipeline(counted(response.body), sink, { signal: options.signal });
+        await sink.write(counted(response.body), response.status === 206, total, options.signal);
         break;
       } catch (error) {
-        // Resume from what reached the disk, not from what passed by.
-        if (!sink.closed) {
-          await once(sink, 'close').catch(() => undefined);
-        }
-        written = (await fsp.stat(temp).catch(() => undefined))?.size ?? 0;
+        // Resume from what the sink kept, not from what passed by.
+        written = await sink.written().catch(() => 0);
         const mapped = http.mapStreamError(error, `GET ${apiPath}`, options.signal);
         if (
           mapped.kind === 'cancelled' ||
@@ -112,56 +121,20 @@ export async function downloadFile(
         await sleep(retryDelay(http.policy, retry + 1, undefined), options.signal);
       }
     }
-    const { size } = await fsp.stat(temp);
+    const size = await sink.written();
     if (total !== undefined && size !== total) {
       throw new GitShareError('network', l10n.t('The download was incomplete.'), {
         detail: `GET ${apiPath}: got ${size} of ${total} bytes`,
       });
     }
-    await placeFile(temp, destination, options.overwrite ?? false);
+    await sink.commit(options.overwrite ?? false);
     return { bytes: size, etag };
   } finally {
-    await fsp.rm(temp, { force: true }).catch(() => undefined);
+    await sink.dispose().catch(() => undefined);
   }
 }
 
 function totalFromContentRange(value: string | null): number | undefined {
   const match = value ? /\/(\d+)\s*$/.exec(value) : null;
   return match ? Number(match[1]) : undefined;
-}
-
-/** Moves the finished temporary file into place; without `overwrite` an existing file is never replaced. */
-async function placeFile(temp: string, destination: string, overwrite: boolean): Promise<void> {
-  if (overwrite) {
-    await fsp.rename(temp, destination);
-    return;
-  }
-  try {
-    // link() fails with EEXIST instead of replacing: no window between a check and the rename.
-    await fsp.link(temp, destination);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') {
-      throw new GitShareError('conflict', l10n.t('{0} already exists here.', nodePath.basename(destination)), {
-        detail: `download target exists: ${destination}`,
-        code: 'already_exists',
-      });
-    }
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') {
-      throw error;
-    }
-    // A file system without hard links: check, then rename.
-    if (
-      await fsp.stat(destination).then(
-        () => true,
-        () => false,
-      )
-    ) {
-      throw new GitShareError('conflict', l10n.t('{0} already exists here.', nodePath.basename(destination)), {
-        detail: `download target exists: ${destination}`,
-        code: 'already_exists',
-      });
-    }
-    await fsp.rename(temp, destination);
-  }
 }

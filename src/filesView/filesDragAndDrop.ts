@@ -72,8 +72,8 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
         // VS Code hands a drop from its Explorer and one from another application (a web page can
         // drag any `file:` URI) the same way. The Explorer shows only the workspace's files: a drop
         // of anything else asks first.
-        const localPaths = local.map((u) => u.fsPath);
-        const outside = local.some((uri) => !vscode.workspace.getWorkspaceFolder(uri));
+        const localPaths = local.map((l) => l.location);
+        const outside = local.some(({ uri }) => !vscode.workspace.getWorkspaceFolder(uri));
         if (outside && !(await this.transfers.confirmUpload(folder.account, folder.path, localPaths, 'drop'))) {
           return;
         }
@@ -156,23 +156,30 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
     }
   }
 
-  /** Local files from the Explorer (uri-list) or the OS (files). */
-  private async localUris(dataTransfer: vscode.DataTransfer): Promise<vscode.Uri[]> {
+  /**
+   * Local files from the Explorer (uri-list) or the OS (files), as locations of this host's
+   * local side (the disk; in the browser the workspace's file system).
+   */
+  private async localUris(dataTransfer: vscode.DataTransfer): Promise<{ uri: vscode.Uri; location: string }[]> {
+    const local = (uri: vscode.Uri | undefined) => {
+      const location = uri ? this.transfers.files.locationOf(uri) : undefined;
+      return uri && location !== undefined ? { uri, location } : undefined;
+    };
     const list = await dataTransfer.get(URI_LIST)?.asString();
     const fromList = (list ?? '')
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter((line) => line && !line.startsWith('#'))
-      .map((line) => vscode.Uri.parse(line))
-      .filter((uri) => uri.scheme === 'file');
+      .map((line) => local(vscode.Uri.parse(line)))
+      .filter((found) => found !== undefined);
     if (fromList.length) {
       return fromList;
     }
-    const files: vscode.Uri[] = [];
+    const files: { uri: vscode.Uri; location: string }[] = [];
     dataTransfer.forEach((item) => {
-      const file = item.asFile();
-      if (file?.uri?.scheme === 'file') {
-        files.push(file.uri);
+      const found = local(item.asFile()?.uri);
+      if (found) {
+        files.push(found);
       }
     });
     return files;

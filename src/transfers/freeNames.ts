@@ -1,12 +1,11 @@
 /**
  * "Keep Both": the first free name next to a file, `a (1).txt`, `a (2).txt`, …,
- * on GitShare or on the local disk.
+ * on GitShare or on the local side.
  */
 
-import * as fsp from 'node:fs/promises';
-import * as nodePath from 'node:path';
 import type { GitShareClient } from '../api/client';
 import { baseName, joinPath, keepBothName, parentPath } from '../api/paths';
+import type { LocalFiles } from './localFiles';
 
 /** `a (1).txt`, `a (2).txt`, … next to `path`: the first that does not exist on the server. */
 export async function freeRemotePath(client: GitShareClient, path: string, signal?: AbortSignal): Promise<string> {
@@ -23,23 +22,16 @@ export async function freeRemotePath(client: GitShareClient, path: string, signa
   }
 }
 
-export async function freeLocalPath(path: string): Promise<string> {
-  const folder = nodePath.dirname(path);
-  const name = nodePath.basename(path);
+export async function freeLocalPath(files: LocalFiles, location: string): Promise<string> {
+  const folder = files.parent(location);
+  const name = files.name(location);
   const taken = new Set<string>();
   for (;;) {
     const candidate = keepBothName(name, (c) => taken.has(c));
-    const full = nodePath.join(folder, candidate);
-    if (!(await exists(full))) {
+    const full = files.join(folder, candidate);
+    if (!(await files.exists(full))) {
       return full;
     }
     taken.add(candidate);
   }
-}
-
-export function exists(path: string): Promise<boolean> {
-  return fsp.lstat(path).then(
-    () => true,
-    () => false,
-  );
 }

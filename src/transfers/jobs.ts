@@ -9,7 +9,8 @@
 import type { GitShareClient, WritePrecondition } from '../api/client';
 import { GitShareError } from '../common/errors';
 import type { ConflictDecider } from './conflicts';
-import { exists, freeLocalPath, freeRemotePath } from './freeNames';
+import { freeLocalPath, freeRemotePath } from './freeNames';
+import type { LocalFiles } from './localFiles';
 import type { DownloadItem, UploadItem } from './plan';
 import type { TransferJob, TransferOutcome } from './queue';
 
@@ -99,7 +100,12 @@ function transferJob(
   };
 }
 
-export function uploadJob(client: GitShareClient, item: UploadItem, decider: ConflictDecider): TransferJob {
+export function uploadJob(
+  client: GitShareClient,
+  files: LocalFiles,
+  item: UploadItem,
+  decider: ConflictDecider,
+): TransferJob {
   return transferJob(
     item.label,
     item.size,
@@ -110,9 +116,9 @@ export function uploadJob(client: GitShareClient, item: UploadItem, decider: Con
       existsBefore: async (target, signal) =>
         item.size > PRECHECK_BYTES && (await client.tryEntry(target, signal)) !== undefined,
       freeName: (target, signal) => freeRemotePath(client, target, signal),
-      send: (target, overwrite, onProgress, signal) => {
+      send: async (target, overwrite, onProgress, signal) => {
         const precondition: WritePrecondition = overwrite ? undefined : { ifNoneMatch: '*' };
-        return client.upload(target, item.local, precondition, { signal, onProgress }).then(() => undefined);
+        await client.upload(target, await files.uploadSource(item.local), precondition, { signal, onProgress });
       },
       isConflict: (error) => error instanceof GitShareError && error.kind === 'preconditionFailed',
     },
@@ -120,17 +126,24 @@ export function uploadJob(client: GitShareClient, item: UploadItem, decider: Con
   );
 }
 
-export function downloadJob(client: GitShareClient, item: DownloadItem, decider: ConflictDecider): TransferJob {
+export function downloadJob(
+  client: GitShareClient,
+  files: LocalFiles,
+  item: DownloadItem,
+  decider: ConflictDecider,
+): TransferJob {
   return transferJob(
     item.label,
     item.size,
     item.local,
     {
       skipped: 'already exists locally',
-      existsBefore: (target) => exists(target),
-      freeName: (target) => freeLocalPath(target),
+      existsBefore: (target) => files.exists(target),
+      freeName: (target) => freeLocalPath(files, target),
       send: (target, overwrite, onProgress, signal) =>
-        client.download(item.remote, target, { signal, overwrite, onProgress }).then(() => undefined),
+        client
+          .download(item.remote, files.downloadSink(target), { signal, overwrite, onProgress })
+          .then(() => undefined),
       isConflict: isAlreadyExists,
     },
     decider,

@@ -4,9 +4,9 @@
  * to write outside the chosen destination.
  */
 
-import * as nodePath from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { GitShareError } from '../common/errors';
+import type { LocalFiles } from './localFiles';
 
 /** Why a name from the server cannot be written to disk. */
 export type LocalNameProblem =
@@ -24,12 +24,9 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)
 
 /**
  * Why `name` cannot be a single local file or folder name, or undefined when it can.
- * refusedNameMessage says it in a whole sentence.
+ * refusedNameMessage says it in a whole sentence. `platform`: whose rules (LocalFiles.platform).
  */
-export function localNameProblem(
-  name: string,
-  platform: NodeJS.Platform = process.platform,
-): LocalNameProblem | undefined {
+export function localNameProblem(name: string, platform: string): LocalNameProblem | undefined {
   if (name.length === 0) {
     return 'empty';
   }
@@ -42,7 +39,9 @@ export function localNameProblem(
   if (name.includes('/') || name.includes('\\')) {
     return 'separator';
   }
-  if (nodePath.isAbsolute(name) || nodePath.win32.isAbsolute(name)) {
+  // Unreachable after the separator rule, kept as its own line of defence: a rooted path on
+  // any system (node:path's posix and win32 isAbsolute).
+  if (/^([a-zA-Z]:)?[\\/]/.test(name)) {
     return 'absolute';
   }
   if (platform === 'win32') {
@@ -90,17 +89,17 @@ export function refusedNameMessage(name: string, problem: LocalNameProblem): str
 }
 
 /**
- * The local path for `segments` below `root`; throws `invalidInput` naming the
- * offending segment when any would escape. Checks the resolved result as well,
- * as a second line of defence.
+ * The local location of `segments` below `root`; throws `invalidInput` naming the
+ * offending segment when any would escape. The adapter checks the joined result
+ * as well (`below`), as a second line of defence.
  */
 export function safeLocalPath(
+  files: Pick<LocalFiles, 'platform' | 'below'>,
   root: string,
   segments: readonly string[],
-  platform: NodeJS.Platform = process.platform,
 ): string {
   for (const segment of segments) {
-    const problem = localNameProblem(segment, platform);
+    const problem = localNameProblem(segment, files.platform);
     if (problem) {
       throw new GitShareError('invalidInput', refusedNameMessage(segment, problem), {
         detail: `unsafe name ${JSON.stringify(segment)} under ${root}`,
@@ -108,18 +107,20 @@ export function safeLocalPath(
       });
     }
   }
-  const resolvedRoot = nodePath.resolve(root);
-  const target = nodePath.resolve(resolvedRoot, ...segments);
-  const relative = nodePath.relative(resolvedRoot, target);
-  if (relative === '' || relative.startsWith('..') || nodePath.isAbsolute(relative)) {
-    throw new GitShareError(
-      'invalidInput',
-      l10n.t('Refused a name from GitShare that would leave the destination folder.'),
-      {
-        detail: `unsafe path ${JSON.stringify(segments)} under ${root}`,
-        code: 'unsafe_name',
-      },
-    );
+  if (segments.length === 0) {
+    throw leavesDestination(root, segments);
   }
-  return target;
+  return files.below(root, segments);
+}
+
+/** What an adapter's `below` throws when a joined location is not below its root. */
+export function leavesDestination(root: string, segments: readonly string[]): GitShareError {
+  return new GitShareError(
+    'invalidInput',
+    l10n.t('Refused a name from GitShare that would leave the destination folder.'),
+    {
+      detail: `unsafe path ${JSON.stringify(segments)} under ${root}`,
+      code: 'unsafe_name',
+    },
+  );
 }

@@ -5,13 +5,12 @@
  * folder a hostile server lists without end), so the summary can say why.
  */
 
-import * as fsp from 'node:fs/promises';
-import * as nodePath from 'node:path';
 import * as l10n from '@vscode/l10n';
 import type { GitShareClient } from '../api/client';
 import { joinPath, nameProblem } from '../api/paths';
 import type { Entry } from '../api/types';
 import { formatCount } from '../common/format';
+import type { LocalFiles } from './localFiles';
 import { localNameProblem, refusedNameMessage, safeLocalPath } from './localPaths';
 import type { TransferOutcome } from './queue';
 
@@ -49,6 +48,7 @@ export const MAX_DOWNLOAD_ENTRIES = 200_000;
 
 /** Walks the chosen local files and folders; symbolic links inside folders are skipped. */
 export async function planUpload(
+  files: LocalFiles,
   localPaths: readonly string[],
   remoteFolder: string,
   signal?: AbortSignal,
@@ -58,7 +58,7 @@ export async function planUpload(
     if (signal?.aborted) {
       return;
     }
-    const name = nodePath.basename(local);
+    const name = files.name(local);
     const problem = nameProblem(name);
     if (problem) {
       plan.refused.push({
@@ -68,23 +68,23 @@ export async function planUpload(
       });
       return;
     }
-    const stat = top ? await fsp.stat(local) : await fsp.lstat(local);
-    if (stat.isSymbolicLink()) {
+    const stat = await files.stat(local, top);
+    if (stat.kind === 'link') {
       plan.refused.push({ label, status: 'skipped', reason: 'symbolic link' });
-    } else if (stat.isDirectory()) {
+    } else if (stat.kind === 'folder') {
       plan.folders.push(remote);
-      const children = (await fsp.readdir(local)).sort();
+      const children = (await files.list(local)).sort();
       for (const child of children) {
-        await visit(nodePath.join(local, child), safeJoin(remote, child), `${label}/${child}`, false);
+        await visit(files.join(local, child), safeJoin(remote, child), `${label}/${child}`, false);
       }
-    } else if (stat.isFile()) {
+    } else if (stat.kind === 'file') {
       plan.files.push({ local, remote, size: stat.size, label });
     } else {
       plan.refused.push({ label, status: 'skipped', reason: 'not a regular file' });
     }
   };
   for (const local of localPaths) {
-    const name = nodePath.basename(local);
+    const name = files.name(local);
     await visit(local, safeJoin(remoteFolder, name), name, true);
   }
   return plan;
@@ -105,6 +105,7 @@ function safeJoin(parent: string, name: string): string {
  */
 export async function planDownload(
   client: GitShareClient,
+  files: LocalFiles,
   entries: readonly Entry[],
   localFolder: string,
   signal?: AbortSignal,
@@ -122,7 +123,7 @@ export async function planDownload(
     }
     const { entry, segments } = queue.shift()!;
     const label = segments.join('/');
-    const problem = localNameProblem(entry.name);
+    const problem = localNameProblem(entry.name, files.platform);
     if (problem) {
       plan.refused.push({
         label,
@@ -131,7 +132,7 @@ export async function planDownload(
       });
       continue;
     }
-    const local = safeLocalPath(localFolder, segments);
+    const local = safeLocalPath(files, localFolder, segments);
     if (entry.type === 'dir') {
       if (walked.has(entry.path)) {
         plan.refused.push({

@@ -67,17 +67,18 @@ export class TransferCommands extends Disposable {
     if (!chosen?.length) {
       return;
     }
-    const foreign = chosen.find((uri) => uri.scheme !== 'file');
+    const locations = chosen.map((uri) => this.transfers.files.locationOf(uri));
+    const foreign = chosen.find((_uri, i) => locations[i] === undefined);
     if (foreign) {
       throw new GitShareError('invalidInput', vscode.l10n.t('Only files on this computer can be uploaded.'), {
-        detail: `not a file: URI: ${foreign.scheme}`,
+        detail: `not a local URI: ${foreign.scheme}`,
       });
     }
     const folder = await this.targets.folderOrPick(target, vscode.l10n.t('Upload to GitShare'));
     if (!folder) {
       return;
     }
-    const localPaths = chosen.map((uri) => uri.fsPath);
+    const localPaths = locations as string[];
     if (sources && !(await this.transfers.confirmUpload(folder.account, folder.path, localPaths, 'command'))) {
       return;
     }
@@ -86,7 +87,7 @@ export class TransferCommands extends Disposable {
 
   private async askLocalSources(): Promise<vscode.Uri[] | undefined> {
     // Desktop dialogs on Windows and Linux cannot offer files and folders at once.
-    const both = process.platform === 'darwin' || vscode.env.uiKind === vscode.UIKind.Web;
+    const both = this.transfers.files.platform === 'darwin' || vscode.env.uiKind === vscode.UIKind.Web;
     let folders = both;
     let files = true;
     if (!both) {
@@ -132,13 +133,14 @@ export class TransferCommands extends Disposable {
     if (!folder) {
       return;
     }
-    if (folder.scheme !== 'file') {
+    const destination = this.transfers.files.locationOf(folder);
+    if (destination === undefined) {
       throw new GitShareError('invalidInput', vscode.l10n.t('Choose a folder on this computer.'), {
         detail: `destination scheme ${folder.scheme}`,
       });
     }
     for (const [account, entries] of groups) {
-      await this.transfers.download(account, entries, folder.fsPath);
+      await this.transfers.download(account, entries, destination);
     }
   }
 }

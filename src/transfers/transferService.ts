@@ -5,8 +5,6 @@
  * summary at the end. The decisions are in plan.ts, jobs.ts and queue.ts (vscode-free).
  */
 
-import * as fsp from 'node:fs/promises';
-import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import type { GitShareClients } from '../api/clients';
 import { isEqualOrDescendant } from '../api/paths';
@@ -22,6 +20,7 @@ import type { Interaction } from '../workbench/interaction';
 import { settings } from '../workbench/settings';
 import { ConflictDecider, type AskConflict } from './conflicts';
 import { createRemoteFolders, downloadJob, uploadJob } from './jobs';
+import type { LocalFiles } from './localFiles';
 import { planDownload, planUpload } from './plan';
 import { describeSummary, summaryLines, DEFAULT_CONCURRENCY, TransferQueue, type TransferSummary } from './queue';
 
@@ -43,6 +42,8 @@ export class TransferService {
     private readonly listener: TransferListener,
     private readonly interaction: Interaction,
     private readonly errors: ErrorHandler,
+    /** This extension host's local side: the disk, or the workspace's file system in the browser. */
+    readonly files: LocalFiles,
   ) {}
 
   async upload(
@@ -52,7 +53,7 @@ export class TransferService {
   ): Promise<TransferSummary> {
     const client = this.clients.forAccount(account);
     const summary = await this.withProgress(vscode.l10n.t('Uploading to GitShare'), async (queue, signal) => {
-      const plan = await planUpload(localPaths, remoteFolder, signal);
+      const plan = await planUpload(this.files, localPaths, remoteFolder, signal);
       plan.refused.forEach((outcome) => queue.record(outcome));
       // Parents come with each file; only folders that would stay empty need creating.
       const empty = plan.folders.filter(
@@ -61,7 +62,7 @@ export class TransferService {
       (await createRemoteFolders(client, empty, signal)).forEach((outcome) => queue.record(outcome));
       const decider = new ConflictDecider(this.askConflict('gitshare'));
       return queue.run(
-        plan.files.map((item) => uploadJob(client, item, decider)),
+        plan.files.map((item) => uploadJob(client, this.files, item, decider)),
         signal,
       );
     });
@@ -91,7 +92,7 @@ export class TransferService {
         localPaths.length === 1
           ? vscode.l10n.t(
               'Upload "{0}" to {1} on GitShare ({2})?',
-              nodePath.basename(localPaths[0]!),
+              this.files.name(localPaths[0]!),
               remoteFolder,
               account.label,
             )
@@ -119,14 +120,14 @@ export class TransferService {
   async download(account: GitShareAccount, entries: readonly Entry[], localFolder: string): Promise<TransferSummary> {
     const client = this.clients.forAccount(account);
     const summary = await this.withProgress(vscode.l10n.t('Downloading from GitShare'), async (queue, signal) => {
-      const plan = await planDownload(client, entries, localFolder, signal);
+      const plan = await planDownload(client, this.files, entries, localFolder, signal);
       plan.refused.forEach((outcome) => queue.record(outcome));
       for (const folder of plan.folders) {
-        await fsp.mkdir(folder, { recursive: true });
+        await this.files.createFolder(folder);
       }
       const decider = new ConflictDecider(this.askConflict('local'));
       return queue.run(
-        plan.files.map((item) => downloadJob(client, item, decider)),
+        plan.files.map((item) => downloadJob(client, this.files, item, decider)),
         signal,
       );
     });

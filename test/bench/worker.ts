@@ -25,6 +25,7 @@ import { planDownload, planUpload } from '../../src/transfers/plan';
 import { FolderCache } from '../../src/filesView/folderCache';
 import { EntryNode, LoadMoreNode, type FilesNode } from '../../src/filesView/nodes';
 import { procStatus } from './common';
+import { nodeLocalFiles } from '../../src/node/localFiles';
 
 export type WorkerRequest = TransferRequest | ManyRequest | ListingRequest;
 
@@ -172,11 +173,13 @@ async function transfer(request: TransferRequest): Promise<WorkerResult> {
     request.mode === 'download'
       ? downloadJob(
           client,
+          nodeLocalFiles,
           { remote: request.remote, local: request.local, size: request.size, label: 'bench' },
           neverAsked,
         )
       : uploadJob(
           client,
+          nodeLocalFiles,
           { local: request.local, remote: request.remote, size: request.size, label: 'bench' },
           neverAsked,
         );
@@ -258,19 +261,19 @@ async function many(request: ManyRequest): Promise<WorkerResult> {
   let jobs;
   let count: number;
   if (up) {
-    const plan = await planUpload([request.localDir], request.remoteFolder, signal);
+    const plan = await planUpload(nodeLocalFiles, [request.localDir], request.remoteFolder, signal);
     const failures = await createRemoteFolders(client, plan.folders, signal);
     if (failures.length) {
       throw new Error(`folders: ${failures[0].reason}`);
     }
-    jobs = plan.files.map((item) => uploadJob(client, item, neverAsked));
+    jobs = plan.files.map((item) => uploadJob(client, nodeLocalFiles, item, neverAsked));
     count = plan.files.length;
   } else {
-    const plan = await planDownload(client, [folder!], request.localDir, signal);
+    const plan = await planDownload(client, nodeLocalFiles, [folder!], request.localDir, signal);
     for (const dir of plan.folders) {
       fs.mkdirSync(dir, { recursive: true });
     }
-    jobs = plan.files.map((item) => downloadJob(client, item, neverAsked));
+    jobs = plan.files.map((item) => downloadJob(client, nodeLocalFiles, item, neverAsked));
     count = plan.files.length;
   }
   const summary = await new TransferQueue(request.concurrency).run(jobs, signal);

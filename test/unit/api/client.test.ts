@@ -10,6 +10,7 @@ import type { TokenSource } from '../../../src/common/accounts';
 import { FAST_RETRY } from '../helpers/retry';
 import { useSignedInServer } from '../helpers/fixtures';
 import { nodeTransport } from '../../../src/node/transport';
+import { downloadTo, uploadFrom } from '../helpers/localFiles';
 
 function kind(expected: string) {
   return (e: unknown) => e instanceof GitShareError && e.kind === expected;
@@ -135,7 +136,7 @@ describe('api/GitShareClient against the local server', function () {
     const file = path.join(tmp, 'replay.bin');
     await fsp.writeFile(file, Buffer.alloc(64 * 1024, 7));
     server.control!.expireAccessTokens();
-    const entry = await client.upload('/replay.bin', file, undefined);
+    const entry = await uploadFrom(client, '/replay.bin', file, undefined);
     assert.equal(entry.size, 64 * 1024);
   });
 
@@ -215,7 +216,8 @@ describe('api/GitShareClient against the local server', function () {
 
     it('uploads a stream with progress and downloads through a temp file', async () => {
       const seen: number[] = [];
-      const entry = await client.upload(
+      const entry = await uploadFrom(
+        client,
         '/big/big.bin',
         source,
         { ifNoneMatch: '*' },
@@ -227,7 +229,7 @@ describe('api/GitShareClient against the local server', function () {
 
       const target = path.join(tmp, 'down', 'big.bin');
       await fsp.mkdir(path.dirname(target), { recursive: true });
-      const result = await client.download('/big/big.bin', target);
+      const result = await downloadTo(client, '/big/big.bin', target);
       assert.equal(result.bytes, size);
       assert.ok((await fsp.readFile(target)).equals(await fsp.readFile(source)));
       assert.deepEqual(await fsp.readdir(path.dirname(target)), ['big.bin'], 'no temp file left');
@@ -237,17 +239,17 @@ describe('api/GitShareClient against the local server', function () {
       const target = path.join(tmp, 'keep', 'README.md');
       await fsp.mkdir(path.dirname(target), { recursive: true });
       await fsp.writeFile(target, 'mine');
-      await assert.rejects(client.download('/README.md', target), kind('conflict'));
+      await assert.rejects(downloadTo(client, '/README.md', target), kind('conflict'));
       assert.equal(await fsp.readFile(target, 'utf8'), 'mine');
       assert.deepEqual(await fsp.readdir(path.dirname(target)), ['README.md']);
-      await client.download('/README.md', target, { overwrite: true });
+      await downloadTo(client, '/README.md', target, { overwrite: true });
       assert.match(await fsp.readFile(target, 'utf8'), /Welcome to GitShare/);
     });
 
     it('resumes a download cut midway', async () => {
       server.control!.addFault({ kind: 'cut', afterBytes: 1024 * 1024, count: 1, match: 'GET /api/v1/files' });
       const target = path.join(tmp, 'resumed.bin');
-      await client.download('/big/big.bin', target);
+      await downloadTo(client, '/big/big.bin', target);
       assert.ok((await fsp.readFile(target)).equals(await fsp.readFile(source)));
     });
 
@@ -257,7 +259,7 @@ describe('api/GitShareClient against the local server', function () {
       const controller = new AbortController();
       const target = path.join(dir, 'big.bin');
       await assert.rejects(
-        client.download('/big/big.bin', target, {
+        downloadTo(client, '/big/big.bin', target, {
           signal: controller.signal,
           onProgress: (done) => {
             if (done > 0) {
@@ -274,22 +276,22 @@ describe('api/GitShareClient against the local server', function () {
       const dir = path.join(tmp, 'failed');
       await fsp.mkdir(dir);
       server.control!.addFault({ kind: 'cut', afterBytes: 1000, count: 10, match: 'GET /api/v1/files' });
-      await assert.rejects(client.download('/big/big.bin', path.join(dir, 'big.bin')), kind('network'));
+      await assert.rejects(downloadTo(client, '/big/big.bin', path.join(dir, 'big.bin')), kind('network'));
       assert.deepEqual(await fsp.readdir(dir), []);
-      await assert.rejects(client.download('/nope.bin', path.join(dir, 'nope.bin')), kind('notFound'));
+      await assert.rejects(downloadTo(client, '/nope.bin', path.join(dir, 'nope.bin')), kind('notFound'));
       assert.deepEqual(await fsp.readdir(dir), []);
     });
 
     it('does not retry an upload cut midway (the body was consumed)', async () => {
       server.control!.addFault({ kind: 'cut', afterBytes: 1024 * 1024, count: 1, match: 'PUT /api/v1/files' });
-      await assert.rejects(client.upload('/big/cut.bin', source, undefined), kind('network'));
+      await assert.rejects(uploadFrom(client, '/big/cut.bin', source, undefined), kind('network'));
       assert.equal(server.control!.stats().requests['PUT /api/v1/files'], 1);
       assert.equal(await client.tryEntry('/big/cut.bin'), undefined, 'the write is atomic');
     });
 
     it('retries an upload the server did not process (429)', async () => {
       server.control!.addFault({ kind: '429', retryAfter: 0, count: 1, match: 'PUT /api/v1/files' });
-      const entry = await client.upload('/big/after429.bin', source, undefined);
+      const entry = await uploadFrom(client, '/big/after429.bin', source, undefined);
       assert.equal(entry.size, size);
       assert.equal(server.control!.stats().requests['PUT /api/v1/files'], 2);
     });

@@ -24,6 +24,7 @@ import { count } from '../../support/tally';
 import { failure, newClient } from './helpers';
 import { TestProxy } from './proxy';
 import { nodeHost } from '../connectionCheck/helpers';
+import { nodeLocalFiles } from '../../../src/node/localFiles';
 
 /** A folder listing as the contract shapes it, for folders the proxy makes up. */
 function listing(folder: string, children: { name: string; path?: string; type?: 'file' | 'dir' }[]): string {
@@ -387,7 +388,7 @@ describe('reliability: bounded answers from a hostile server', function () {
     const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bounded-'));
     try {
       const top = { name: 'deep', path: '/rel/deep', type: 'dir', size: 0, modified: '', mtime: 0, etag: 'e' } as Entry;
-      const plan = await planDownload(client, [top], tmp);
+      const plan = await planDownload(client, nodeLocalFiles, [top], tmp);
       assert.equal(plan.folders.length, MAX_DOWNLOAD_DEPTH);
       assert.deepEqual(
         plan.refused.map((r) => r.reason),
@@ -427,13 +428,13 @@ describe('reliability: bounded answers from a hostile server', function () {
         etag: 'e',
       } as Entry;
       // Listed inside itself: left out of its own listing, so the walk ends at once.
-      const inside = await planDownload(client, [loop], tmp);
+      const inside = await planDownload(client, nodeLocalFiles, [loop], tmp);
       assert.deepEqual(inside.folders, [path.join(tmp, 'loop')]);
       assert.deepEqual([inside.files, inside.refused], [[], []]);
       assert.equal(proxy.seen.length, 1);
 
       const bounded = await client.entry('/rel/bounded');
-      const twice = await planDownload(client, [bounded, bounded], tmp);
+      const twice = await planDownload(client, nodeLocalFiles, [bounded, bounded], tmp);
       assert.deepEqual(twice.files.map((f) => f.remote).sort(), ['/rel/bounded/a.txt', '/rel/bounded/big.bin']);
       assert.deepEqual(
         twice.refused.map((r) => r.reason),
@@ -460,7 +461,7 @@ describe('reliability: bounded answers from a hostile server', function () {
         : { kind: 'pass' };
     const { client } = newClient(proxy.url, tokens);
     const wide = { name: 'wide', path: '/rel/wide', type: 'dir', size: 0, modified: '', mtime: 0, etag: 'e' } as Entry;
-    const plan = await planDownload(client, [wide], os.tmpdir(), undefined, { maxEntries: 10 });
+    const plan = await planDownload(client, nodeLocalFiles, [wide], os.tmpdir(), undefined, { maxEntries: 10 });
     assert.equal(plan.files.length, 9, 'the folder itself and 9 files');
     assert.deepEqual(
       plan.refused.map((r) => r.reason),

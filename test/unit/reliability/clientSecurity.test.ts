@@ -27,6 +27,8 @@ import { count } from '../../support/tally';
 import { pause } from '../../support/wait';
 import { failure, newClient } from './helpers';
 import { TestProxy } from './proxy';
+import { downloadTo, uploadFrom } from '../helpers/localFiles';
+import { nodeLocalFiles } from '../../../src/node/localFiles';
 
 /** A tiny HTTP server on another loopback address that records every request's headers. */
 async function recorder(
@@ -172,14 +174,14 @@ describe('reliability: client security', function () {
       // Transfers, with faults and failures on the way.
       const local = path.join(tmp, 'up.bin');
       await fsp.writeFile(local, Buffer.alloc(600_000, 1));
-      await client.upload('/rel/secrets/up.bin', local, undefined);
+      await uploadFrom(client, '/rel/secrets/up.bin', local, undefined);
       server.control!.addFault({ kind: 'cut', afterBytes: 100_000, count: 1, match: 'GET /api/v1/files' });
-      await client.download('/rel/secrets/up.bin', path.join(tmp, 'down.bin'));
+      await downloadTo(client, '/rel/secrets/up.bin', path.join(tmp, 'down.bin'));
       server.control!.expireAccessTokens();
       await client.listFolder('/rel');
       await trap(client.entry('/no/such/file'));
       server.control!.addFault({ kind: 'cut', afterBytes: 1000, count: 2, match: 'PUT /api/v1/files' });
-      await trap(client.upload('/rel/secrets/cut.bin', local, undefined));
+      await trap(uploadFrom(client, '/rel/secrets/cut.bin', local, undefined));
       server.control!.addFault({ kind: '503', count: 10, match: 'GET /api/v1/metadata' });
       await trap(client.entry('/README.md'));
       server.control!.clearFaults();
@@ -457,7 +459,7 @@ describe('reliability: client security', function () {
       const dest = path.join(tmp, 'inside', 'dest');
       await fsp.mkdir(dest, { recursive: true });
       const folder = await client.entry('/rel/names');
-      const plan = await planDownload(client, [folder], dest);
+      const plan = await planDownload(client, nodeLocalFiles, [folder], dest);
       assert.equal(plan.refused.length, hostile.length + 1, plan.refused.map((r) => r.reason).join('\n'));
       for (const item of plan.files) {
         assert.ok(path.resolve(item.local).startsWith(path.resolve(dest) + path.sep), item.local);
@@ -470,7 +472,7 @@ describe('reliability: client security', function () {
         await fsp.mkdir(dir, { recursive: true });
       }
       for (const item of plan.files) {
-        await downloadJob(client, item, decider).run(() => undefined, new AbortController().signal);
+        await downloadJob(client, nodeLocalFiles, item, decider).run(() => undefined, new AbortController().signal);
       }
       count('badInputs', 'hostile names from the server', hostile.length + 1);
       assert.deepEqual(

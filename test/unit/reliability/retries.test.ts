@@ -18,6 +18,7 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { nodeTransport } from '../../../src/node/transport';
+import { downloadTo } from '../helpers/localFiles';
 
 /** node-fetch, noting when each attempt left. */
 function timedFetch(): { fetch: FetchLike; times: number[] } {
@@ -177,7 +178,7 @@ describe('reliability: retries, refresh and conflicts, counted at the server', f
         server.control!.addFault({ kind: 'cut', afterBytes: 1024 * 1024, count: 1, match: 'GET /api/v1/files' });
         let expired = false;
         const target = path.join(tmp, 'refresh.bin');
-        await client.download('/rel/refresh.bin', target, {
+        await downloadTo(client, '/rel/refresh.bin', target, {
           onProgress: (done) => {
             if (done > 0 && !expired) {
               expired = true;

@@ -21,6 +21,7 @@ import { count } from '../../support/tally';
 import { failure, newClient, pattern } from './helpers';
 import { TestProxy } from './proxy';
 import { eventually } from '../../support/wait';
+import { downloadTo, uploadFrom } from '../helpers/localFiles';
 
 const BIG = 2 * 1024 * 1024 + 123;
 
@@ -57,7 +58,7 @@ describe('reliability: transfers survive faults, nothing lost', function () {
     const attempts = FAST_RETRY.maxRetries + 1;
     server.control!.addFault({ kind: 'cut', afterBytes: 512 * 1024, count: attempts, match: 'GET /api/v1/files' });
     const { client } = newClient(server.url, tokens);
-    const error = await failure(client.download('/rel/big.bin', path.join(dir, 'big.bin')));
+    const error = await failure(downloadTo(client, '/rel/big.bin', path.join(dir, 'big.bin')));
     count('faults', 'download reset mid-way (server cut)', attempts);
     assert.equal(error.kind, 'network');
     assert.match(error.message, /GitShare/);
@@ -65,7 +66,7 @@ describe('reliability: transfers survive faults, nothing lost', function () {
     assert.deepEqual(await filesBelow(dir), [], 'no file and no temp file');
     assert.equal(server.control!.stats().requests['GET /api/v1/files'], attempts, 'a bounded number of resumes');
 
-    const result = await client.download('/rel/big.bin', path.join(dir, 'big.bin'));
+    const result = await downloadTo(client, '/rel/big.bin', path.join(dir, 'big.bin'));
     assert.equal(result.bytes, BIG);
     assert.ok((await fsp.readFile(path.join(dir, 'big.bin'))).equals(big), 'byte-exact');
     assert.deepEqual(await filesBelow(dir), ['big.bin']);
@@ -75,7 +76,7 @@ describe('reliability: transfers survive faults, nothing lost', function () {
     const dir = await freshDir('cut-once');
     server.control!.addFault({ kind: 'cut', afterBytes: 700_001, count: 1, match: 'GET /api/v1/files' });
     const { client } = newClient(server.url, tokens);
-    await client.download('/rel/big.bin', path.join(dir, 'big.bin'));
+    await downloadTo(client, '/rel/big.bin', path.join(dir, 'big.bin'));
     count('faults', 'download reset mid-way, resumed');
     assert.ok((await fsp.readFile(path.join(dir, 'big.bin'))).equals(big));
     assert.deepEqual(await filesBelow(dir), ['big.bin']);
@@ -104,7 +105,7 @@ describe('reliability: transfers survive faults, nothing lost', function () {
       const victim = child;
       let killedAt = -1;
       const error = await failure(
-        client.download('/huge.bin', path.join(dir, 'huge.bin'), {
+        downloadTo(client, '/huge.bin', path.join(dir, 'huge.bin'), {
           onProgress: (done) => {
             if (done > 0 && killedAt < 0) {
               killedAt = done;
@@ -122,7 +123,7 @@ describe('reliability: transfers survive faults, nothing lost', function () {
       child = await spawnServer(['--data', dataDir, '--port', port, '--quiet']);
       count('faults', 'server restarted while signed in');
       assert.equal((await client.user()).username, 'demo', 'the session survived the restart');
-      const result = await client.download('/huge.bin', path.join(dir, 'huge.bin'));
+      const result = await downloadTo(client, '/huge.bin', path.join(dir, 'huge.bin'));
       assert.equal(result.bytes, size);
       assert.ok((await fsp.readFile(path.join(dir, 'huge.bin'))).equals(data));
       assert.deepEqual(await filesBelow(dir), ['huge.bin']);
@@ -142,7 +143,7 @@ describe('reliability: transfers survive faults, nothing lost', function () {
       match: 'PUT /api/v1/files',
       target: 'request',
     });
-    const error = await failure(client.upload('/rel/doc.bin', local, { ifMatch: first.etag }));
+    const error = await failure(uploadFrom(client, '/rel/doc.bin', local, { ifMatch: first.etag }));
     count('faults', 'upload reset mid-way (server cut)');
     assert.equal(error.kind, 'network');
     assert.equal(
@@ -166,7 +167,7 @@ describe('reliability: transfers survive faults, nothing lost', function () {
     // The person edits the file again and retries: the new local bytes go up, not the old attempt's.
     const v3 = pattern(1_234_567, 13);
     await fsp.writeFile(local, v3);
-    const entry = await client.upload('/rel/doc.bin', local, { ifMatch: first.etag });
+    const entry = await uploadFrom(client, '/rel/doc.bin', local, { ifMatch: first.etag });
     assert.equal(entry.size, v3.length);
     assert.ok((await fsp.readFile(onDisk)).equals(v3));
     assert.deepEqual(await serverTempFiles(server.dataDir), []);
@@ -184,14 +185,14 @@ describe('reliability: transfers survive faults, nothing lost', function () {
       assert.equal(read.kind, 'network');
 
       const dir = await freshDir('short');
-      const download = await failure(client.download('/rel/big.bin', path.join(dir, 'big.bin')));
+      const download = await failure(downloadTo(client, '/rel/big.bin', path.join(dir, 'big.bin')));
       count('faults', 'body shorter than Content-Length (clean close)', FAST_RETRY.maxRetries + 1);
       assert.equal(download.kind, 'network');
       assert.deepEqual(await filesBelow(dir), []);
 
       // Once only: the download resumes where the short body stopped.
       proxy.once(isFile, { kind: 'truncate', afterBytes: 300_000 });
-      await client.download('/rel/big.bin', path.join(dir, 'big.bin'));
+      await downloadTo(client, '/rel/big.bin', path.join(dir, 'big.bin'));
       count('faults', 'body shorter than Content-Length (clean close)');
       assert.ok((await fsp.readFile(path.join(dir, 'big.bin'))).equals(big));
       const ranges = proxy.seen.filter((s) => isFile(s)).map((s) => s.headers.range);
@@ -213,7 +214,7 @@ describe('reliability: transfers survive faults, nothing lost', function () {
       const { client } = newClient(proxy.url, tokens, { idleTimeoutMs: 250, retry: { ...FAST_RETRY, maxRetries: 1 } });
       const dir = await freshDir('stall');
       const started = Date.now();
-      const error = await failure(client.download('/rel/big.bin', path.join(dir, 'big.bin')));
+      const error = await failure(downloadTo(client, '/rel/big.bin', path.join(dir, 'big.bin')));
       count('faults', 'body stalled mid-way (idle timeout)', 2);
       assert.equal(error.kind, 'timeout');
       assert.match(error.message, /did not answer in time/);
@@ -232,7 +233,7 @@ describe('reliability: transfers survive faults, nothing lost', function () {
     });
     const dir = await freshDir('no-answer');
     const started = Date.now();
-    const error = await failure(client.download('/rel/big.bin', path.join(dir, 'big.bin')));
+    const error = await failure(downloadTo(client, '/rel/big.bin', path.join(dir, 'big.bin')));
     count('faults', 'server never answered (response timeout)', 2);
     assert.equal(error.kind, 'timeout');
     assert.match(error.message, /GitShare at 127\.0\.0\.1:\d+ did not answer in time/);
@@ -277,15 +278,13 @@ describe('reliability: transfers survive faults, nothing lost', function () {
         }
         const { client } = newClient(server.url, tokens);
         const started = Date.now();
-        const outcome = await client
-          .download('/rel/big.bin', path.join(dir, 'big.bin'), {
-            signal: controller.signal,
-            onProgress: how.onProgress,
-          })
-          .then(
-            () => 'done',
-            (e: unknown) => e,
-          );
+        const outcome = await downloadTo(client, '/rel/big.bin', path.join(dir, 'big.bin'), {
+          signal: controller.signal,
+          onProgress: how.onProgress,
+        }).then(
+          () => 'done',
+          (e: unknown) => e,
+        );
         count('faults', 'cancel (download)');
         if (moment === 'at the last byte' && outcome === 'done') {
           // Cancel after the last byte may lose the race with the rename: then the whole file is there, never a part.
@@ -304,17 +303,16 @@ describe('reliability: transfers survive faults, nothing lost', function () {
       const local = path.join(tmp, 'cancel-up.bin');
       await fsp.writeFile(local, pattern(4 * 1024 * 1024, 5));
       const controller = new AbortController();
-      const outcome = await client
-        .upload(
-          '/rel/cancel-up.bin',
-          local,
-          { ifMatch: old.etag },
-          { signal: controller.signal, onProgress: (done) => done > 256 * 1024 && controller.abort() },
-        )
-        .then(
-          () => 'done',
-          (e: unknown) => e,
-        );
+      const outcome = await uploadFrom(
+        client,
+        '/rel/cancel-up.bin',
+        local,
+        { ifMatch: old.etag },
+        { signal: controller.signal, onProgress: (done) => done > 256 * 1024 && controller.abort() },
+      ).then(
+        () => 'done',
+        (e: unknown) => e,
+      );
       count('faults', 'cancel (upload)');
       assert.ok(isCancellation(outcome), `cancelled, not ${String(outcome)}`);
       const read = await client.readFile('/rel/cancel-up.bin');

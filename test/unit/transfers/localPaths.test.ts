@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { localNameProblem, refusedNameMessage, safeLocalPath } from '../../../src/transfers/localPaths';
 import { GitShareError } from '../../../src/common/errors';
+import { nodeLocalFiles } from '../../../src/node/localFiles';
 
 describe('transfers/localPaths: names from the server', () => {
   const hostile = [
@@ -21,7 +22,7 @@ describe('transfers/localPaths: names from the server', () => {
       assert.ok(localNameProblem(name, 'linux'), 'linux');
       assert.ok(localNameProblem(name, 'win32'), 'win32');
       assert.throws(
-        () => safeLocalPath('/dest', ['ok', name]),
+        () => safeLocalPath(nodeLocalFiles, '/dest', ['ok', name]),
         (e: unknown) => e instanceof GitShareError && e.code === 'unsafe_name',
       );
     });
@@ -37,7 +38,10 @@ describe('transfers/localPaths: names from the server', () => {
     for (const name of ['a.txt', '.hidden', '...', 'with space', 'ü']) {
       assert.equal(localNameProblem(name, 'linux'), undefined, name);
     }
-    assert.equal(safeLocalPath('/dest', ['a', 'b.txt'], 'linux'), path.resolve('/dest', 'a', 'b.txt'));
+    assert.equal(
+      safeLocalPath({ ...nodeLocalFiles, platform: 'linux' }, '/dest', ['a', 'b.txt']),
+      path.resolve('/dest', 'a', 'b.txt'),
+    );
   });
   it('says why in a sentence a person can read', () => {
     const read = (name: string, platform: NodeJS.Platform) =>
@@ -47,11 +51,11 @@ describe('transfers/localPaths: names from the server', () => {
     assert.equal(read('a/b', 'linux'), 'Refused the name "a/b" from GitShare: it contains a path separator.');
     assert.equal(read('CON', 'win32'), 'Refused the name "CON" from GitShare: it is a reserved name on Windows.');
     assert.throws(
-      () => safeLocalPath('/dest', ['ok', '']),
+      () => safeLocalPath(nodeLocalFiles, '/dest', ['ok', '']),
       (e: unknown) => e instanceof GitShareError && e.message === 'Refused the name "" from GitShare: it is empty.',
     );
   });
   it('refuses an empty path (the root itself)', () => {
-    assert.throws(() => safeLocalPath('/dest', []));
+    assert.throws(() => safeLocalPath(nodeLocalFiles, '/dest', []));
   });
 });

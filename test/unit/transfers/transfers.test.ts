@@ -10,6 +10,7 @@ import { planDownload, planUpload } from '../../../src/transfers/plan';
 import { TransferQueue } from '../../../src/transfers/queue';
 import type { RunningServer } from '../../server/index';
 import { startSignedInClient } from '../../support/serverSession';
+import { nodeLocalFiles } from '../../../src/node/localFiles';
 
 function always(choice: ConflictChoice): ConflictDecider {
   return new ConflictDecider(async () => ({ choice, applyToAll: true }));
@@ -41,12 +42,12 @@ describe('transfers: plans and jobs against the local server', function () {
     await fsp.mkdir(path.join(local, 'empty'), { recursive: true });
     await fsp.writeFile(path.join(local, 'index.html'), '<h1>hi</h1>');
     await fsp.writeFile(path.join(local, 'css', 'a.css'), 'a{}');
-    const plan = await planUpload([local], '/up');
+    const plan = await planUpload(nodeLocalFiles, [local], '/up');
     assert.deepEqual(plan.files.map((f) => f.remote).sort(), ['/up/site/css/a.css', '/up/site/index.html']);
     assert.deepEqual(plan.folders, ['/up/site', '/up/site/css', '/up/site/empty']);
     await createRemoteFolders(client, ['/up/site/empty']);
     const first = await new TransferQueue(4).run(
-      plan.files.map((f) => uploadJob(client, f, always('skip'))),
+      plan.files.map((f) => uploadJob(client, nodeLocalFiles, f, always('skip'))),
       signal,
     );
     assert.equal(first.done, 2);
@@ -55,19 +56,19 @@ describe('transfers: plans and jobs against the local server', function () {
     // Again: Skip leaves the remote alone, Keep Both adds "(1)", Overwrite replaces.
     await fsp.writeFile(path.join(local, 'index.html'), '<h1>new</h1>');
     const skipped = await new TransferQueue(4).run(
-      plan.files.map((f) => uploadJob(client, f, always('skip'))),
+      plan.files.map((f) => uploadJob(client, nodeLocalFiles, f, always('skip'))),
       signal,
     );
     assert.equal(skipped.skipped, 2);
     const kept = await new TransferQueue(4).run(
-      plan.files.map((f) => uploadJob(client, f, always('keepBoth'))),
+      plan.files.map((f) => uploadJob(client, nodeLocalFiles, f, always('keepBoth'))),
       signal,
     );
     assert.equal(kept.done, 2);
     assert.equal((await client.readFile('/up/site/index (1).html')).data.toString(), '<h1>new</h1>');
     assert.equal((await client.readFile('/up/site/index.html')).data.toString(), '<h1>hi</h1>');
     const replaced = await new TransferQueue(4).run(
-      plan.files.map((f) => uploadJob(client, f, always('overwrite'))),
+      plan.files.map((f) => uploadJob(client, nodeLocalFiles, f, always('overwrite'))),
       signal,
     );
     assert.equal(replaced.done, 2);
@@ -78,13 +79,13 @@ describe('transfers: plans and jobs against the local server', function () {
     const dest = path.join(tmp, 'down');
     await fsp.mkdir(dest);
     const projects = await client.entry('/projects');
-    const plan = await planDownload(client, [projects], dest);
+    const plan = await planDownload(client, nodeLocalFiles, [projects], dest);
     assert.deepEqual(plan.refused, []);
     for (const folder of plan.folders) {
       await fsp.mkdir(folder, { recursive: true });
     }
     const summary = await new TransferQueue(2).run(
-      plan.files.map((f) => downloadJob(client, f, always('skip'))),
+      plan.files.map((f) => downloadJob(client, nodeLocalFiles, f, always('skip'))),
       signal,
     );
     assert.equal(summary.done, 2);
@@ -93,13 +94,13 @@ describe('transfers: plans and jobs against the local server', function () {
 
     await fsp.writeFile(index, 'mine');
     const again = await new TransferQueue(2).run(
-      plan.files.map((f) => downloadJob(client, f, always('skip'))),
+      plan.files.map((f) => downloadJob(client, nodeLocalFiles, f, always('skip'))),
       signal,
     );
     assert.equal(again.skipped, 2);
     assert.equal(await fsp.readFile(index, 'utf8'), 'mine');
     const both = await new TransferQueue(2).run(
-      plan.files.map((f) => downloadJob(client, f, always('keepBoth'))),
+      plan.files.map((f) => downloadJob(client, nodeLocalFiles, f, always('keepBoth'))),
       signal,
     );
     assert.equal(both.done, 2);
@@ -119,7 +120,7 @@ describe('transfers: plans and jobs against the local server', function () {
     } as unknown as GitShareClient;
     const dest = path.join(tmp, 'hostile');
     await fsp.mkdir(dest);
-    const plan = await planDownload(fake, [entry('evil', 'dir', '')], dest);
+    const plan = await planDownload(fake, nodeLocalFiles, [entry('evil', 'dir', '')], dest);
     assert.deepEqual(
       plan.files.map((f) => path.relative(dest, f.local)),
       [path.join('evil', 'fine.txt')],
@@ -130,7 +131,7 @@ describe('transfers: plans and jobs against the local server', function () {
       assert.match(outcome.reason ?? '', /Refused the name/);
     }
     // A hostile top-level name too.
-    const top = await planDownload(fake, [entry('..', 'dir', '')], dest);
+    const top = await planDownload(fake, nodeLocalFiles, [entry('..', 'dir', '')], dest);
     assert.equal(top.files.length, 0);
     assert.equal(top.refused.length, 1);
     assert.deepEqual(await fsp.readdir(dest), []);
