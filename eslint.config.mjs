@@ -17,7 +17,7 @@ const gitshare = { rules: { ...userFacingText.rules, ...importCycles.rules } };
  */
 const folders = {
   common: { imports: [], vscode: false },
-  node: { imports: ['common', 'api', 'transfers'], vscode: false },
+  node: { imports: ['common', 'api', 'connectionCheck', 'transfers'], vscode: false },
   api: { imports: ['common'], vscode: false },
   oauth: { imports: ['common', 'api'], vscode: false },
   workbench: { imports: ['common'], vscode: true },

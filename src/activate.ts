@@ -13,6 +13,7 @@ import { FS_SCHEME, ViewIds } from './common/constants';
 import type { HttpTransport } from './common/http';
 import { CheckConnectionCommand } from './connectionCheck/checkConnectionCommand';
 import { ClearTextProxyWarning } from './connectionCheck/clearTextProxyWarning';
+import type { HostNetwork } from './connectionCheck/networkSteps';
 import { GitShareFileSystemProvider } from './fileSystem/gitshareFileSystem';
 import { RemoteWatchService } from './fileSystem/remoteWatchService';
 import { PromptingSaveConflictResolver, RemoteSnapshotProvider, SNAPSHOT_SCHEME } from './fileSystem/saveConflict';
@@ -42,6 +43,8 @@ export interface Host {
   readonly transport: HttpTransport;
   /** The local side of uploads and downloads: the disk, or the workspace's file system in the browser. */
   readonly files: LocalFiles;
+  /** Check Connection's steps below HTTP (DNS, proxy, TLS), as the host can run them. */
+  readonly network: HostNetwork;
   /** The test-only code (src/testing/); asked for only in ExtensionMode.Test. */
   loadTestSeam(): TestSeam;
 }
@@ -112,8 +115,10 @@ export function activateGitShare(context: vscode.ExtensionContext, host: Host): 
     new RevealInViewCommand(clients, reveal, errors),
     new FileCommands(clients, tree, fileSystem, targets, errors, interaction),
     new TransferCommands(transfers, targets, errors, interaction),
-    new CheckConnectionCommand(logger.child('check'), errors, version, host.transport),
-    new ClearTextProxyWarning(auth.accounts, errors, logger.child('check')),
+    new CheckConnectionCommand(logger.child('check'), errors, version, host.transport, host.network),
+    ...(host.network.proxySettingsApply
+      ? [new ClearTextProxyWarning(auth.accounts, host.network, errors, logger.child('check'))]
+      : []),
     gettingStarted,
   );
   logger.info(`GitShare ${version} activated`);

@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import { activateGitShare } from './activate';
 import { nodeLocalFiles } from './node/localFiles';
+import { nodeNetwork } from './node/networkChecks';
 import { nodeTransport } from './node/transport';
 import type { TestSeam } from './workbench/testSeam';
 
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): unknown {
   return activateGitShare(context, {
     transport: nodeTransport(),
     files: nodeLocalFiles,
+    network: nodeNetwork,
     // The test-only code is a bundle of its own beside this one (esbuild.mjs), left out of the
     // .vsix: it is read from disk only here, only in ExtensionMode.Test.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file beside the bundle, on demand

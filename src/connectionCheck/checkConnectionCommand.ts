@@ -6,6 +6,7 @@ import { AUTH_PROVIDER_ID, Commands } from '../common/constants';
 import type { ErrorHandler } from '../workbench/errorHandler';
 import type { Logger } from '../common/logger';
 import type { HttpTransport } from '../common/http';
+import type { HostNetwork } from './networkSteps';
 import { Disposable } from '../common/lifecycle';
 import { settings } from '../workbench/settings';
 
@@ -27,6 +28,7 @@ export class CheckConnectionCommand extends Disposable {
     errors: ErrorHandler,
     private readonly version: string,
     private readonly transport: HttpTransport,
+    private readonly hostNetwork: HostNetwork,
   ) {
     super();
     this._register(
@@ -45,7 +47,7 @@ export class CheckConnectionCommand extends Disposable {
 
   async run(): Promise<vscode.TextDocument> {
     const serverUrl = settings.serverUrlAsSet();
-    const network = readNetworkSettings();
+    const network = readNetworkSettings(this.hostNetwork);
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the connection to GitShare…') },
       async () =>
@@ -54,6 +56,7 @@ export class CheckConnectionCommand extends Disposable {
           network,
           sessions: await this.sessionsFor(serverUrl),
           transport: this.transport,
+          hostNetwork: this.hostNetwork,
         }),
     );
     // The log stays English (it goes into bug reports): the steps' ids, not their titles.
@@ -80,7 +83,13 @@ export class CheckConnectionCommand extends Disposable {
     const where = vscode.env.remoteName
       ? vscode.l10n.t('{0}, {1}, remote {2}', vscode.env.appName, kind, vscode.env.remoteName)
       : vscode.l10n.t('{0}, {1}', vscode.env.appName, kind);
-    return vscode.l10n.t('VS Code {0} ({1}), GitShare {2}, {3}', vscode.version, where, this.version, process.platform);
+    return vscode.l10n.t(
+      'VS Code {0} ({1}), GitShare {2}, {3}',
+      vscode.version,
+      where,
+      this.version,
+      this.hostNetwork.runtime,
+    );
   }
 
   /** This server's sessions, through the public API: what another extension could see with consent. */
@@ -104,16 +113,11 @@ export class CheckConnectionCommand extends Disposable {
 }
 
 /** VS Code's network settings and the environment's proxy variables, as the report lists them. */
-export function readNetworkSettings(): NetworkSettings {
+export function readNetworkSettings(host: HostNetwork): NetworkSettings {
   return {
     ...settings.http(),
     inBrowser: vscode.env.uiKind === vscode.UIKind.Web,
-    env: {
-      HTTPS_PROXY: process.env.HTTPS_PROXY ?? process.env.https_proxy,
-      HTTP_PROXY: process.env.HTTP_PROXY ?? process.env.http_proxy,
-      NO_PROXY: process.env.NO_PROXY ?? process.env.no_proxy,
-      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
-    },
+    env: host.environment(),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../common/logger';
 import type { ErrorHandler } from '../workbench/errorHandler';
 import { settings } from '../workbench/settings';
 import { readNetworkSettings } from './checkConnectionCommand';
+import type { HostNetwork } from './networkSteps';
 import { clearTextProxyWarning, proxyFor } from './proxyRules';
 
 /**
@@ -20,6 +21,7 @@ export class ClearTextProxyWarning extends Disposable {
 
   constructor(
     private readonly accounts: AccountDirectory,
+    private readonly host: HostNetwork,
     private readonly errors: ErrorHandler,
     private readonly logger: Logger,
   ) {
@@ -39,7 +41,7 @@ export class ClearTextProxyWarning extends Disposable {
   }
 
   private check(): void {
-    const network = readNetworkSettings();
+    const network = readNetworkSettings(this.host);
     const servers = new Set([settings.serverUrlAsSet(), ...this.accounts.accounts.map((a) => a.serverUrl)]);
     for (const server of servers) {
       let url: URL;

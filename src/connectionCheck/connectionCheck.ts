@@ -25,7 +25,7 @@ import {
   type StepId,
   type StepStatus,
 } from './connectionReport';
-import { checkDns, checkProxy, checkTls, reconcileTls, type TlsFindings } from './networkChecks';
+import { reconcileTls, type HostNetwork } from './networkSteps';
 import { clearTextProxyWarning, proxyFor } from './proxyRules';
 import { checkApiCall, checkSignInEndpoints, checkToken, type SessionToCheck } from './serviceChecks';
 
@@ -35,6 +35,8 @@ export interface ConnectionCheckInput extends ReportContext {
   readonly sessions?: readonly SessionToCheck[];
   /** The HTTP the extension uses (in the Node host: node-fetch through VS Code's proxy and certificates). */
   readonly transport: HttpTransport;
+  /** The steps below HTTP, as this extension host can run them. */
+  readonly hostNetwork: HostNetwork;
   /** Extra trusted CAs for the TLS step (tests); VS Code's own come through `tls`. */
   readonly ca?: string;
   readonly timeoutMs?: number;
@@ -53,37 +55,25 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
     return finish(input.serverUrl, steps, ['dns', 'proxy', 'tls', 'endpoints', 'session', 'api']);
   }
   const origin = url.origin;
-  const hostname = url.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
 
   // 2. The proxy VS Code uses for this server (decided before DNS: with a proxy, the proxy resolves).
   const proxy = proxyFor(url, input.network ?? {});
 
-  // 3. DNS
-  steps.push(await checkDns(hostname, proxy.url !== undefined));
-
-  // 4. The proxy, tried
-  const proxyStep = await checkProxy(url, proxy, input.network ?? {}, timeoutMs);
-  const clearText = clearTextProxyWarning(url, proxy);
+  // 3. DNS, 4. the proxy, tried, 5. TLS and the certificate chain (through the proxy's tunnel
+  // when there is one): as this host can.
+  const network = await input.hostNetwork.steps(url, proxy, input.network ?? {}, input.ca, timeoutMs);
+  const clearText = input.hostNetwork.proxySettingsApply ? clearTextProxyWarning(url, proxy) : undefined;
   steps.push(
+    network.dns,
     clearText
       ? {
-          ...proxyStep.step,
-          status: proxyStep.step.status === 'failed' ? 'failed' : 'warning',
-          lines: [...proxyStep.step.lines, clearText],
+          ...network.proxy,
+          status: network.proxy.status === 'failed' ? 'failed' : 'warning',
+          lines: [...network.proxy.lines, clearText],
         }
-      : proxyStep.step,
+      : network.proxy,
   );
-
-  // 5. TLS and the certificate chain (through the proxy's tunnel when there is one)
-  const tlsStep: TlsFindings =
-    url.protocol === 'https:'
-      ? await checkTls(hostname, port, proxyStep.tunnel, input.ca, timeoutMs)
-      : {
-          step: checkStep('tls', 'skipped', [
-            l10n.t('Plain http, allowed only because the server is on this computer (loopback).'),
-          ]),
-        };
+  const tlsStep = network.tls;
 
   // 6. OAuth metadata, or the documented paths
   const metadata = await checkSignInEndpoints(origin, transport, timeoutMs);

@@ -10,7 +10,7 @@ import type { HttpResponse, HttpTransport } from '../common/http';
 import { checkStep, stepTitle, text, type CheckStep, type StepStatus } from './connectionReport';
 import { certificateError, errorFromResponse, networkError, parseServerErrorBody } from '../api/errorMapping';
 import { MAX_ERROR_BODY_BYTES } from '../api/requester';
-import { describeError } from './networkChecks';
+import { describeError } from './networkSteps';
 
 export interface SessionToCheck {
   /** The account's label (user name), shown in the report. */

@@ -1,18 +1,47 @@
 /**
- * Check Connection's view of the network between this computer and the server: DNS, the proxy
- * VS Code would use (tried with a CONNECT or a forwarded request), TLS and the certificate chain.
- * These steps speak DNS, TCP and TLS directly, below the HTTP the extension uses, so the report
- * can say which layer failed; connectionCheck.ts runs them in order and serviceChecks.ts asks
- * GitShare itself.
+ * Check Connection's view of the network between this computer and the server, in the Node
+ * extension host: DNS, the proxy VS Code would use (tried with a CONNECT or a forwarded request),
+ * TLS and the certificate chain. These steps speak DNS, TCP and TLS directly, below the HTTP the
+ * extension uses, so the report can say which layer failed; connectionCheck/connectionCheck.ts
+ * runs them in order and serviceChecks.ts asks GitShare itself.
  */
 import * as l10n from '@vscode/l10n';
 import * as dns from 'node:dns/promises';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { checkStep, text, type CheckStep, type NetworkSettings } from './connectionReport';
 import { errorCode } from '../api/errorMapping';
-import type { ProxyDecision } from './proxyRules';
+import { checkStep, text, type CheckStep, type NetworkSettings } from '../connectionCheck/connectionReport';
+import { describeError, type HostNetwork, type TlsFindings } from '../connectionCheck/networkSteps';
+import type { ProxyDecision } from '../connectionCheck/proxyRules';
+
+/** The Node host's steps below HTTP: its own DNS lookup, proxy request and TLS handshake. */
+export const nodeNetwork: HostNetwork = {
+  corsApplies: false,
+  proxySettingsApply: true,
+  runtime: process.platform,
+  environment: () => ({
+    HTTPS_PROXY: process.env.HTTPS_PROXY ?? process.env.https_proxy,
+    HTTP_PROXY: process.env.HTTP_PROXY ?? process.env.http_proxy,
+    NO_PROXY: process.env.NO_PROXY ?? process.env.no_proxy,
+    NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+  }),
+  async steps(url, proxy, settings, ca, timeoutMs) {
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const dns = await checkDns(hostname, proxy.url !== undefined);
+    const proxyStep = await checkProxy(url, proxy, settings, timeoutMs);
+    const tls: TlsFindings =
+      url.protocol === 'https:'
+        ? await checkTls(hostname, port, proxyStep.tunnel, ca, timeoutMs)
+        : {
+            step: checkStep('tls', 'skipped', [
+              l10n.t('Plain http, allowed only because the server is on this computer (loopback).'),
+            ]),
+          };
+    return { dns, proxy: proxyStep.step, tls };
+  },
+};
 
 export async function checkDns(hostname: string, viaProxy: boolean): Promise<CheckStep> {
   const id = 'dns';
@@ -150,12 +179,6 @@ export async function checkProxy(
   }
 }
 
-/** The TLS step as read by a handshake, and whether Node's own certificate authorities trust the chain. */
-export interface TlsFindings {
-  readonly step: CheckStep;
-  readonly nodeTrusts?: boolean;
-}
-
 export async function checkTls(
   hostname: string,
   port: number,
@@ -199,29 +222,6 @@ export async function checkTls(
   }
 }
 
-/**
- * The TLS step's verdict: the extension's own request decides (VS Code adds the system's
- * certificates to it), not Node's built-in authorities the handshake above was read with.
- */
-export function reconcileTls(findings: TlsFindings, problem: string | undefined): CheckStep {
-  const { step } = findings;
-  if (step.status !== 'ok') {
-    return step;
-  }
-  if (problem) {
-    return { ...step, status: 'failed', lines: [...step.lines, problem] };
-  }
-  return {
-    ...step,
-    lines: [
-      ...step.lines,
-      findings.nodeTrusts === false
-        ? l10n.t("Trusted by VS Code (through the system's certificates).")
-        : l10n.t('Trusted.'),
-    ],
-  };
-}
-
 function certificateChain(leaf: tls.DetailedPeerCertificate): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
@@ -262,12 +262,6 @@ function certificateChain(leaf: tls.DetailedPeerCertificate): string[] {
 }
 
 // ---- helpers
-
-export function describeError(error: unknown): string {
-  const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  return text(code && !message.includes(code) ? `${code}: ${message}` : message);
-}
 
 function isoDay(value: string | undefined): string {
   const date = value ? new Date(value) : undefined;
