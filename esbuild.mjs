@@ -1,7 +1,12 @@
-// Bundles src/extension.ts into dist/extension.js, and what activation does not need into files of
-// their own beside it: packages loaded on first use, and the test-only code (src/testing/) that
-// only ExtensionMode.Test loads. Type-checking is separate (`npm run check-types`).
+// Bundles src/extension.ts into dist/extension.js (package.json `main`, VS Code's Node extension
+// host), and what activation does not need into files of their own beside it: packages loaded on
+// first use, and the test-only code (src/testing/) that only ExtensionMode.Test loads.
+// src/extension.browser.ts becomes dist/browser.js (`browser`, the web worker extension host): one
+// file, no Node module in it. Type-checking is separate (`npm run check-types`).
 import * as esbuild from 'esbuild';
+import { builtinModules } from 'node:module';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -80,6 +85,39 @@ const vscodeOncePlugin = {
   },
 };
 
+const NODE_BUILTINS = new Set(builtinModules);
+
+/**
+ * The browser bundle runs in VS Code's web worker extension host, which has no Node modules: an
+ * import of one (node:fs, http, stream, …, or node-fetch) fails the build, naming who imported it,
+ * instead of failing in the browser at run time. (Lint keeps them out of src/ as well; this also
+ * catches a package that pulls one in.)
+ */
+export const noNodeModulesPlugin = {
+  name: 'no-node-modules',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      const isNode =
+        args.path.startsWith('node:') ||
+        NODE_BUILTINS.has(name) ||
+        NODE_BUILTINS.has(name.split('/')[0]) ||
+        /^node-fetch(\/|$)/.test(args.path);
+      if (!isNode) {
+        return undefined;
+      }
+      const importer = args.importer ? path.relative(process.cwd(), args.importer) : '(entry)';
+      return {
+        errors: [
+          {
+            text: `${importer} imports ${args.path}, a Node module: the browser bundle runs in VS Code's web worker extension host, which has none. Use a web API or the host's adapter (src/browser/).`,
+          },
+        ],
+      };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -101,44 +139,75 @@ const common = {
   logLevel: watch ? 'silent' : 'warning',
 };
 
-const contexts = await Promise.all([
-  esbuild.context({
-    ...common,
-    entryPoints: { extension: 'src/extension.ts', testing: 'src/testing/index.ts' },
+/** The web worker host's bundle: one file, browser platform, `vscode` the only thing outside it. */
+export function browserOptions(entry = 'src/extension.browser.ts') {
+  return {
+    bundle: true,
+    platform: 'browser',
     format: 'cjs',
-    plugins: watch
-      ? [vscodeOncePlugin, lazyPackagesPlugin, testBundlePlugin, problemMatcherPlugin]
-      : [vscodeOncePlugin, lazyPackagesPlugin, testBundlePlugin],
-  }),
-  esbuild.context({
-    ...common,
-    entryPoints: Object.fromEntries(LAZY.map((name) => [name, name])),
-    format: 'esm',
-    outExtension: { '.js': '.mjs' },
-  }),
-]);
+    target: 'es2022',
+    outdir: 'dist',
+    entryPoints: { browser: entry },
+    external: ['vscode'],
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    metafile: production,
+    logLevel: watch ? 'silent' : 'warning',
+    plugins: [vscodeOncePlugin, noNodeModulesPlugin],
+  };
+}
 
-if (watch) {
-  await Promise.all(contexts.map((context) => context.watch()));
-} else {
-  const results = await Promise.all(contexts.map((context) => context.rebuild()));
-  await Promise.all(contexts.map((context) => context.dispose()));
-  if (results.some((result) => result.errors.length)) {
-    process.exit(1);
-  }
-  if (production) {
-    for (const result of results) {
-      for (const [file, { bytes }] of Object.entries(result.metafile.outputs)) {
-        if (!file.endsWith('.map')) {
-          const when =
-            file === 'dist/extension.js'
-              ? 'loaded at activation'
-              : file === 'dist/testing.js'
-                ? 'only in ExtensionMode.Test, not in the .vsix'
-                : 'loaded on first use';
-          console.log(`${file}: ${(bytes / 1024).toFixed(1)} KB (production, ${when})`);
+async function main() {
+  const contexts = await Promise.all([
+    esbuild.context({
+      ...common,
+      entryPoints: { extension: 'src/extension.ts', testing: 'src/testing/index.ts' },
+      format: 'cjs',
+      plugins: watch
+        ? [vscodeOncePlugin, lazyPackagesPlugin, testBundlePlugin, problemMatcherPlugin]
+        : [vscodeOncePlugin, lazyPackagesPlugin, testBundlePlugin],
+    }),
+    esbuild.context({
+      ...common,
+      entryPoints: Object.fromEntries(LAZY.map((name) => [name, name])),
+      format: 'esm',
+      outExtension: { '.js': '.mjs' },
+    }),
+    esbuild.context(
+      watch ? { ...browserOptions(), plugins: [...browserOptions().plugins, problemMatcherPlugin] } : browserOptions(),
+    ),
+  ]);
+
+  if (watch) {
+    await Promise.all(contexts.map((context) => context.watch()));
+  } else {
+    const results = await Promise.all(contexts.map((context) => context.rebuild()));
+    await Promise.all(contexts.map((context) => context.dispose()));
+    if (results.some((result) => result.errors.length)) {
+      process.exit(1);
+    }
+    if (production) {
+      for (const result of results) {
+        for (const [file, { bytes }] of Object.entries(result.metafile.outputs)) {
+          if (!file.endsWith('.map')) {
+            const when =
+              file === 'dist/extension.js'
+                ? 'loaded at activation in the Node extension host'
+                : file === 'dist/browser.js'
+                  ? 'loaded at activation in the web worker extension host'
+                  : file === 'dist/testing.js'
+                    ? 'only in ExtensionMode.Test, not in the .vsix'
+                    : 'loaded on first use';
+            console.log(`${file}: ${(bytes / 1024).toFixed(1)} KB (production, ${when})`);
+          }
         }
       }
     }
   }
+}
+
+// Run as a script (`node esbuild.mjs`); imported, it only lends its options (the unit tests).
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  await main();
 }

@@ -1,6 +1,7 @@
 // ESLint flat config: typescript-eslint's recommended rules plus the house rules of STYLE.md.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
 import importCycles from './eslint-rules/importCycles.mjs';
 import userFacingText from './eslint-rules/userFacingText.mjs';
 
@@ -14,10 +15,12 @@ const gitshare = { rules: { ...userFacingText.rules, ...importCycles.rules } };
  * its unit tests load it without VS Code); true: all; a list: only those files of the folder (each
  * imports 'vscode' or a module that does), the rest run in plain Node. A module that runs in plain
  * Node imports no 'vscode' and loads no module that may (it may still import its types).
+ * `nodeModules`: may it use Node's own modules and globals (node:fs, Buffer, process…)? Only the
+ * Node host's adapters and the test-only code may: everything else runs in VS Code's web worker
+ * extension host too, which has none of them (esbuild.mjs checks the browser bundle as well).
  */
 const folders = {
   common: { imports: [], vscode: false },
-  node: { imports: ['common', 'api', 'connectionCheck', 'transfers'], vscode: false },
   api: { imports: ['common'], vscode: false },
   oauth: { imports: ['common', 'api'], vscode: false },
   workbench: { imports: ['common'], vscode: true },
@@ -55,8 +58,11 @@ const folders = {
     vscode: ['goToFileCommand.ts', 'indexService.ts'],
   },
   gettingStarted: { imports: ['common', 'workbench'], vscode: true },
+  // The extension hosts' adapters, chosen by the entry files (src/extension.ts, src/extension.browser.ts).
+  node: { imports: ['common', 'api', 'connectionCheck', 'transfers'], vscode: false, nodeModules: true },
+  browser: { imports: ['common', 'api', 'connectionCheck', 'transfers'], vscode: ['localFiles.ts'] },
   // Test-only code: loaded by extension.ts only in ExtensionMode.Test, imported by no other folder.
-  testing: { imports: ['common', 'workbench'], vscode: true },
+  testing: { imports: ['common', 'workbench'], vscode: true, nodeModules: true },
 };
 
 /** Patterns of the specifiers that reach `folder` (or one of its `files`) from a module in `from`. */
@@ -69,21 +75,46 @@ function specifiersOf(folder, from, files) {
       : [prefix, `${prefix}/*`];
 }
 
+/**
+ * Node's modules, by every name they are imported under, and node-fetch (the Node host's HTTP):
+ * bare names exactly (a pattern `http` would also match '../common/http'), the rest as patterns.
+ */
+const NODE_BUILTINS = builtinModules.filter((name) => !name.startsWith('_') && !name.includes('/'));
+const NODE_MODULE_PATTERNS = ['node:*', ...NODE_BUILTINS.map((name) => `${name}/*`), 'node-fetch', 'node-fetch/*'];
+const WEB_WORKER = 'The web worker host has no Node modules: its adapters are in src/browser/.';
+const BOTH_HOSTS = (name) =>
+  `src/${name}/ runs in both extension hosts, and VS Code's web worker host has no Node modules: use a web API (fetch, crypto.subtle, TextEncoder) or the host's adapter (src/node/, src/browser/; see activate.ts Host).`;
+/** Node's globals the web worker host lacks. */
+const NODE_GLOBALS = ['Buffer', 'process', 'setImmediate', 'clearImmediate', 'global', '__dirname', '__filename'];
+
 const TESTING_ONLY =
   'Only ExtensionMode.Test loads src/testing/ (extension.ts, through the TestSeam): no production module imports it.';
 
 function folderRules() {
   const names = Object.keys(folders);
   return names.flatMap((name) => {
-    const { imports, vscode } = folders[name];
+    const { imports, vscode, nodeModules } = folders[name];
     const forbidden = names.filter((other) => other !== name && other !== 'testing' && !imports.includes(other));
     const table = {
       group: [...forbidden.flatMap((other) => specifiersOf(other, name)), '../extension', '../activate'],
       message: `src/${name}/ imports only from ${imports.length ? imports.map((f) => `${f}/`).join(', ') : 'packages'} (the folder table of eslint.config.mjs): move what both need down, or hand it in.`,
     };
     const testing = name === 'testing' ? [] : [{ group: specifiersOf('testing', name), message: TESTING_ONLY }];
+    const hosts = nodeModules ? [] : [{ group: NODE_MODULE_PATTERNS, message: BOTH_HOSTS(name) }];
+    const hostPaths = nodeModules ? [] : NODE_BUILTINS.map((module) => ({ name: module, message: BOTH_HOSTS(name) }));
     const rule = (patterns, paths = []) => ({
-      '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [...paths, ...hostPaths], patterns: [...patterns, ...hosts] },
+      ],
+      ...(nodeModules
+        ? {}
+        : {
+            'no-restricted-globals': [
+              'error',
+              ...NODE_GLOBALS.map((global) => ({ name: global, message: BOTH_HOSTS(name) })),
+            ],
+          }),
     });
     const whole = { files: [`src/${name}/**/*.ts`], rules: rule([table, ...testing]) };
     if (vscode === true) {
@@ -225,6 +256,26 @@ export default tseslint.config(
         'error',
         { patterns: [{ group: ['./testing', './testing/*'], message: TESTING_ONLY }] },
       ],
+    },
+  },
+  {
+    // The web worker host's entry: the browser's adapters, never the Node host's or a Node module.
+    files: ['src/extension.browser.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: NODE_BUILTINS.map((name) => ({ name, message: WEB_WORKER })),
+          patterns: [
+            { group: ['./testing', './testing/*'], message: TESTING_ONLY },
+            {
+              group: ['./node', './node/*', ...NODE_MODULE_PATTERNS],
+              message: WEB_WORKER,
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', ...NODE_GLOBALS],
     },
   },
   {

@@ -143,6 +143,38 @@ export function networkError(serverUrl: string, request: string, cause: unknown)
   });
 }
 
+/**
+ * In the browser: GitShare at `serverUrl` answers, but not requests from this web page's origin
+ * (no CORS headers), so VS Code in the browser cannot use it. One message that says exactly that,
+ * never "cannot reach": the server is there, and only its administrator can change this.
+ */
+export function corsError(
+  serverUrl: string,
+  request: string,
+  origin: string | undefined,
+  cause: unknown,
+): GitShareError {
+  const host = safeHost(serverUrl);
+  return new GitShareError(
+    'cors',
+    origin
+      ? l10n.t(
+          'GitShare at {0} does not allow requests from VS Code in the browser ({1}). Use desktop VS Code, or ask the administrator of the server to allow this origin (CORS).',
+          host,
+          origin,
+        )
+      : l10n.t(
+          'GitShare at {0} does not allow requests from VS Code in the browser. Use desktop VS Code, or ask the administrator of the server to allow it (CORS).',
+          host,
+        ),
+    {
+      detail: `${request}: the browser refused the answer (no CORS headers for ${origin ?? 'this origin'}); the server is reachable`,
+      cause,
+      code: 'cors_not_allowed',
+    },
+  );
+}
+
 export function timeoutError(serverUrl: string, request: string, ms: number): GitShareError {
   return new GitShareError(
     'timeout',

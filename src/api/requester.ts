@@ -155,9 +155,10 @@ export class ApiRequester {
           throw mapped;
         }
         const code = mapped.code;
-        // A refused certificate stays refused: no retry.
+        // A refused certificate, or an origin the server does not allow, stays refused: no retry.
         if (
           mapped.kind !== 'certificate' &&
+          mapped.kind !== 'cors' &&
           retries < this.policy.maxRetries &&
           isRetryableNetworkError(code, req.retry)
         ) {

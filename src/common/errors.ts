@@ -14,6 +14,11 @@ export type ErrorKind =
   | 'network'
   /** The server's TLS certificate is not trusted here (unknown CA, expired, wrong name). */
   | 'certificate'
+  /**
+   * In the browser: the server answered, but not for this web page's origin (no CORS), so the
+   * browser hid the answer. It stays so until the server allows the origin: never retried.
+   */
+  | 'cors'
   /** No answer in time. */
   | 'timeout'
   /** The session is gone: the person must sign in again. */

@@ -27,7 +27,13 @@ import {
 } from './connectionReport';
 import { reconcileTls, type HostNetwork } from './networkSteps';
 import { clearTextProxyWarning, proxyFor } from './proxyRules';
-import { checkApiCall, checkSignInEndpoints, checkToken, type SessionToCheck } from './serviceChecks';
+import {
+  checkApiCall,
+  checkBrowserAccess,
+  checkSignInEndpoints,
+  checkToken,
+  type SessionToCheck,
+} from './serviceChecks';
 
 export interface ConnectionCheckInput extends ReportContext {
   /** `gitshare.serverUrl` as set (may be empty or wrong: that is the first finding). */
@@ -52,7 +58,8 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
   steps.push(address.step);
   const url = address.url;
   if (!url) {
-    return finish(input.serverUrl, steps, ['dns', 'proxy', 'tls', 'endpoints', 'session', 'api']);
+    const cors: StepId[] = input.hostNetwork.corsApplies ? ['cors'] : [];
+    return finish(input.serverUrl, steps, ['dns', 'proxy', 'tls', ...cors, 'endpoints', 'session', 'api']);
   }
   const origin = url.origin;
 
@@ -75,11 +82,17 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
   );
   const tlsStep = network.tls;
 
+  // In the browser: GitShare must allow this page's origin, or nothing below can work.
+  const cors = input.hostNetwork.corsApplies ? await checkBrowserAccess(origin, transport, timeoutMs) : undefined;
+
   // 6. OAuth metadata, or the documented paths
   const metadata = await checkSignInEndpoints(origin, transport, timeoutMs);
   // The verdict on the certificate is the extension's own request (VS Code adds the system
   // certificates to it); the handshake above only reads the chain.
   steps.push(reconcileTls(tlsStep, metadata.certificateProblem));
+  if (cors) {
+    steps.push(cors);
+  }
   steps.push(metadata.step);
 
   // 7. The session's token and scopes; 8. one API call

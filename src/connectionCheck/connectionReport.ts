@@ -13,7 +13,7 @@ import { visibleText } from '../common/untrustedText';
 export type StepStatus = 'ok' | 'warning' | 'failed' | 'skipped';
 
 /** A step's stable name, for code and the log; its `title` is in the display language. */
-export type StepId = 'address' | 'dns' | 'proxy' | 'tls' | 'endpoints' | 'session' | 'api';
+export type StepId = 'address' | 'dns' | 'proxy' | 'tls' | 'cors' | 'endpoints' | 'session' | 'api';
 
 export interface CheckStep {
   readonly id: StepId;
@@ -72,6 +72,8 @@ export function stepTitle(id: StepId): string {
       return l10n.t('Proxy');
     case 'tls':
       return l10n.t('TLS');
+    case 'cors':
+      return l10n.t('Requests from the browser (CORS)');
     case 'endpoints':
       return l10n.t('Sign-in endpoints');
     case 'session':

@@ -5,7 +5,7 @@
  * networkChecks.ts passed, points at the server, the proxy's answer or the session.
  */
 import * as l10n from '@vscode/l10n';
-import type { GitShareError } from '../common/errors';
+import { GitShareError } from '../common/errors';
 import type { HttpResponse, HttpTransport } from '../common/http';
 import { checkStep, stepTitle, text, type CheckStep, type StepStatus } from './connectionReport';
 import { certificateError, errorFromResponse, networkError, parseServerErrorBody } from '../api/errorMapping';
@@ -126,6 +126,43 @@ export async function checkSignInEndpoints(
     }
   }
   return { step: checkStep(id, status, lines) };
+}
+
+/**
+ * In the browser: does GitShare answer requests from this page's origin? One request that needs a
+ * preflight (a bearer header, as every API call has) and fails with 401 on purpose: readable only
+ * when the preflight and the answer both allow the origin, errors included (contract section 4).
+ */
+export async function checkBrowserAccess(
+  origin: string,
+  transport: HttpTransport,
+  timeoutMs: number,
+): Promise<CheckStep> {
+  const id = 'cors';
+  let response: HttpResponse;
+  try {
+    response = await transport(`${origin}/api/v1/user`, {
+      method: 'GET',
+      headers: { Accept: 'application/json', Authorization: 'Bearer gitshare-check-connection' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    return checkStep(id, 'failed', [failure(origin, error, timeoutMs)]);
+  }
+  await discard(response);
+  if (response.status === 401 && !response.headers.get('www-authenticate')) {
+    return checkStep(id, 'warning', [
+      l10n.t('GitShare answers requests from VS Code in the browser.'),
+      l10n.t(
+        'It hides its headers from the browser ({0} does not list {1}): without the ETag, saving cannot tell whether the file changed on GitShare. Ask the administrator of the server to expose them.',
+        'Access-Control-Expose-Headers',
+        'WWW-Authenticate, ETag',
+      ),
+    ]);
+  }
+  return checkStep(id, 'ok', [
+    l10n.t('GitShare answers requests from VS Code in the browser, errors included (HTTP {0}).', response.status),
+  ]);
 }
 
 export async function checkToken(
@@ -313,6 +350,10 @@ function tooLargeLine(what: string): string {
 }
 
 function failure(origin: string, error: unknown, timeoutMs: number): string {
+  if (error instanceof GitShareError) {
+    // Named by the transport already (a browser refusing the origin, say).
+    return error.message;
+  }
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
     return l10n.t('No answer from {0} within {1} s.', new URL(origin).host, timeoutMs / 1000);

@@ -19,7 +19,7 @@ export interface ShownErrorSink {
 
 const SHOW_LOG = vscode.l10n.t('Show Log');
 const CHECK_CONNECTION = vscode.l10n.t('Check Connection');
-const CONNECTION_KINDS = new Set<ErrorKind>(['network', 'timeout', 'certificate']);
+const CONNECTION_KINDS = new Set<ErrorKind>(['network', 'timeout', 'certificate', 'cors']);
 
 /**
  * The one place an error reaches the person: the details go to the log, a

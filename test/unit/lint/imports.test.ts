@@ -75,6 +75,43 @@ describe('lint: what a module of src/ may import', function () {
     }
   });
 
+  it("only the Node host's adapters (and the test-only code) use Node's modules and globals", async () => {
+    const nodeCode =
+      "import * as fs from 'node:fs';\nimport { readFile } from 'fs/promises';\nimport * as path from 'path';\nexport const x = [fs, readFile, path];\n";
+    for (const file of [
+      'src/transfers/probe.ts',
+      'src/common/probe.ts',
+      'src/browser/probe.ts',
+      'src/extension.browser.ts',
+    ]) {
+      assert.deepEqual(await ruleIds(file, nodeCode), [restricted, restricted, restricted], file);
+      assert.deepEqual(
+        await ruleIds(file, 'export const x = [Buffer.from(""), process.platform, setImmediate];\n'),
+        ['no-restricted-globals', 'no-restricted-globals', 'no-restricted-globals'],
+        file,
+      );
+    }
+    assert.deepEqual(await ruleIds('src/api/probe.ts', "import fetch from 'node-fetch';\nexport const x = fetch;\n"), [
+      restricted,
+    ]);
+    // A module of src/ named like a Node module is not one.
+    assert.deepEqual(
+      await ruleIds(
+        'src/api/probe.ts',
+        "import type { HttpTransport } from '../common/http';\nexport type X = HttpTransport;\n",
+      ),
+      [],
+    );
+    assert.deepEqual(await ruleIds('src/node/probe.ts', nodeCode), []);
+    assert.deepEqual(
+      await ruleIds(
+        'src/extension.browser.ts',
+        "import { nodeTransport } from './node/transport';\nexport const x = nodeTransport;\n",
+      ),
+      [restricted],
+    );
+  });
+
   it('an import that closes a circle is reported with the circle', async () => {
     const [result] = await eslint.lintText(
       "import { OAuthClient } from './oauthClient';\nexport const x = OAuthClient;\n",
