@@ -8,15 +8,12 @@
  * `maxFileBytes` is refused before a byte of it is read (transfers/plan.ts), instead of taking
  * the worker down; docs/performance.md has the measurements behind the number.
  */
-import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { UploadSource } from '../api/client';
 import { alreadyExistsLocally, type DownloadSink } from '../api/download';
 import { randomHex, concatBytes } from '../common/bytes';
 import { FS_SCHEME } from '../common/constants';
-import { GitShareError } from '../common/errors';
-import { formatBytes } from '../common/format';
-import type { LocalEntry, LocalFiles, LocalUri } from '../transfers/localFiles';
+import { tooLargeHere, type LocalEntry, type LocalFiles, type LocalUri } from '../transfers/localFiles';
 import { leavesDestination } from '../transfers/localPaths';
 import { WholeBody } from './transport';
 
@@ -81,7 +78,7 @@ export function browserLocalFiles(maxFileBytes = BROWSER_MAX_FILE_BYTES): LocalF
       const file = uri(location);
       const { size } = await vscode.workspace.fs.stat(file);
       if (size > maxFileBytes) {
-        throw tooLargeForBrowser(baseName(file.path), size, maxFileBytes);
+        throw tooLargeHere(baseName(file.path), size, maxFileBytes);
       }
       return {
         size,
@@ -91,20 +88,6 @@ export function browserLocalFiles(maxFileBytes = BROWSER_MAX_FILE_BYTES): LocalF
 
     downloadSink: (destination) => new MemorySink(uri(destination), maxFileBytes),
   };
-}
-
-/** What the person reads about a file too large for the browser; said before any byte moves. */
-export function tooLargeForBrowser(name: string, size: number, maxBytes: number): GitShareError {
-  return new GitShareError(
-    'tooLarge',
-    l10n.t(
-      '{0} is {1}: VS Code in the browser moves files of at most {2}. Use desktop VS Code for larger files.',
-      name,
-      formatBytes(size),
-      formatBytes(maxBytes),
-    ),
-    { detail: `${name}: ${size} bytes, more than the browser's ${maxBytes}`, code: 'too_large_for_browser' },
-  );
 }
 
 /**
@@ -127,13 +110,13 @@ class MemorySink implements DownloadSink {
     this.release();
     const name = baseName(this.destination.path);
     if (total !== undefined && total > this.maxBytes) {
-      throw tooLargeForBrowser(name, total, this.maxBytes);
+      throw tooLargeHere(name, total, this.maxBytes);
     }
     try {
       for await (const chunk of body) {
         this.size += chunk.byteLength;
         if (this.size > this.maxBytes) {
-          throw tooLargeForBrowser(name, this.size, this.maxBytes);
+          throw tooLargeHere(name, this.size, this.maxBytes);
         }
         this.chunks.push(chunk);
       }

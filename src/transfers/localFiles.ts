@@ -7,8 +7,11 @@
  * A location is the adapter's own string: a file system path in the Node host, a URI in the
  * browser. The core never takes one apart; it asks the adapter to name, join and look.
  */
+import * as l10n from '@vscode/l10n';
 import type { UploadSource } from '../api/client';
 import type { DownloadSink } from '../api/download';
+import { GitShareError } from '../common/errors';
+import { formatBytes } from '../common/format';
 
 /** What a local location holds. */
 export interface LocalEntry {
@@ -57,4 +60,21 @@ export interface LocalFiles {
   uploadSource(location: string): Promise<UploadSource>;
   /** Where a download to `destination` writes until it is whole. */
   downloadSink(destination: string): DownloadSink;
+}
+
+/**
+ * A file over the host's `maxFileBytes`, refused before a byte of it moves. Only the browser has
+ * such a limit (browser/localFiles.ts), so the message says what to use instead.
+ */
+export function tooLargeHere(name: string, size: number, maxBytes: number): GitShareError {
+  return new GitShareError(
+    'tooLarge',
+    l10n.t(
+      '{0} is {1}: VS Code in the browser moves files of at most {2}. Use desktop VS Code for larger files.',
+      name,
+      formatBytes(size),
+      formatBytes(maxBytes),
+    ),
+    { detail: `${name}: ${size} bytes, more than this host's ${maxBytes}`, code: 'too_large_here' },
+  );
 }

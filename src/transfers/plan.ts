@@ -10,7 +10,7 @@ import type { GitShareClient } from '../api/client';
 import { joinPath, nameProblem } from '../api/paths';
 import type { Entry } from '../api/types';
 import { formatCount } from '../common/format';
-import type { LocalFiles } from './localFiles';
+import { tooLargeHere, type LocalFiles } from './localFiles';
 import { localNameProblem, refusedNameMessage, safeLocalPath } from './localPaths';
 import type { TransferOutcome } from './queue';
 
@@ -78,7 +78,13 @@ export async function planUpload(
         await visit(files.join(local, child), safeJoin(remote, child), `${label}/${child}`, false);
       }
     } else if (stat.kind === 'file') {
-      plan.files.push({ local, remote, size: stat.size, label });
+      const max = files.maxFileBytes;
+      if (max !== undefined && stat.size > max) {
+        const refusal = tooLargeHere(name, stat.size, max);
+        plan.refused.push({ label, status: 'failed', reason: refusal.message, error: refusal });
+      } else {
+        plan.files.push({ local, remote, size: stat.size, label });
+      }
     } else {
       plan.refused.push({ label, status: 'skipped', reason: 'not a regular file' });
     }
@@ -166,6 +172,9 @@ export async function planDownload(
         }
         queue.push({ entry: child, segments: [...segments, child.name] });
       }
+    } else if (files.maxFileBytes !== undefined && entry.size > files.maxFileBytes) {
+      const refusal = tooLargeHere(entry.name, entry.size, files.maxFileBytes);
+      plan.refused.push({ label, status: 'failed', reason: refusal.message, error: refusal });
     } else {
       plan.files.push({ remote: entry.path, local, size: entry.size, label });
     }

@@ -136,4 +136,38 @@ describe('transfers: plans and jobs against the local server', function () {
     assert.equal(top.refused.length, 1);
     assert.deepEqual(await fsp.readdir(dest), []);
   });
+
+  it("a host's size limit (the browser's) refuses bigger files in the plan, before any byte is read", async () => {
+    const limited = { ...nodeLocalFiles, maxFileBytes: 10 };
+    const local = path.join(tmp, 'limits');
+    await fsp.mkdir(local, { recursive: true });
+    await fsp.writeFile(path.join(local, 'small.txt'), '12345');
+    await fsp.writeFile(path.join(local, 'big.bin'), 'x'.repeat(11));
+    const up = await planUpload(limited, [local], '/up');
+    assert.deepEqual(
+      up.files.map((f) => f.label),
+      ['limits/small.txt'],
+    );
+    assert.deepEqual(
+      up.refused.map((r) => `${r.label}: ${r.reason}`),
+      [
+        'limits/big.bin: big.bin is 11 B: VS Code in the browser moves files of at most 10 B. Use desktop VS Code for larger files.',
+      ],
+    );
+    const remote = (name: string, size: number) => ({ ...entry(name, 'file', ''), path: `/${name}`, size });
+    const down = await planDownload(
+      {} as GitShareClient,
+      limited,
+      [remote('ok.txt', 10), remote('huge.iso', 11)],
+      local,
+    );
+    assert.deepEqual(
+      down.files.map((f) => f.label),
+      ['ok.txt'],
+    );
+    assert.deepEqual(
+      down.refused.map((r) => r.label),
+      ['huge.iso'],
+    );
+  });
 });
