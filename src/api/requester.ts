@@ -267,10 +267,17 @@ class Attempt {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerMs = 0;
-  /** False once cleared: a cleared timer cannot be refreshed, only made anew. */
-  private armed = false;
+  /** When the watchdog fires, unless touched again: moved forward by every chunk, without a new timer. */
+  private deadline = 0;
   private readonly onCallerAbort = () => this.controller.abort();
-  private readonly onTimeout = () => {
+  private readonly onTimer = () => {
+    this.timer = undefined;
+    const left = this.deadline - performance.now();
+    if (left > 0) {
+      // Touched since the timer was set: wait out the rest.
+      this.arm(left);
+      return;
+    }
     this.timedOut = true;
     this.timedOutAfter = this.timerMs;
     this.controller.abort();
@@ -291,24 +298,30 @@ class Attempt {
   }
 
   /**
-   * Restarts the watchdog. Called for every chunk of a body, so the timer is
-   * created once per duration and then only refreshed.
+   * Restarts the watchdog: `ms` from now. Called for every chunk of a body, so it only moves the
+   * deadline; the one timer, when it fires early, waits out the rest (timers of both hosts).
    */
   touch(ms: number): void {
-    if (this.timer !== undefined && this.armed && ms === this.timerMs) {
-      this.timer.refresh();
+    const deadline = performance.now() + ms;
+    if (this.timer !== undefined && deadline >= this.deadline) {
+      this.deadline = deadline;
+      this.timerMs = ms;
       return;
     }
     clearTimeout(this.timer);
+    this.deadline = deadline;
     this.timerMs = ms;
-    this.armed = true;
-    this.timer = setTimeout(this.onTimeout, ms);
-    this.timer.unref?.();
+    this.arm(ms);
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(this.onTimer, ms);
+    (this.timer as { unref?: () => void }).unref?.();
   }
 
   dispose(): void {
     clearTimeout(this.timer);
-    this.armed = false;
+    this.timer = undefined;
     this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
   }
 

@@ -111,6 +111,31 @@ describe("browser/transport: the browser's fetch, against the local server", fun
     }
   });
 
+  it("runs on a browser's timers (no Node Timeout object: no refresh, no ref)", async () => {
+    // The local server runs in this process and unrefs its own timers: each fake timer has only
+    // that, a number to the rest, so the core may not lean on a Node Timeout's methods.
+    const realSet = globalThis.setTimeout;
+    const realClear = globalThis.clearTimeout;
+    // Extra arguments go on to the callback, as a browser's setTimeout passes them (undici's own
+    // timers in this process rely on it).
+    const browserSet = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const timer = realSet(callback, ms, ...args);
+      return { unref: () => timer.unref(), [Symbol.toPrimitive]: () => timer[Symbol.toPrimitive](), timer };
+    };
+    const browserClear = (id?: { timer?: ReturnType<typeof setTimeout> }) => realClear(id?.timer ?? (id as never));
+    Object.assign(globalThis, { setTimeout: browserSet, clearTimeout: browserClear });
+    try {
+      const client = apiClient(server.url, tokens, { transport: browserTransport(), retry: FAST_RETRY });
+      const bytes = utf8('x'.repeat(100_000));
+      await client.upload('/browser/timers.txt', wholeFile(bytes), undefined);
+      const sink = memorySink();
+      assert.equal((await client.download('/browser/timers.txt', sink)).bytes, bytes.byteLength);
+      assert.equal((await client.readFile('/browser/timers.txt')).data.byteLength, bytes.byteLength);
+    } finally {
+      Object.assign(globalThis, { setTimeout: realSet, clearTimeout: realClear });
+    }
+  });
+
   it('sends a file through sendWhole (an XMLHttpRequest in the browser), whose progress drives the progress bar', async () => {
     const whole: string[] = [];
     const transport = browserTransport({
