@@ -78,7 +78,9 @@ async function main(): Promise<void> {
   // Under code-server the server must not be on 127.0.0.1/localhost: code-server rewrites such
   // links through its /proxy/, which mangles redirect_uri (see ../shared/vscode-testing.md).
   const host = desktop ? '127.0.0.1' : '127.0.0.2';
-  const server: LocalServer = await startLocalServer(dataDir, ['--host', host, '--port', port]);
+  // --cors: the extension may run in the browser's web worker host (remote.extensionKind "web"),
+  // whose requests come from VS Code's page and need the server's leave (contract section 4).
+  const server: LocalServer = await startLocalServer(dataDir, ['--host', host, '--port', port, '--cors']);
   running.push({ what: 'the GitShare server', stop: () => server.close() });
   const profile = path.join(cacheDir, 'start', desktop ? 'desktop' : 'code-server');
   const workspace = path.join(profile, 'workspace');

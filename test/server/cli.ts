@@ -17,7 +17,8 @@ import { generateTestCa, readTlsFiles, type TlsMaterial } from './tls';
 /**
  * `npm run server -- [--port N] [--host H] [--data DIR] [--token-ttl SECONDS] [--user NAME:PASSWORD]…
  *                    [--max-upload-bytes N] [--upload-idle-timeout SECONDS] [--client ID:SECRET[:CALLBACK_URL]]…
- *                    [--seed-only] [--no-registration] [--no-revocation] [--faults] [--hostile] [--quiet]`
+ *                    [--seed-only] [--no-registration] [--no-revocation] [--faults] [--hostile] [--quiet]
+ *                    [--cors | --cors-origin ORIGIN…]`
  * Options are documented in README.md.
  */
 
@@ -39,6 +40,8 @@ const USAGE = `Usage: node out/test/server/cli.js [options]
   --no-revocation          no RFC 7009 revocation (discovery says so)
   --faults                 enable the test-control API under /__test__/
   --hostile                lie about /hostile as a hostile server would (see README.md, Hostile mode)
+  --cors                   answer CORS for any origin, as a GitShare that serves VS Code in the browser
+  --cors-origin ORIGIN     answer CORS for this origin only; repeatable
   --quiet                  do not log requests
   --tls                    serve https with a certificate from a throw-away CA made at start; the CA
                            is written to DATA/tls/ca.pem (trust it in the client to connect)
@@ -57,6 +60,8 @@ interface CliOptions {
   uploadIdleTimeoutMs: number;
   faults: boolean;
   hostile: boolean;
+  /** `true`: any origin; a list: these; undefined: no CORS. */
+  cors?: true | string[];
   quiet: boolean;
   tls: boolean;
   tlsCert?: string;
@@ -133,6 +138,17 @@ function parseArgs(argv: readonly string[]): CliOptions {
       case '--client':
         options.clients.push(parseClient(value() ?? ''));
         break;
+      case '--cors':
+        options.cors = true;
+        break;
+      case '--cors-origin': {
+        const origin = value() ?? '';
+        if (!/^https?:\/\/[^/?#]+$/.test(origin)) {
+          throw new Error('--cors-origin needs an origin: scheme://host[:port], nothing after.');
+        }
+        options.cors = options.cors === true ? true : [...(options.cors ?? []), origin];
+        break;
+      }
       case '--quiet':
         options.quiet = true;
         break;
@@ -221,6 +237,7 @@ async function main(): Promise<void> {
     uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
     faults: options.faults,
     hostile: options.hostile,
+    cors: options.cors,
     log: options.quiet ? undefined : (line) => console.log(line),
   });
   // The bound address (with --public-url, what that URL reaches through something in between).
@@ -233,6 +250,9 @@ async function main(): Promise<void> {
     console.log(
       `Application: ${client.clientId} (${client.callbackUrl ? `callback ${client.callbackUrl}` : 'no callback URL: the code is shown on screen'})`,
     );
+  }
+  if (options.cors) {
+    console.log(`CORS: ${options.cors === true ? 'any origin' : options.cors.join(', ')}`);
   }
   const missing = (Object.keys(options.extras) as (keyof ServerExtras)[]).filter((name) => !options.extras[name]);
   if (missing.length) {

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { apiRouter } from './api';
 import { ALL_EXTRAS, type ServerContext, type ServerExtras } from './context';
+import { corsMiddleware, type CorsOrigins } from './cors';
 import { HttpError, sendJsonError } from './errors';
 import {
   FaultInjector,
@@ -31,6 +32,7 @@ import type { TlsMaterial } from './tls';
 
 export { ALL_EXTRAS, SEED_ONLY, type ServerExtras } from './context';
 export type { HandRegisteredClient } from './store';
+export type { CorsOrigins } from './cors';
 export type { FaultKind, FaultSpec, ServerControl, ServerStats } from './faults';
 export { authorizeAsUser, authorizeAsUserDetailed, type AuthorizeAsUserOptions, type AuthorizeResult } from './browser';
 export { spawnServer, type SpawnServerOptions, type SpawnedServer } from './spawn';
@@ -80,6 +82,11 @@ export interface ServerOptions {
   readonly tls?: TlsMaterial;
   /** Hostile mode (hostile.ts): lies about `/hostile`, for reviewers and tests. Default false. */
   readonly hostile?: boolean;
+  /**
+   * Answer CORS (contract section 4) for these origins, or for any (`true`), as a GitShare that
+   * serves VS Code in the browser does. Default: off, no CORS header at all.
+   */
+  readonly cors?: CorsOrigins;
 }
 
 export interface RunningServer {
@@ -196,6 +203,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     next();
   });
+  if (options.cors) {
+    // Before the faults: an injected error is an answer the browser must let the extension read too.
+    app.use(corsMiddleware(options.cors));
+  }
   if (faults && control) {
     app.use(faults.middleware(() => ctx.stats.faultsInjected++));
     app.use('/__test__', testControlRouter(control));
