@@ -12,6 +12,8 @@ import { browserTransport, readerStream, WholeBody } from '../../../src/browser/
 import { utf8 } from '../../../src/common/bytes';
 import { GitShareError } from '../../../src/common/errors';
 import { checkConnection } from '../../../src/connectionCheck/connectionCheck';
+import { Logger, MemoryLogSink } from '../../../src/common/logger';
+import { OAuthClient } from '../../../src/oauth/oauthClient';
 import { useSignedInServer } from '../helpers/fixtures';
 import { FAST_RETRY } from '../helpers/retry';
 import { apiClient } from '../../support/serverSession';
@@ -173,6 +175,25 @@ describe("browser/transport: the browser's fetch, against the local server", fun
       return true;
     });
     assert.deepEqual(browser.modes, ['cors', 'no-cors'], 'one request, one probe, no retry');
+  });
+
+  it('signing in against a server that does not allow the origin: the same one message, from the first request', async () => {
+    const browser = refusingFetch();
+    const oauth = new OAuthClient(Logger.create(new MemoryLogSink()), {
+      transport: browserTransport({ fetch: browser.fetch, origin: 'https://0123.vscode-cdn.net' }),
+      timeoutMs: 5_000,
+    });
+    await assert.rejects(oauth.discover(server.url), (error: unknown) => {
+      assert.ok(error instanceof GitShareError, String(error));
+      assert.equal(error.kind, 'cors');
+      assert.match(
+        error.message,
+        /does not allow requests from VS Code in the browser .*Use desktop VS Code, or ask the administrator of the server/,
+      );
+      assert.doesNotMatch(error.message, /network|Cannot reach/i);
+      return true;
+    });
+    assert.deepEqual(browser.modes, ['cors', 'no-cors']);
   });
 
   it('a server that does not answer at all stays a network error (and is retried)', async () => {
