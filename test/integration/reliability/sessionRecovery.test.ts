@@ -147,7 +147,10 @@ describe('reliability: the session and the files recover while VS Code stays ope
       'the tree to list again',
       15_000,
     );
-    assert.deepEqual(up.slice(0, 3), ['notes', 'photos', 'projects']);
+    // The demo's folders are back (other suites may have added folders of their own beside them).
+    for (const folder of ['notes', 'photos', 'projects']) {
+      assert.ok(up.includes(folder), `${folder} listed again: ${up.join(' | ')}`);
+    }
     assert.equal(api.accounts().length, 1, 'still signed in');
     assert.match(decoder.decode(await vscode.workspace.fs.readFile(gitshareUri(account, '/notes/todo.md'))), /To do/);
   });
