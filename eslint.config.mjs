@@ -51,6 +51,7 @@ const folders = {
       'revealInViewCommand.ts',
       'targets.ts',
       'treeFreshness.ts',
+      'workspaceJoin.ts',
     ],
   },
   search: {

@@ -18,6 +18,7 @@ import { GitShareFileSystemProvider } from './fileSystem/gitshareFileSystem';
 import { RemoteWatchService } from './fileSystem/remoteWatchService';
 import { PromptingSaveConflictResolver, RemoteSnapshotProvider, SNAPSHOT_SCHEME } from './fileSystem/saveConflict';
 import { FileCommands } from './filesView/fileCommands';
+import { WorkspaceJoin } from './filesView/workspaceJoin';
 import { FilesDragAndDropController } from './filesView/filesDragAndDrop';
 import { RemoteFilesTreeProvider } from './filesView/filesTree';
 import { revealInFilesView, type RevealRemote } from './filesView/reveal';
@@ -99,6 +100,10 @@ export function activateGitShare(context: vscode.ExtensionContext, host: Host): 
     logger.child('index'),
     fileSystem.onDidChangeFile,
   );
+  const workspaceJoin = new WorkspaceJoin(context.globalState, interaction, logger.child('workspace'));
+  void workspaceJoin
+    .checkAfterReload()
+    .catch((error: unknown) => errors.handle(error, vscode.l10n.t('Add folder to workspace')));
   const reveal: RevealRemote = (account, path, isFolder) =>
     revealInFilesView(filesView, clients, account, path, isFolder);
   context.subscriptions.push(
@@ -113,7 +118,8 @@ export function activateGitShare(context: vscode.ExtensionContext, host: Host): 
     fileIndexes,
     new GoToFileCommand(clients, fileIndexes, reveal, errors, logger.child('goToFile')),
     new RevealInViewCommand(clients, reveal, errors),
-    new FileCommands(clients, tree, fileSystem, targets, errors, interaction),
+    workspaceJoin,
+    new FileCommands(clients, tree, fileSystem, targets, errors, interaction, workspaceJoin),
     new TransferCommands(transfers, targets, errors, interaction),
     new CheckConnectionCommand(logger.child('check'), errors, version, host.transport, host.network),
     ...(host.network.proxySettingsApply

@@ -17,6 +17,7 @@ import { remoteUri } from '../fileSystem/uris';
 import type { RemoteFilesTreeProvider } from './filesTree';
 import { EntryNode, LoadMoreNode, type FilesNode } from './nodes';
 import type { FilesViewTargets } from './targets';
+import type { WorkspaceJoin } from './workspaceJoin';
 import { Disposable } from '../common/lifecycle';
 
 export class FileCommands extends Disposable {
@@ -27,6 +28,7 @@ export class FileCommands extends Disposable {
     private readonly targets: FilesViewTargets,
     errors: ErrorHandler,
     private readonly interaction: Interaction,
+    private readonly workspaceJoin: WorkspaceJoin,
   ) {
     super();
     const register = <A extends unknown[]>(id: string, action: string, callback: (...args: A) => unknown) =>
@@ -144,12 +146,19 @@ export class FileCommands extends Disposable {
       return;
     }
     const uri = remoteUri(folder.account, folder.path);
-    const count = vscode.workspace.workspaceFolders?.length ?? 0;
     const name =
       folder.path === '/'
         ? vscode.l10n.t('GitShare ({0})', folder.account.label)
         : vscode.l10n.t('{0} (GitShare)', baseName(folder.path));
-    vscode.workspace.updateWorkspaceFolders(count, 0, { uri, name });
+    if (!(await this.workspaceJoin.add({ uri, name }))) {
+      await this.interaction.notify({
+        severity: 'warning',
+        message: vscode.l10n.t(
+          'VS Code did not add "{0}": another change to the workspace\'s folders is still under way. Try again in a moment.',
+          name,
+        ),
+      });
+    }
   }
 
   /**
