@@ -116,7 +116,9 @@ async function answersNoCors(url: string, fetchImpl: Fetch): Promise<boolean> {
       mode: 'no-cors',
       credentials: 'omit',
       cache: 'no-store',
-      redirect: 'manual',
+      // The Fetch standard fails a no-cors request that does not follow redirects before it is
+      // sent: 'manual' here made every probe fail, and a server without CORS read as unreachable.
+      redirect: 'follow',
       signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
     });
     return true;

@@ -36,13 +36,20 @@ function recordingFetch(): { fetch: (url: string, init: Init) => Promise<Respons
   };
 }
 
-/** A browser meeting a server that does not answer for the page's origin (or, with `down`, no server). */
+/**
+ * A browser meeting a server that does not answer for the page's origin (or, with `down`, no
+ * server), with the Fetch standard's rule that a `no-cors` request follows redirects.
+ */
 function refusingFetch(down = false): { fetch: (url: string, init: Init) => Promise<Response>; modes: string[] } {
   const modes: string[] = [];
   return {
     modes,
     fetch: async (_url, init) => {
       modes.push(init.mode ?? 'cors');
+      if (init.mode === 'no-cors' && init.redirect !== undefined && init.redirect !== 'follow') {
+        // As Chromium does: a no-cors request must follow redirects, or it fails before it is sent.
+        throw new TypeError('Failed to fetch');
+      }
       if (init.mode === 'no-cors' && !down) {
         return new Response(null, { status: 200 });
       }
