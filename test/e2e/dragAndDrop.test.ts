@@ -99,12 +99,30 @@ describe('Files view drag and drop', () => {
     await eventually(() => fs.existsSync(onServer(`${HOME}/drop-here/accepted.txt`)), 'accepted.txt on the server');
     assert.equal(await fsp.readFile(onServer(`${HOME}/drop-here/accepted.txt`), 'utf8'), 'sent after the question\n');
     assert.equal(fs.existsSync(onServer(`${HOME}/drop-here/cancelled.txt`)), false, 'Cancel uploaded nothing');
+    // The view shows the uploaded file (its row moves the rows below it down).
+    await row('accepted.txt').waitFor();
+    assert.equal(await row('cancelled.txt').count(), 0, 'the view shows no cancelled.txt');
   });
 
   it('an item dragged onto another folder in the view is moved there', async () => {
     // Press on the file, move onto the folder until the view marks it as the drop target, release.
-    const from = (await row('move-me.txt').boundingBox())!;
-    await page.mouse.move(from.x + from.width / 3, from.y + from.height / 2);
+    // The press must land on move-me.txt: the row under the pointer is the one hovered.
+    const source = row('move-me.txt');
+    await eventually(async () => {
+      const from = (await source.boundingBox())!;
+      const [x, y] = [from.x + from.width / 3, from.y + from.height / 2];
+      await page.mouse.move(x, y);
+      // The row under the pointer (test code runs in Node: the page's document is reached untyped).
+      return source.evaluate(
+        (element, [px, py]) =>
+          element.contains(
+            (
+              globalThis as unknown as { document: { elementFromPoint(x: number, y: number): unknown } }
+            ).document.elementFromPoint(px, py) as typeof element,
+          ),
+        [x, y] as const,
+      );
+    }, 'the pointer on move-me.txt');
     await page.mouse.down();
     const target = row('into');
     await eventually(
