@@ -2,6 +2,7 @@
  * Small helpers shared by the extension-host tests; the steps through GitShare's one test seam
  * (src/workbench/interaction.ts) that the bench uses too are in test/support/extensionHost.ts.
  */
+import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { AUTH_PROVIDER_ID, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../../src/common/constants';
 import type { GitShareTestApi } from '../../src/testing/testApi';
@@ -82,6 +83,20 @@ export async function serverFetch(apiPath: string, init: RequestInit = {}): Prom
   }
   await response.body?.cancel();
   return attempt(await serverToken(true));
+}
+
+/** The server's file API address of a GitShare path, each segment encoded. */
+const fileApi = (p: string) => `/api/v1/files${p.split('/').map(encodeURIComponent).join('/')}`;
+
+/** Writes `text` to a file on the server without the code under test. */
+export async function serverWrite(p: string, text: string): Promise<void> {
+  const response = await serverFetch(fileApi(p), {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: text,
+  });
+  assert.ok(response.ok, `PUT ${p}: ${response.status}`);
+  await response.body?.cancel();
 }
 
 /** The Files view's labels once `expected` shows among them. */

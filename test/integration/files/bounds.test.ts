@@ -12,7 +12,7 @@ import { settings } from '../../../src/workbench/settings';
 import type { Note } from '../../../src/workbench/interaction';
 import type { AccountSummary, GitShareTestApi } from '../../../src/testing/testApi';
 import { eventually } from '../../support/wait';
-import { activateForTest, filesViewShows, serverFetch, serverUrl, signInWithCode } from '../helpers';
+import { activateForTest, filesViewShows, serverFetch, serverUrl, serverWrite, signInWithCode } from '../helpers';
 import { stats } from '../reliability/helpers';
 
 describe('bounds: what a server or a workspace decides, in a real VS Code', function () {
@@ -21,16 +21,6 @@ describe('bounds: what a server or a workspace decides, in a real VS Code', func
   let account: AccountSummary;
 
   const uri = (p: string) => vscode.Uri.from({ scheme: FS_SCHEME, authority: account.authority, path: p });
-
-  async function serverWrite(p: string, text: string): Promise<void> {
-    const response = await serverFetch(`/api/v1/files${p.split('/').map(encodeURIComponent).join('/')}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/octet-stream' },
-      body: text,
-    });
-    assert.ok(response.ok, `PUT ${p}: ${response.status}`);
-    await response.body?.cancel();
-  }
 
   before(async function () {
     assert.ok(serverUrl, 'GITSHARE_TEST_SERVER_URL did not reach the extension host');

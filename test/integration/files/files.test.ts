@@ -21,6 +21,7 @@ import {
   downloadTo,
   filesViewShows,
   serverFetch,
+  serverWrite,
   serverUrl,
   signInWithCode,
   uploadByCommand,
@@ -40,16 +41,6 @@ describe('files: the Files view, the gitshare: file system and transfers in a re
   async function serverRead(p: string): Promise<{ status: number; text: string }> {
     const response = await serverFetch(`/api/v1/files${p.split('/').map(encodeURIComponent).join('/')}`);
     return { status: response.status, text: await response.text() };
-  }
-
-  async function serverWrite(p: string, text: string): Promise<void> {
-    const response = await serverFetch(`/api/v1/files${p.split('/').map(encodeURIComponent).join('/')}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/octet-stream' },
-      body: text,
-    });
-    assert.ok(response.ok, `PUT ${p}: ${response.status}`);
-    await response.body?.cancel();
   }
 
   async function control(name: string, body?: unknown, method = 'POST'): Promise<unknown> {
