@@ -47,6 +47,25 @@ function folderOf(url: string): string {
   return decodeURIComponent(url.split('?')[0]!.slice('/api/v1/folders'.length)) || '/';
 }
 
+/**
+ * A proxy plan that answers every folder listing under `prefix` with `children`, so the tree
+ * under it has no end; every other request goes to the server.
+ */
+function endlessFolders(
+  prefix: string,
+  children: { name: string; type?: 'file' | 'dir' }[] = [{ name: 'd' }],
+): TestProxy['plan'] {
+  return (req) =>
+    req.method === 'GET' && req.url?.startsWith(`/api/v1/folders${prefix}`)
+      ? {
+          kind: 'respond',
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: listing(folderOf(req.url), children),
+        }
+      : { kind: 'pass' };
+}
+
 describe('reliability: bounded answers from a hostile server', function () {
   this.timeout(30_000);
   const { server, tokens } = useSignedInServer();
@@ -300,15 +319,7 @@ describe('reliability: bounded answers from a hostile server', function () {
   });
 
   it(`a folder read whole for VS Code is refused deeper than ${MAX_DIRECTORY_DEPTH} levels, before any request`, async () => {
-    proxy.plan = (req) =>
-      req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/')
-        ? {
-            kind: 'respond',
-            status: 200,
-            headers: { 'content-type': 'application/json' },
-            body: listing(folderOf(req.url), [{ name: 'd' }]),
-          }
-        : { kind: 'pass' };
+    proxy.plan = endlessFolders('/rel/');
     const { client } = newClient(proxy.url, tokens);
     const deepest = '/rel' + '/d'.repeat(MAX_DIRECTORY_DEPTH - 1);
     assert.deepEqual(
@@ -324,15 +335,7 @@ describe('reliability: bounded answers from a hostile server', function () {
 
   it(`the Go to File walk lists no folder deeper than ${MAX_WALK_DEPTH} levels, keeps the rest and says so`, async () => {
     // Every folder holds one more folder and a file: a tree without end.
-    proxy.plan = (req) =>
-      req.method === 'GET' && req.url?.startsWith('/api/v1/folders/')
-        ? {
-            kind: 'respond',
-            status: 200,
-            headers: { 'content-type': 'application/json' },
-            body: listing(folderOf(req.url), [{ name: 'd' }, { name: 'needle.txt', type: 'file' }]),
-          }
-        : { kind: 'pass' };
+    proxy.plan = endlessFolders('/', [{ name: 'd' }, { name: 'needle.txt', type: 'file' }]);
     const { client } = newClient(proxy.url, tokens);
     const index = new FileIndex('hostile');
     const error = await failure(walkAccount(client, index));
@@ -375,15 +378,7 @@ describe('reliability: bounded answers from a hostile server', function () {
 
   it(`download planning stops at folders nested deeper than ${MAX_DOWNLOAD_DEPTH} levels`, async () => {
     // Every folder under /rel/deep holds one more folder: a tree without end.
-    proxy.plan = (req) =>
-      req.method === 'GET' && req.url?.startsWith('/api/v1/folders/rel/deep')
-        ? {
-            kind: 'respond',
-            status: 200,
-            headers: { 'content-type': 'application/json' },
-            body: listing(folderOf(req.url), [{ name: 'd' }]),
-          }
-        : { kind: 'pass' };
+    proxy.plan = endlessFolders('/rel/deep');
     const { client } = newClient(proxy.url, tokens);
     const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'gitshare-bounded-'));
     try {
