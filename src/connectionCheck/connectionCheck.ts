@@ -85,18 +85,28 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
   // In the browser: GitShare must allow this page's origin, or nothing below can work.
   const cors = input.hostNetwork.corsApplies ? await checkBrowserAccess(origin, transport, timeoutMs) : undefined;
 
+  const sessions = input.sessions ?? [];
+  if (cors?.originRefused) {
+    // The CORS step said it; every later step would fail on the same refusal and say it again.
+    steps.push(reconcileTls(tlsStep, undefined), cors.step);
+    const line = l10n.t(
+      'Not checked: GitShare does not allow requests from VS Code in the browser (see "{0}").',
+      stepTitle('cors'),
+    );
+    return finish(input.serverUrl, steps, ['endpoints', 'session', 'api'], line);
+  }
+
   // 6. OAuth metadata, or the documented paths
   const metadata = await checkSignInEndpoints(origin, transport, timeoutMs);
   // The verdict on the certificate is the extension's own request (VS Code adds the system
   // certificates to it); the handshake above only reads the chain.
   steps.push(reconcileTls(tlsStep, metadata.certificateProblem));
   if (cors) {
-    steps.push(cors);
+    steps.push(cors.step);
   }
   steps.push(metadata.step);
 
   // 7. The session's token and scopes; 8. one API call
-  const sessions = input.sessions ?? [];
   if (sessions.length === 0) {
     steps.push(checkStep('session', 'skipped', [l10n.t('Not signed in to this server: run "GitShare: Sign In".')]));
     steps.push(checkStep('api', 'skipped', [l10n.t('Needs a session.')]));
@@ -116,9 +126,9 @@ export async function checkConnection(input: ConnectionCheckInput): Promise<Conn
   return finish(input.serverUrl, steps, []);
 }
 
-function finish(serverUrl: string, steps: CheckStep[], notRun: StepId[]): ConnectionReport {
+function finish(serverUrl: string, steps: CheckStep[], notRun: StepId[], why?: string): ConnectionReport {
   for (const id of notRun) {
-    steps.push(checkStep(id, 'skipped', [l10n.t('Not checked: the server address is not usable.')]));
+    steps.push(checkStep(id, 'skipped', [why ?? l10n.t('Not checked: the server address is not usable.')]));
   }
   return { serverUrl, steps, ok: !steps.some((s) => s.status === 'failed') };
 }

@@ -137,7 +137,7 @@ export async function checkBrowserAccess(
   origin: string,
   transport: HttpTransport,
   timeoutMs: number,
-): Promise<CheckStep> {
+): Promise<{ step: CheckStep; originRefused: boolean }> {
   const id = 'cors';
   let response: HttpResponse;
   try {
@@ -147,22 +147,32 @@ export async function checkBrowserAccess(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    return checkStep(id, 'failed', [failure(origin, error, timeoutMs)]);
+    return {
+      step: checkStep(id, 'failed', [failure(origin, error, timeoutMs)]),
+      // Then every later request fails the same way, and would only say it again.
+      originRefused: error instanceof GitShareError && error.kind === 'cors',
+    };
   }
   await discard(response);
   if (response.status === 401 && !response.headers.get('www-authenticate')) {
-    return checkStep(id, 'warning', [
-      l10n.t('GitShare answers requests from VS Code in the browser.'),
-      l10n.t(
-        'It hides its headers from the browser ({0} does not list {1}): without the ETag, saving cannot tell whether the file changed on GitShare. Ask the administrator of the server to expose them.',
-        'Access-Control-Expose-Headers',
-        'WWW-Authenticate, ETag',
-      ),
-    ]);
+    return {
+      step: checkStep(id, 'warning', [
+        l10n.t('GitShare answers requests from VS Code in the browser.'),
+        l10n.t(
+          'It hides its headers from the browser ({0} does not list {1}): without the ETag, saving cannot tell whether the file changed on GitShare. Ask the administrator of the server to expose them.',
+          'Access-Control-Expose-Headers',
+          'WWW-Authenticate, ETag',
+        ),
+      ]),
+      originRefused: false,
+    };
   }
-  return checkStep(id, 'ok', [
-    l10n.t('GitShare answers requests from VS Code in the browser, errors included (HTTP {0}).', response.status),
-  ]);
+  return {
+    step: checkStep(id, 'ok', [
+      l10n.t('GitShare answers requests from VS Code in the browser, errors included (HTTP {0}).', response.status),
+    ]),
+    originRefused: false,
+  };
 }
 
 export async function checkToken(

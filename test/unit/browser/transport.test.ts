@@ -12,6 +12,7 @@ import { browserTransport, readerStream, WholeBody } from '../../../src/browser/
 import { utf8 } from '../../../src/common/bytes';
 import { GitShareError } from '../../../src/common/errors';
 import { checkConnection } from '../../../src/connectionCheck/connectionCheck';
+import { formatReport } from '../../../src/connectionCheck/connectionReport';
 import { Logger, MemoryLogSink } from '../../../src/common/logger';
 import { OAuthClient } from '../../../src/oauth/oauthClient';
 import { useSignedInServer } from '../helpers/fixtures';
@@ -247,5 +248,20 @@ describe("browser/transport: the browser's fetch, against the local server", fun
       /does not allow requests from VS Code in the browser \(http:\/\/127\.0\.0\.1:8080\)/,
     );
     assert.ok(!/Cannot reach/.test(JSON.stringify(refused.steps)), 'never "cannot reach"');
+
+    // The report says it once, in the step that found it; the later steps were not run for it.
+    const report = formatReport(refused);
+    assert.equal(report.split('does not allow requests from VS Code in the browser (http').length - 1, 1, report);
+    for (const id of ['endpoints', 'session', 'api'] as const) {
+      const step = refused.steps.find((s) => s.id === id);
+      assert.equal(step?.status, 'skipped', id);
+      assert.deepEqual(step?.lines, [
+        'Not checked: GitShare does not allow requests from VS Code in the browser (see "Requests from the browser (CORS)").',
+      ]);
+    }
+    assert.deepEqual(
+      refused.steps.map((s) => s.id),
+      ['address', 'dns', 'proxy', 'tls', 'cors', 'endpoints', 'session', 'api'],
+    );
   });
 });
