@@ -41,7 +41,7 @@ const PROBE_TIMEOUT_MS = 5_000;
 
 type Fetch = (input: string, init: BrowserRequestInit) => Promise<Response>;
 /** fetch's options as a browser takes them (this project's Node types lack `cache`). */
-type BrowserRequestInit = RequestInit & { readonly cache?: 'no-store' };
+type BrowserRequestInit = RequestInit & { readonly cache?: 'no-store' | 'default' };
 
 export interface BrowserTransportOptions {
   /** The browser's fetch; tests hand in their own. */
@@ -77,10 +77,9 @@ export function browserTransport(options: BrowserTransportOptions = {}): HttpTra
         body: await wholeBody(request.body),
         redirect: 'manual',
         signal: request.signal,
-        // No cookies (GitShare uses none, and a CORS answer need not allow them), and no answers
-        // from the browser's cache: a listing or a file must be what GitShare has now.
+        // No cookies (GitShare uses none, and a CORS answer need not allow them).
         credentials: 'omit',
-        cache: 'no-store',
+        cache: cacheMode(request.method),
         mode: 'cors',
       });
       return asHttpResponse(response);
@@ -91,6 +90,18 @@ export function browserTransport(options: BrowserTransportOptions = {}): HttpTra
       throw error;
     }
   };
+}
+
+/**
+ * No answer from the browser's cache: a listing or a file must be what GitShare has now. A GET or
+ * HEAD could be answered from it (the contract promises no Cache-Control, and Chromium keeps an
+ * answer with Last-Modified by heuristic), so it is `no-store`. Every other method is never
+ * answered from a cache (Fetch standard), so it keeps the default mode: Chromium skips its cache
+ * of CORS preflights for `no-store` and `no-cache` alike, and a second PUT to the same address
+ * then cost a preflight of its own despite the server's Access-Control-Max-Age.
+ */
+function cacheMode(method: string): 'no-store' | 'default' {
+  return method === 'GET' || method === 'HEAD' ? 'no-store' : 'default';
 }
 
 /** A body fetch can send: a stream is gathered first (the browser sends bodies whole). */

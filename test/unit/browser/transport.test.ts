@@ -109,8 +109,12 @@ describe("browser/transport: the browser's fetch, against the local server", fun
     assert.ok(sink.chunks.length > 1, 'the body arrived in pieces, not at once');
     assert.deepEqual(Buffer.concat(sink.chunks), Buffer.from(bytes));
 
+    const methods = new Set(recording.sent.map(({ init }) => init.method));
+    assert.ok(methods.has('GET') && methods.has('PUT'), [...methods].join());
     for (const { init } of recording.sent) {
-      assert.equal(init.cache, 'no-store');
+      // A GET never from the browser's cache; a PUT, which no cache answers, in the default mode
+      // that keeps the browser's cache of CORS preflights.
+      assert.equal(init.cache, init.method === 'GET' ? 'no-store' : 'default', init.method);
       assert.equal(init.credentials, 'omit');
       assert.equal(init.redirect, 'manual');
       const names = Object.keys(init.headers as Record<string, string>).map((n) => n.toLowerCase());
