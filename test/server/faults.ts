@@ -29,8 +29,22 @@ export interface FaultSpec {
   readonly target?: 'request' | 'response';
 }
 
+/** One request the server answered, as the stats list it: where it came from. */
+export interface RequestSeen {
+  /** Its route (`routeLabel`). */
+  route: string;
+  /** Its `Origin` header: a browser's `fetch` (or form post) sends one, Node's requests do not. */
+  origin: string | null;
+  userAgent: string | null;
+}
+
+/** How many requests `requestLog` keeps (the oldest go first). */
+export const REQUEST_LOG_LIMIT = 5000;
+
 export interface ServerStats {
   requests: Record<string, number>;
+  /** The requests since the last reset, oldest first, at most REQUEST_LOG_LIMIT. */
+  requestLog: RequestSeen[];
   tokenRequests: { authorization_code: number; refresh_token: number; [grantType: string]: number };
   revocations: number;
   faultsInjected: number;
@@ -53,6 +67,7 @@ export interface ServerControl {
 export function emptyStats(): ServerStats {
   return {
     requests: {},
+    requestLog: [],
     tokenRequests: { authorization_code: 0, refresh_token: 0 },
     revocations: 0,
     faultsInjected: 0,

@@ -11,6 +11,7 @@ import { corsMiddleware, type CorsOrigins } from './cors';
 import { HttpError, sendJsonError } from './errors';
 import {
   FaultInjector,
+  REQUEST_LOG_LIMIT,
   emptyStats,
   routeLabel,
   validateFault,
@@ -194,6 +195,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (!req.path.startsWith('/__test__/')) {
       const label = routeLabel(req.method, req.path);
       ctx.stats.requests[label] = (ctx.stats.requests[label] ?? 0) + 1;
+      ctx.stats.requestLog.push({
+        route: label,
+        origin: req.headers.origin ?? null,
+        userAgent: req.headers['user-agent'] ?? null,
+      });
+      if (ctx.stats.requestLog.length > REQUEST_LOG_LIMIT) {
+        ctx.stats.requestLog.shift();
+      }
     }
     if (options.log) {
       const log = options.log;

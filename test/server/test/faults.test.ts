@@ -233,6 +233,24 @@ describe('local server: faults, control API, restarts, child process', () => {
     assert.deepEqual(server.control!.stats().requests, stats.requests);
   });
 
+  it('stats list each request with its Origin and User-Agent, so a test can tell a browser from Node', async () => {
+    assert.equal((await fetch(`${server.url}/__test__/reset-stats`, { method: 'POST' })).status, 204);
+    const origin = 'http://127.0.0.1:8080';
+    await api(server, token, '/api/v1/user', { headers: { origin, 'user-agent': 'a browser' } });
+    await api(server, token, '/api/v1/files/README.md', { headers: { 'user-agent': 'plain node' } });
+    await fetch(`${server.url}/__test__/stats`, { headers: { origin } });
+    const stats = (await (await fetch(`${server.url}/__test__/stats`)).json()) as {
+      requestLog: { route: string; origin: string | null; userAgent: string | null }[];
+    };
+    // The test-control requests are not listed, as they are not counted.
+    assert.deepEqual(stats.requestLog, [
+      { route: 'GET /api/v1/user', origin, userAgent: 'a browser' },
+      { route: 'GET /api/v1/files', origin: null, userAgent: 'plain node' },
+    ]);
+    assert.equal((await fetch(`${server.url}/__test__/reset-stats`, { method: 'POST' })).status, 204);
+    assert.deepEqual(server.control!.stats().requestLog, []);
+  });
+
   it('POST /__test__/token-ttl and /__test__/expire-access-tokens', async () => {
     assert.equal(
       (
