@@ -53,6 +53,13 @@ const browser = {
   files: [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean),
 };
 
+/** Makes Chromium trust the local server's test CA for the e2e worker phase (its https server). */
+const nssTools = {
+  pkg: 'libnss3-tools',
+  why: "the e2e worker phase adds the local server's test CA to Chromium's certificate store",
+  command: 'certutil',
+};
+
 /**
  * What each command needs. The build tools only while code-server is not in .cache yet.
  * @param {'start' | 'test' | 'bench'} purpose
@@ -64,7 +71,7 @@ export function requirementsFor(purpose) {
     case 'start':
       return build;
     case 'test':
-      return [...build, browser];
+      return [...build, browser, nssTools];
     case 'bench':
       // The bench measures beside curl and drives code-server in Chromium for the activation time.
       return [...build, browser, { pkg: 'curl', why: 'the bench compares transfer speed with curl', command: 'curl' }];

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 
 /** Where Debian's chromium lives; CHROMIUM_PATH overrides. */
@@ -15,11 +17,31 @@ export function chromiumPath(): string {
   return found;
 }
 
-/** Headless Chromium with the flags this machine's closed network needs. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * A HOME for Chromium whose NSS database (`~/.pki/nssdb`, where Chromium on Linux reads the
+ * certificate authorities a user added) trusts `caFile` for websites, as a person trusts a company
+ * CA; made with NSS's certutil (Debian's libnss3-tools). So the browser reaches the local server's
+ * `--tls` with the same certificate checks as any https site, rather than with checks switched off.
+ */
+export function homeTrusting(home: string, caFile: string): string {
+  const db = `sql:${path.join(home, '.pki', 'nssdb')}`;
+  fs.mkdirSync(path.join(home, '.pki', 'nssdb'), { recursive: true });
+  execFileSync('certutil', ['-d', db, '-N', '--empty-password'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('certutil', ['-d', db, '-A', '-t', 'C,,', '-n', 'GitShare test CA', '-i', caFile], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return home;
+}
+
+/**
+ * Headless Chromium with the flags this machine's closed network needs; `home` (see homeTrusting)
+ * gives it the certificate authorities of that HOME.
+ */
+export function launchChromium(options: { home?: string } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
+    ...(options.home ? { env: { ...process.env, HOME: options.home } } : {}),
     // Playwright's own signal handlers close the browser and exit at once, before the runner
     // can stop code-server (cleanupOnSignals in processes.ts closes the browser too).
     handleSIGINT: false,

@@ -34,6 +34,8 @@ describe('scripts/systemDeps: system packages for npm start and npm test', () =>
     const start = deps.requirementsFor('start').map((r) => r.pkg);
     const test = deps.requirementsFor('test').map((r) => r.pkg);
     assert.ok(test.includes('chromium'));
+    // certutil: the e2e worker phase makes Chromium trust the local server's test CA.
+    assert.ok(test.includes('libnss3-tools'));
     assert.ok(!start.includes('chromium'));
     for (const pkg of start) {
       assert.ok(test.includes(pkg), `${pkg} is needed by npm start but not checked by npm test`);
