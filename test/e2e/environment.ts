@@ -23,6 +23,11 @@ export interface E2eEnvironment {
   readonly workspaceDir: string;
   /** code-server's user settings.json; VS Code applies what is written there while it runs. */
   readonly settingsFile: string;
+  /**
+   * The worker phase: the extension runs in the browser's web worker extension host (and the
+   * local server is on https with CORS), not in code-server's Node extension host.
+   */
+  readonly inWorker: boolean;
 }
 
 let environment: E2eEnvironment | undefined;

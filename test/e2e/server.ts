@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GitShareClient } from '../../src/api/client';
 import { accountDir as accountDirIn } from '../support/serverData';
-import { apiClient, signIn } from '../support/serverSession';
+import type { RequestSeen } from '../server/faults';
+import { apiClient, signIn, TEST_CLIENT_USER_AGENT } from '../support/serverSession';
 import { env } from './environment';
 
 /** The local server's request counters (it runs with --faults in the e2e layer). */
@@ -41,7 +42,13 @@ export async function setHostile(on: boolean): Promise<void> {
 /** A second, independent session on the demo account: "a colleague" using GitShare elsewhere. */
 export async function colleague(): Promise<GitShareClient> {
   const { serverUrl } = env();
-  return apiClient(serverUrl, await signIn(serverUrl));
+  return apiClient(serverUrl, await signIn(serverUrl), { userAgent: TEST_CLIENT_USER_AGENT });
+}
+
+/** The requests the server answered since its stats were last reset, oldest first. */
+export async function serverRequestLog(): Promise<RequestSeen[]> {
+  const response = await fetch(`${env().serverUrl}/__test__/stats`);
+  return ((await response.json()) as { requestLog: RequestSeen[] }).requestLog;
 }
 
 /**

@@ -22,6 +22,8 @@ const steps = [
   { name: 'unit', args: ['out/test/runner/runUnit.js'], layer: true },
   { name: 'integration', args: ['out/test/runner/runIntegration.js'], layer: true },
   { name: 'e2e', args: ['out/test/runner/runE2e.js'], layer: true },
+  // The e2e suites of WORKER_SUITES again, with the extension in the browser's web worker host.
+  { name: 'e2e-worker', args: ['out/test/runner/runE2e.js', '--worker'], layer: true },
 ];
 
 function readResult(layer) {

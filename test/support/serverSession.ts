@@ -89,6 +89,12 @@ export async function startSignedInClient(
 }
 
 /**
+ * The User-Agent of a test's own API client where it must be told from the extension's: the e2e
+ * worker phase leaves these requests out of its proof that the extension ran in the browser.
+ */
+export const TEST_CLIENT_USER_AGENT = 'GitShare tests';
+
+/**
  * An API client on `tokens` with the extension's default settings (retries, timeouts) and a log
  * kept in memory, or what `clientOptions` sets instead (a counting fetch, say).
  */
