@@ -10,7 +10,7 @@
  * its tests fails unless the server saw the extension's requests during it,
  * every one from the browser (with the workbench's Origin).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -79,14 +79,21 @@ async function runWorkerPhase(): Promise<number> {
   clearLayerResult('e2e-worker');
   const sandbox = makeSandbox('e2e-worker-server');
   let server: LocalServer | undefined;
+  let child: ChildProcess | undefined;
   const cleanup = cleanupOnSignals(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      // Told alone (not the whole terminal), the second process must still stop what it started.
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
     await server?.close();
     fs.rmSync(sandbox, { recursive: true, force: true });
   });
   try {
     server = await startLocalServer(path.join(sandbox, 'gitshare-data'), ['--tls', '--cors']);
     const caFile = path.join(server.dataDir, 'tls', 'ca.pem');
-    const child = spawn(process.execPath, process.argv.slice(1), {
+    child = spawn(process.execPath, process.argv.slice(1), {
       stdio: 'inherit',
       env: {
         ...process.env,
@@ -95,7 +102,8 @@ async function runWorkerPhase(): Promise<number> {
         [WORKER_DATA_ENV]: server.dataDir,
       },
     });
-    return await new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+    const running = child;
+    return await new Promise<number>((resolve) => running.once('exit', (code) => resolve(code ?? 1)));
   } finally {
     await cleanup();
   }
