@@ -6,7 +6,7 @@
  * Honest limits: `workspace.fs` reads and writes files whole, and the browser sends a request
  * body whole, so a file passes through the worker's memory in one piece. A file over
  * `maxFileBytes` is refused before a byte of it is read (transfers/plan.ts), instead of taking
- * the worker down; docs/performance.md has the measurements behind the number.
+ * the worker down. The number is not measured yet (docs/performance.md says what is missing).
  */
 import * as vscode from 'vscode';
 import type { UploadSource } from '../api/client';
@@ -17,7 +17,10 @@ import { tooLargeHere, type LocalEntry, type LocalFiles, type LocalUri } from '.
 import { leavesDestination } from '../transfers/localPaths';
 import { WholeBody } from './transport';
 
-/** The largest file moved through the browser in one piece (measured: docs/performance.md). */
+/**
+ * The largest file moved through the browser in one piece: a first estimate, not a measurement
+ * (docs/performance.md, "The browser's web worker host"); replace it from the bench's run.
+ */
 export const BROWSER_MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 export function browserLocalFiles(maxFileBytes = BROWSER_MAX_FILE_BYTES): LocalFiles {
