@@ -13,11 +13,14 @@
  *   --activation-runs N  code-server windows for the activation figure (default 3; quick 1)
  *   --index-files N      files in the account indexed for Go to File (default 100000; quick 5000)
  *   --only a,b           figures: download,upload,static,memory,many,listing,index,bundle,activation,
- *                        link-big,link-many,link-host,link-listing,requests
+ *                        link-big,link-many,link-host,link-listing,requests,web-big,web-limit
  *   --rtt-ms N           the link's round-trip time (default 40)
  *   --mbit N             the link's rate in Mbit/s (default 200)
  *   --link-size MIB      size of the big transfer over the link (default 256; quick 32)
  *   --concurrency N      transfers at once for the small files (default: the extension's default)
+ *   --web-size MIB       the big file through the browser's web worker host (default 32)
+ *   --web-limit-mib A,B  sizes tried through the worker for its file limit (default 64,128,256,512;
+ *                        quick 64,512)
  *
  * The link figures run through a shaping proxy (link/linkProxy.ts) that adds the
  * round trip and the rate cap, curl through the same proxy; each prints the
@@ -34,6 +37,7 @@ import { describeMachine } from './common';
 import type { Context } from './context';
 import { indexFigures } from './fileIndex';
 import { inHost } from './host/figures';
+import { inWebWorker } from './web/figures';
 import { linkBig, linkListing, linkMany } from './link/figures';
 import { type Link, linkText, startLink } from './link/link';
 import { listing } from './loopback/listing';
@@ -95,7 +99,14 @@ async function main(): Promise<void> {
         `link ${link.url} → GitShare (${linkText(options.link)}, child process)`,
     );
     const want = (f: Figure) => options.only.has(f);
-    if (want('bundle') || want('activation') || want('link-host') || want('requests')) {
+    if (
+      want('bundle') ||
+      want('activation') ||
+      want('link-host') ||
+      want('requests') ||
+      want('web-big') ||
+      want('web-limit')
+    ) {
       let dir: string | undefined;
       await attempt('bundle', async () => {
         dir = await productionBundle(ctx);
@@ -111,6 +122,10 @@ async function main(): Promise<void> {
         await attempt('link-host', () =>
           inHost(ctx, dir!, { transfers: want('link-host'), actions: want('requests') }),
         );
+      }
+      if (dir && (want('web-big') || want('web-limit'))) {
+        // One code-server window, the extension in the browser's web worker host.
+        await attempt('web', () => inWebWorker(ctx, dir!, { big: want('web-big'), limit: want('web-limit') }));
       }
     }
     if (want('link-big')) {

@@ -35,9 +35,9 @@ export function homeTrusting(home: string, caFile: string): string {
 
 /**
  * Headless Chromium with the flags this machine's closed network needs; `home` (see homeTrusting)
- * gives it the certificate authorities of that HOME.
+ * gives it the certificate authorities of that HOME; `args` are added to its command line.
  */
-export function launchChromium(options: { home?: string } = {}): Promise<Browser> {
+export function launchChromium(options: { home?: string; args?: readonly string[] } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
@@ -60,6 +60,7 @@ export function launchChromium(options: { home?: string } = {}): Promise<Browser
       '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding',
       '--disable-backgrounding-occluded-windows',
+      ...(options.args ?? []),
     ],
   });
 }
