@@ -287,7 +287,7 @@ async function moveInWorker(
   return {
     seconds: t.firstByteMs !== null && t.lastAnswerMs !== null ? (t.lastAnswerMs - t.firstByteMs) / 1000 : NaN,
     outcome,
-    ok: /\b1 (uploaded|downloaded)\b/.test(outcome) && !/failed/.test(outcome),
+    ok: /(^|\D)1 (uploaded|downloaded)\b/.test(outcome) && !/failed/.test(outcome),
     refused: /at most/.test(outcome),
     requests: origins.requests,
     fromWorker: origins.origins[workbenchOrigin] ?? 0,

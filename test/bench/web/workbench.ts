@@ -99,11 +99,14 @@ export async function answerFileDialog(page: Page, target: string, okLabel: stri
 export async function waitForToast(page: Page, text: RegExp, timeoutMs: number): Promise<string> {
   const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
   await toast.waitFor({ timeout: timeoutMs });
-  // The toasts are rebuilt as they update: read whatever the corner shows now.
-  const shown = await page
-    .locator('.notifications-toasts')
-    .innerText({ timeout: 5_000 })
-    .catch(() => '');
+  // The toasts are rebuilt as they update: the text of the one that matched, or of all.
+  const shown =
+    (await toast.textContent({ timeout: 5_000 }).catch(() => null)) ??
+    (await page
+      .locator('.notifications-toasts')
+      .textContent({ timeout: 5_000 })
+      .catch(() => '')) ??
+    '';
   return shown.replace(/\s+/g, ' ').trim();
 }
 
