@@ -63,8 +63,8 @@ export function parseOptions(argv: readonly string[]): Options {
     return n;
   };
   const size = int('--size', quick ? 64 : 1024) * MiB;
-  // The web worker figures run only when named: they cannot yet read the transfer's outcome
-  // from the window (see docs/performance.md), so a full run would only report them unmeasured.
+  // The web worker figures run only when named: new, measured once under load so far
+  // (docs/performance.md), and a window of their own on top of a full run's time.
   const only = value('--only')?.split(',') ?? FIGURES.filter((f) => !f.startsWith('web-'));
   for (const name of only) {
     if (!(FIGURES as readonly string[]).includes(name)) {
