@@ -50,6 +50,8 @@ interface Web {
   readonly url: string;
   readonly token: string;
   origins(): Promise<{ requests: number; origins: Record<string, number> }>;
+  /** The size of a file at the top of the account on GitShare, asked of the server directly; undefined if none. */
+  remoteSize(name: string): Promise<number | undefined>;
   resetCounts(): Promise<void>;
 }
 
@@ -222,6 +224,13 @@ async function openWeb(ctx: Context, extensionDir: string): Promise<{ web: Web; 
       link,
       url,
       token,
+      remoteSize: async (name) => {
+        const answer = await fetch(`${server.url}/api/v1/files/${encodeURIComponent(name)}`, {
+          method: 'HEAD',
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return answer.ok ? Number(answer.headers.get('content-length')) : undefined;
+      },
       origins: async () => (await (await fetch(`${control}/origins`)).json()) as Awaited<ReturnType<Web['origins']>>,
       resetCounts: async () => {
         await link.reset();
@@ -287,12 +296,26 @@ async function moveInWorker(
   return {
     seconds: t.firstByteMs !== null && t.lastAnswerMs !== null ? (t.lastAnswerMs - t.firstByteMs) / 1000 : NaN,
     outcome,
-    ok: /(^|\D)1 (uploaded|downloaded)\b/.test(outcome) && !/failed/.test(outcome),
+    // Done is what landed, whole: the toast's text is only what the person read.
+    ok: await landed(web, op, local),
     refused: /at most/.test(outcome),
     requests: origins.requests,
     fromWorker: origins.origins[workbenchOrigin] ?? 0,
     peakRss: peakRss(renderers(browserPid).length ? renderers(browserPid) : pids),
   };
+}
+
+/** The moved file is whole where it went: on GitShare for an upload, in the workspace for a download. */
+async function landed(web: Web, op: 'upload' | 'download', local: string): Promise<boolean> {
+  const expected = op === 'upload' ? (await fsp.stat(local)).size : await web.remoteSize(path.basename(local));
+  const found =
+    op === 'upload'
+      ? await web.remoteSize(path.basename(local))
+      : await fsp.stat(local).then(
+          (stat) => stat.size,
+          () => undefined,
+        );
+  return expected !== undefined && found === expected;
 }
 
 function browserPid(browser: Browser): number {

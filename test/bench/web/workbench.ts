@@ -99,12 +99,13 @@ export async function answerFileDialog(page: Page, target: string, okLabel: stri
 export async function waitForToast(page: Page, text: RegExp, timeoutMs: number): Promise<string> {
   const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
   await toast.waitFor({ timeout: timeoutMs });
-  // The toasts are rebuilt as they update: the text of the one that matched, or of all.
+  // The toasts are rebuilt as they update: the text of the one that matched, or of all. The
+  // rendered text (innerText) leaves out the list's own <style> element.
   const shown =
-    (await toast.textContent({ timeout: 5_000 }).catch(() => null)) ??
+    (await toast.innerText({ timeout: 5_000 }).catch(() => null)) ??
     (await page
       .locator('.notifications-toasts')
-      .textContent({ timeout: 5_000 })
+      .innerText({ timeout: 5_000 })
       .catch(() => '')) ??
     '';
   return shown.replace(/\s+/g, ' ').trim();
