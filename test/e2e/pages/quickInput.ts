@@ -10,16 +10,31 @@ import { eventually } from '../../support/wait';
 
 /** Runs a command through the command palette, as a person would. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
   // Choose the row named exactly `title` (the palette may rank a longer title first), by its accessible name.
   const row = page
     .locator('.quick-input-widget')
     .getByRole('option', { name: new RegExp(`^${escapeRegExp(title)}(,|$)`) })
     .first();
-  await row.waitFor({ timeout: 30_000 });
+  // In a window still starting, a command can be missing from the palette for a while (its part of
+  // the workbench not loaded yet): a person closes the palette and types the command again.
+  await eventually(
+    async () => {
+      await page.keyboard.press('F1');
+      await input.waitFor();
+      await input.fill(`>${title}`);
+      const shown = await row.waitFor({ timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (!shown) {
+        await page.keyboard.press('Escape');
+      }
+      return shown;
+    },
+    `the palette to offer ${title}`,
+    60_000,
+  );
   await row.click();
 }
 
